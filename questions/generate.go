@@ -1,0 +1,561 @@
+package questions
+
+import (
+	"hash/fnv"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on what users see in a chat card.
+const (
+	MaxStemRunes   = 300
+	MaxOptionRunes = 80
+	maxDefRunes    = 160
+	maxTermRunes   = 40
+)
+
+// candidate is a would-be option: a text with the item it comes from.
+type candidate struct {
+	text  string
+	owner string
+	quote string
+	line  int
+	item  *Item
+}
+
+type generator struct {
+	m     *Memo
+	terms []*Item // definition items usable as term options
+	defs  []*Item // definition items usable as definition options
+	byDom map[int][]*Item
+	scen  []*Item
+	keys  map[*Item]string // normalised term of each usable definition
+}
+
+func newGenerator(m *Memo) *generator {
+	g := &generator{m: m, byDom: map[int][]*Item{}, keys: map[*Item]string{}}
+	for _, it := range m.Items {
+		switch {
+		case it.Kind == KindDefinition && !it.Conflict && termOK(it.Term):
+			g.terms = append(g.terms, it)
+			g.keys[it] = Normalize(it.Term)
+			g.byDom[it.Domain] = append(g.byDom[it.Domain], it)
+			if d := shortDef(it); d != "" {
+				g.defs = append(g.defs, it)
+			}
+		case it.Kind == KindScenario:
+			g.scen = append(g.scen, it)
+		}
+	}
+	return g
+}
+
+// reActionTerm matches bullets that describe an action or wish rather
+// than name a thing ("… を有効にする", "…したい").
+var reActionTerm = regexp.MustCompile(`を|(する|したい|させる|できる|ます|ました|ない|招待|場合|[とやにでがはの])$`)
+
+// termOK reports whether a term can stand as an option.
+func termOK(t string) bool {
+	if t == "" || runeLen(t) > maxTermRunes || isSentence(t) || isGenericLabel(t) || isQuestionLine(t) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(t)
+	if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return false // JSON fragments, quotes, symbols
+	}
+	return !reActionTerm.MatchString(t)
+}
+
+// shortDef returns the item's definition (its leading sentences) when it
+// fits an option.
+func shortDef(it *Item) string {
+	d := firstSentences(strings.TrimSpace(it.Def), MaxOptionRunes)
+	if runeLen(d) < 6 {
+		return ""
+	}
+	return d
+}
+
+// firstSentences returns the leading sentences of s that fit in max runes,
+// or "" when even the first does not.
+func firstSentences(s string, max int) string {
+	if runeLen(s) <= max {
+		return s
+	}
+	out := ""
+	for _, part := range strings.SplitAfter(s, "。") {
+		if runeLen(out+part) > max {
+			break
+		}
+		out += part
+	}
+	return strings.TrimSpace(out)
+}
+
+// kinLevel tells how close b is to a: 1 same parent, 2 same section, 3 same
+// domain, 4 elsewhere in the memo.
+func kinLevel(a, b *Item) int {
+	switch {
+	case a.Parent != nil && a.Parent == b.Parent:
+		return 1
+	case a.Domain == b.Domain && equalPath(a.Section, b.Section) && a.InOther == b.InOther:
+		return 2
+	case a.Domain == b.Domain:
+		return 3
+	}
+	return 4
+}
+
+func equalPath(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+var kinNames = map[int]string{1: "sibling", 2: "section", 3: "domain", 4: "memo"}
+var kinDifficulty = map[int]int{1: Hard, 2: Medium, 3: Easy, 4: Easy}
+
+func fnvOf(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}
+
+// pick chooses up to n distractors from cands, closest kin first, in a
+// deterministic order that varies by question; accept filters candidates.
+func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n int, accept func(candidate) bool) ([]candidate, int) {
+	type scored struct {
+		c     candidate
+		level int
+		h     uint32
+	}
+	var pool []scored
+	for _, c := range cands {
+		if !accept(c) {
+			continue
+		}
+		lvl := 4
+		if c.item != nil && anchor != nil {
+			lvl = kinLevel(anchor, c.item)
+		}
+		pool = append(pool, scored{c, lvl, fnvOf(seed + "\x00" + c.text)})
+	}
+	sort.Slice(pool, func(i, j int) bool {
+		if pool[i].level != pool[j].level {
+			return pool[i].level < pool[j].level
+		}
+		return pool[i].h < pool[j].h
+	})
+	var out []candidate
+	seen := []string{Normalize(answer)}
+	maxLevel := 1
+	for _, s := range pool {
+		if len(out) == n {
+			break
+		}
+		k := Normalize(s.c.text)
+		dup := false
+		for _, x := range seen {
+			if x == k || strings.Contains(x, k) || strings.Contains(k, x) || g.m.aliases.Same(s.c.owner, x) {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		seen = append(seen, k)
+		out = append(out, s.c)
+		if s.level > maxLevel {
+			maxLevel = s.level
+		}
+	}
+	return out, maxLevel
+}
+
+// assemble places the answer among distractors at a position derived from
+// the question ID, and fills the explanation.
+func (g *generator) assemble(q *Question, answer candidate, ds []candidate, level int) *Question {
+	n := len(ds) + 1
+	pos := int(fnvOf(q.ID) % uint32(n))
+	opts := make([]Option, 0, n)
+	for i, j := 0, 0; i < n; i++ {
+		c := answer
+		if i != pos {
+			c = ds[j]
+			j++
+		}
+		opts = append(opts, Option{ID: optionID(c.text), Text: c.text, Quote: c.quote, Line: c.line, owner: c.owner})
+	}
+	opts[pos].Quote = "" // the answer's passage is the explanation's quote
+	q.Options, q.Answer = opts, pos
+	q.Difficulty, q.Kin = kinDifficulty[level], kinNames[level]
+	if d := g.m.Domain(q.Domain); d != nil {
+		q.DomainTitle = d.Title
+	}
+	q.buildExplanation()
+	return q
+}
+
+func (g *generator) sourceOf(it *Item, quote string) Source {
+	path := []string{}
+	if d := g.m.Domain(it.Domain); d != nil {
+		path = append(path, d.Label())
+	}
+	path = append(path, it.Section...)
+	var chain []string
+	for p := it.Parent; p != nil; p = p.Parent {
+		chain = append([]string{p.Name()}, chain...)
+	}
+	return Source{Path: append(path, chain...), Line: it.Line, Quote: quote}
+}
+
+func (g *generator) newQuestion(it *Item, t Type, key string) *Question {
+	q := &Question{Domain: it.Domain, Type: t}
+	q.ID = hashID(itoa(it.Domain), strings.Join(it.Section, "/"), parentKey(it), key, string(t))
+	return q
+}
+
+func parentKey(it *Item) string {
+	var parts []string
+	for p := it.Parent; p != nil; p = p.Parent {
+		parts = append(parts, Normalize(p.Name()))
+	}
+	return strings.Join(parts, "/")
+}
+
+// mask replaces every form of term in s with a blank.
+func (g *generator) mask(s, term string) string {
+	forms := g.m.aliases.Forms(term)
+	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
+	for _, f := range forms {
+		for _, v := range []string{f, strings.TrimSpace(reParen.ReplaceAllString(f, " ")), stripVendor(strings.TrimSpace(reParen.ReplaceAllString(f, " ")))} {
+			if runeLen(v) >= 2 {
+				s = replaceFold(s, v, Blank)
+			}
+		}
+	}
+	return s
+}
+
+// Blank is what a masked term looks like in a stem.
+const Blank = "＿＿＿"
+
+// replaceFold replaces ASCII-case-insensitive occurrences of old in s.
+func replaceFold(s, old, with string) string {
+	ls, lo := strings.ToLower(s), strings.ToLower(old)
+	if len(ls) != len(s) || len(lo) != len(old) {
+		return strings.ReplaceAll(s, old, with)
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(ls, lo)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(with)
+		s, ls = s[i+len(old):], ls[i+len(old):]
+	}
+}
+
+func termCands(items []*Item) []candidate {
+	out := make([]candidate, 0, len(items))
+	for _, it := range items {
+		out = append(out, candidate{text: it.Term, owner: it.Term, quote: it.Quote(), line: it.Line, item: it})
+	}
+	return out
+}
+
+// sameKind reports whether two option texts are of one kind: both names in
+// the same script, or both sentences.
+func sameKind(a, b string) bool {
+	if isSentence(a) != isSentence(b) {
+		return false
+	}
+	if isSentence(a) {
+		return true
+	}
+	return (asciiShare(a) >= 0.5) == (asciiShare(b) >= 0.5)
+}
+
+func (g *generator) definitionTerm(it *Item) *Question {
+	def := firstSentences(it.Def, maxDefRunes)
+	if runeLen(def) < 8 {
+		return nil
+	}
+	masked := g.mask(def, it.Term)
+	q := g.newQuestion(it, TypeDefinitionTerm, Normalize(it.Term))
+	q.Stem = "次の説明に当てはまるものはどれですか？\n「" + masked + "」"
+	q.stemDef = def
+	q.Source = g.sourceOf(it, it.Quote())
+	ds, lvl := g.pick(q.ID, it.Term, it, termCands(g.terms), 3, func(c candidate) bool {
+		return !g.m.aliases.Same(c.owner, it.Term) && sameKind(c.text, it.Term) &&
+			!strings.Contains(Normalize(masked), Normalize(c.text))
+	})
+	if len(ds) < 3 {
+		return nil
+	}
+	return g.assemble(q, candidate{text: it.Term, owner: it.Term, line: it.Line, item: it}, ds, lvl)
+}
+
+// attributeTerm asks for the term given one of its labelled attributes
+// (目的, 用途, 特徴 …), a definition→term question of its own.
+func (g *generator) attributeTerm(it *Item) *Question {
+	for _, label := range []string{"目的", "用途", "特徴", "概要", "purpose", "usage"} {
+		v, ok := it.Attrs[label]
+		if !ok || runeLen(v) < 8 || Normalize(v) == Normalize(it.Def) {
+			continue
+		}
+		v = firstSentences(v, maxDefRunes)
+		if v == "" {
+			return nil
+		}
+		masked := g.mask(v, it.Term)
+		q := g.newQuestion(it, TypeDefinitionTerm, Normalize(it.Term)+"#"+label)
+		q.Stem = "次の" + label + "に当てはまるものはどれですか？\n「" + masked + "」"
+		q.stemDef = v
+		q.Source = g.sourceOf(it, it.Quote()+"\n"+label+": "+it.Attrs[label])
+		ds, lvl := g.pick(q.ID, it.Term, it, termCands(g.terms), 3, func(c candidate) bool {
+			return !g.m.aliases.Same(c.owner, it.Term) && sameKind(c.text, it.Term) && !g.mentions(masked, c.owner)
+		})
+		if len(ds) < 3 {
+			return nil
+		}
+		return g.assemble(q, candidate{text: it.Term, owner: it.Term, line: it.Line, item: it}, ds, lvl)
+	}
+	return nil
+}
+
+func (g *generator) termDefinition(it *Item) *Question {
+	def := shortDef(it)
+	if def == "" || strings.Contains(Normalize(def), Normalize(stripVendor(it.Term))) {
+		return nil
+	}
+	q := g.newQuestion(it, TypeTermDefinition, Normalize(it.Term))
+	q.Stem = "「" + it.Term + "」の説明として正しいものはどれですか？"
+	q.Source = g.sourceOf(it, it.Quote())
+	var cands []candidate
+	for _, d := range g.defs {
+		if d.Domain == it.Domain {
+			cands = append(cands, candidate{text: shortDef(d), owner: d.Term, quote: d.Quote(), line: d.Line, item: d})
+		}
+	}
+	ds, lvl := g.pick(q.ID, def, it, cands, 3, func(c candidate) bool {
+		return !g.m.aliases.Same(c.owner, it.Term) && !g.mentions(c.text, it.Term) && !g.mentions(c.text, c.owner)
+	})
+	if len(ds) < 3 {
+		return nil
+	}
+	return g.assemble(q, candidate{text: def, owner: it.Term, line: it.Line, item: it}, ds, lvl)
+}
+
+// mentions reports whether text contains any form of term.
+func (g *generator) mentions(text, term string) bool {
+	nt := Normalize(text)
+	for _, k := range g.m.aliases.Keys(term) {
+		if runeLen(k) >= 2 && strings.Contains(nt, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *generator) tableRows(t *Table) []*Question {
+	if len(t.Rows) < 3 || len(t.Header) < 2 {
+		return nil
+	}
+	var out []*Question
+	anchor := &Item{Domain: t.Domain, Section: t.Section}
+	for c := 1; c < len(t.Header); c++ {
+		seen := map[string]bool{}
+		distinct := true
+		for _, r := range t.Rows {
+			k := Normalize(r[c])
+			if k == "" || seen[k] {
+				distinct = false
+				break
+			}
+			seen[k] = true
+		}
+		if !distinct {
+			continue // two rows share the tested value: no single answer
+		}
+		for ri, r := range t.Rows {
+			key, val := r[0], r[c]
+			if !termOK(key) || runeLen(val) > maxDefRunes {
+				continue
+			}
+			q := &Question{Domain: t.Domain, Type: TypeTableRow}
+			q.ID = hashID(itoa(t.Domain), strings.Join(t.Section, "/"), Normalize(t.Header[0]), Normalize(key), Normalize(t.Header[c]), string(TypeTableRow))
+			masked := g.mask(val, key)
+			q.Stem = t.Header[0] + "のうち、「" + t.Header[c] + "」が「" + masked + "」であるものはどれですか？"
+			q.stemDef = val
+			q.Source = Source{Path: tablePath(g.m, t), Line: t.Line + 1 + ri + 1, Quote: rowQuote(t, r)}
+			var cands []candidate
+			for rj, o := range t.Rows {
+				if rj != ri {
+					cands = append(cands, candidate{text: o[0], owner: o[0], quote: rowQuote(t, o), line: t.Line + 2 + rj})
+				}
+			}
+			ds, _ := g.pick(q.ID, key, nil, cands, 3, func(cd candidate) bool {
+				return termOK(cd.text) && sameKind(cd.text, key) && !g.m.aliases.Same(cd.text, key)
+			})
+			if len(ds) < 2 {
+				continue
+			}
+			out = append(out, g.assemble(q, candidate{text: key, owner: key}, ds, 1))
+		}
+	}
+	_ = anchor
+	return out
+}
+
+func tablePath(m *Memo, t *Table) []string {
+	path := []string{}
+	if d := m.Domain(t.Domain); d != nil {
+		path = append(path, d.Label())
+	}
+	return append(path, t.Section...)
+}
+
+// rowQuote renders a table row as "key — header: value、header: value".
+func rowQuote(t *Table, r []string) string {
+	parts := []string{}
+	for i := 1; i < len(r) && i < len(t.Header); i++ {
+		parts = append(parts, t.Header[i]+": "+r[i])
+	}
+	return r[0] + " — " + strings.Join(parts, "、")
+}
+
+func (g *generator) cloze(it *Item) *Question {
+	txt := it.Text
+	if it.Kind != KindPlain || runeLen(txt) < 20 || runeLen(txt) > maxDefRunes || strings.Contains(txt, "`") && strings.Count(txt, "`")%2 != 0 {
+		return nil
+	}
+	nt := Normalize(txt)
+	var best *Item
+	for _, t := range g.terms {
+		k := g.keys[t]
+		if len(k) < 4 || best != nil && len(t.Term) <= len(best.Term) {
+			continue
+		}
+		if runeLen(k) < 3 || !strings.Contains(nt, k) || !wordIn(txt, t.Term) {
+			continue
+		}
+		if best == nil || runeLen(t.Term) > runeLen(best.Term) {
+			best = t
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	blanked := strings.Replace(txt, best.Term, Blank, 1)
+	if g.mentions(blanked, best.Term) {
+		return nil // the term appears twice: blanking one would leak it
+	}
+	q := g.newQuestion(it, TypeCloze, Normalize(txt))
+	q.Stem = "空欄に当てはまる語句はどれですか？\n「" + blanked + "」"
+	q.Source = g.sourceOf(it, it.Quote())
+	ds, lvl := g.pick(q.ID, best.Term, it, termCands(g.terms), 3, func(c candidate) bool {
+		return !g.m.aliases.Same(c.owner, best.Term) && sameKind(c.text, best.Term) && !g.mentions(blanked, c.owner)
+	})
+	if len(ds) < 3 {
+		return nil
+	}
+	return g.assemble(q, candidate{text: best.Term, owner: best.Term, line: best.Line, item: best}, ds, lvl)
+}
+
+// wordIn reports whether term occurs in s as a whole word: not glued to
+// more letters of the same script on either side.
+func wordIn(s, term string) bool {
+	i := strings.Index(s, term)
+	if i < 0 {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(s[:i])
+	after, _ := utf8.DecodeRuneInString(s[i+len(term):])
+	first, _ := utf8.DecodeRuneInString(term)
+	last, _ := utf8.DecodeLastRuneInString(term)
+	return !sameScript(before, first) && !sameScript(last, after)
+}
+
+func sameScript(a, b rune) bool {
+	class := func(r rune) int {
+		switch {
+		case r == utf8.RuneError:
+			return 0
+		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			return 1
+		case unicode.In(r, unicode.Katakana) || r == 'ー':
+			return 2
+		case unicode.In(r, unicode.Han):
+			return 3
+		}
+		return 0
+	}
+	ca := class(a)
+	return ca != 0 && ca == class(b)
+}
+
+func (g *generator) scenario(it *Item) *Question {
+	ans := firstSentences(it.Def, MaxOptionRunes)
+	if ans == "" || runeLen(it.Text) > MaxStemRunes {
+		return nil
+	}
+	q := g.newQuestion(it, TypeScenario, Normalize(it.Text))
+	q.Stem = it.Text
+	q.Source = g.sourceOf(it, it.Text+"\n"+it.Def)
+	var cands []candidate
+	for _, s := range g.scen {
+		if s != it {
+			if a := firstSentences(s.Def, MaxOptionRunes); a != "" {
+				cands = append(cands, candidate{text: a, owner: "scenario:" + Normalize(s.Text), quote: s.Def, line: s.Line, item: s})
+			}
+		}
+	}
+	ds, lvl := g.pick(q.ID, ans, it, cands, 3, func(c candidate) bool { return true })
+	if len(ds) < 2 {
+		return nil
+	}
+	return g.assemble(q, candidate{text: ans, owner: "scenario:" + Normalize(it.Text), line: it.Line, item: it}, ds, lvl)
+}
+
+// generate makes every candidate question of the memo, before quality checks.
+func (g *generator) generate() []*Question {
+	var out []*Question
+	add := func(q *Question) {
+		if q != nil {
+			out = append(out, q)
+		}
+	}
+	for _, it := range g.m.Items {
+		switch it.Kind {
+		case KindDefinition:
+			if it.Conflict || !termOK(it.Term) {
+				continue
+			}
+			add(g.definitionTerm(it))
+			add(g.termDefinition(it))
+			add(g.attributeTerm(it))
+		case KindPlain:
+			add(g.cloze(it))
+		case KindScenario:
+			add(g.scenario(it))
+		}
+	}
+	for _, t := range g.m.Tables {
+		out = append(out, g.tableRows(t)...)
+	}
+	return out
+}

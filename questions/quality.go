@@ -1,0 +1,203 @@
+package questions
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Rule is one automatic check of a generated question (the list in
+// shared/reference/questions.md, "What makes a generated question bad").
+type Rule struct {
+	// Name identifies the rule in lint reports.
+	Name string
+	// Check returns "" when q passes, else why it fails.
+	Check func(q *Question, m *Memo) string
+}
+
+var (
+	reMarkup   = regexp.MustCompile(`\*\*|!\[|<img|\]\(|https?://|\|\s|\s\||<[a-zA-Z/][^>]*>`)
+	reNegative = regexp.MustCompile(`誤って(いる|います)|誤りは|ではない(もの|のは)|でないもの|正しくない|当てはまらない|以外のもの|(?i)\bnot\b|all of the above|none of the above|上記(の)?すべて|いずれでもない|該当なし`)
+	reBroken   = regexp.MustCompile("^[、。，,.)）:：]|[、,（(「:：]$")
+)
+
+// Rules are applied to every generated question; a question failing any
+// of them is dropped and counted under the rule's name.
+var Rules = []Rule{
+	{"options", checkOptions},
+	{"leak", checkLeak},
+	{"substring", checkSubstring},
+	{"also-right", checkAlsoRight},
+	{"mixed-kinds", checkKinds},
+	{"generic-answer", checkGeneric},
+	{"markup-length", checkMarkup},
+	{"negative-stem", checkNegative},
+	{"explanation", checkExplanation},
+}
+
+// Check runs every rule on q and returns the name of the first that fails.
+func Check(q *Question, m *Memo) (rule, reason string) {
+	for _, r := range Rules {
+		if why := r.Check(q, m); why != "" {
+			return r.Name, why
+		}
+	}
+	return "", ""
+}
+
+func checkOptions(q *Question, _ *Memo) string {
+	if len(q.Options) < 3 || len(q.Options) > 4 {
+		return "want 3 or 4 options"
+	}
+	if q.Answer < 0 || q.Answer >= len(q.Options) {
+		return "answer index out of range"
+	}
+	seen := map[string]bool{}
+	ids := map[string]bool{}
+	for _, o := range q.Options {
+		k := Normalize(o.Text)
+		if k == "" || seen[k] || ids[o.ID] {
+			return "options not distinct: " + o.Text
+		}
+		seen[k], ids[o.ID] = true, true
+	}
+	return ""
+}
+
+func checkLeak(q *Question, m *Memo) string {
+	ans := q.Correct().Text
+	ns := Normalize(q.Stem)
+	if q.Type == TypeTermDefinition {
+		// the stem names the term; the leak would be the definition itself
+		if strings.Contains(ns, Normalize(ans)) {
+			return "definition in stem"
+		}
+		return ""
+	}
+	if q.Type == TypeScenario {
+		if strings.Contains(ns, Normalize(ans)) {
+			return "answer in stem"
+		}
+		return ""
+	}
+	for _, k := range m.aliases.Keys(ans) {
+		if runeLen(k) >= 2 && strings.Contains(ns, k) {
+			return "answer form " + k + " in stem"
+		}
+	}
+	return ""
+}
+
+func checkSubstring(q *Question, _ *Memo) string {
+	for i, a := range q.Options {
+		na := Normalize(a.Text)
+		for j, b := range q.Options {
+			if i != j && strings.Contains(na, Normalize(b.Text)) {
+				return b.Text + " is inside " + a.Text
+			}
+		}
+	}
+	return ""
+}
+
+func checkAlsoRight(q *Question, m *Memo) string {
+	ans := q.Correct()
+	for i, o := range q.Options {
+		if i == q.Answer {
+			continue
+		}
+		if o.owner != "" && ans.owner != "" && m.aliases.Same(o.owner, ans.owner) {
+			return o.Text + " is an alias of the answer"
+		}
+		if q.stemDef != "" && o.owner != "" {
+			for _, it := range m.Items {
+				if it.Kind == KindDefinition && it.Term == o.owner && Normalize(firstSentences(it.Def, maxDefRunes)) == Normalize(q.stemDef) {
+					return o.Text + " has the same definition as the stem"
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func checkKinds(q *Question, _ *Memo) string {
+	ans := q.Correct().Text
+	longest := true
+	for i, o := range q.Options {
+		if i == q.Answer {
+			continue
+		}
+		if q.Type != TypeTermDefinition && q.Type != TypeScenario && !sameKind(o.Text, ans) {
+			return "mixed kinds: " + o.Text + " / " + ans
+		}
+		if float64(runeLen(o.Text))*1.5 >= float64(runeLen(ans)) || runeLen(ans)-runeLen(o.Text) < 8 {
+			longest = false
+		}
+	}
+	if longest {
+		return "the answer alone is far the longest option"
+	}
+	return ""
+}
+
+func checkGeneric(q *Question, _ *Memo) string {
+	ans := q.Correct().Text
+	if isGenericLabel(ans) || reNumberOnly.MatchString(ans) {
+		return "generic answer " + ans
+	}
+	return ""
+}
+
+func checkMarkup(q *Question, _ *Memo) string {
+	if runeLen(q.Stem) > MaxStemRunes {
+		return "stem too long"
+	}
+	texts := []string{q.Stem}
+	for _, o := range q.Options {
+		if runeLen(o.Text) > MaxOptionRunes {
+			return "option too long: " + truncateRunes(o.Text, 20)
+		}
+		texts = append(texts, o.Text)
+	}
+	for _, t := range texts {
+		if reMarkup.MatchString(t) {
+			return "markup left: " + reMarkup.FindString(t)
+		}
+		if strings.Count(t, "`")%2 != 0 || strings.Count(t, "「") != strings.Count(t, "」") ||
+			strings.Count(t, "(")+strings.Count(t, "（") != strings.Count(t, ")")+strings.Count(t, "）") {
+			return "unbalanced quotes or brackets"
+		}
+	}
+	for _, o := range q.Options {
+		if reBroken.MatchString(o.Text) {
+			return "broken option: " + o.Text
+		}
+	}
+	return ""
+}
+
+func checkNegative(q *Question, _ *Memo) string {
+	if reNegative.MatchString(q.Stem) {
+		return "negative stem"
+	}
+	for _, o := range q.Options {
+		if reNegative.MatchString(o.Text) && strings.Contains(strings.ToLower(o.Text), "above") {
+			return "all/none of the above"
+		}
+	}
+	return ""
+}
+
+func checkExplanation(q *Question, _ *Memo) string {
+	if q.Source.Quote == "" {
+		return "no quoted passage"
+	}
+	for _, l := range strings.Split(q.Source.Quote, "\n") {
+		if !strings.Contains(q.Explanation, "> "+l) {
+			return "explanation does not quote the memo"
+		}
+	}
+	if !strings.Contains(Normalize(q.Source.Quote), Normalize(q.Correct().Text)) {
+		return "quoted passage does not contain the answer"
+	}
+	return ""
+}

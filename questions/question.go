@@ -1,0 +1,146 @@
+package questions
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
+
+// Type is a kind of generated question.
+type Type string
+
+// Question types.
+const (
+	// TypeDefinitionTerm shows a definition with the term masked; options are terms.
+	TypeDefinitionTerm Type = "definition_term"
+	// TypeTermDefinition names a term; options are definitions.
+	TypeTermDefinition Type = "term_definition"
+	// TypeTableRow asks which row of a table has a given cell.
+	TypeTableRow Type = "table_row"
+	// TypeCloze blanks a key term in a memo sentence.
+	TypeCloze Type = "cloze"
+	// TypeScenario is one of the memo's own worked questions.
+	TypeScenario Type = "scenario"
+)
+
+// Types lists every question type in a fixed order.
+var Types = []Type{TypeDefinitionTerm, TypeTermDefinition, TypeTableRow, TypeCloze, TypeScenario}
+
+// Difficulty levels, from how close the distractors are to the answer.
+const (
+	// Easy: distractors from elsewhere in the domain or memo.
+	Easy = 1
+	// Medium: distractors from the same section.
+	Medium = 2
+	// Hard: distractors are siblings (same parent bullet or table column).
+	Hard = 3
+)
+
+// Option is one answer choice. Its ID depends on its text only, never on
+// where it is shown, so answers are stored by identity, not by letter.
+type Option struct {
+	// ID identifies the option within its question.
+	ID string `json:"id"`
+	// Text is what users see.
+	Text string `json:"text"`
+	// Quote is the memo line this option comes from: for a distractor, why
+	// it is not the answer.
+	Quote string `json:"quote,omitempty"`
+	// Line is the memo line of Quote.
+	Line int `json:"line,omitempty"`
+
+	owner string // the term this option belongs to (for also-right checks)
+}
+
+// Source locates the memo passage a question was made from.
+type Source struct {
+	// Path is the heading path: domain heading, sections, parent bullets.
+	Path []string `json:"path"`
+	// Line is the 1-based memo line.
+	Line int `json:"line"`
+	// Quote is the passage, verbatim as users see it.
+	Quote string `json:"quote"`
+}
+
+// Breadcrumb joins Path with " › ".
+func (s Source) Breadcrumb() string { return joinCrumbs(s.Path) }
+
+// Question is a multiple-choice question with exactly one correct option.
+type Question struct {
+	// ID is stable across memo edits elsewhere: a hash of domain, heading
+	// path, item key and type.
+	ID string `json:"id"`
+	// Domain is the domain number (0 for the other bucket).
+	Domain int `json:"domain"`
+	// DomainTitle is the domain's title.
+	DomainTitle string `json:"domain_title"`
+	// Type is the question type.
+	Type Type `json:"type"`
+	// Stem is the question text.
+	Stem string `json:"stem"`
+	// Options are the choices in display order.
+	Options []Option `json:"options"`
+	// Answer is the index of the correct option.
+	Answer int `json:"answer"`
+	// Difficulty is Easy, Medium or Hard.
+	Difficulty int `json:"difficulty"`
+	// Kin names where the distractors came from: sibling, section, domain or memo.
+	Kin string `json:"kin"`
+	// Explanation quotes the memo for the answer and for each distractor.
+	Explanation string `json:"explanation"`
+	// Source is the passage the question was made from.
+	Source Source `json:"source"`
+
+	stemDef string // the definition shown in the stem, for also-right checks
+}
+
+// Correct returns the correct option.
+func (q *Question) Correct() Option { return q.Options[q.Answer] }
+
+// OptionIndex returns the index of the option with the given ID, or -1.
+func (q *Question) OptionIndex(id string) int {
+	for i, o := range q.Options {
+		if o.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Letter returns "A", "B", … for an option index.
+func Letter(i int) string { return string(rune('A' + i)) }
+
+// hashID returns a short hex digest of parts.
+func hashID(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:5])
+}
+
+func optionID(text string) string { return hashID(Normalize(text))[:6] }
+
+// buildExplanation writes the explanation: answer, quote with breadcrumb,
+// then each distractor's own memo line.
+func (q *Question) buildExplanation() {
+	var b strings.Builder
+	b.WriteString("正解: " + q.Correct().Text + "\n")
+	for _, l := range strings.Split(q.Source.Quote, "\n") {
+		b.WriteString("> " + l + "\n")
+	}
+	b.WriteString("（" + q.Source.Breadcrumb() + "、" + itoa(q.Source.Line) + " 行目）")
+	first := true
+	for i, o := range q.Options {
+		if i == q.Answer || o.Quote == "" {
+			continue
+		}
+		if first {
+			b.WriteString("\n他の選択肢:")
+			first = false
+		}
+		b.WriteString("\n・" + o.Text + " — " + o.Quote)
+	}
+	q.Explanation = b.String()
+}
