@@ -11,8 +11,10 @@ import (
 // "IAM Identity Center（旧称 AWS SSO）". Generation uses it for leak
 // checks and lookup for exact matches.
 type AliasMap struct {
-	group map[string]int // normalised key → group
-	forms [][]string     // group → surface forms, sorted
+	group  map[string]int // normalised key → group
+	forms  [][]string     // group → surface forms, sorted
+	byName map[string]int // surface form → group, filled when building
+	keys   [][]string     // group → match keys of all its forms
 }
 
 var (
@@ -40,11 +42,20 @@ func splitAliasKeys(name string) (strong, weak []string) {
 		}
 	}
 	add(name)
-	base := strings.TrimSpace(reParen.ReplaceAllString(name, " "))
-	add(base)
-	add(stripVendor(base))
+	base := name
+	hasParen := strings.ContainsAny(name, "(（")
+	if hasParen {
+		base = strings.TrimSpace(reParen.ReplaceAllString(name, " "))
+		add(base)
+	}
+	if v := stripVendor(base); v != base {
+		add(v)
+	}
 	strong = keys
 	keys = nil
+	if !hasParen {
+		return strong, nil
+	}
 	for _, m := range reParen.FindAllStringSubmatch(name, -1) {
 		inner := strings.TrimSpace(reFormerly.ReplaceAllString(strings.TrimSpace(m[1]), ""))
 		if inner != "" && !isSentence(inner) && !isGenericLabel(inner) {
@@ -67,7 +78,7 @@ func stripVendor(s string) string {
 
 // buildAliases groups every defined term of the memo with its variants.
 func buildAliases(m *Memo) *AliasMap {
-	a := &AliasMap{group: map[string]int{}}
+	a := &AliasMap{group: map[string]int{}, byName: map[string]int{}}
 	for _, it := range m.Items {
 		if it.Kind == KindDefinition {
 			a.Add(it.Term)
@@ -80,10 +91,27 @@ func buildAliases(m *Memo) *AliasMap {
 			}
 		}
 	}
-	for _, f := range a.forms {
-		sort.Strings(f)
-	}
+	a.seal()
 	return a
+}
+
+// seal sorts the forms and caches, per form, its group and, per group,
+// its match keys; the map is read-only afterwards.
+func (a *AliasMap) seal() {
+	a.keys = make([][]string, len(a.forms))
+	for g, f := range a.forms {
+		sort.Strings(f)
+		seen := map[string]bool{}
+		for _, name := range f {
+			a.byName[name] = g
+			for _, k := range aliasKeys(name) {
+				if !seen[k] {
+					seen[k] = true
+					a.keys[g] = append(a.keys[g], k)
+				}
+			}
+		}
+	}
 }
 
 // Add records name and merges the groups its keys already belong to.
@@ -137,6 +165,9 @@ func (a *AliasMap) groupOf(name string) int {
 	if a == nil {
 		return -1
 	}
+	if g, ok := a.byName[name]; ok {
+		return g
+	}
 	for _, k := range aliasKeys(name) {
 		if g, ok := a.group[k]; ok {
 			return g
@@ -147,11 +178,14 @@ func (a *AliasMap) groupOf(name string) int {
 
 // Same reports whether x and y name the same thing.
 func (a *AliasMap) Same(x, y string) bool {
-	if Normalize(x) == Normalize(y) {
+	if x == y {
 		return true
 	}
-	gx := a.groupOf(x)
-	return gx >= 0 && gx == a.groupOf(y)
+	gx, gy := a.groupOf(x), a.groupOf(y)
+	if gx >= 0 && gx == gy {
+		return true
+	}
+	return Normalize(x) == Normalize(y)
 }
 
 // Forms returns every known way to write name, including name itself.
@@ -169,6 +203,9 @@ func (a *AliasMap) Forms(name string) []string {
 
 // Keys returns the normalised match keys of every form of name.
 func (a *AliasMap) Keys(name string) []string {
+	if g := a.groupOf(name); g >= 0 && g < len(a.keys) {
+		return a.keys[g]
+	}
 	seen := map[string]bool{}
 	var out []string
 	for _, f := range a.Forms(name) {

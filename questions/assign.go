@@ -12,21 +12,24 @@ import (
 // domains goes to the "other" bucket instead of the closest domain.
 const minAssignScore = 0.04
 
-// tokens returns the match features of s: ASCII words and character bigrams
-// of everything else, over the normalised text.
-func tokens(s string) []string {
+// tokens returns the match features of s: hashes of ASCII words and of
+// character bigrams of everything else, over the normalised text.
+func tokens(s string) []uint64 {
 	n := []rune(Normalize(s))
-	var out []string
-	var word []rune
+	var out []uint64
+	var word uint64
+	wlen := 0
 	flush := func() {
-		if len(word) >= 2 {
-			out = append(out, string(word))
+		if wlen >= 2 {
+			out = append(out, word|1<<63)
 		}
-		word = word[:0]
+		word, wlen = 14695981039346656037, 0
 	}
+	flush()
 	for i, r := range n {
 		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			word = append(word, r)
+			word = (word ^ uint64(r)) * 1099511628211
+			wlen++
 			continue
 		}
 		flush()
@@ -34,14 +37,14 @@ func tokens(s string) []string {
 			continue
 		}
 		if i+1 < len(n) && n[i+1] >= 0x80 && !unicode.IsPunct(n[i+1]) {
-			out = append(out, string(n[i:i+2]))
+			out = append(out, gramKey(r, n[i+1]))
 		}
 	}
 	flush()
 	return out
 }
 
-type vector map[string]float64
+type vector map[uint64]float64
 
 func (v vector) norm() float64 {
 	var s float64
@@ -138,16 +141,16 @@ func assignOutside(m *Memo) {
 		}
 		profiles[i] = b.String()
 	}
-	df := map[string]int{}
+	df := map[uint64]int{}
 	docs := 0
-	count := func(s string) map[string]float64 {
-		tf := map[string]float64{}
+	count := func(s string) map[uint64]float64 {
+		tf := map[uint64]float64{}
 		for _, t := range tokens(s) {
 			tf[t]++
 		}
 		return tf
 	}
-	ptf := make([]map[string]float64, len(profiles))
+	ptf := make([]map[uint64]float64, len(profiles))
 	for i, p := range profiles {
 		ptf[i] = count(p)
 		for t := range ptf[i] {
@@ -155,7 +158,7 @@ func assignOutside(m *Memo) {
 		}
 		docs++
 	}
-	utf := make([]map[string]float64, len(units))
+	utf := make([]map[uint64]float64, len(units))
 	for i, u := range units {
 		utf[i] = count(u.text)
 		for t := range utf[i] {
@@ -163,7 +166,7 @@ func assignOutside(m *Memo) {
 		}
 		docs++
 	}
-	weigh := func(tf map[string]float64) (vector, float64) {
+	weigh := func(tf map[uint64]float64) (vector, float64) {
 		v := vector{}
 		for t, f := range tf {
 			v[t] = (1 + math.Log(f)) * math.Log(1+float64(docs)/float64(df[t]))
@@ -265,7 +268,7 @@ func findConflicts(m *Memo) {
 
 // jaccard is the Jaccard similarity of the token sets of a and b.
 func jaccard(a, b string) float64 {
-	sa, sb := map[string]bool{}, map[string]bool{}
+	sa, sb := map[uint64]bool{}, map[uint64]bool{}
 	for _, t := range tokens(a) {
 		sa[t] = true
 	}

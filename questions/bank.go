@@ -38,13 +38,16 @@ func Default() (*Bank, error) {
 // NewBank generates and checks the questions of a parsed memo.
 func NewBank(m *Memo) (*Bank, error) {
 	b := &Bank{Memo: m, Dropped: map[string]int{}, byID: map[string]*Question{}}
+	// The index does not depend on the questions: build it alongside.
+	idx := make(chan *Index, 1)
+	go func() { idx <- NewIndex(m) }()
 	stems := map[string]bool{}
 	for _, q := range newGenerator(m).generate() {
-		if rule, _ := Check(q, m); rule != "" {
-			b.Dropped[rule]++
+		if q.failed != "" {
+			b.Dropped[q.failed]++
 			continue
 		}
-		ks := Normalize(q.Stem)
+		ks := q.normalStem()
 		if stems[ks] {
 			b.Dropped["duplicate-stem"]++
 			continue
@@ -57,7 +60,7 @@ func NewBank(m *Memo) (*Bank, error) {
 		b.byID[q.ID] = q
 		b.Questions = append(b.Questions, q)
 	}
-	b.Index = NewIndex(m)
+	b.Index = <-idx
 	if len(b.Questions) == 0 {
 		return b, fmt.Errorf("build bank: %w", ErrNoQuestions)
 	}

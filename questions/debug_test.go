@@ -86,3 +86,13 @@ func TestDebugD2(t *testing.T) {
 		}
 	}
 }
+
+func TestDebugLookup(t *testing.T) {
+	b, _ := Default()
+	for _, q := range []string{"CodeDeploy", "CodeDeploy ロールバック", "ＣｏｄｅＤｅｐｌｏｙ", "cfn-init", "ブルーグリーン", "IAM Identity Center", "AWS SSO"} {
+		fmt.Println("==", q)
+		for _, r := range b.Index.Search(q, 4) {
+			fmt.Printf("  %s %d L%d %.50q | %.40q\n", r.Match, r.Score, r.Doc.Line, r.Doc.Text, r.Doc.Breadcrumb)
+		}
+	}
+}

@@ -1,10 +1,13 @@
 package questions
 
 import (
+	"cmp"
 	"hash/fnv"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -20,6 +23,11 @@ const (
 // candidate is a would-be option: a text with the item it comes from.
 type candidate struct {
 	text  string
+	norm  string // Normalize(text)
+	group int    // alias group of owner, -1 if none
+	kind  int    // optionKind(text)
+	hash  uint32 // fnvOf(text)
+	self  bool   // the text names its own owner
 	owner string
 	quote string
 	line  int
@@ -27,16 +35,21 @@ type candidate struct {
 }
 
 type generator struct {
-	m     *Memo
-	terms []*Item // definition items usable as term options
-	defs  []*Item // definition items usable as definition options
-	byDom map[int][]*Item
-	scen  []*Item
-	keys  map[*Item]string // normalised term of each usable definition
+	m         *Memo
+	terms     []*Item // definition items usable as term options
+	defs      []*Item // definition items usable as definition options
+	byDom     map[int][]*Item
+	scen      []*Item
+	keys      map[*Item]string // normalised term of each usable definition
+	all       []candidate      // every usable term as an option
+	dom       map[int][]candidate
+	defc      map[int][]candidate // definition options per domain
+	starts    map[string][]*Item  // usable terms by their first two bytes
+	keyStarts map[string][]keyRef // alias keys by their first two bytes
 }
 
 func newGenerator(m *Memo) *generator {
-	g := &generator{m: m, byDom: map[int][]*Item{}, keys: map[*Item]string{}}
+	g := &generator{m: m, byDom: map[int][]*Item{}, keys: map[*Item]string{}, dom: map[int][]candidate{}}
 	for _, it := range m.Items {
 		switch {
 		case it.Kind == KindDefinition && !it.Conflict && termOK(it.Term):
@@ -50,7 +63,113 @@ func newGenerator(m *Memo) *generator {
 			g.scen = append(g.scen, it)
 		}
 	}
+	g.keyStarts = map[string][]keyRef{}
+	for grp, keys := range m.aliases.keys {
+		for _, k := range keys {
+			if runeLen(k) >= 2 {
+				g.keyStarts[prefixKey(k)] = append(g.keyStarts[prefixKey(k)], keyRef{k, grp})
+			}
+		}
+	}
+	g.all = termCands(g.terms)
+	g.defc = map[int][]candidate{}
+	for _, d := range g.defs {
+		t := shortDef(d)
+		c := candidate{text: t, owner: d.Term, quote: d.Quote(), line: d.Line, item: d}
+		g.prepare(&c)
+		g.defc[d.Domain] = append(g.defc[d.Domain], c)
+	}
+	for i := range g.all {
+		g.prepare(&g.all[i])
+		g.dom[g.all[i].item.Domain] = append(g.dom[g.all[i].item.Domain], g.all[i])
+	}
 	return g
+}
+
+// termsIn returns the usable terms whose surface form occurs in s, found
+// through the index of their first two bytes.
+func (g *generator) termsIn(s string) []*Item {
+	if g.starts == nil {
+		g.starts = map[string][]*Item{}
+		for _, t := range g.terms {
+			if len(t.Term) >= 2 {
+				g.starts[prefixKey(t.Term)] = append(g.starts[prefixKey(t.Term)], t)
+			}
+		}
+	}
+	var out []*Item
+	for i := 0; i+2 <= len(s); i++ {
+		for _, t := range g.starts[s[i:i+2]] {
+			if strings.HasPrefix(s[i:], t.Term) {
+				out = append(out, t)
+			}
+		}
+		if i+4 <= len(s) {
+			for _, t := range g.starts[s[i:i+4]] {
+				if strings.HasPrefix(s[i:], t.Term) {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// prepare caches what every question's checks ask of a candidate.
+func (g *generator) prepare(c *candidate) {
+	if c.norm == "" {
+		c.norm = Normalize(c.text)
+	}
+	c.group = g.m.aliases.groupOf(c.owner)
+	c.kind = optionKind(c.text)
+	c.hash = fnvOf(c.text)
+	c.self = g.mentionsNorm(c.norm, c.owner)
+}
+
+// mix combines two hashes into an ordering key.
+func mix(a, b uint32) uint32 {
+	h := uint64(a)<<32 | uint64(b)
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return uint32(h)
+}
+
+// optionKind classes an option: 0 sentence, 1 ASCII name, 2 other name.
+func optionKind(s string) int {
+	switch {
+	case isSentence(s):
+		return 0
+	case asciiShare(s) >= 0.5:
+		return 1
+	}
+	return 2
+}
+
+// sameOwner reports whether candidate c names the same thing as term.
+func (g *generator) sameOwner(c *candidate, term string, group int) bool {
+	if c.owner == term {
+		return true
+	}
+	if group >= 0 && c.group == group {
+		return true
+	}
+	return group < 0 && g.m.aliases.Same(c.owner, term)
+}
+
+// termPool returns term options for an item: its domain's, or the whole
+// memo's when the domain has too few that pass accept.
+func (g *generator) termPool(it *Item, accept func(*candidate) bool) []candidate {
+	n := 0
+	for i := range g.dom[it.Domain] {
+		if accept(&g.dom[it.Domain][i]) {
+			n++
+			if n >= 3 {
+				return g.dom[it.Domain]
+			}
+		}
+	}
+	return g.all
 }
 
 // reActionTerm matches bullets that describe an action or wish rather
@@ -132,14 +251,18 @@ func fnvOf(s string) uint32 {
 
 // pick chooses up to n distractors from cands, closest kin first, in a
 // deterministic order that varies by question; accept filters candidates.
-func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n int, accept func(candidate) bool) ([]candidate, int) {
-	type scored struct {
-		c     candidate
-		level int
-		h     uint32
+func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n int, accept func(*candidate) bool) ([]candidate, int) {
+	if anchor != nil && len(cands) > 0 && &cands[0] == &g.all[0] {
+		cands = g.termPool(anchor, accept)
 	}
-	var pool []scored
-	for _, c := range cands {
+	type scored struct {
+		c   *candidate
+		key uint64 // kin level, then a per-question hash
+	}
+	pool := make([]scored, 0, len(cands))
+	seedHash := fnvOf(seed)
+	for i := range cands {
+		c := &cands[i]
 		if !accept(c) {
 			continue
 		}
@@ -147,25 +270,24 @@ func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n
 		if c.item != nil && anchor != nil {
 			lvl = kinLevel(anchor, c.item)
 		}
-		pool = append(pool, scored{c, lvl, fnvOf(seed + "\x00" + c.text)})
+		pool = append(pool, scored{c, uint64(lvl)<<32 | uint64(mix(seedHash, c.hash))})
 	}
-	sort.Slice(pool, func(i, j int) bool {
-		if pool[i].level != pool[j].level {
-			return pool[i].level < pool[j].level
-		}
-		return pool[i].h < pool[j].h
-	})
+	slices.SortFunc(pool, func(a, b scored) int { return cmp.Compare(a.key, b.key) })
 	var out []candidate
 	seen := []string{Normalize(answer)}
+	groups := map[int]bool{g.m.aliases.groupOf(answer): true}
 	maxLevel := 1
 	for _, s := range pool {
 		if len(out) == n {
 			break
 		}
-		k := Normalize(s.c.text)
+		k := s.c.norm
+		if k == "" {
+			k = Normalize(s.c.text)
+		}
 		dup := false
 		for _, x := range seen {
-			if x == k || strings.Contains(x, k) || strings.Contains(k, x) || g.m.aliases.Same(s.c.owner, x) {
+			if x == k || strings.Contains(x, k) || strings.Contains(k, x) || s.c.group >= 0 && groups[s.c.group] {
 				dup = true
 				break
 			}
@@ -174,9 +296,12 @@ func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n
 			continue
 		}
 		seen = append(seen, k)
-		out = append(out, s.c)
-		if s.level > maxLevel {
-			maxLevel = s.level
+		if s.c.group >= 0 {
+			groups[s.c.group] = true
+		}
+		out = append(out, *s.c)
+		if lvl := int(s.key >> 32); lvl > maxLevel {
+			maxLevel = lvl
 		}
 	}
 	return out, maxLevel
@@ -194,7 +319,10 @@ func (g *generator) assemble(q *Question, answer candidate, ds []candidate, leve
 			c = ds[j]
 			j++
 		}
-		opts = append(opts, Option{ID: optionID(c.text), Text: c.text, Quote: c.quote, Line: c.line, owner: c.owner})
+		if c.norm == "" {
+			c.norm = Normalize(c.text)
+		}
+		opts = append(opts, Option{ID: hashID(c.norm)[:6], Text: c.text, Quote: c.quote, Line: c.line, owner: c.owner, norm: c.norm})
 	}
 	opts[pos].Quote = "" // the answer's passage is the explanation's quote
 	q.Options, q.Answer = opts, pos
@@ -252,7 +380,7 @@ const Blank = "＿＿＿"
 
 // replaceFold replaces ASCII-case-insensitive occurrences of old in s.
 func replaceFold(s, old, with string) string {
-	ls, lo := strings.ToLower(s), strings.ToLower(old)
+	ls, lo := asciiLower(s), asciiLower(old)
 	if len(ls) != len(s) || len(lo) != len(old) {
 		return strings.ReplaceAll(s, old, with)
 	}
@@ -272,7 +400,7 @@ func replaceFold(s, old, with string) string {
 func termCands(items []*Item) []candidate {
 	out := make([]candidate, 0, len(items))
 	for _, it := range items {
-		out = append(out, candidate{text: it.Term, owner: it.Term, quote: it.Quote(), line: it.Line, item: it})
+		out = append(out, candidate{text: it.Term, norm: Normalize(it.Term), owner: it.Term, quote: it.Quote(), line: it.Line, item: it})
 	}
 	return out
 }
@@ -298,10 +426,11 @@ func (g *generator) definitionTerm(it *Item) *Question {
 	q := g.newQuestion(it, TypeDefinitionTerm, Normalize(it.Term))
 	q.Stem = "次の説明に当てはまるものはどれですか？\n「" + masked + "」"
 	q.stemDef = def
+	named := g.groupsIn(Normalize(masked))
+	grp, kind := g.m.aliases.groupOf(it.Term), optionKind(it.Term)
 	q.Source = g.sourceOf(it, it.Quote())
-	ds, lvl := g.pick(q.ID, it.Term, it, termCands(g.terms), 3, func(c candidate) bool {
-		return !g.m.aliases.Same(c.owner, it.Term) && sameKind(c.text, it.Term) &&
-			!strings.Contains(Normalize(masked), Normalize(c.text))
+	ds, lvl := g.pick(q.ID, it.Term, it, g.all, 3, func(c *candidate) bool {
+		return !g.sameOwner(c, it.Term, grp) && c.kind == kind && !named[c.group]
 	})
 	if len(ds) < 3 {
 		return nil
@@ -322,12 +451,14 @@ func (g *generator) attributeTerm(it *Item) *Question {
 			return nil
 		}
 		masked := g.mask(v, it.Term)
+		named := g.groupsIn(Normalize(masked))
+		grp, kind := g.m.aliases.groupOf(it.Term), optionKind(it.Term)
 		q := g.newQuestion(it, TypeDefinitionTerm, Normalize(it.Term)+"#"+label)
 		q.Stem = "次の" + label + "に当てはまるものはどれですか？\n「" + masked + "」"
 		q.stemDef = v
 		q.Source = g.sourceOf(it, it.Quote()+"\n"+label+": "+it.Attrs[label])
-		ds, lvl := g.pick(q.ID, it.Term, it, termCands(g.terms), 3, func(c candidate) bool {
-			return !g.m.aliases.Same(c.owner, it.Term) && sameKind(c.text, it.Term) && !g.mentions(masked, c.owner)
+		ds, lvl := g.pick(q.ID, it.Term, it, g.all, 3, func(c *candidate) bool {
+			return !g.sameOwner(c, it.Term, grp) && c.kind == kind && !named[c.group]
 		})
 		if len(ds) < 3 {
 			return nil
@@ -345,14 +476,9 @@ func (g *generator) termDefinition(it *Item) *Question {
 	q := g.newQuestion(it, TypeTermDefinition, Normalize(it.Term))
 	q.Stem = "「" + it.Term + "」の説明として正しいものはどれですか？"
 	q.Source = g.sourceOf(it, it.Quote())
-	var cands []candidate
-	for _, d := range g.defs {
-		if d.Domain == it.Domain {
-			cands = append(cands, candidate{text: shortDef(d), owner: d.Term, quote: d.Quote(), line: d.Line, item: d})
-		}
-	}
-	ds, lvl := g.pick(q.ID, def, it, cands, 3, func(c candidate) bool {
-		return !g.m.aliases.Same(c.owner, it.Term) && !g.mentions(c.text, it.Term) && !g.mentions(c.text, c.owner)
+	grp := g.m.aliases.groupOf(it.Term)
+	ds, lvl := g.pick(q.ID, def, it, g.defc[it.Domain], 3, func(c *candidate) bool {
+		return !g.sameOwner(c, it.Term, grp) && !c.self && !g.mentionsNorm(c.norm, it.Term)
 	})
 	if len(ds) < 3 {
 		return nil
@@ -362,7 +488,45 @@ func (g *generator) termDefinition(it *Item) *Question {
 
 // mentions reports whether text contains any form of term.
 func (g *generator) mentions(text, term string) bool {
-	nt := Normalize(text)
+	return g.mentionsNorm(Normalize(text), term)
+}
+
+// prefixKey is the lookup prefix of a key: its first four bytes, or two
+// when shorter. Keys are looked up under both lengths at every offset.
+func prefixKey(k string) string {
+	if len(k) >= 4 {
+		return k[:4]
+	}
+	return k[:2]
+}
+
+// groupsIn returns the alias groups named anywhere in the normalised text nt.
+func (g *generator) groupsIn(nt string) map[int]bool {
+	out := map[int]bool{}
+	for i := 0; i+2 <= len(nt); i++ {
+		for _, k := range g.keyStarts[nt[i:i+2]] {
+			if strings.HasPrefix(nt[i:], k.key) {
+				out[k.group] = true
+			}
+		}
+		if i+4 <= len(nt) {
+			for _, k := range g.keyStarts[nt[i:i+4]] {
+				if strings.HasPrefix(nt[i:], k.key) {
+					out[k.group] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+type keyRef struct {
+	key   string
+	group int
+}
+
+// mentionsNorm is mentions over an already normalised text.
+func (g *generator) mentionsNorm(nt, term string) bool {
 	for _, k := range g.m.aliases.Keys(term) {
 		if runeLen(k) >= 2 && strings.Contains(nt, k) {
 			return true
@@ -405,10 +569,12 @@ func (g *generator) tableRows(t *Table) []*Question {
 			var cands []candidate
 			for rj, o := range t.Rows {
 				if rj != ri {
-					cands = append(cands, candidate{text: o[0], owner: o[0], quote: rowQuote(t, o), line: t.Line + 2 + rj})
+					c := candidate{text: o[0], owner: o[0], quote: rowQuote(t, o), line: t.Line + 2 + rj}
+					g.prepare(&c)
+					cands = append(cands, c)
 				}
 			}
-			ds, _ := g.pick(q.ID, key, nil, cands, 3, func(cd candidate) bool {
+			ds, _ := g.pick(q.ID, key, nil, cands, 3, func(cd *candidate) bool {
 				return termOK(cd.text) && sameKind(cd.text, key) && !g.m.aliases.Same(cd.text, key)
 			})
 			if len(ds) < 2 {
@@ -443,32 +609,31 @@ func (g *generator) cloze(it *Item) *Question {
 	if it.Kind != KindPlain || runeLen(txt) < 20 || runeLen(txt) > maxDefRunes || strings.Contains(txt, "`") && strings.Count(txt, "`")%2 != 0 {
 		return nil
 	}
-	nt := Normalize(txt)
 	var best *Item
-	for _, t := range g.terms {
-		k := g.keys[t]
-		if len(k) < 4 || best != nil && len(t.Term) <= len(best.Term) {
+	for _, t := range g.termsIn(txt) {
+		if best != nil && len(t.Term) <= len(best.Term) {
 			continue
 		}
-		if runeLen(k) < 3 || !strings.Contains(nt, k) || !wordIn(txt, t.Term) {
+		if runeLen(g.keys[t]) < 3 || !wordIn(txt, t.Term) {
 			continue
 		}
-		if best == nil || runeLen(t.Term) > runeLen(best.Term) {
-			best = t
-		}
+		best = t
 	}
 	if best == nil {
 		return nil
 	}
 	blanked := strings.Replace(txt, best.Term, Blank, 1)
-	if g.mentions(blanked, best.Term) {
+	nb := Normalize(blanked)
+	if g.mentionsNorm(nb, best.Term) {
 		return nil // the term appears twice: blanking one would leak it
 	}
+	named := g.groupsIn(nb)
 	q := g.newQuestion(it, TypeCloze, Normalize(txt))
+	grp, kind := g.m.aliases.groupOf(best.Term), optionKind(best.Term)
 	q.Stem = "空欄に当てはまる語句はどれですか？\n「" + blanked + "」"
 	q.Source = g.sourceOf(it, it.Quote())
-	ds, lvl := g.pick(q.ID, best.Term, it, termCands(g.terms), 3, func(c candidate) bool {
-		return !g.m.aliases.Same(c.owner, best.Term) && sameKind(c.text, best.Term) && !g.mentions(blanked, c.owner)
+	ds, lvl := g.pick(q.ID, best.Term, it, g.all, 3, func(c *candidate) bool {
+		return !g.sameOwner(c, best.Term, grp) && c.kind == kind && !named[c.group]
 	})
 	if len(ds) < 3 {
 		return nil
@@ -520,26 +685,60 @@ func (g *generator) scenario(it *Item) *Question {
 	for _, s := range g.scen {
 		if s != it {
 			if a := firstSentences(s.Def, MaxOptionRunes); a != "" {
-				cands = append(cands, candidate{text: a, owner: "scenario:" + Normalize(s.Text), quote: s.Def, line: s.Line, item: s})
+				c := candidate{text: a, owner: "scenario:" + Normalize(s.Text), quote: s.Def, line: s.Line, item: s}
+				g.prepare(&c)
+				cands = append(cands, c)
 			}
 		}
 	}
-	ds, lvl := g.pick(q.ID, ans, it, cands, 3, func(c candidate) bool { return true })
+	ds, lvl := g.pick(q.ID, ans, it, cands, 3, func(c *candidate) bool { return true })
 	if len(ds) < 2 {
 		return nil
 	}
 	return g.assemble(q, candidate{text: ans, owner: "scenario:" + Normalize(it.Text), line: it.Line, item: it}, ds, lvl)
 }
 
-// generate makes every candidate question of the memo, before quality checks.
+// generate makes every candidate question of the memo and runs the
+// quality checks on each. Items are split between two workers; the output order is the
+// memo's order whatever the scheduling.
 func (g *generator) generate() []*Question {
+	g.termsIn("") // build the lookup table before the workers share it
+	items := g.m.Items
+	half := len(items) / 2
+	parts := make([][]*Question, 2)
+	var wg sync.WaitGroup
+	for w, span := range [][]*Item{items[:half], items[half:]} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[w] = g.checked(g.generateItems(span))
+		}()
+	}
+	wg.Wait()
+	out := append(parts[0], parts[1]...)
+	for _, t := range g.m.Tables {
+		out = append(out, g.checked(g.tableRows(t))...)
+	}
+	return out
+}
+
+// checked runs the quality rules on qs, recording on each question the rule
+// it failed, if any.
+func (g *generator) checked(qs []*Question) []*Question {
+	for _, q := range qs {
+		q.failed, _ = Check(q, g.m)
+	}
+	return qs
+}
+
+func (g *generator) generateItems(items []*Item) []*Question {
 	var out []*Question
 	add := func(q *Question) {
 		if q != nil {
 			out = append(out, q)
 		}
 	}
-	for _, it := range g.m.Items {
+	for _, it := range items {
 		switch it.Kind {
 		case KindDefinition:
 			if it.Conflict || !termOK(it.Term) {
@@ -553,9 +752,6 @@ func (g *generator) generate() []*Question {
 		case KindScenario:
 			add(g.scenario(it))
 		}
-	}
-	for _, t := range g.m.Tables {
-		out = append(out, g.tableRows(t)...)
 	}
 	return out
 }

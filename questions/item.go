@@ -23,16 +23,15 @@ var genericLabels = map[string]bool{
 }
 
 var (
-	reLabelSuffix = regexp.MustCompile(`^(.*?)[\s　]*[0-9０-９]*$`)
-	reTermSep     = regexp.MustCompile(`[:：]|→|⇒`)
-	reTopic       = regexp.MustCompile(`^([^、。，,「」]{2,30}?)\s*は[、,，\s]`)
+	reTermSep = regexp.MustCompile(`[:：]|→|⇒`)
+	reTopic   = regexp.MustCompile(`^([^、。，,「」]{2,30}?)\s*は[、,，\s]`)
 )
 
 // isGenericLabel reports whether term is a generic label such as 目的 or
 // "シナリオ 1" or "X の目的".
 func isGenericLabel(term string) bool {
 	t := strings.TrimSpace(strings.TrimLeft(term, "※*・"))
-	t = strings.TrimSpace(reLabelSuffix.FindStringSubmatch(t)[1])
+	t = strings.TrimRight(t, "0123456789０１２３４５６７８９ 　")
 	lt := strings.ToLower(t)
 	if genericLabels[lt] {
 		return true
@@ -111,7 +110,8 @@ func (p *parser) classify(it *Item) {
 	// "X は、…": a sentence about a named thing defines it.
 	if m := reTopic.FindStringSubmatch(it.Text); m != nil {
 		t := strings.TrimSpace(m[1])
-		if runeLen(t) >= 2 && (asciiShare(t) >= 0.6 || isKatakanaWord(t)) && !strings.ContainsAny(t, "「」()（）") {
+		if runeLen(t) >= 2 && (asciiShare(t) >= 0.6 || isKatakanaWord(t)) && !strings.ContainsAny(t, "「」()（）") &&
+			!strings.ContainsAny(string([]rune(t)[runeLen(t)-1:]), "でとやにがのもへを") {
 			it.Kind, it.Term, it.Def = KindDefinition, t, it.Text
 			return
 		}

@@ -29,6 +29,20 @@ type Memo struct {
 	Problems []Problem
 
 	aliases *AliasMap
+	defs    map[string][]string // term → normalised leading sentences of its definitions
+}
+
+// defsOf returns the normalised definitions of term.
+func (m *Memo) defsOf(term string) []string { return m.defs[term] }
+
+func (m *Memo) indexDefs() {
+	m.defs = map[string][]string{}
+	for _, it := range m.Items {
+		it.quote = it.Quote()
+		if it.Kind == KindDefinition {
+			m.defs[it.Term] = append(m.defs[it.Term], Normalize(firstSentences(it.Def, maxDefRunes)))
+		}
+	}
 }
 
 // Domain is one exam domain (第 N 分野) or the "other" bucket.
@@ -104,6 +118,8 @@ type Item struct {
 	// Explicit is true for "term: definition" and "term:" with children (as
 	// opposed to a bare term whose first child describes it).
 	Explicit bool
+	quote    string // cached Quote, set once parsing is done
+
 	// Conflict is set when lint found another, different definition of the term.
 	Conflict bool
 }
@@ -126,6 +142,9 @@ func (it *Item) Breadcrumb(m *Memo) string {
 // Quote returns the memo passage that states the item: its own line, and
 // for a term defined by its first child that child's line too.
 func (it *Item) Quote() string {
+	if it.quote != "" {
+		return it.quote
+	}
 	if it.Kind == KindDefinition && !strings.Contains(Normalize(it.Text), Normalize(it.Def)) {
 		return it.Text + "\n" + it.Def
 	}

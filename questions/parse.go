@@ -80,9 +80,17 @@ func Parse(src []byte, opts ParseOptions) (*Memo, error) {
 		}
 	}
 	sort.SliceStable(m.Domains, func(i, j int) bool { return m.Domains[i].Number < m.Domains[j].Number })
-	assignOutside(m)
+	// Domain assignment touches only domains; aliases, conflicts and
+	// definitions never read them, so the two run side by side.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		assignOutside(m)
+	}()
 	m.aliases = buildAliases(m)
 	findConflicts(m)
+	m.indexDefs()
+	<-done
 	return m, nil
 }
 
@@ -377,9 +385,16 @@ func (p *parser) paragraphs(n ast.Node) []para {
 
 // inline renders the inline content of n as users should see it.
 func (p *parser) inline(n ast.Node) string {
-	s := reTag.ReplaceAllString(p.render(n), "")
-	s = reBareURL.ReplaceAllString(s, "")
-	s = strings.ReplaceAll(s, "**", "")
+	s := p.render(n)
+	if strings.IndexByte(s, '<') >= 0 {
+		s = reTag.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "://") {
+		s = reBareURL.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "**") {
+		s = strings.ReplaceAll(s, "**", "")
+	}
 	return collapseSpace(s)
 }
 

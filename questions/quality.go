@@ -1,8 +1,8 @@
 package questions
 
 import (
-	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Rule is one automatic check of a generated question (the list in
@@ -15,10 +15,44 @@ type Rule struct {
 }
 
 var (
-	reMarkup   = regexp.MustCompile(`\*\*|!\[|<img|\]\(|https?://|\|\s|\s\||<[a-zA-Z/][^>]*>`)
-	reNegative = regexp.MustCompile(`誤って(いる|います)|誤りは|ではない(もの|のは)|でないもの|正しくない|当てはまらない|以外のもの|(?i)\bnot\b|all of the above|none of the above|上記(の)?すべて|いずれでもない|該当なし`)
-	reBroken   = regexp.MustCompile("^[、。，,.)）:：]|[、,（(「:：]$")
+	markupSigns   = []string{"**", "![", "<img", "](", "http://", "https://", "| ", " |", "</", "<br", "<a "}
+	negativeSigns = []string{"誤っている", "誤っています", "誤りは", "ではないもの", "ではないのは", "でないもの", "正しくない",
+		"当てはまらない", "以外のもの", " not ", "all of the above", "none of the above", "上記すべて", "上記のすべて", "いずれでもない", "該当なし"}
 )
+
+// asciiLower lower-cases ASCII letters only, leaving other runes alone.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// broken reports whether an option starts or ends mid-sentence.
+func broken(s string) bool {
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune("、。，,.)）:：", first) || strings.ContainsRune("、,（(「:：", last)
+}
+
+// findSign returns the first of signs found in s (ASCII case folded), or "".
+func findSign(s string, signs []string) string {
+	ls := asciiLower(s)
+	for _, x := range signs {
+		if strings.Contains(ls, x) {
+			return x
+		}
+	}
+	return ""
+}
 
 // Rules are applied to every generated question; a question failing any
 // of them is dropped and counted under the rule's name.
@@ -53,8 +87,9 @@ func checkOptions(q *Question, _ *Memo) string {
 	}
 	seen := map[string]bool{}
 	ids := map[string]bool{}
-	for _, o := range q.Options {
-		k := Normalize(o.Text)
+	for i := range q.Options {
+		o := &q.Options[i]
+		k := o.normText()
 		if k == "" || seen[k] || ids[o.ID] {
 			return "options not distinct: " + o.Text
 		}
@@ -65,16 +100,17 @@ func checkOptions(q *Question, _ *Memo) string {
 
 func checkLeak(q *Question, m *Memo) string {
 	ans := q.Correct().Text
-	ns := Normalize(q.Stem)
+	ns := q.normalStem()
+	na := q.Options[q.Answer].normText()
 	if q.Type == TypeTermDefinition {
 		// the stem names the term; the leak would be the definition itself
-		if strings.Contains(ns, Normalize(ans)) {
+		if strings.Contains(ns, na) {
 			return "definition in stem"
 		}
 		return ""
 	}
 	if q.Type == TypeScenario {
-		if strings.Contains(ns, Normalize(ans)) {
+		if strings.Contains(ns, na) {
 			return "answer in stem"
 		}
 		return ""
@@ -88,11 +124,12 @@ func checkLeak(q *Question, m *Memo) string {
 }
 
 func checkSubstring(q *Question, _ *Memo) string {
-	for i, a := range q.Options {
-		na := Normalize(a.Text)
-		for j, b := range q.Options {
-			if i != j && strings.Contains(na, Normalize(b.Text)) {
-				return b.Text + " is inside " + a.Text
+	for i := range q.Options {
+		na := q.Options[i].normText()
+		for j := range q.Options {
+			b := &q.Options[j]
+			if i != j && strings.Contains(na, b.normText()) {
+				return b.Text + " is inside " + q.Options[i].Text
 			}
 		}
 	}
@@ -109,8 +146,9 @@ func checkAlsoRight(q *Question, m *Memo) string {
 			return o.Text + " is an alias of the answer"
 		}
 		if q.stemDef != "" && o.owner != "" {
-			for _, it := range m.Items {
-				if it.Kind == KindDefinition && it.Term == o.owner && Normalize(firstSentences(it.Def, maxDefRunes)) == Normalize(q.stemDef) {
+			sd := Normalize(q.stemDef)
+			for _, d := range m.defsOf(o.owner) {
+				if d == sd {
 					return o.Text + " has the same definition as the stem"
 				}
 			}
@@ -159,8 +197,8 @@ func checkMarkup(q *Question, _ *Memo) string {
 		texts = append(texts, o.Text)
 	}
 	for _, t := range texts {
-		if reMarkup.MatchString(t) {
-			return "markup left: " + reMarkup.FindString(t)
+		if x := findSign(t, markupSigns); x != "" {
+			return "markup left: " + x
 		}
 		if strings.Count(t, "`")%2 != 0 || strings.Count(t, "「") != strings.Count(t, "」") ||
 			strings.Count(t, "(")+strings.Count(t, "（") != strings.Count(t, ")")+strings.Count(t, "）") {
@@ -168,7 +206,7 @@ func checkMarkup(q *Question, _ *Memo) string {
 		}
 	}
 	for _, o := range q.Options {
-		if reBroken.MatchString(o.Text) {
+		if broken(o.Text) {
 			return "broken option: " + o.Text
 		}
 	}
@@ -176,12 +214,12 @@ func checkMarkup(q *Question, _ *Memo) string {
 }
 
 func checkNegative(q *Question, _ *Memo) string {
-	if reNegative.MatchString(q.Stem) {
-		return "negative stem"
+	if x := findSign(q.Stem, negativeSigns); x != "" {
+		return "negative stem: " + x
 	}
 	for _, o := range q.Options {
-		if reNegative.MatchString(o.Text) && strings.Contains(strings.ToLower(o.Text), "above") {
-			return "all/none of the above"
+		if x := findSign(o.Text, negativeSigns[len(negativeSigns)-6:]); x != "" {
+			return "all/none of the above: " + x
 		}
 	}
 	return ""
@@ -196,7 +234,7 @@ func checkExplanation(q *Question, _ *Memo) string {
 			return "explanation does not quote the memo"
 		}
 	}
-	if !strings.Contains(Normalize(q.Source.Quote), Normalize(q.Correct().Text)) {
+	if !strings.Contains(Normalize(q.Source.Quote), q.Options[q.Answer].normText()) {
 		return "quoted passage does not contain the answer"
 	}
 	return ""

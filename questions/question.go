@@ -50,6 +50,15 @@ type Option struct {
 	Line int `json:"line,omitempty"`
 
 	owner string // the term this option belongs to (for also-right checks)
+	norm  string // Normalize(Text), cached
+}
+
+// normText returns the option's normalised text.
+func (o *Option) normText() string {
+	if o.norm == "" {
+		o.norm = Normalize(o.Text)
+	}
+	return o.norm
 }
 
 // Source locates the memo passage a question was made from.
@@ -91,7 +100,17 @@ type Question struct {
 	// Source is the passage the question was made from.
 	Source Source `json:"source"`
 
-	stemDef string // the definition shown in the stem, for also-right checks
+	stemDef  string // the definition shown in the stem, for also-right checks
+	normStem string // Normalize(Stem), cached
+	failed   string // the quality rule the question failed, if any
+}
+
+// normalStem returns the normalised stem.
+func (q *Question) normalStem() string {
+	if q.normStem == "" {
+		q.normStem = Normalize(q.Stem)
+	}
+	return q.normStem
 }
 
 // Correct returns the correct option.
