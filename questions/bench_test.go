@@ -1,6 +1,7 @@
 package questions
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/yuin/goldmark/text"
@@ -50,5 +51,43 @@ func BenchmarkIndexDefault(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		NewIndex(m)
+	}
+}
+
+// BenchmarkLookup measures Search over the fixed query set; ns/query is the
+// mean time per query.
+func BenchmarkLookup(b *testing.B) {
+	x := bundledBank(b).Index
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, q := range lookupQueries {
+			x.Search(q, 5)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lookupQueries)), "ns/query")
+}
+
+// BenchmarkLookupScan is the linear normalised strings.Contains baseline.
+func BenchmarkLookupScan(b *testing.B) {
+	x := bundledBank(b).Index
+	for b.Loop() {
+		for _, q := range lookupQueries {
+			x.ScanSearch(q)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lookupQueries)), "ns/query")
+}
+
+// BenchmarkLookupEach runs each query on its own, so benchstat or the -v
+// output gives a per-query distribution (its median is the figure in
+// BENCHMARKS.md).
+func BenchmarkLookupEach(b *testing.B) {
+	x := bundledBank(b).Index
+	for i, q := range lookupQueries {
+		b.Run(fmt.Sprintf("q%02d", i), func(b *testing.B) {
+			for b.Loop() {
+				x.Search(q, 5)
+			}
+		})
 	}
 }

@@ -1,10 +1,8 @@
 package questions
 
 import (
-	"cmp"
 	"hash/fnv"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -272,22 +270,28 @@ func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n
 		}
 		pool = append(pool, scored{c, uint64(lvl)<<32 | uint64(mix(seedHash, c.hash))})
 	}
-	slices.SortFunc(pool, func(a, b scored) int { return cmp.Compare(a.key, b.key) })
+	// Select the best n one at a time: n is tiny next to the pool, so this
+	// beats sorting the pool.
 	var out []candidate
 	seen := []string{Normalize(answer)}
 	groups := map[int]bool{g.m.aliases.groupOf(answer): true}
 	maxLevel := 1
-	for _, s := range pool {
-		if len(out) == n {
+	for len(out) < n {
+		best := -1
+		for i := range pool {
+			if pool[i].c != nil && (best < 0 || pool[i].key < pool[best].key) {
+				best = i
+			}
+		}
+		if best < 0 {
 			break
 		}
+		s := pool[best]
+		pool[best].c = nil
 		k := s.c.norm
-		if k == "" {
-			k = Normalize(s.c.text)
-		}
-		dup := false
+		dup := s.c.group >= 0 && groups[s.c.group]
 		for _, x := range seen {
-			if x == k || strings.Contains(x, k) || strings.Contains(k, x) || s.c.group >= 0 && groups[s.c.group] {
+			if dup || x == k || strings.Contains(x, k) || strings.Contains(k, x) {
 				dup = true
 				break
 			}

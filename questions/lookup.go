@@ -1,9 +1,11 @@
 package questions
 
 import (
+	"math"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // DocKind tells what a lookup result points at.
@@ -73,9 +75,29 @@ type Result struct {
 // normalised text of every item, table row and heading of a memo. It is
 // safe for concurrent use once built.
 type Index struct {
-	docs  []Doc
-	grams map[uint64][]int32
-	exact map[string][]int32
+	docs    []Doc
+	grams   map[uint64][]int32
+	exact   map[string][]int32
+	scratch sync.Pool // *scratch, sized to docs
+}
+
+// hit is what a search learned of one passage.
+type hit struct {
+	n int     // words matched
+	w float64 // weight of the words matched
+}
+
+// scratch is per-search working memory, reused across searches.
+type scratch struct {
+	hits    []hit
+	touched []int32
+}
+
+func (s *scratch) reset() {
+	for _, id := range s.touched {
+		s.hits[id] = hit{}
+	}
+	s.touched = s.touched[:0]
 }
 
 func gramKey(a, b rune) uint64 { return uint64(a)<<32 | uint64(b) }
@@ -86,6 +108,7 @@ const maxDetails = 4
 // NewIndex builds the lookup index of m.
 func NewIndex(m *Memo) *Index {
 	x := &Index{grams: map[uint64][]int32{}, exact: map[string][]int32{}}
+	x.scratch.New = func() any { return &scratch{hits: make([]hit, len(x.docs))} }
 	for _, h := range m.Headings {
 		crumbs := []string{}
 		if d := m.Domain(h.Domain); d != nil {
@@ -97,9 +120,6 @@ func NewIndex(m *Memo) *Index {
 		x.add(Doc{Kind: DocHeading, Domain: h.Domain, Term: h.Text, Text: h.Text, Breadcrumb: joinCrumbs(crumbs), Line: h.Line}, nil)
 	}
 	for _, it := range m.Items {
-		if it.Kind == KindObjective {
-			continue
-		}
 		d := Doc{Kind: DocItem, Domain: it.Domain, Term: it.Term, Text: it.Text, Breadcrumb: crumbOf(m, it), Line: it.Line}
 		for _, c := range it.Children {
 			if len(d.Details) == maxDetails {
@@ -172,6 +192,9 @@ func (x *Index) candidates(term string) []int32 {
 	if len(rs) == 1 {
 		return x.grams[gramKey(rs[0], 0)]
 	}
+	if len(rs) == 2 {
+		return x.grams[gramKey(rs[0], rs[1])] // read only: callers never write to it
+	}
 	var lists [][]int32
 	for i := 0; i+1 < len(rs); i++ {
 		l := x.grams[gramKey(rs[i], rs[i+1])]
@@ -210,54 +233,76 @@ func intersect(a, b []int32) []int32 {
 }
 
 // Search returns up to limit passages for a free-form query, best first:
-// exact term or alias > heading > whole phrase > share of query words
-// found, then shorter passages and memo order.
+// exact term or alias > heading > whole phrase > share of the query's
+// words found (rare words weigh more), then shorter passages and memo order.
 func (x *Index) Search(query string, limit int) []Result {
 	fields := strings.Fields(query)
-	terms := make([]string, 0, len(fields))
-	for _, f := range fields {
-		if n := Normalize(f); n != "" {
-			terms = append(terms, n)
-		}
-	}
-	if len(terms) == 0 || limit <= 0 {
+	if len(fields) == 0 || limit <= 0 {
 		return nil
 	}
-	whole := strings.Join(terms, "")
-	hits := map[int32]int{} // doc → number of terms matched
+	type term struct {
+		norm  string
+		cands []int32
+		w     float64
+	}
+	terms := make([]term, 0, len(fields))
+	for _, f := range fields {
+		if n := Normalize(f); n != "" {
+			c := x.candidates(n)
+			terms = append(terms, term{norm: n, cands: c, w: math.Log(1 + float64(len(x.docs))/float64(1+len(c)))})
+		}
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	whole := ""
+	var total float64
 	for _, t := range terms {
-		for _, id := range x.candidates(t) {
-			if strings.Contains(x.docs[id].norm, t) {
-				hits[id]++
+		whole += t.norm
+		total += t.w
+	}
+	sort.SliceStable(terms, func(i, j int) bool { return len(terms[i].cands) < len(terms[j].cands) })
+
+	sc := x.scratch.Get().(*scratch)
+	defer x.scratch.Put(sc)
+	sc.reset()
+	for i, t := range terms {
+		// A passage holding only the commonest word ranks below every
+		// passage already found; with enough of those, it cannot place.
+		onlyUpdate := i == len(terms)-1 && i > 0 && len(sc.touched) >= limit
+		for _, id := range t.cands {
+			h := &sc.hits[id]
+			if h.n == 0 && onlyUpdate {
+				continue
 			}
+			if !strings.Contains(x.docs[id].norm, t.norm) {
+				continue
+			}
+			if h.n == 0 {
+				sc.touched = append(sc.touched, id)
+			}
+			h.n++
+			h.w += t.w
 		}
 	}
 	exact := map[int32]bool{}
-	for _, k := range append([]string{whole}, terms...) {
+	keys := []string{whole}
+	for _, t := range terms {
+		if t.norm != whole {
+			keys = append(keys, t.norm)
+		}
+	}
+	for _, k := range keys {
 		for _, id := range x.exact[k] {
 			exact[id] = true
-			if _, ok := hits[id]; !ok {
-				hits[id] = 1
+			if h := &sc.hits[id]; h.n == 0 {
+				sc.touched = append(sc.touched, id)
+				h.n, h.w = 1, terms[0].w
 			}
 		}
 	}
-	out := make([]Result, 0, len(hits))
-	for id, n := range hits {
-		d := &x.docs[id]
-		r := Result{Doc: d, Match: MatchPartial, Score: n * 100 / len(terms)}
-		phrase := strings.Contains(d.norm, whole)
-		switch {
-		case exact[id]:
-			r.Match, r.Score = MatchExact, r.Score+1000
-		case d.Kind == DocHeading && (phrase || n == len(terms)):
-			r.Match, r.Score = MatchHeading, r.Score+500
-		case phrase:
-			r.Match, r.Score = MatchPhrase, r.Score+200
-		}
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	// Keep the best limit results in a small sorted slice.
+	better := func(a, b *Result) bool {
 		if a.Score != b.Score {
 			return a.Score > b.Score
 		}
@@ -265,9 +310,33 @@ func (x *Index) Search(query string, limit int) []Result {
 			return len(a.Doc.norm) < len(b.Doc.norm)
 		}
 		return a.Doc.Line < b.Doc.Line
-	})
-	if len(out) > limit {
-		out = out[:limit]
+	}
+	out := make([]Result, 0, limit+1)
+	for _, id := range sc.touched {
+		h := sc.hits[id]
+		d := &x.docs[id]
+		r := Result{Doc: d, Match: MatchPartial, Score: int(100 * h.w / total)}
+		all := h.n == len(terms)
+		switch {
+		case exact[id]:
+			r.Match, r.Score = MatchExact, r.Score+1000
+		case d.Kind == DocHeading && all:
+			r.Match, r.Score = MatchHeading, r.Score+500
+		case all && (len(terms) == 1 || strings.Contains(d.norm, whole)):
+			r.Match, r.Score = MatchPhrase, r.Score+200
+		}
+		if len(out) == limit && !better(&r, &out[limit-1]) {
+			continue
+		}
+		i := len(out)
+		out = append(out, r)
+		for i > 0 && better(&out[i], &out[i-1]) {
+			out[i], out[i-1] = out[i-1], out[i]
+			i--
+		}
+		if len(out) > limit {
+			out = out[:limit]
+		}
 	}
 	return out
 }

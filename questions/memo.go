@@ -117,8 +117,9 @@ type Item struct {
 	InOther bool
 	// Explicit is true for "term: definition" and "term:" with children (as
 	// opposed to a bare term whose first child describes it).
-	Explicit bool
-	quote    string // cached Quote, set once parsing is done
+	Explicit       bool
+	quote          string // cached Quote, set once parsing is done
+	maybeObjective bool   // straight under a domain heading, before any sub-heading
 
 	// Conflict is set when lint found another, different definition of the term.
 	Conflict bool

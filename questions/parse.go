@@ -37,6 +37,7 @@ var (
 	reTag        = regexp.MustCompile(`<[^>]*>`)
 	reBareURL    = regexp.MustCompile(`https?://\S+`)
 	reNumberOnly = regexp.MustCompile(`^[0-9０-９.．)）(（\s]*$`)
+	reFrontKey   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*:`)
 )
 
 // otherSectionNames are section titles that never name an exam domain.
@@ -102,8 +103,8 @@ func splitFrontMatter(src []byte) (body, front []byte) {
 	}
 	rest := src[4:]
 	end := bytes.Index(rest, []byte("\n---"))
-	if end < 0 {
-		return src, nil
+	if end < 0 || !reFrontKey.Match(rest) {
+		return src, nil // a thematic break, not front matter
 	}
 	front = rest[:end]
 	cut := 4 + end + 4
@@ -210,7 +211,7 @@ func parseDomainHeading(t string) (num int, title string, weight float64, ok boo
 			return n, strings.TrimSpace(strings.Trim(m[2], ":： ")), weight, true
 		}
 	}
-	if m := reDomainNum.FindStringSubmatch(t); m != nil && !strings.Contains(m[1], ".") {
+	if m := reDomainNum.FindStringSubmatch(t); m != nil && (m[2][0] < '0' || m[2][0] > '9') {
 		n, err := strconv.Atoi(m[1])
 		if err == nil && n > 0 && n < 100 {
 			return n, strings.TrimSpace(m[2]), weight, true
@@ -236,7 +237,9 @@ func (p *parser) block(n ast.Node, parent *Item) {
 		p.list(n, parent)
 	case *ast.Paragraph, *ast.TextBlock:
 		for _, t := range p.paragraphs(n) {
-			p.newItem(t.text, t.line, parent, 0, KindPlain)
+			if it := p.newItem(t.text, t.line, parent, 0, KindPlain); it != nil {
+				p.settle(it)
+			}
 		}
 	case *ast.FencedCodeBlock, *ast.CodeBlock:
 		var b strings.Builder
@@ -364,7 +367,7 @@ func (p *parser) listItem(li ast.Node, parent *Item, number int) {
 		}
 	}
 	if item != nil {
-		p.classify(item)
+		p.settle(item)
 	}
 }
 
@@ -443,12 +446,7 @@ func (p *parser) newItem(txt string, line int, parent *Item, number int, kind It
 		Line:    line,
 		InOther: p.domain < 0,
 	}
-	if p.inObjectives && parent == nil && kind == KindPlain && p.domain >= 0 {
-		it.Kind = KindObjective
-		if d := p.memo.Domain(p.domain); d != nil {
-			d.Objectives = append(d.Objectives, txt)
-		}
-	}
+	it.maybeObjective = p.inObjectives && parent == nil && kind == KindPlain && p.domain >= 0
 	if parent != nil {
 		parent.Children = append(parent.Children, it)
 	}
@@ -457,6 +455,19 @@ func (p *parser) newItem(txt string, line int, parent *Item, number int, kind It
 		p.classify(it) // paragraphs have no children; bullets are reclassified after theirs
 	}
 	return it
+}
+
+// settle classifies an item once its children are known; a plain bullet
+// straight under a domain heading, before its first sub-heading, is one of
+// the exam's task statements.
+func (p *parser) settle(it *Item) {
+	p.classify(it)
+	if it.maybeObjective && it.Kind == KindPlain {
+		it.Kind = KindObjective
+		if d := p.memo.Domain(it.Domain); d != nil {
+			d.Objectives = append(d.Objectives, it.Text)
+		}
+	}
 }
 
 func (p *parser) table(t *east.Table) {

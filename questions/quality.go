@@ -138,6 +138,10 @@ func checkSubstring(q *Question, _ *Memo) string {
 
 func checkAlsoRight(q *Question, m *Memo) string {
 	ans := q.Correct()
+	sd := ""
+	if q.stemDef != "" {
+		sd = Normalize(q.stemDef)
+	}
 	for i, o := range q.Options {
 		if i == q.Answer {
 			continue
@@ -145,8 +149,7 @@ func checkAlsoRight(q *Question, m *Memo) string {
 		if o.owner != "" && ans.owner != "" && m.aliases.Same(o.owner, ans.owner) {
 			return o.Text + " is an alias of the answer"
 		}
-		if q.stemDef != "" && o.owner != "" {
-			sd := Normalize(q.stemDef)
+		if sd != "" && o.owner != "" {
 			for _, d := range m.defsOf(o.owner) {
 				if d == sd {
 					return o.Text + " has the same definition as the stem"

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// usage is printed by "studybot help" and on unknown subcommands.
+const usage = `studybot — a daily quiz from your study memo, on Slack, Discord or this terminal.
+
+Usage:
+  studybot [flags]                     run: the console when no chat tokens are set
+  studybot questions lint [--memo F]   check the memo and the generated questions
+  studybot questions export [--memo F] [--format json|yaml]
+  studybot questions show ID           one question with its answer and source
+  studybot lookup [--memo F] QUERY...  search the memo
+  studybot version                     version, commit and Go version
+  studybot help                        this text
+
+Common flags:
+  --memo FILE      a memo other than the bundled DOP-C02 memo
+  --weights W      domain weights, "1=22,2=17,…" or a config file
+`
+
+// env reads environment variables; tests pass a map-backed one.
+type env func(string) string
+
+// run is the whole program; main only wires the process to it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
+	if len(args) == 0 {
+		return runDefault(nil, stdin, stdout, stderr, getenv)
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "questions":
+		return runQuestions(args[1:], stdout, stderr, getenv)
+	case "lookup":
+		return runLookup(args[1:], stdout, stderr, getenv)
+	case "version":
+		return runVersion(stdout)
+	}
+	if strings.HasPrefix(args[0], "-") {
+		return runDefault(args, stdin, stdout, stderr, getenv)
+	}
+	fmt.Fprintf(stderr, "studybot: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+// parseInterleaved parses flags that may come after positional arguments
+// ("lookup CodeDeploy --memo x.md") and returns the positionals.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

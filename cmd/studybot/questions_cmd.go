@@ -1,0 +1,215 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/studybot/studybot/questions"
+)
+
+func runQuestions(args []string, stdout, stderr io.Writer, getenv env) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, "studybot questions: want lint, export or show\n")
+		return 2
+	}
+	fs := flag.NewFlagSet("questions "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var mf memoFlags
+	mf.register(fs, getenv)
+	format := "json"
+	if args[0] == "export" {
+		fs.StringVar(&format, "format", "json", "output `format`: json or yaml")
+	}
+	pos, err := parseInterleaved(fs, args[1:])
+	if err != nil {
+		return 2
+	}
+	bank, err := loadBank(mf)
+	if err != nil && (bank == nil || !errors.Is(err, questions.ErrNoQuestions)) {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	switch args[0] {
+	case "lint":
+		printLint(stdout, bank, mf.memo)
+		if err != nil {
+			fmt.Fprintf(stderr, "studybot: %v\n", err)
+			return 1
+		}
+		return 0
+	case "export":
+		if err := exportBank(stdout, bank, format); err != nil {
+			fmt.Fprintf(stderr, "studybot: %v\n", err)
+			return 2
+		}
+		return 0
+	case "show":
+		if len(pos) != 1 {
+			fmt.Fprint(stderr, "studybot questions show: want one question ID (see \"questions export\")\n")
+			return 2
+		}
+		q, err := bank.Get(pos[0])
+		if err != nil {
+			fmt.Fprintf(stderr, "studybot: %v\n", err)
+			return 1
+		}
+		printQuestion(stdout, q)
+		return 0
+	}
+	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export or show)\n", args[0])
+	return 2
+}
+
+func printLint(w io.Writer, bank *questions.Bank, memo string) {
+	r := bank.Lint()
+	m := bank.Memo
+	fmt.Fprintf(w, "memo: %s", memoName(memo))
+	if m.Exam != "" {
+		fmt.Fprintf(w, " — %s", m.Exam)
+	}
+	fmt.Fprintf(w, "\nitems: %d, tables: %d, headings: %d\n", len(m.Items), len(m.Tables), len(m.Headings))
+	fmt.Fprintf(w, "questions kept: %d (every one passes all %d quality rules)\n\nby domain:\n", r.Total, len(questions.Rules))
+	for _, d := range m.Domains {
+		weight := ""
+		if d.Weight > 0 {
+			weight = fmt.Sprintf(" (%g%%)", d.Weight)
+		}
+		fmt.Fprintf(w, "  %-48s %4d\n", d.Label()+weight, r.ByDomain[d.Number])
+	}
+	fmt.Fprint(w, "\nby type:\n")
+	for _, t := range questions.Types {
+		fmt.Fprintf(w, "  %-18s %4d\n", t, r.ByType[t])
+	}
+	fmt.Fprintf(w, "\ncorrect answer position: A %d, B %d, C %d, D %d\n", r.Positions[0], r.Positions[1], r.Positions[2], r.Positions[3])
+	fmt.Fprint(w, "\ndropped by rule:\n")
+	var rules []string
+	for k := range r.Dropped {
+		rules = append(rules, k)
+	}
+	sort.Strings(rules)
+	if len(rules) == 0 {
+		fmt.Fprint(w, "  none\n")
+	}
+	for _, k := range rules {
+		fmt.Fprintf(w, "  %-18s %4d\n", k, r.Dropped[k])
+	}
+	fmt.Fprintf(w, "\ndefinitions to review (%d):\n", len(r.Problems))
+	for _, p := range r.Problems {
+		lines := make([]string, len(p.Lines))
+		for i, l := range p.Lines {
+			lines[i] = fmt.Sprint(l)
+		}
+		fmt.Fprintf(w, "  %-9s %s (lines %s): %s\n", p.Kind, p.Term, strings.Join(lines, ", "), p.Detail)
+	}
+	fmt.Fprint(w, "\nwarnings:\n")
+	if len(r.Warnings) == 0 {
+		fmt.Fprint(w, "  none\n")
+	}
+	for _, x := range r.Warnings {
+		fmt.Fprintf(w, "  %s\n", x)
+	}
+}
+
+// exportRecord is one question as "questions export" writes it.
+type exportRecord struct {
+	ID          string       `json:"id" yaml:"id"`
+	Domain      int          `json:"domain" yaml:"domain"`
+	DomainTitle string       `json:"domain_title" yaml:"domain_title"`
+	Type        string       `json:"type" yaml:"type"`
+	Stem        string       `json:"stem" yaml:"stem"`
+	Options     []string     `json:"options" yaml:"options"`
+	OptionIDs   []string     `json:"option_ids" yaml:"option_ids"`
+	Answer      int          `json:"answer" yaml:"answer"`
+	Difficulty  int          `json:"difficulty" yaml:"difficulty"`
+	Kin         string       `json:"kin" yaml:"kin"`
+	Explanation string       `json:"explanation" yaml:"explanation"`
+	Source      exportSource `json:"source" yaml:"source"`
+}
+
+type exportSource struct {
+	Path []string `json:"path" yaml:"path"`
+	Line int      `json:"line" yaml:"line"`
+}
+
+func exportBank(w io.Writer, bank *questions.Bank, format string) error {
+	recs := make([]exportRecord, 0, len(bank.Questions))
+	for _, q := range bank.Questions {
+		r := exportRecord{ID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
+			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Explanation: q.Explanation,
+			Source: exportSource{Path: q.Source.Path, Line: q.Source.Line}}
+		for _, o := range q.Options {
+			r.Options = append(r.Options, o.Text)
+			r.OptionIDs = append(r.OptionIDs, o.ID)
+		}
+		recs = append(recs, r)
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(recs)
+	case "yaml":
+		enc := yaml.NewEncoder(w)
+		defer enc.Close()
+		return enc.Encode(recs)
+	}
+	return fmt.Errorf("export: unknown format %q (want json or yaml)", format)
+}
+
+func printQuestion(w io.Writer, q *questions.Question) {
+	fmt.Fprintf(w, "%s  [%s · %s · difficulty %d]\n第 %d 分野: %s\n\n%s\n\n", q.ID, q.Type, q.Kin, q.Difficulty, q.Domain, q.DomainTitle, q.Stem)
+	for i, o := range q.Options {
+		fmt.Fprintf(w, "  %s. %s\n", questions.Letter(i), o.Text)
+	}
+	fmt.Fprintf(w, "\n%s\n", q.Explanation)
+}
+
+func runLookup(args []string, stdout, stderr io.Writer, getenv env) int {
+	fs := flag.NewFlagSet("lookup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var mf memoFlags
+	mf.register(fs, getenv)
+	limit := fs.Int("n", 5, "show at most `N` results")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) == 0 {
+		fmt.Fprint(stderr, "studybot lookup: want a query, e.g. studybot lookup CodeDeploy ロールバック\n")
+		return 2
+	}
+	bank, err := loadBank(mf)
+	if bank == nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	query := strings.Join(pos, " ")
+	res := bank.Index.Search(query, *limit)
+	if len(res) == 0 {
+		fmt.Fprintf(stdout, "no passage of the memo matches %q\n", query)
+		return 0
+	}
+	for i, r := range res {
+		printResult(stdout, i+1, r)
+	}
+	return 0
+}
+
+func printResult(w io.Writer, n int, r questions.Result) {
+	d := r.Doc
+	fmt.Fprintf(w, "%d. %s (line %d, %s)\n", n, d.Breadcrumb, d.Line, r.Match)
+	for _, l := range strings.Split(d.Text, "\n") {
+		fmt.Fprintf(w, "   %s\n", l)
+	}
+	for _, x := range d.Details {
+		fmt.Fprintf(w, "     - %s\n", x)
+	}
+}
