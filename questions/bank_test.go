@@ -173,19 +173,24 @@ func TestRules(t *testing.T) {
 		t.Fatalf("good question fails %s: %s", rule, why)
 	}
 	tests := []struct {
-		rule  string
+		rule   string
 		break_ func(q *Question)
 	}{
 		{"options", func(q *Question) { q.Options = q.Options[:2] }},
 		{"options", func(q *Question) { q.Answer = 7 }},
 		{"options", func(q *Question) { q.Options[1].Text = "code build"; q.Options[1].ID = "x" }},
-		{"leak", func(q *Question) { q.Stem = "CodeBuild で、ビルドを実行するサービスはどれですか？" }},
+		{"leak", func(q *Question) {
+			q.Stem = "CodeBuild で、ビルドを実行するサービスはどれですか？"
+		}},
 		{"substring", func(q *Question) { q.Options[1] = Option{ID: "y", Text: "AWS CodeBuild Pro", owner: "x"} }},
 		{"also-right", func(q *Question) {
 			q.Options[1] = Option{ID: "z", Text: "AWS CodeDeployment", owner: "AWS CodeDeploy"}
 			q.Options[0].owner = "CodeDeploy"
 		}},
-		{"mixed-kinds", func(q *Question) { q.Options[2].Text = "ビルドを実行して成果物を作るための手順、そしてテスト"; q.Options[2].ID = "k" }},
+		{"mixed-kinds", func(q *Question) {
+			q.Options[2].Text = "ビルドを実行して成果物を作るための手順、そしてテスト"
+			q.Options[2].ID = "k"
+		}},
 		{"mixed-kinds", func(q *Question) {
 			q.Options[0].Text = "CodeBuild Enterprise Edition Runner"
 			q.Source.Quote = "CodeBuild Enterprise Edition Runner: x"

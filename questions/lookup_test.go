@@ -24,11 +24,19 @@ func TestLookupRanking(t *testing.T) {
 		check func(r []Result) bool
 		want  string
 	}{
-		{"CodeDeploy", func(r []Result) bool { return r[0].Match == MatchExact && strings.Contains(r[0].Doc.Term, "CodeDeploy") }, "exact term first"},
-		{"ＣｏｄｅＤｅｐｌｏｙ", func(r []Result) bool { return r[0].Match == MatchExact && strings.Contains(r[0].Doc.Term, "CodeDeploy") }, "full-width folded to the term"},
+		{"CodeDeploy", func(r []Result) bool {
+			return r[0].Match == MatchExact && strings.Contains(r[0].Doc.Term, "CodeDeploy")
+		}, "exact term first"},
+		{"ＣｏｄｅＤｅｐｌｏｙ", func(r []Result) bool {
+			return r[0].Match == MatchExact && strings.Contains(r[0].Doc.Term, "CodeDeploy")
+		}, "full-width folded to the term"},
 		{"cfn-init", func(r []Result) bool { return r[0].Match == MatchExact && strings.HasPrefix(r[0].Doc.Term, "cfn-init") }, "exact term"},
-		{"AWS SSO", func(r []Result) bool { return r[0].Match == MatchExact && strings.Contains(r[0].Doc.Term, "Identity Center") }, "alias from parenthetical"},
-		{"ブルーグリーン", func(r []Result) bool { return strings.Contains(Normalize(r[0].Doc.Text), Normalize("ブルーグリーン")) }, "ブルー/グリーン found"},
+		{"AWS SSO", func(r []Result) bool {
+			return r[0].Match == MatchExact && strings.Contains(r[0].Doc.Term, "Identity Center")
+		}, "alias from parenthetical"},
+		{"ブルーグリーン", func(r []Result) bool {
+			return strings.Contains(Normalize(r[0].Doc.Text), Normalize("ブルーグリーン"))
+		}, "ブルー/グリーン found"},
 		{"CodeDeploy ロールバック", func(r []Result) bool {
 			n := Normalize(r[0].Doc.Text + strings.Join(r[0].Doc.Details, ""))
 			return strings.Contains(n, "codedeploy") && strings.Contains(n, Normalize("ロールバック"))

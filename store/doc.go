@@ -1,0 +1,23 @@
+// Package store keeps studybot's durable state in one bbolt file: spaces
+// and channels with their schedules, daily posts with a snapshot of the
+// question as shown, answers, per-domain leaderboard counters, streaks,
+// question history and reports.
+//
+// It exposes domain operations only. Bucket names, key encodings and
+// transactions never leave the package; callers see Go values and the
+// sentinel errors in errors.go.
+//
+// # Durability
+//
+// An operation that returns without error has been committed (two
+// fdatasyncs). Concurrent answers are coalesced with bbolt's Batch, so a
+// burst of clicks on one question costs a handful of commits, not one each.
+// Leaderboard counters are updated in the answer's own transaction, so they
+// always equal a recount of the answers; Check verifies exactly that.
+//
+// # Caveats
+//
+// bbolt takes an exclusive file lock: one process at a time. A second
+// studybot on the same file gets ErrLocked after Options.Timeout.
+// The file never shrinks; compact it offline from a backup if needed.
+package store

@@ -1,0 +1,242 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Export writes every record as one JSON object per line, each with a
+// "kind" field: space, channel, post, answer, practice, streak, report.
+// Counters are derived data and left out (Check recomputes them).
+func (d *DB) Export(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	emit := func(kind string, v any) error {
+		return enc.Encode(struct {
+			Kind string `json:"kind"`
+			Data any    `json:"data"`
+		}{kind, v})
+	}
+	return d.view(func(tx *bolt.Tx) error {
+		each := func(b []byte, kind string, decode func(k, v []byte) (any, error)) error {
+			return tx.Bucket(b).ForEach(func(k, v []byte) error {
+				rec, err := decode(k, v)
+				if err != nil {
+					return fmt.Errorf("export %s %q: %w", kind, k, err)
+				}
+				return emit(kind, rec)
+			})
+		}
+		jsonOf := func(t func() any) func(k, v []byte) (any, error) {
+			return func(k, v []byte) (any, error) {
+				x := t()
+				return x, json.Unmarshal(v, x)
+			}
+		}
+		steps := []struct {
+			b    []byte
+			kind string
+			dec  func(k, v []byte) (any, error)
+		}{
+			{bSpaces, "space", jsonOf(func() any { return &Space{} })},
+			{bChannels, "channel", jsonOf(func() any { return &Channel{} })},
+			{bPosts, "post", jsonOf(func() any { return &Post{} })},
+			{bAnswers, "answer", func(k, v []byte) (any, error) {
+				parts := splitKey(k)
+				if len(parts) != 2 {
+					return nil, ErrCorrupt
+				}
+				a := decodeAnswer(parts[0], parts[1], v)
+				return &a, nil
+			}},
+			{bPractice, "practice", jsonOf(func() any { return &Practice{} })},
+			{bStreaks, "streak", func(k, v []byte) (any, error) {
+				parts := splitKey(k)
+				var s Streak
+				if err := json.Unmarshal(v, &s); err != nil || len(parts) != 3 {
+					return nil, ErrCorrupt
+				}
+				return struct {
+					Space SpaceRef `json:"space"`
+					User  string   `json:"user"`
+					Streak
+				}{SpaceRef{parts[0], parts[1]}, parts[2], s}, nil
+			}},
+			{bReports, "report", jsonOf(func() any { return &Report{} })},
+		}
+		for _, s := range steps {
+			if err := each(s.b, s.kind, s.dec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// CheckReport is what Check found.
+type CheckReport struct {
+	// Answers, Practice and Counters count the records checked.
+	Answers, Practice, Counters int
+	// Problems lists each inconsistency found.
+	Problems []string
+}
+
+// Check verifies the database: bbolt's own page consistency, and that
+// every leaderboard counter, rank entry and stats entry equals a recount
+// from the stored answers. It returns ErrCorrupt when anything disagrees.
+func (d *DB) Check() (CheckReport, error) {
+	var r CheckReport
+	err := d.view(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			r.Problems = append(r.Problems, "bbolt: "+err.Error())
+		}
+		want := map[string]counter{}
+		wantStats := map[string]counter{}
+		add := func(m map[string]counter, k []byte, correct bool, at time.Time) {
+			c := m[string(k)]
+			c.answered++
+			if correct {
+				c.correct++
+			}
+			m[string(k)] = c
+		}
+		locs := map[SpaceRef]*time.Location{}
+		err := tx.Bucket(bAnswers).ForEach(func(k, v []byte) error {
+			parts := splitKey(k)
+			if len(parts) != 2 {
+				r.Problems = append(r.Problems, fmt.Sprintf("answer key %q malformed", k))
+				return nil
+			}
+			a := decodeAnswer(parts[0], parts[1], v)
+			meta, err := getPostMeta(tx, a.PostID)
+			if err != nil {
+				r.Problems = append(r.Problems, fmt.Sprintf("answer %s/%s: post missing", a.PostID, a.UserID))
+				return nil
+			}
+			loc := locs[meta.Space]
+			if loc == nil {
+				sp, err := getSpace(tx, meta.Space)
+				if err != nil {
+					return err
+				}
+				loc = sp.Location()
+				locs[meta.Space] = loc
+			}
+			r.Answers++
+			for _, w := range Windows {
+				wk, _ := windowKey(w, a.At, loc)
+				for _, dom := range []int{meta.Domain, AllDomains} {
+					add(want, key(meta.Space.Platform, meta.Space.ID, wk, domainKey(dom), a.UserID), a.Correct, a.At)
+				}
+			}
+			for _, dom := range []int{meta.Domain, AllDomains} {
+				add(wantStats, key(meta.Space.Platform, meta.Space.ID, a.UserID, domainKey(dom)), a.Correct, a.At)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = tx.Bucket(bPractice).ForEach(func(k, v []byte) error {
+			var p Practice
+			if err := json.Unmarshal(v, &p); err != nil {
+				r.Problems = append(r.Problems, fmt.Sprintf("practice %q unreadable", k))
+				return nil
+			}
+			r.Practice++
+			for _, dom := range []int{p.Domain, AllDomains} {
+				add(wantStats, key(p.Space.Platform, p.Space.ID, p.UserID, domainKey(dom)), p.Correct, p.At)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		compare := func(name string, b []byte, want map[string]counter) {
+			seen := 0
+			_ = tx.Bucket(b).ForEach(func(k, v []byte) error {
+				got := decodeCounter(v)
+				w, ok := want[string(k)]
+				if !ok || w.answered != got.answered || w.correct != got.correct {
+					r.Problems = append(r.Problems, fmt.Sprintf("%s %q: stored %d/%d, recount %d/%d", name, k, got.correct, got.answered, w.correct, w.answered))
+				}
+				seen++
+				return nil
+			})
+			if seen != len(want) {
+				r.Problems = append(r.Problems, fmt.Sprintf("%s: %d stored, %d expected from the answers", name, seen, len(want)))
+			}
+			if name == "counter" {
+				r.Counters = seen
+			}
+		}
+		compare("counter", bCounters, want)
+		compare("stats", bUserStats, wantStats)
+		// every counter has exactly its rank entry
+		ranks := 0
+		_ = tx.Bucket(bRanks).ForEach(func(k, v []byte) error { ranks++; return nil })
+		if ranks != r.Counters {
+			r.Problems = append(r.Problems, fmt.Sprintf("rank index has %d entries for %d counters", ranks, r.Counters))
+		}
+		hist := map[string]uint64{}
+		_ = tx.Bucket(bCounters).ForEach(func(k, v []byte) error {
+			if parts := splitKey(k); len(parts) == 5 {
+				hist[string(pointsKeyDK(SpaceRef{parts[0], parts[1]}, parts[2], parts[3], decodeCounter(v).correct))]++
+			}
+			return nil
+		})
+		_ = tx.Bucket(bPoints).ForEach(func(k, v []byte) error {
+			if getU64(v) != hist[string(k)] {
+				r.Problems = append(r.Problems, fmt.Sprintf("points histogram %q says %d players, counters hold %d", k, getU64(v), hist[string(k)]))
+			}
+			delete(hist, string(k))
+			return nil
+		})
+		for k, n := range hist {
+			r.Problems = append(r.Problems, fmt.Sprintf("points histogram lacks %q (%d players)", k, n))
+		}
+		sizes := map[string]uint64{}
+		_ = tx.Bucket(bCounters).ForEach(func(k, v []byte) error {
+			if parts := splitKey(k); len(parts) == 5 {
+				sizes[string(key(parts[0], parts[1], parts[2], parts[3]))]++
+			}
+			return nil
+		})
+		_ = tx.Bucket(bBoards).ForEach(func(k, v []byte) error {
+			if getU64(v) != sizes[string(k)] {
+				r.Problems = append(r.Problems, fmt.Sprintf("board %q counts %d players, counters hold %d", k, getU64(v), sizes[string(k)]))
+			}
+			delete(sizes, string(k))
+			return nil
+		})
+		for k := range sizes {
+			r.Problems = append(r.Problems, fmt.Sprintf("board %q has no player count", k))
+		}
+		rb := tx.Bucket(bRanks)
+		_ = tx.Bucket(bCounters).ForEach(func(k, v []byte) error {
+			parts := splitKey(k)
+			if len(parts) != 5 {
+				return nil
+			}
+			rk := append(prefix(parts[0], parts[1], parts[2], parts[3]), decodeCounter(v).rankSuffix(parts[4])...)
+			if rb.Get(rk) == nil {
+				r.Problems = append(r.Problems, fmt.Sprintf("counter %q has no rank entry", k))
+			}
+			return nil
+		})
+		return nil
+	})
+	if err != nil {
+		return r, fmt.Errorf("check %s: %w", d.path, err)
+	}
+	sort.Strings(r.Problems)
+	if len(r.Problems) > 0 {
+		return r, fmt.Errorf("check %s: %d problems: %w", d.path, len(r.Problems), ErrCorrupt)
+	}
+	return r, nil
+}

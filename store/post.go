@@ -1,0 +1,338 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SnapOption is one option of a posted question, as shown.
+type SnapOption struct {
+	// ID is the option's identity (stable across display orders).
+	ID string `json:"id"`
+	// Text is what users saw.
+	Text string `json:"text"`
+	// Why is the memo line that tells why this option is (not) the answer.
+	Why string `json:"why,omitempty"`
+}
+
+// Snapshot is a question exactly as it was posted, so history reads right
+// after the memo changes.
+type Snapshot struct {
+	// QuestionID is the question's stable ID.
+	QuestionID string `json:"question_id"`
+	// Domain is the exam domain number.
+	Domain int `json:"domain"`
+	// DomainTitle is the domain's title.
+	DomainTitle string `json:"domain_title"`
+	// Type is the question type.
+	Type string `json:"type"`
+	// Stem is the question text.
+	Stem string `json:"stem"`
+	// Options are the choices in display order.
+	Options []SnapOption `json:"options"`
+	// AnswerID is the ID of the correct option.
+	AnswerID string `json:"answer_id"`
+	// Explanation quotes the memo.
+	Explanation string `json:"explanation"`
+	// MemoHash identifies the memo version the question came from.
+	MemoHash string `json:"memo_hash"`
+}
+
+// OptionIndex returns the display index of an option ID, or -1.
+func (s Snapshot) OptionIndex(id string) int {
+	for i, o := range s.Options {
+		if o.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Post is a daily question posted in a channel for one schedule slot.
+type Post struct {
+	// ID identifies the post; derived from space, channel and slot.
+	ID string `json:"id"`
+	// Space is where the post lives.
+	Space SpaceRef `json:"space"`
+	// Channel is the channel ID.
+	Channel string `json:"channel"`
+	// Slot is the schedule time the post is for.
+	Slot time.Time `json:"slot"`
+	// Question is the question as shown.
+	Question Snapshot `json:"question"`
+	// MessageRef is the platform's reference to the posted message.
+	MessageRef string `json:"message_ref,omitempty"`
+	// OpenedAt is when the post opened.
+	OpenedAt time.Time `json:"opened_at"`
+	// ClosesAt is when the post closes.
+	ClosesAt time.Time `json:"closes_at"`
+	// Closed is set once the post was closed.
+	Closed bool `json:"closed"`
+	// ClosedAt is when it was closed.
+	ClosedAt time.Time `json:"closed_at,omitempty"`
+}
+
+// postMeta is the part of a post an answer needs, kept small.
+type postMeta struct {
+	Space    SpaceRef  `json:"s"`
+	Domain   int       `json:"d"`
+	Answer   string    `json:"a"`
+	ClosesAt time.Time `json:"c"`
+	Closed   bool      `json:"x"`
+	Day      int64     `json:"y"`
+	Options  []string  `json:"o"`
+}
+
+// PostID returns the ID of the post for a channel's slot.
+func PostID(space SpaceRef, channel string, slot time.Time) string {
+	h := sha256.Sum256(key(space.Platform, space.ID, channel, slot.UTC().Format(time.RFC3339)))
+	return "p" + hex.EncodeToString(h[:8])
+}
+
+// CreatePost stores a new post and, in the same transaction, the
+// (channel, slot) guard, the question history entry and the posting day.
+// If the slot was already posted it returns the existing post and
+// ErrSlotTaken, so double fires and restarts never post twice.
+func (d *DB) CreatePost(p Post) (Post, error) {
+	if err := p.Space.valid(); err != nil {
+		return Post{}, err
+	}
+	if err := validID("channel", p.Channel); err != nil {
+		return Post{}, err
+	}
+	if p.Question.QuestionID == "" || p.Question.AnswerID == "" || p.Question.OptionIndex(p.Question.AnswerID) < 0 {
+		return Post{}, fmt.Errorf("create post: question snapshot lacks ID or a valid answer: %w", ErrInvalid)
+	}
+	if p.Slot.IsZero() {
+		return Post{}, fmt.Errorf("create post: no slot: %w", ErrInvalid)
+	}
+	p.ID = PostID(p.Space, p.Channel, p.Slot)
+	if p.OpenedAt.IsZero() {
+		p.OpenedAt = d.now()
+	}
+	p.Slot, p.OpenedAt, p.ClosesAt = p.Slot.UTC(), p.OpenedAt.UTC(), p.ClosesAt.UTC()
+	var existing Post
+	err := d.update(func(tx *bolt.Tx) error {
+		sp, err := getSpace(tx, p.Space)
+		if err != nil {
+			return err
+		}
+		slots := tx.Bucket(bSlots)
+		sk := key(p.Space.Platform, p.Space.ID, p.Channel, string(putTime(nil, p.Slot)))
+		if id := slots.Get(sk); id != nil {
+			existing, err = getPost(tx, string(id))
+			if err != nil {
+				return err
+			}
+			return ErrSlotTaken
+		}
+		if err := slots.Put(sk, []byte(p.ID)); err != nil {
+			return err
+		}
+		v, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bPosts).Put([]byte(p.ID), v); err != nil {
+			return err
+		}
+		day := dayNumber(p.OpenedAt, sp.Location())
+		meta := postMeta{Space: p.Space, Domain: p.Question.Domain, Answer: p.Question.AnswerID, ClosesAt: p.ClosesAt, Day: day}
+		for _, o := range p.Question.Options {
+			meta.Options = append(meta.Options, o.ID)
+		}
+		if err := putJSON(tx.Bucket(bPostMeta), []byte(p.ID), meta); err != nil {
+			return err
+		}
+		days := tx.Bucket(bPostDays)
+		dk := key(p.Space.Platform, p.Space.ID, dayKey(day))
+		if err := days.Put(dk, putU64(nil, getU64(days.Get(dk))+1)); err != nil {
+			return err
+		}
+		hk := key(p.Space.Platform, p.Space.ID, p.Channel, string(putTime(nil, p.OpenedAt)))
+		return tx.Bucket(bHistory).Put(hk, []byte(p.Question.QuestionID+"\x00"+p.ID))
+	})
+	if errors.Is(err, ErrSlotTaken) {
+		return existing, fmt.Errorf("create post %s/%s at %s: %w", p.Space, p.Channel, p.Slot.Format(time.RFC3339), ErrSlotTaken)
+	}
+	if err != nil {
+		return Post{}, fmt.Errorf("create post: %w", err)
+	}
+	return p, nil
+}
+
+func putJSON(b *bolt.Bucket, k []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, data)
+}
+
+func getPost(tx *bolt.Tx, id string) (Post, error) {
+	v := tx.Bucket(bPosts).Get([]byte(id))
+	if v == nil {
+		return Post{}, fmt.Errorf("post %s: %w", id, ErrNotFound)
+	}
+	var p Post
+	if err := json.Unmarshal(v, &p); err != nil {
+		return Post{}, fmt.Errorf("post %s: %w", id, err)
+	}
+	return p, nil
+}
+
+func getPostMeta(tx *bolt.Tx, id string) (postMeta, error) {
+	v := tx.Bucket(bPostMeta).Get([]byte(id))
+	if v == nil {
+		return postMeta{}, fmt.Errorf("post %s: %w", id, ErrNotFound)
+	}
+	var m postMeta
+	err := json.Unmarshal(v, &m)
+	return m, err
+}
+
+// GetPost returns a post.
+func (d *DB) GetPost(id string) (Post, error) {
+	var p Post
+	err := d.view(func(tx *bolt.Tx) error {
+		var err error
+		p, err = getPost(tx, id)
+		return err
+	})
+	return p, err
+}
+
+// SetPostMessage records the platform's reference to the posted message.
+func (d *DB) SetPostMessage(id, ref string) error {
+	return d.update(func(tx *bolt.Tx) error {
+		p, err := getPost(tx, id)
+		if err != nil {
+			return err
+		}
+		p.MessageRef = ref
+		return putJSON(tx.Bucket(bPosts), []byte(id), p)
+	})
+}
+
+// ClosePost closes a post: later answers get ErrClosed. Closing a closed
+// post returns it unchanged; the bool reports whether this call closed it.
+func (d *DB) ClosePost(id string) (Post, bool, error) {
+	var p Post
+	var closed bool
+	err := d.update(func(tx *bolt.Tx) error {
+		var err error
+		p, err = getPost(tx, id)
+		if err != nil || p.Closed {
+			return err
+		}
+		p.Closed, p.ClosedAt, closed = true, d.now().UTC(), true
+		if err := putJSON(tx.Bucket(bPosts), []byte(id), p); err != nil {
+			return err
+		}
+		m, err := getPostMeta(tx, id)
+		if err != nil {
+			return err
+		}
+		m.Closed = true
+		return putJSON(tx.Bucket(bPostMeta), []byte(id), m)
+	})
+	return p, closed, err
+}
+
+// OpenPosts returns every post not yet closed, oldest first.
+func (d *DB) OpenPosts() ([]Post, error) {
+	var out []Post
+	err := d.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bPostMeta).ForEach(func(k, v []byte) error {
+			var m postMeta
+			if err := json.Unmarshal(v, &m); err != nil || m.Closed {
+				return err
+			}
+			p, err := getPost(tx, string(k))
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].OpenedAt.Before(out[j].OpenedAt) })
+	return out, err
+}
+
+// LatestPost returns the newest post of a channel.
+func (d *DB) LatestPost(space SpaceRef, channel string) (Post, error) {
+	var p Post
+	err := d.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bHistory).Cursor()
+		pre := prefix(space.Platform, space.ID, channel)
+		// seek past the prefix and step back
+		k, v := c.Seek(append(append([]byte{}, pre...), 0xff))
+		if k == nil {
+			k, v = c.Last()
+		} else {
+			k, v = c.Prev()
+		}
+		if k == nil || len(k) < len(pre) || string(k[:len(pre)]) != string(pre) {
+			return fmt.Errorf("channel %s/%s has no post: %w", space, channel, ErrNotFound)
+		}
+		_, id := splitHistory(v)
+		var err error
+		p, err = getPost(tx, id)
+		return err
+	})
+	return p, err
+}
+
+// Results are the answers to one post.
+type Results struct {
+	// Counts maps option ID to the number of users who chose it.
+	Counts map[string]int
+	// Total is the number of answers.
+	Total int
+	// Correct is the number of correct answers.
+	Correct int
+	// FirstCorrect lists the first correct answerers, earliest first.
+	FirstCorrect []string
+}
+
+// PostResults counts the answers to a post; firstN bounds FirstCorrect.
+func (d *DB) PostResults(id string, firstN int) (Results, error) {
+	r := Results{Counts: map[string]int{}}
+	type fc struct {
+		user string
+		at   time.Time
+	}
+	var firsts []fc
+	err := d.view(func(tx *bolt.Tx) error {
+		if tx.Bucket(bPostMeta).Get([]byte(id)) == nil {
+			return fmt.Errorf("post %s: %w", id, ErrNotFound)
+		}
+		c := tx.Bucket(bAnswers).Cursor()
+		pre := prefix(id)
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			a := decodeAnswer(id, string(k[len(pre):]), v)
+			r.Counts[a.OptionID]++
+			r.Total++
+			if a.Correct {
+				r.Correct++
+				firsts = append(firsts, fc{a.UserID, a.At})
+			}
+		}
+		return nil
+	})
+	sort.SliceStable(firsts, func(i, j int) bool { return firsts[i].at.Before(firsts[j].at) })
+	for i := 0; i < len(firsts) && i < firstN; i++ {
+		r.FirstCorrect = append(r.FirstCorrect, firsts[i].user)
+	}
+	return r, err
+}
+
+func hasPrefix(k, pre []byte) bool { return len(k) >= len(pre) && string(k[:len(pre)]) == string(pre) }

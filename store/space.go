@@ -1,0 +1,262 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Platform names where a space lives.
+const (
+	Slack   = "slack"
+	Discord = "discord"
+	Console = "console"
+)
+
+// DefaultTZ is the time zone of spaces and channels that set none.
+const DefaultTZ = "Asia/Tokyo"
+
+// SpaceRef identifies a space: one Slack workspace, Discord guild or
+// console session.
+type SpaceRef struct {
+	// Platform is Slack, Discord or Console.
+	Platform string `json:"platform"`
+	// ID is the platform's own ID (team ID, guild ID, session name).
+	ID string `json:"id"`
+}
+
+// String returns "platform:id".
+func (s SpaceRef) String() string { return s.Platform + ":" + s.ID }
+
+func (s SpaceRef) valid() error {
+	if err := validID("platform", s.Platform); err != nil {
+		return err
+	}
+	return validID("space", s.ID)
+}
+
+// Space is a workspace, guild or console session.
+type Space struct {
+	// Ref identifies the space.
+	Ref SpaceRef `json:"ref"`
+	// TZ is the IANA zone for day boundaries, streaks and weekly windows.
+	TZ string `json:"tz"`
+	// Created is when the space was first seen.
+	Created time.Time `json:"created"`
+}
+
+// Location returns the space's time zone (DefaultTZ if unset or unknown).
+func (s Space) Location() *time.Location { return loadLoc(s.TZ) }
+
+// locations caches loaded time zones: LoadLocation reads zone data each call.
+var locations sync.Map
+
+// location returns the zone named tz (DefaultTZ if empty or unknown), cached.
+func (d *DB) location(tz string) *time.Location { return loadLoc(tz) }
+
+func loadLoc(tz string) *time.Location {
+	if l, ok := locations.Load(tz); ok {
+		return l.(*time.Location)
+	}
+	l := loadLocSlow(tz)
+	locations.Store(tz, l)
+	return l
+}
+
+func loadLocSlow(tz string) *time.Location {
+	if tz == "" {
+		tz = DefaultTZ
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc, _ = time.LoadLocation(DefaultTZ)
+		if loc == nil {
+			return time.UTC
+		}
+	}
+	return loc
+}
+
+// EnsureSpace returns the space, creating it with the given time zone if it
+// is new. An existing space keeps its zone.
+func (d *DB) EnsureSpace(ref SpaceRef, tz string) (Space, error) {
+	if err := ref.valid(); err != nil {
+		return Space{}, err
+	}
+	if _, err := time.LoadLocation(tz); tz != "" && err != nil {
+		return Space{}, fmt.Errorf("space %s: time zone %q: %w", ref, tz, ErrInvalid)
+	}
+	var sp Space
+	err := d.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bSpaces)
+		k := key(ref.Platform, ref.ID)
+		if v := b.Get(k); v != nil {
+			return json.Unmarshal(v, &sp)
+		}
+		if tz == "" {
+			tz = DefaultTZ
+		}
+		sp = Space{Ref: ref, TZ: tz, Created: d.now().UTC()}
+		v, err := json.Marshal(sp)
+		if err != nil {
+			return err
+		}
+		return b.Put(k, v)
+	})
+	if err != nil {
+		return Space{}, fmt.Errorf("ensure space %s: %w", ref, err)
+	}
+	return sp, nil
+}
+
+func getSpace(tx *bolt.Tx, ref SpaceRef) (Space, error) {
+	v := tx.Bucket(bSpaces).Get(key(ref.Platform, ref.ID))
+	if v == nil {
+		return Space{}, fmt.Errorf("space %s: %w", ref, ErrNotFound)
+	}
+	var sp Space
+	if err := json.Unmarshal(v, &sp); err != nil {
+		return Space{}, fmt.Errorf("space %s: %w", ref, err)
+	}
+	return sp, nil
+}
+
+// GetSpace returns a space.
+func (d *DB) GetSpace(ref SpaceRef) (Space, error) {
+	var sp Space
+	err := d.view(func(tx *bolt.Tx) error {
+		var err error
+		sp, err = getSpace(tx, ref)
+		return err
+	})
+	return sp, err
+}
+
+// Channel is a chat channel with its daily-question settings.
+type Channel struct {
+	// Space is the space the channel belongs to.
+	Space SpaceRef `json:"space"`
+	// ID is the platform's channel ID.
+	ID string `json:"id"`
+	// Cron is the schedule in standard cron syntax ("0 9 * * 1-5").
+	Cron string `json:"cron"`
+	// TZ is the schedule's IANA time zone.
+	TZ string `json:"tz"`
+	// Lang is the language of the bot's texts ("ja" or "en").
+	Lang string `json:"lang"`
+	// Domains lists the exam domains drawn from; empty means all.
+	Domains []int `json:"domains,omitempty"`
+	// CloseAfter is how long a daily question stays open.
+	CloseAfter time.Duration `json:"close_after"`
+	// Paused stops the schedule without losing the settings.
+	Paused bool `json:"paused"`
+	// LastFired is the last schedule slot posted (for catch-up after restarts).
+	LastFired time.Time `json:"last_fired"`
+	// Created is when the channel was first configured.
+	Created time.Time `json:"created"`
+}
+
+// Location returns the channel's schedule time zone.
+func (c Channel) Location() *time.Location { return loadLoc(c.TZ) }
+
+// PutChannel creates or replaces a channel's settings. The space must exist.
+func (d *DB) PutChannel(c Channel) error {
+	if err := c.Space.valid(); err != nil {
+		return err
+	}
+	if err := validID("channel", c.ID); err != nil {
+		return err
+	}
+	err := d.update(func(tx *bolt.Tx) error {
+		if _, err := getSpace(tx, c.Space); err != nil {
+			return err
+		}
+		b := tx.Bucket(bChannels)
+		k := key(c.Space.Platform, c.Space.ID, c.ID)
+		if c.Created.IsZero() {
+			if v := b.Get(k); v != nil {
+				var old Channel
+				if json.Unmarshal(v, &old) == nil {
+					c.Created = old.Created
+				}
+			}
+			if c.Created.IsZero() {
+				c.Created = d.now().UTC()
+			}
+		}
+		v, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		return b.Put(k, v)
+	})
+	if err != nil {
+		return fmt.Errorf("put channel %s/%s: %w", c.Space, c.ID, err)
+	}
+	return nil
+}
+
+// GetChannel returns a channel's settings.
+func (d *DB) GetChannel(space SpaceRef, id string) (Channel, error) {
+	var c Channel
+	err := d.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bChannels).Get(key(space.Platform, space.ID, id))
+		if v == nil {
+			return fmt.Errorf("channel %s/%s: %w", space, id, ErrNotFound)
+		}
+		return json.Unmarshal(v, &c)
+	})
+	return c, err
+}
+
+// Channels returns every configured channel, ordered by space and ID.
+func (d *DB) Channels() ([]Channel, error) {
+	var out []Channel
+	err := d.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bChannels).ForEach(func(k, v []byte) error {
+			var c Channel
+			if err := json.Unmarshal(v, &c); err != nil {
+				return fmt.Errorf("channel %q: %w", k, err)
+			}
+			out = append(out, c)
+			return nil
+		})
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Space != out[j].Space {
+			return out[i].Space.String() < out[j].Space.String()
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, err
+}
+
+// SetLastFired records the last schedule slot posted in a channel; it never
+// moves backwards.
+func (d *DB) SetLastFired(space SpaceRef, id string, slot time.Time) error {
+	return d.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bChannels)
+		k := key(space.Platform, space.ID, id)
+		v := b.Get(k)
+		if v == nil {
+			return fmt.Errorf("channel %s/%s: %w", space, id, ErrNotFound)
+		}
+		var c Channel
+		if err := json.Unmarshal(v, &c); err != nil {
+			return err
+		}
+		if !slot.After(c.LastFired) {
+			return nil
+		}
+		c.LastFired = slot.UTC()
+		nv, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		return b.Put(k, nv)
+	})
+}

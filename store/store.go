@@ -1,0 +1,241 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the version of the data layout this build writes.
+const SchemaVersion = 1
+
+// Options tunes Open. A nil *Options means the defaults.
+type Options struct {
+	// Timeout bounds the wait for the file lock (default 1s).
+	Timeout time.Duration
+	// Now is the clock (default time.Now). Tests pass a fake.
+	Now func() time.Time
+	// NoSync skips fsync (tests and bulk loads only: loses durability).
+	NoSync bool
+	// ReadOnly opens the file for reading only (backups, checks).
+	ReadOnly bool
+	// BatchDelay is how long concurrent answers wait to share a commit
+	// (default 10ms, bbolt's default). Negative means no wait.
+	BatchDelay time.Duration
+	// BatchSize is how many waiting answers trigger a commit at once,
+	// without waiting out BatchDelay (default 100).
+	BatchSize int
+}
+
+// DB is an open studybot database. It is safe for concurrent use.
+type DB struct {
+	bolt   *bolt.DB
+	path   string
+	now    func() time.Time
+	closed atomic.Bool
+}
+
+var (
+	bMeta      = []byte("meta")
+	bSpaces    = []byte("spaces")
+	bChannels  = []byte("channels")
+	bPosts     = []byte("posts")
+	bPostMeta  = []byte("postmeta")
+	bSlots     = []byte("slots")
+	bPostDays  = []byte("postdays")
+	bAnswers   = []byte("answers")
+	bPractice  = []byte("practice")
+	bCounters  = []byte("counters")
+	bRanks     = []byte("ranks")
+	bBoards    = []byte("boards") // players per (space, window, domain)
+	bPoints    = []byte("points") // players per (space, window, domain, points)
+	bUserStats = []byte("userstats")
+	bStreaks   = []byte("streaks")
+	bHistory   = []byte("history")
+	bReports   = []byte("reports")
+
+	allBuckets = [][]byte{bMeta, bSpaces, bChannels, bPosts, bPostMeta, bSlots, bPostDays, bAnswers,
+		bPractice, bCounters, bRanks, bBoards, bPoints, bUserStats, bStreaks, bHistory, bReports}
+
+	keyVersion = []byte("schema_version")
+)
+
+// Open opens or creates the database at path. Errors name the path and say
+// what to do: ErrLocked (another process), ErrCorrupt (not a studybot
+// database), ErrReadOnly, ErrNewerSchema. A file it cannot read is never
+// overwritten.
+func Open(path string, o *Options) (*DB, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	timeout := o.Timeout
+	if timeout == 0 {
+		timeout = time.Second
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("open database %s: it is a directory; give the path of a file inside it (e.g. %s/studybot.db): %w", path, path, ErrInvalid)
+	}
+	bo := &bolt.Options{Timeout: timeout, NoSync: o.NoSync, ReadOnly: o.ReadOnly, NoFreelistSync: true,
+		FreelistType: bolt.FreelistMapType}
+	db, err := bolt.Open(path, 0o600, bo)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	switch {
+	case o.BatchDelay < 0:
+		db.MaxBatchDelay = 0
+	case o.BatchDelay > 0:
+		db.MaxBatchDelay = o.BatchDelay
+	}
+	db.MaxBatchSize = 100
+	if o.BatchSize > 0 {
+		db.MaxBatchSize = o.BatchSize
+	}
+	d := &DB{bolt: db, path: path, now: o.Now}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if err := d.init(o.ReadOnly); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return fmt.Errorf("open database %s: %w (is another studybot running? stop it or use --db to pick another file)", path, ErrLocked)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch),
+		strings.Contains(err.Error(), "file size too small"):
+		return fmt.Errorf("open database %s: %w (%v); restore it with \"studybot restore BACKUP\" or move it away; it was not modified", path, ErrCorrupt, err)
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("open database %s: %w (%v); choose a writable location with --db", path, ErrReadOnly, err)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("open database %s: the directory does not exist; create it or choose another --db: %w", path, err)
+	}
+	return fmt.Errorf("open database %s: %w", path, err)
+}
+
+func (d *DB) init(readOnly bool) error {
+	check := func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		if meta == nil {
+			return nil
+		}
+		if v := meta.Get(keyVersion); v != nil {
+			if n := int(getU64(v)); n > SchemaVersion {
+				return fmt.Errorf("open database %s: %w (schema %d, this build reads up to %d); upgrade studybot", d.path, ErrNewerSchema, n, SchemaVersion)
+			}
+		}
+		return nil
+	}
+	if readOnly {
+		return d.bolt.View(check)
+	}
+	return d.bolt.Update(func(tx *bolt.Tx) error {
+		if err := check(tx); err != nil {
+			return err
+		}
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket: %w", err)
+			}
+		}
+		meta := tx.Bucket(bMeta)
+		if meta.Get(keyVersion) == nil {
+			return meta.Put(keyVersion, putU64(nil, SchemaVersion))
+		}
+		return nil
+	})
+}
+
+// Path returns the database file path.
+func (d *DB) Path() string { return d.path }
+
+// Close closes the database. Pending batched answers are committed first.
+func (d *DB) Close() error {
+	if d.closed.Swap(true) {
+		return nil
+	}
+	return d.bolt.Close()
+}
+
+// Ping reports whether the database is open and readable.
+func (d *DB) Ping() error {
+	if d.closed.Load() {
+		return ErrStoreClosed
+	}
+	return d.bolt.View(func(tx *bolt.Tx) error { return nil })
+}
+
+// Size returns the database file size in bytes.
+func (d *DB) Size() int64 {
+	var n int64
+	_ = d.bolt.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
+	return n
+}
+
+func (d *DB) view(fn func(tx *bolt.Tx) error) error {
+	if d.closed.Load() {
+		return ErrStoreClosed
+	}
+	return d.bolt.View(fn)
+}
+
+func (d *DB) update(fn func(tx *bolt.Tx) error) error {
+	if d.closed.Load() {
+		return ErrStoreClosed
+	}
+	return d.bolt.Update(fn)
+}
+
+func (d *DB) batch(fn func(tx *bolt.Tx) error) error {
+	if d.closed.Load() {
+		return ErrStoreClosed
+	}
+	return d.bolt.Batch(fn)
+}
+
+// Backup writes a consistent copy of the database to w while it stays in
+// use, and returns the number of bytes written.
+func (d *DB) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := d.view(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup: %w", err)
+	}
+	return n, nil
+}
+
+// BackupFile writes a consistent copy of the database to path (which must
+// not exist yet) while it stays in use.
+func (d *DB) BackupFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	if _, err := d.Backup(f); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return f.Close()
+}
