@@ -336,3 +336,18 @@ func (d *DB) PostResults(id string, firstN int) (Results, error) {
 }
 
 func hasPrefix(k, pre []byte) bool { return len(k) >= len(pre) && string(k[:len(pre)]) == string(pre) }
+
+// PostAnswers returns every answer to a post, earliest first.
+func (d *DB) PostAnswers(id string) ([]Answer, error) {
+	var out []Answer
+	err := d.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bAnswers).Cursor()
+		pre := prefix(id)
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			out = append(out, decodeAnswer(id, string(k[len(pre):]), v))
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, err
+}

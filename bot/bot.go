@@ -1,0 +1,269 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// Defaults a newcomer never has to set.
+const (
+	DefaultSchedule   = "0 9 * * 1-5"
+	DefaultTZ         = "Asia/Tokyo"
+	DefaultLang       = "ja"
+	DefaultCloseAfter = 8 * time.Hour
+	DefaultGrace      = 6 * time.Hour
+	DefaultUpdate     = 3 * time.Second
+)
+
+// Config wires the core. Bank and Store are required.
+type Config struct {
+	// Bank is the question bank (and memo lookup index).
+	Bank *questions.Bank
+	// Store is the database.
+	Store *store.DB
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Logger receives structured logs (default: discard).
+	Logger *slog.Logger
+	// Lang is the default language for new channels and DMs ("ja").
+	Lang string
+	// TZ is the default time zone of new spaces and channels ("Asia/Tokyo").
+	TZ string
+	// Schedule is the default cron spec of new channels ("0 9 * * 1-5").
+	Schedule string
+	// CloseAfter is how long a daily question stays open (8h).
+	CloseAfter time.Duration
+	// Grace bounds catch-up: a slot missed while down is posted at start if
+	// it is at most this old (6h).
+	Grace time.Duration
+	// Admins lists user IDs (or "platform:user") allowed admin commands
+	// besides the platforms' own admins.
+	Admins []string
+	// Seed makes the selection policy deterministic.
+	Seed uint64
+	// UpdateEvery is the minimum time between edits of one card (3s).
+	UpdateEvery time.Duration
+	// Metrics observes what the bot does (default: nothing).
+	Metrics Metrics
+}
+
+// Bot is the core. Create it with New, add platforms, then Run it.
+type Bot struct {
+	cfg      Config
+	bank     *questions.Bank
+	db       *store.DB
+	now      func() time.Time
+	log      *slog.Logger
+	metrics  Metrics
+	mu       sync.RWMutex
+	plats    map[string]Platform
+	spaces   sync.Map // Space → store.Space, known to exist
+	cards    *coalescer
+	sched    *Scheduler
+	postMu   sync.Mutex // serialises posting and closing
+	inflight sync.WaitGroup
+	closing  chan struct{}
+	closeOne sync.Once
+}
+
+// New checks the config, fills defaults and returns a Bot.
+func New(cfg Config) (*Bot, error) {
+	if cfg.Bank == nil || cfg.Store == nil {
+		return nil, errors.New("bot: Bank and Store are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Lang == "" {
+		cfg.Lang = DefaultLang
+	}
+	if !validLang(cfg.Lang) {
+		return nil, fmt.Errorf("bot: language %q: want ja or en", cfg.Lang)
+	}
+	if cfg.TZ == "" {
+		cfg.TZ = DefaultTZ
+	}
+	if _, err := time.LoadLocation(cfg.TZ); err != nil {
+		return nil, fmt.Errorf("bot: time zone %q: %w", cfg.TZ, err)
+	}
+	if cfg.Schedule == "" {
+		cfg.Schedule = DefaultSchedule
+	}
+	if _, err := ParseSchedule(cfg.Schedule, cfg.TZ); err != nil {
+		return nil, fmt.Errorf("bot: default schedule: %w", err)
+	}
+	if cfg.CloseAfter <= 0 {
+		cfg.CloseAfter = DefaultCloseAfter
+	}
+	if cfg.Grace <= 0 {
+		cfg.Grace = DefaultGrace
+	}
+	if cfg.UpdateEvery <= 0 {
+		cfg.UpdateEvery = DefaultUpdate
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = nopMetrics{}
+	}
+	b := &Bot{cfg: cfg, bank: cfg.Bank, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
+		plats: map[string]Platform{}, closing: make(chan struct{})}
+	b.cards = newCoalescer(b, cfg.UpdateEvery)
+	b.sched = newScheduler(b)
+	return b, nil
+}
+
+// AddPlatform registers a platform; the core posts through the platform
+// named by each space's Platform field.
+func (b *Bot) AddPlatform(p Platform) {
+	b.mu.Lock()
+	b.plats[p.Name()] = p
+	b.mu.Unlock()
+}
+
+func (b *Bot) platform(name string) (Platform, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	p, ok := b.plats[name]
+	if !ok {
+		return nil, fmt.Errorf("bot: no platform %q registered", name)
+	}
+	return p, nil
+}
+
+// Bank returns the question bank.
+func (b *Bot) Bank() *questions.Bank { return b.bank }
+
+// Store returns the database.
+func (b *Bot) Store() *store.DB { return b.db }
+
+// Now returns the bot's current time.
+func (b *Bot) Now() time.Time { return b.now() }
+
+// Run starts the card updater and the scheduler, posts any slot missed
+// while down (within Config.Grace), and blocks until ctx is done. Call
+// Close afterwards to wait for running work.
+func (b *Bot) Run(ctx context.Context) error {
+	go b.cards.run()
+	if err := b.sched.Start(ctx); err != nil {
+		return err
+	}
+	b.RunDue(ctx, b.now())
+	<-ctx.Done()
+	return nil
+}
+
+// Close stops the scheduler (waiting for running jobs), flushes pending
+// card updates and waits for in-flight handlers. It does not close the store.
+func (b *Bot) Close() error {
+	b.closeOne.Do(func() {
+		close(b.closing)
+		b.sched.Stop()
+		b.cards.stop()
+		b.inflight.Wait()
+	})
+	return nil
+}
+
+// ensureSpace makes sure the space exists in the store, once per process.
+func (b *Bot) ensureSpace(sp Space) (store.Space, error) {
+	if v, ok := b.spaces.Load(sp); ok {
+		return v.(store.Space), nil
+	}
+	s, err := b.db.EnsureSpace(sp, b.cfg.TZ)
+	if err != nil {
+		return store.Space{}, err
+	}
+	b.spaces.Store(sp, s)
+	return s, nil
+}
+
+// channelLang returns the language of a channel (the default for DMs and
+// unconfigured channels).
+func (b *Bot) channelLang(sp Space, channel string) string {
+	if channel != "" {
+		if ch, err := b.db.GetChannel(sp, channel); err == nil && ch.Lang != "" {
+			return ch.Lang
+		}
+	}
+	return b.cfg.Lang
+}
+
+// EnsureChannel returns a channel's settings, creating them with the
+// defaults (schedule, zone, language, close-after) if it is new.
+func (b *Bot) EnsureChannel(sp Space, channel string) (store.Channel, error) {
+	if _, err := b.ensureSpace(sp); err != nil {
+		return store.Channel{}, err
+	}
+	ch, err := b.db.GetChannel(sp, channel)
+	if err == nil {
+		return ch, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return store.Channel{}, err
+	}
+	ch = store.Channel{Space: sp, ID: channel, Cron: b.cfg.Schedule, TZ: b.cfg.TZ, Lang: b.cfg.Lang, CloseAfter: b.cfg.CloseAfter}
+	if err := b.db.PutChannel(ch); err != nil {
+		return store.Channel{}, err
+	}
+	b.sched.Sync()
+	return b.db.GetChannel(sp, channel)
+}
+
+func (b *Bot) isAdmin(c Command) bool {
+	if c.Admin {
+		return true
+	}
+	for _, a := range b.cfg.Admins {
+		if a == c.User || a == c.Space.Platform+":"+c.User {
+			return true
+		}
+	}
+	return false
+}
+
+// internalError logs err and returns the friendly message.
+func (b *Bot) internalError(lang, what string, err error) Response {
+	b.log.Error(what, "err", err)
+	b.metrics.Error("internal")
+	return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
+}
+
+// domainLabel returns "第 N 分野: title" for a domain number.
+func (b *Bot) domainLabel(lang string, n int, title string) string {
+	if n == questions.OtherDomain {
+		return title
+	}
+	if title == "" {
+		if d := b.bank.Memo.Domain(n); d != nil {
+			title = d.Title
+		}
+	}
+	return T(lang, "domain.n", n) + ": " + title
+}
+
+func pct(n, of int) int {
+	if of == 0 {
+		return 0
+	}
+	return (n*100 + of/2) / of
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}

@@ -1,0 +1,423 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// actionPrefix starts every action ID the core makes; adapters route
+// clicks by it.
+const actionPrefix = "sb1:"
+
+func answerAction(postID, optionID string) string {
+	return actionPrefix + "a:" + postID + ":" + optionID
+}
+
+func practiceAction(questionID, optionID string) string {
+	return actionPrefix + "p:" + questionID + ":" + optionID
+}
+
+// IsAction reports whether an action ID belongs to the core.
+func IsAction(id string) bool { return strings.HasPrefix(id, actionPrefix) }
+
+// snapshotOf freezes a question as posted.
+func (b *Bot) snapshotOf(q *questions.Question) store.Snapshot {
+	s := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
+		AnswerID: q.Correct().ID, MemoHash: b.bank.Memo.Hash,
+		Explanation: q.Source.Quote + "\n— " + q.Source.Breadcrumb() + fmt.Sprintf(" (L%d)", q.Source.Line)}
+	for _, o := range q.Options {
+		s.Options = append(s.Options, store.SnapOption{ID: o.ID, Text: o.Text, Why: o.Quote})
+	}
+	return s
+}
+
+// closesAt is CloseAfter after opening, or one minute before the channel's
+// next slot, whichever is sooner.
+func (b *Bot) closesAt(ch store.Channel, opened time.Time) time.Time {
+	after := ch.CloseAfter
+	if after <= 0 {
+		after = b.cfg.CloseAfter
+	}
+	end := opened.Add(after)
+	if s, err := channelSchedule(ch); err == nil {
+		if next := s.Next(opened); !next.IsZero() && next.Add(-time.Minute).Before(end) && next.Add(-time.Minute).After(opened) {
+			end = next.Add(-time.Minute)
+		}
+	}
+	return end
+}
+
+// cardMessage renders a post as a question card.
+func (b *Bot) cardMessage(p store.Post, lang string, answers int) Message {
+	q := p.Question
+	loc := store.Channel{TZ: b.cfg.TZ}.Location()
+	if ch, err := b.db.GetChannel(p.Space, p.Channel); err == nil {
+		loc = ch.Location()
+	}
+	m := Message{Kind: KindCard, PostID: p.ID, Title: T(lang, "card.title", b.domainLabel(lang, q.Domain, q.DomainTitle)), Body: q.Stem}
+	for i, o := range q.Options {
+		m.Buttons = append(m.Buttons, Button{ActionID: answerAction(p.ID, o.ID), Label: questions.Letter(i), Text: o.Text, Disabled: p.Closed})
+	}
+	if p.Closed {
+		m.Context = T(lang, "card.context.closed", answers, q.QuestionID)
+	} else {
+		m.Context = T(lang, "card.context", formatTime(p.ClosesAt, b.now(), loc), answers, q.QuestionID)
+	}
+	return m
+}
+
+// practiceCard renders a practice question for one user.
+func (b *Bot) practiceCard(q *questions.Question, lang string) Message {
+	m := Message{Kind: KindCard, Title: T(lang, "card.title.practice", b.domainLabel(lang, q.Domain, q.DomainTitle)), Body: q.Stem,
+		Context: T(lang, "card.practice", q.ID)}
+	for i, o := range q.Options {
+		m.Buttons = append(m.Buttons, Button{ActionID: practiceAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
+	}
+	return m
+}
+
+// RunDue posts every channel's due slot and closes every post past its
+// closing time, as of now. The scheduler calls it; so do the console's
+// /tick and tests with a fake clock.
+func (b *Bot) RunDue(ctx context.Context, now time.Time) {
+	chans, err := b.db.Channels()
+	if err != nil {
+		b.log.Error("list channels", "err", err)
+		return
+	}
+	b.closeDue(ctx, now)
+	for _, ch := range chans {
+		b.runDueChannel(ctx, ch.Space, ch.ID, now)
+	}
+}
+
+// runDueChannel posts the channel's due slot, if any.
+func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time) {
+	b.inflight.Add(1)
+	defer b.inflight.Done()
+	ch, err := b.db.GetChannel(sp, channel)
+	if err != nil || ch.Paused {
+		return
+	}
+	slot, post, err := dueSlot(ch, now, b.cfg.Grace)
+	if err != nil {
+		b.log.Error("schedule", "channel", channel, "err", err)
+		return
+	}
+	if slot.IsZero() {
+		return
+	}
+	if !post {
+		b.log.Warn("slot missed beyond the catch-up grace; skipped", "channel", channel, "slot", slot)
+		_ = b.db.SetLastFired(sp, channel, slot)
+		return
+	}
+	b.metrics.SchedulerLag(now.Sub(slot))
+	if _, err := b.postSlot(ctx, ch, slot); err != nil && !errors.Is(err, store.ErrSlotTaken) {
+		b.log.Error("daily post", "channel", channel, "slot", slot, "err", err)
+		b.metrics.Error("post")
+	}
+}
+
+// postSlot picks, stores and posts the question for a slot. Storing first
+// (with the slot guard) makes a double fire or a restart harmless; a card
+// that failed to reach the platform is posted again by closeDue's repair.
+func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time) (store.Post, error) {
+	b.postMu.Lock()
+	defer b.postMu.Unlock()
+	// the previous question of the channel closes before the next opens
+	if prev, err := b.db.LatestPost(ch.Space, ch.ID); err == nil && !prev.Closed {
+		b.closePost(ctx, prev)
+	}
+	q, err := b.pick(ch, slot)
+	if err != nil {
+		return store.Post{}, err
+	}
+	now := b.now()
+	p, err := b.db.CreatePost(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: b.snapshotOf(q),
+		OpenedAt: now, ClosesAt: b.closesAt(ch, now)})
+	if err != nil {
+		return p, err
+	}
+	if err := b.db.SetLastFired(ch.Space, ch.ID, slot); err != nil {
+		b.log.Error("set last fired", "err", err)
+	}
+	b.sendCard(ctx, p, ch.Lang)
+	return p, nil
+}
+
+func (b *Bot) sendCard(ctx context.Context, p store.Post, lang string) {
+	plat, err := b.platform(p.Space.Platform)
+	if err != nil {
+		b.log.Error("post card", "err", err)
+		return
+	}
+	ref, err := plat.PostCard(ctx, p.Channel, b.cardMessage(p, lang, 0))
+	if err != nil {
+		b.log.Error("post card", "post", p.ID, "err", err)
+		b.metrics.Error("platform")
+		return
+	}
+	b.metrics.Posted(p.Space.Platform)
+	if err := b.db.SetPostMessage(p.ID, ref); err != nil {
+		b.log.Error("set post message", "err", err)
+	}
+}
+
+// PostNow posts a question in a channel at once (slot = now).
+func (b *Bot) PostNow(ctx context.Context, sp Space, channel string) (store.Post, error) {
+	ch, err := b.EnsureChannel(sp, channel)
+	if err != nil {
+		return store.Post{}, err
+	}
+	return b.postSlot(ctx, ch, b.now().Truncate(time.Second))
+}
+
+// closeDue closes posts past their closing time and re-posts cards that
+// never reached their platform.
+func (b *Bot) closeDue(ctx context.Context, now time.Time) {
+	b.inflight.Add(1)
+	defer b.inflight.Done()
+	open, err := b.db.OpenPosts()
+	if err != nil {
+		b.log.Error("open posts", "err", err)
+		return
+	}
+	for _, p := range open {
+		switch {
+		case !p.ClosesAt.After(now):
+			b.postMu.Lock()
+			b.closePost(ctx, p)
+			b.postMu.Unlock()
+		case p.MessageRef == "" && now.Sub(p.OpenedAt) > time.Minute:
+			b.sendCard(ctx, p, b.channelLang(p.Space, p.Channel))
+		}
+	}
+}
+
+// closePost closes a post, updates its card and posts the results. It is
+// idempotent: only the call that closes the post posts results.
+func (b *Bot) closePost(ctx context.Context, p store.Post) {
+	p, did, err := b.db.ClosePost(p.ID)
+	if err != nil || !did {
+		if err != nil {
+			b.log.Error("close post", "post", p.ID, "err", err)
+		}
+		return
+	}
+	b.cards.forget(p.ID)
+	lang := b.channelLang(p.Space, p.Channel)
+	plat, err := b.platform(p.Space.Platform)
+	if err != nil {
+		b.log.Error("close post", "err", err)
+		return
+	}
+	res, err := b.db.PostResults(p.ID, 3)
+	if err != nil {
+		b.log.Error("results", "err", err)
+		return
+	}
+	if p.MessageRef != "" {
+		if err := plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.cardMessage(p, lang, res.Total)); err != nil {
+			b.log.Error("close card", "post", p.ID, "err", err)
+		}
+	}
+	if err := plat.Post(ctx, p.Channel, b.resultsMessage(p, res, lang, plat)); err != nil {
+		b.log.Error("post results", "post", p.ID, "err", err)
+		b.metrics.Error("platform")
+	}
+}
+
+// resultsMessage shows the distribution per option, the answer with its
+// explanation, the first correct answerers and streak milestones.
+func (b *Bot) resultsMessage(p store.Post, r store.Results, lang string, plat Platform) Message {
+	q := p.Question
+	m := Message{Kind: KindResults, PostID: p.ID, Title: T(lang, "results.title", b.domainLabel(lang, q.Domain, q.DomainTitle)), Body: q.Stem}
+	for i, o := range q.Options {
+		n := r.Counts[o.ID]
+		mark := ""
+		if o.ID == q.AnswerID {
+			mark = " ✅"
+		}
+		m.Fields = append(m.Fields, Field{Name: questions.Letter(i) + ") " + o.Text + mark, Value: bar(n, r.Total) + fmt.Sprintf(" %d (%d%%)", n, pct(n, r.Total))})
+	}
+	ai := q.OptionIndex(q.AnswerID)
+	lines := []string{T(lang, "results.answer", questions.Letter(ai), q.Options[ai].Text)}
+	if r.Total == 0 {
+		lines = append(lines, T(lang, "results.none"))
+	}
+	if len(r.FirstCorrect) > 0 {
+		var ms []string
+		for _, u := range r.FirstCorrect {
+			ms = append(ms, plat.Mention(u))
+		}
+		lines = append(lines, T(lang, "results.first", strings.Join(ms, " ")))
+	}
+	if answers, err := b.db.PostAnswers(p.ID); err == nil {
+		byLen := map[int][]string{}
+		var lens []int
+		for _, a := range answers {
+			st, err := b.db.GetStreak(p.Space, a.UserID)
+			if err == nil && st.Current > 0 && st.Current%store.FreezeEvery == 0 {
+				if len(byLen[st.Current]) == 0 {
+					lens = append(lens, st.Current)
+				}
+				byLen[st.Current] = append(byLen[st.Current], plat.Mention(a.UserID))
+			}
+		}
+		for _, n := range lens {
+			lines = append(lines, T(lang, "results.milestone", n, strings.Join(byLen[n], " ")))
+		}
+	}
+	m.Body = q.Stem + "\n\n" + strings.Join(lines, "\n")
+	m.Quote = q.Explanation
+	m.Context = T(lang, "results.context", r.Total, pct(r.Correct, r.Total), q.QuestionID)
+	return m
+}
+
+// bar draws a ten-cell text bar for n of total.
+func bar(n, total int) string {
+	full := 0
+	if total > 0 {
+		full = (n*10 + total/2) / total
+	}
+	return strings.Repeat("▇", full) + strings.Repeat("░", 10-full)
+}
+
+// NextEvent returns the next time something happens: a post closing or a
+// channel's next slot, after now (zero if nothing is scheduled).
+func (b *Bot) NextEvent(now time.Time) time.Time {
+	var next time.Time
+	consider := func(t time.Time) {
+		if t.After(now) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	if open, err := b.db.OpenPosts(); err == nil {
+		for _, p := range open {
+			consider(p.ClosesAt)
+		}
+	}
+	if chans, err := b.db.Channels(); err == nil {
+		for _, ch := range chans {
+			if s, err := channelSchedule(ch); err == nil && !ch.Paused {
+				consider(s.Next(now))
+			}
+		}
+	}
+	return next
+}
+
+// coalescer batches card updates: a burst of clicks on one card becomes at
+// most one edit per interval.
+type coalescer struct {
+	b        *Bot
+	every    time.Duration
+	mu       sync.Mutex
+	dirty    map[string]bool
+	wake     chan struct{}
+	done     chan struct{}
+	stopped  chan struct{}
+	stopOnce sync.Once
+	running  bool
+}
+
+func newCoalescer(b *Bot, every time.Duration) *coalescer {
+	return &coalescer{b: b, every: every, dirty: map[string]bool{}, wake: make(chan struct{}, 1),
+		done: make(chan struct{}), stopped: make(chan struct{})}
+}
+
+// mark records that a post's card needs an update.
+func (c *coalescer) mark(postID string) {
+	c.mu.Lock()
+	c.dirty[postID] = true
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *coalescer) forget(postID string) {
+	c.mu.Lock()
+	delete(c.dirty, postID)
+	c.mu.Unlock()
+}
+
+func (c *coalescer) run() {
+	c.mu.Lock()
+	c.running = true
+	c.mu.Unlock()
+	defer close(c.stopped)
+	for {
+		select {
+		case <-c.done:
+			c.Flush(context.Background())
+			return
+		case <-c.wake:
+		}
+		c.Flush(context.Background())
+		select {
+		case <-c.done:
+			c.Flush(context.Background())
+			return
+		case <-time.After(c.every):
+		}
+	}
+}
+
+// Flush sends every pending card update now.
+func (c *coalescer) Flush(ctx context.Context) {
+	c.mu.Lock()
+	ids := make([]string, 0, len(c.dirty))
+	for id := range c.dirty {
+		ids = append(ids, id)
+	}
+	c.dirty = map[string]bool{}
+	c.mu.Unlock()
+	for _, id := range ids {
+		c.b.updateCard(ctx, id)
+	}
+}
+
+func (c *coalescer) stop() {
+	c.stopOnce.Do(func() {
+		close(c.done)
+		c.mu.Lock()
+		running := c.running
+		c.mu.Unlock()
+		if running {
+			<-c.stopped
+		} else {
+			c.Flush(context.Background())
+		}
+	})
+}
+
+// FlushCards sends pending card updates at once (tests, shutdown).
+func (b *Bot) FlushCards(ctx context.Context) { b.cards.Flush(ctx) }
+
+func (b *Bot) updateCard(ctx context.Context, postID string) {
+	p, err := b.db.GetPost(postID)
+	if err != nil || p.MessageRef == "" || p.Closed {
+		return
+	}
+	res, err := b.db.PostResults(postID, 0)
+	if err != nil {
+		return
+	}
+	plat, err := b.platform(p.Space.Platform)
+	if err != nil {
+		return
+	}
+	if err := plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.cardMessage(p, b.channelLang(p.Space, p.Channel), res.Total)); err != nil {
+		b.log.Warn("update card", "post", postID, "err", err)
+	}
+}

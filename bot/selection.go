@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"errors"
+	"hash/fnv"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// ErrNoQuestion is returned when a channel's enabled pool holds no question.
+var ErrNoQuestion = errors.New("no question available")
+
+// Withheld is the number of distinct reporters that withholds a question.
+const Withheld = 2
+
+// weakTilt is how strongly domain draws lean toward weak domains: a domain
+// answered with accuracy a has its exam weight multiplied by 1+weakTilt×(1−a).
+const weakTilt = 1.0
+
+// pick chooses the question for a channel's slot:
+//   - no repeats in the channel until its enabled pool is exhausted (the
+//     least-posted questions are the candidates);
+//   - the domain is drawn by exam weight, tilted toward the space's weakest
+//     domains by accuracy;
+//   - questions reported by Withheld users are left out until cleared;
+//   - the draw is deterministic for (seed, space, channel, slot).
+func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error) {
+	enabled := map[int]bool{}
+	for _, d := range ch.Domains {
+		enabled[d] = true
+	}
+	reports, _, err := b.db.Reports(ch.Space)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := b.db.History(ch.Space, ch.ID)
+	if err != nil {
+		return nil, err
+	}
+	posted := map[string]int{}
+	for _, h := range hist {
+		posted[h.QuestionID]++
+	}
+	var pool []*questions.Question
+	min := -1
+	for _, q := range b.bank.Questions {
+		if len(enabled) > 0 && !enabled[q.Domain] || len(reports[q.ID]) >= Withheld {
+			continue
+		}
+		pool = append(pool, q)
+		if n := posted[q.ID]; min < 0 || n < min {
+			min = n
+		}
+	}
+	byDomain := map[int][]*questions.Question{}
+	for _, q := range pool {
+		if posted[q.ID] == min {
+			byDomain[q.Domain] = append(byDomain[q.Domain], q)
+		}
+	}
+	if len(byDomain) == 0 {
+		return nil, ErrNoQuestion
+	}
+	acc, err := b.db.DomainAccuracy(ch.Space)
+	if err != nil {
+		return nil, err
+	}
+	domains := make([]int, 0, len(byDomain))
+	for d := range byDomain {
+		domains = append(domains, d)
+	}
+	sort.Ints(domains)
+	weights := make([]float64, len(domains))
+	var total float64
+	for i, d := range domains {
+		w := 1.0
+		if dom := b.bank.Memo.Domain(d); dom != nil && dom.Weight > 0 {
+			w = dom.Weight
+		}
+		a, ok := acc[d]
+		if !ok {
+			a = 0.5 // unknown: neither weak nor strong
+		}
+		weights[i] = w * (1 + weakTilt*(1-a))
+		total += weights[i]
+	}
+	h := fnv.New64a()
+	h.Write([]byte(ch.Space.String() + "\x00" + ch.ID + "\x00" + slot.UTC().Format(time.RFC3339)))
+	r := rand.New(rand.NewPCG(b.cfg.Seed, h.Sum64()))
+	x := r.Float64() * total
+	chosen := domains[len(domains)-1]
+	for i, d := range domains {
+		if x < weights[i] {
+			chosen = d
+			break
+		}
+		x -= weights[i]
+	}
+	cands := byDomain[chosen]
+	return cands[r.IntN(len(cands))], nil
+}
