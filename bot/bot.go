@@ -72,6 +72,8 @@ type Bot struct {
 	inflight sync.WaitGroup
 	closing  chan struct{}
 	closeOne sync.Once
+
+	updaterOnce sync.Once
 }
 
 // New checks the config, fills defaults and returns a Bot.
@@ -153,13 +155,19 @@ func (b *Bot) Now() time.Time { return b.now() }
 // while down (within Config.Grace), and blocks until ctx is done. Call
 // Close afterwards to wait for running work.
 func (b *Bot) Run(ctx context.Context) error {
-	go b.cards.run()
+	b.StartUpdater()
 	if err := b.sched.Start(ctx); err != nil {
 		return err
 	}
 	b.RunDue(ctx, b.now())
 	<-ctx.Done()
 	return nil
+}
+
+// StartUpdater starts only the coalescing card updater, for adapters that
+// drive time themselves (the console's /tick). Close stops it.
+func (b *Bot) StartUpdater() {
+	b.updaterOnce.Do(func() { go b.cards.run() })
 }
 
 // Close stops the scheduler (waiting for running jobs), flushes pending

@@ -114,9 +114,14 @@ func (b *Bot) cmdQuiz(c Command, lang string) Response {
 	if len(pool) == 0 {
 		return private(Message{Kind: KindError, Body: T(lang, "quiz.none")})
 	}
-	// a different question each time, without global randomness
-	n := b.now().UnixNano()
-	q := pool[int(uint64(n)/1000%uint64(len(pool)))]
+	// a different question each time (the clock and the user's answer
+	// count move it), without global randomness
+	seen := 0
+	if st, err := b.db.Stats(c.Space, c.User); err == nil && len(st) > 0 {
+		seen = st[len(st)-1].Answered
+	}
+	n := uint64(b.now().UnixNano())/1000 + uint64(seen)*7919
+	q := pool[int(n%uint64(len(pool)))]
 	return private(b.practiceCard(q, lang))
 }
 

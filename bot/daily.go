@@ -421,3 +421,20 @@ func (b *Bot) updateCard(ctx context.Context, postID string) {
 		b.log.Warn("update card", "post", postID, "err", err)
 	}
 }
+
+// CurrentCard returns the card of a channel's open post, as it should look
+// now (for adapters that show it again, e.g. after a restart).
+func (b *Bot) CurrentCard(sp Space, channel string) (Message, error) {
+	p, err := b.db.LatestPost(sp, channel)
+	if err != nil {
+		return Message{}, err
+	}
+	if p.Closed {
+		return Message{}, fmt.Errorf("channel %s/%s: %w", sp, channel, store.ErrClosed)
+	}
+	res, err := b.db.PostResults(p.ID, 0)
+	if err != nil {
+		return Message{}, err
+	}
+	return b.cardMessage(p, b.channelLang(sp, channel), res.Total), nil
+}

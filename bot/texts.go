@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -222,4 +223,15 @@ func validLang(lang string) bool {
 		}
 	}
 	return false
+}
+
+// CatalogKeys returns the sorted keys of a language's catalog (for tests
+// and translators).
+func CatalogKeys(lang string) []string {
+	keys := make([]string, 0, len(catalog[lang]))
+	for k := range catalog[lang] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

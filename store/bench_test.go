@@ -115,7 +115,9 @@ var (
 // BenchmarkLeaderboardTop10 reads the top 10 of a domain's weekly board
 // with 100,000 users on it.
 func BenchmarkLeaderboardTop10(b *testing.B) {
-	bigOnce.Do(func() { bigDB = loadUsers(b, filepath.Join(os.TempDir(), fmt.Sprintf("studybot-bench-%d.db", os.Getpid())), 100000, 1) })
+	bigOnce.Do(func() {
+		bigDB = loadUsers(b, filepath.Join(os.TempDir(), fmt.Sprintf("studybot-bench-%d.db", os.Getpid())), 100000, 1)
+	})
 	for b.Loop() {
 		board, err := bigDB.Leaderboard(testSpace, 1, Week, 10, "")
 		if err != nil || len(board.Rows) != 10 || board.Players != 100000 {
@@ -127,7 +129,9 @@ func BenchmarkLeaderboardTop10(b *testing.B) {
 // BenchmarkLeaderboardMeMidway also finds the caller's own rank halfway
 // down the same board.
 func BenchmarkLeaderboardMeMidway(b *testing.B) {
-	bigOnce.Do(func() { bigDB = loadUsers(b, filepath.Join(os.TempDir(), fmt.Sprintf("studybot-bench-%d.db", os.Getpid())), 100000, 1) })
+	bigOnce.Do(func() {
+		bigDB = loadUsers(b, filepath.Join(os.TempDir(), fmt.Sprintf("studybot-bench-%d.db", os.Getpid())), 100000, 1)
+	})
 	for b.Loop() {
 		board, err := bigDB.Leaderboard(testSpace, 1, Week, 10, "user050000")
 		if err != nil || board.Me == nil {

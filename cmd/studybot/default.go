@@ -1,21 +1,190 @@
 package main
 
 import (
+	"context"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/bot/console"
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
 )
 
-// runDefault runs the product: the console when no chat tokens are set.
+// runFlags are the flags of a bare "studybot".
+type runFlags struct {
+	config string
+	cfg    Config
+	set    map[string]bool
+	clock  string
+	user   string
+}
+
+func parseRunFlags(args []string, stderr io.Writer, getenv env) (*runFlags, error) {
+	fs := flag.NewFlagSet("studybot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &runFlags{set: map[string]bool{}}
+	fs.StringVar(&f.config, "config", getenv("STUDYBOT_CONFIG"), "YAML config `file`")
+	var over Config
+	fs.StringVar(&over.DB, "db", "", "database `file` (default: studybot.db under the user's data directory)")
+	fs.StringVar(&over.Memo, "memo", "", "memo `file` (default: the bundled DOP-C02 memo)")
+	fs.StringVar(&over.Weights, "weights", "", "domain weights `\"1=22,2=17,…\" or file`")
+	fs.StringVar(&over.HTTP, "http", "", "listen `address` for health, metrics and webhooks (e.g. :8080)")
+	fs.Uint64Var(&over.Seed, "seed", 0, "selection `seed`")
+	fs.StringVar(&over.Lang, "lang", "", "default `language`: ja or en")
+	fs.StringVar(&f.clock, "clock", "", "console: start the simulated clock at `time` (RFC 3339) and keep it still until /tick")
+	fs.StringVar(&f.user, "user", "you", "console: the simulated user's `name`")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (see studybot help)", fs.Arg(0))
+	}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	cfg, err := loadConfig(f.config, getenv)
+	if err != nil {
+		return nil, err
+	}
+	// flags win over the file and the environment
+	if f.set["db"] {
+		cfg.DB = over.DB
+	}
+	if f.set["memo"] {
+		cfg.Memo = over.Memo
+	}
+	if f.set["weights"] {
+		cfg.Weights = over.Weights
+	}
+	if f.set["http"] {
+		cfg.HTTP = over.HTTP
+	}
+	if f.set["seed"] {
+		cfg.Seed = over.Seed
+	}
+	if f.set["lang"] {
+		cfg.Lang = over.Lang
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	f.cfg = cfg
+	return f, nil
+}
+
+func newLogger(w io.Writer, level string, fallback slog.Level) *slog.Logger {
+	l := fallback
+	switch strings.ToLower(level) {
+	case "debug":
+		l = slog.LevelDebug
+	case "info":
+		l = slog.LevelInfo
+	case "warn":
+		l = slog.LevelWarn
+	case "error":
+		l = slog.LevelError
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// openStore opens the database, creating its directory.
+func openStore(path string, now func() time.Time) (*store.DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("database directory: %w", err)
+	}
+	return store.Open(path, &store.Options{Now: now})
+}
+
+// runDefault runs the product: the console when no chat tokens are set,
+// otherwise every configured adapter in one process.
 func runDefault(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
-	bank, err := loadBank(memoFlags{memo: getenv("STUDYBOT_MEMO")})
+	f, err := parseRunFlags(args, stderr, getenv)
+	if err != nil {
+		if err != flag.ErrHelp {
+			fmt.Fprintf(stderr, "studybot: %v\n", err)
+		}
+		return 2
+	}
+	cfg := f.cfg
+	bank, err := loadBank(memoFlags{memo: cfg.Memo, weights: cfg.Weights})
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1
 	}
-	fmt.Fprint(stdout, usage)
-	if len(bank.Questions) > 0 {
-		fmt.Fprint(stdout, "\nA sample question from the bank:\n\n")
-		printQuestion(stdout, bank.Questions[0])
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if !cfg.slackEnabled() && !cfg.discordEnabled() {
+		return runConsole(ctx, f, bank, stdin, stdout, stderr)
+	}
+	return runServer(ctx, cfg, bank, stderr)
+}
+
+func runConsole(ctx context.Context, f *runFlags, bank *questions.Bank, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg := f.cfg
+	log := newLogger(stderr, cfg.LogLevel, slog.LevelWarn)
+	start, frozen := time.Now(), false
+	if f.clock != "" {
+		t, err := time.Parse(time.RFC3339, f.clock)
+		if err != nil {
+			fmt.Fprintf(stderr, "studybot: --clock: want RFC 3339 like 2026-12-01T08:30:00+09:00: %v\n", err)
+			return 2
+		}
+		start, frozen = t, true
+	}
+	clock := console.NewClock(start, frozen, nil)
+	db, err := openStore(cfg.DB, clock.Now)
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	defer db.Close()
+	b, err := bot.New(botConfig(cfg, bank, db, clock.Now, log))
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	tz := cfg.TZ
+	if tz == "" {
+		tz = bot.DefaultTZ
+	}
+	loc, _ := time.LoadLocation(tz)
+	con := console.New(console.Config{In: stdin, Out: stdout, User: f.user, Color: isTerminal(stdout), Clock: clock, Location: loc})
+	con.Attach(b)
+	b.AddPlatform(con)
+	b.StartUpdater()
+	banner := fmt.Sprintf("studybot console — %d questions from %s\ndatabase: %s", len(bank.Questions), memoName(cfg.Memo), cfg.DB)
+	err = con.Run(ctx, banner)
+	b.Close()
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
 	}
 	return 0
+}
+
+func botConfig(cfg Config, bank *questions.Bank, db *store.DB, now func() time.Time, log *slog.Logger) bot.Config {
+	return bot.Config{Bank: bank, Store: db, Now: now, Logger: log, Lang: cfg.Lang, TZ: cfg.TZ, Schedule: cfg.Schedule,
+		CloseAfter: time.Duration(cfg.CloseAfter), Grace: time.Duration(cfg.Grace), Admins: cfg.Admins, Seed: cfg.Seed}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// runServer runs the chat adapters; filled in as adapters land.
+func runServer(ctx context.Context, cfg Config, bank *questions.Bank, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "studybot: chat adapters are not built into this version yet; unset the tokens to use the console")
+	return 1
 }

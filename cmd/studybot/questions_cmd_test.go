@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,3 +119,5 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, out)
 	}
 }
+
+var update = flag.Bool("update", false, "rewrite golden files")

@@ -1,0 +1,366 @@
+// Package console runs studybot in a terminal: the daily card with
+// numbered options, answers typed as a–d or 1–4, every slash command, /as
+// to switch the simulated user and /tick to jump to the next event. It
+// reads line by line, so it also works with a pipe instead of a terminal.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/store"
+)
+
+// Channel is the console's one channel.
+const Channel = "console"
+
+// core is what the console needs of the bot.
+type core interface {
+	HandleCommand(ctx context.Context, c bot.Command) bot.Response
+	HandleClick(ctx context.Context, c bot.Click) bot.Response
+	RunDue(ctx context.Context, now time.Time)
+	NextEvent(now time.Time) time.Time
+	EnsureChannel(sp store.SpaceRef, channel string) (store.Channel, error)
+	PostNow(ctx context.Context, sp store.SpaceRef, channel string) (store.Post, error)
+	CurrentCard(sp store.SpaceRef, channel string) (bot.Message, error)
+}
+
+// Config sets up a console.
+type Config struct {
+	// In is read line by line.
+	In io.Reader
+	// Out receives everything shown.
+	Out io.Writer
+	// User is the simulated user at start (default "you").
+	User string
+	// Session names the console's space (default "local").
+	Session string
+	// Color turns on ANSI colours (only on a terminal).
+	Color bool
+	// Clock is the simulated clock the bot reads; /tick moves it.
+	Clock *Clock
+	// Location is the zone times are shown in (default: local).
+	Location *time.Location
+}
+
+// Console is the terminal adapter. It is also the bot's Platform for the
+// "console" space.
+type Console struct {
+	cfg   Config
+	core  core
+	space store.SpaceRef
+	mu    sync.Mutex
+	user  string
+	card  *bot.Message // the card answers go to
+	cards map[string]bot.Message
+	seq   int
+}
+
+// New returns a console; register it with bot.AddPlatform before Run.
+func New(cfg Config) *Console {
+	if cfg.User == "" {
+		cfg.User = "you"
+	}
+	if cfg.Session == "" {
+		cfg.Session = "local"
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	return &Console{cfg: cfg, user: cfg.User, space: store.SpaceRef{Platform: store.Console, ID: cfg.Session}, cards: map[string]bot.Message{}}
+}
+
+// Attach connects the console to the core it drives.
+func (c *Console) Attach(b core) { c.core = b }
+
+// Name implements bot.Platform.
+func (c *Console) Name() string { return store.Console }
+
+// Mention implements bot.Platform.
+func (c *Console) Mention(user string) string { return "@" + user }
+
+// PostCard implements bot.Platform: the card is shown and becomes the one
+// that a–d answer.
+func (c *Console) PostCard(_ context.Context, channel string, m bot.Message) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	ref := fmt.Sprintf("card-%d", c.seq)
+	c.cards[ref] = m
+	mm := m
+	c.card = &mm
+	c.print(m)
+	return ref, nil
+}
+
+// UpdateCard implements bot.Platform. Live counts are not reprinted; a
+// closed card is announced.
+func (c *Console) UpdateCard(_ context.Context, channel, ref string, m bot.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.cards[ref]
+	c.cards[ref] = m
+	closed := len(m.Buttons) > 0 && m.Buttons[0].Disabled
+	if closed && (len(old.Buttons) == 0 || !old.Buttons[0].Disabled) {
+		fmt.Fprintf(c.cfg.Out, "%s\n", c.dim("— "+m.Context))
+	}
+	if c.card != nil && c.card.PostID == m.PostID && m.PostID != "" {
+		mm := m
+		c.card = &mm
+	}
+	return nil
+}
+
+// Post implements bot.Platform.
+func (c *Console) Post(_ context.Context, channel string, m bot.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.print(m)
+	return nil
+}
+
+// Run shows the banner, makes sure today's question is out, then reads
+// commands until the input ends or ctx is done.
+func (c *Console) Run(ctx context.Context, banner string) error {
+	if c.core == nil {
+		return fmt.Errorf("console: not attached to a bot")
+	}
+	if _, err := c.core.EnsureChannel(c.space, Channel); err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	c.mu.Lock()
+	fmt.Fprintln(c.cfg.Out, banner)
+	fmt.Fprintln(c.cfg.Out, c.dim(consoleHelp))
+	c.mu.Unlock()
+	c.core.RunDue(ctx, c.cfg.Clock.Now())
+	c.showToday(ctx)
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(c.cfg.In)
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for {
+		c.prompt()
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				c.mu.Lock()
+				fmt.Fprintln(c.cfg.Out)
+				c.mu.Unlock()
+				return nil
+			}
+			if !c.handle(ctx, strings.TrimSpace(line)) {
+				return nil
+			}
+		}
+	}
+}
+
+// showToday shows the open question again (after a restart) or posts one
+// now, so a newcomer sees a card at once.
+func (c *Console) showToday(ctx context.Context) {
+	if m, err := c.core.CurrentCard(c.space, Channel); err == nil {
+		c.mu.Lock()
+		c.card = &m
+		c.print(m)
+		c.mu.Unlock()
+		return
+	}
+	if _, err := c.core.PostNow(ctx, c.space, Channel); err != nil {
+		c.mu.Lock()
+		fmt.Fprintf(c.cfg.Out, "%s\n", c.bad("could not post a question: "+err.Error()))
+		c.mu.Unlock()
+	}
+}
+
+const consoleHelp = `a–d / 1–4: answer the current card · /tick: jump to the next event · /as NAME: be someone else · /help · /quit`
+
+func (c *Console) prompt() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.cfg.Out, "%s %s> ", c.dim(c.cfg.Clock.Now().In(c.cfg.Location).Format("01/02 Mon 15:04")), c.user)
+}
+
+// handle runs one input line; it returns false to stop.
+func (c *Console) handle(ctx context.Context, line string) bool {
+	if line == "" {
+		return true
+	}
+	c.mu.Lock()
+	fmt.Fprintln(c.cfg.Out) // a pipe does not echo the newline a terminal would
+	c.mu.Unlock()
+	if idx, ok := answerIndex(line); ok {
+		c.answer(ctx, idx)
+		return true
+	}
+	if !strings.HasPrefix(line, "/") {
+		c.say(bot.Message{Kind: bot.KindError, Body: "Type a–d (or 1–4) to answer, or a /command. " + consoleHelp})
+		return true
+	}
+	fields := strings.Fields(line[1:])
+	if len(fields) == 0 {
+		return true
+	}
+	name, args := strings.ToLower(fields[0]), fields[1:]
+	switch name {
+	case "quit", "exit", "q":
+		return false
+	case "as":
+		if len(args) != 1 {
+			c.say(bot.Message{Kind: bot.KindError, Body: "usage: /as NAME"})
+			return true
+		}
+		c.mu.Lock()
+		c.user = args[0]
+		c.mu.Unlock()
+		c.say(bot.Message{Body: "you are now " + args[0]})
+		return true
+	case "tick":
+		c.tick(ctx)
+		return true
+	}
+	resp := c.core.HandleCommand(ctx, bot.Command{Space: c.space, Channel: Channel, User: c.currentUser(), Admin: true, Name: name, Args: args})
+	c.respond(resp)
+	if name == "help" {
+		c.say(bot.Message{Body: consoleHelp})
+	}
+	return true
+}
+
+func (c *Console) currentUser() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.user
+}
+
+// answerIndex reads "a"–"d" or "1"–"4".
+func answerIndex(s string) (int, bool) {
+	if len(s) != 1 {
+		return 0, false
+	}
+	switch ch := s[0]; {
+	case ch >= 'a' && ch <= 'h':
+		return int(ch - 'a'), true
+	case ch >= 'A' && ch <= 'H':
+		return int(ch - 'A'), true
+	case ch >= '1' && ch <= '8':
+		return int(ch - '1'), true
+	}
+	return 0, false
+}
+
+func (c *Console) answer(ctx context.Context, idx int) {
+	c.mu.Lock()
+	card := c.card
+	c.mu.Unlock()
+	if card == nil || idx >= len(card.Buttons) {
+		c.say(bot.Message{Kind: bot.KindError, Body: "No question with that option is open. /quiz gives you a practice one; /tick moves to the next post."})
+		return
+	}
+	c.respond(c.core.HandleClick(ctx, bot.Click{Space: c.space, Channel: Channel, User: c.currentUser(), ActionID: card.Buttons[idx].ActionID}))
+}
+
+// tick moves the simulated clock to the next event (a post closing or the
+// next slot) and runs what is due then.
+func (c *Console) tick(ctx context.Context) {
+	now := c.cfg.Clock.Now()
+	next := c.core.NextEvent(now)
+	if next.IsZero() {
+		c.say(bot.Message{Body: "nothing is scheduled"})
+		return
+	}
+	c.cfg.Clock.Set(next)
+	c.say(bot.Message{Body: c.dim("⏩ " + next.In(c.cfg.Location).Format("01/02 Mon 15:04"))})
+	c.core.RunDue(ctx, next)
+}
+
+func (c *Console) respond(r bot.Response) {
+	for _, m := range r.Messages {
+		if m.Kind == bot.KindCard {
+			c.mu.Lock()
+			mm := m
+			c.card = &mm // a practice card: answers go to it
+			c.mu.Unlock()
+		}
+		c.say(m)
+	}
+}
+
+func (c *Console) say(m bot.Message) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.print(m)
+}
+
+// print renders a message as terminal text; callers hold c.mu.
+func (c *Console) print(m bot.Message) {
+	w := c.cfg.Out
+	if m.Title != "" {
+		title := m.Title
+		switch m.Tone {
+		case bot.Good:
+			title = c.good(title)
+		case bot.Bad:
+			title = c.bad(title)
+		default:
+			title = c.bold(title)
+		}
+		fmt.Fprintf(w, "%s\n", title)
+	}
+	if m.Body != "" {
+		if m.Kind == bot.KindError && m.Title == "" {
+			fmt.Fprintf(w, "%s\n", c.bad(m.Body))
+		} else {
+			fmt.Fprintf(w, "%s\n", m.Body)
+		}
+	}
+	for i, b := range m.Buttons {
+		fmt.Fprintf(w, "  %s) %s\n", strings.ToLower(b.Label), b.Text)
+		_ = i
+	}
+	if m.Quote != "" {
+		for _, l := range strings.Split(m.Quote, "\n") {
+			fmt.Fprintf(w, "  │ %s\n", l)
+		}
+	}
+	for _, f := range m.Fields {
+		if f.Name != "" {
+			fmt.Fprintf(w, "  %s\n", c.bold(f.Name))
+		}
+		for _, l := range strings.Split(f.Value, "\n") {
+			fmt.Fprintf(w, "      %s\n", l)
+		}
+	}
+	if m.Context != "" {
+		fmt.Fprintf(w, "%s\n", c.dim(m.Context))
+	}
+	fmt.Fprintln(w)
+}
+
+func (c *Console) paint(code, s string) string {
+	if !c.cfg.Color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (c *Console) bold(s string) string { return c.paint("1", s) }
+func (c *Console) dim(s string) string  { return c.paint("2", s) }
+func (c *Console) good(s string) string { return c.paint("1;32", s) }
+func (c *Console) bad(s string) string  { return c.paint("1;31", s) }

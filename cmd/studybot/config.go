@@ -1,0 +1,257 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the effective configuration: the YAML file (--config), then
+// STUDYBOT_* environment variables, then command-line flags.
+type Config struct {
+	// DB is the database file.
+	DB string `yaml:"db"`
+	// Memo is a memo file other than the bundled one.
+	Memo string `yaml:"memo"`
+	// Weights are domain weights ("1=22,…" or a file).
+	Weights string `yaml:"weights"`
+	// Lang is the default language (ja or en).
+	Lang string `yaml:"lang"`
+	// TZ is the default time zone.
+	TZ string `yaml:"tz"`
+	// Schedule is the default cron spec of new channels.
+	Schedule string `yaml:"schedule"`
+	// CloseAfter is how long a daily question stays open.
+	CloseAfter Duration `yaml:"close_after"`
+	// Grace bounds catch-up after downtime.
+	Grace Duration `yaml:"grace"`
+	// Seed makes question selection reproducible.
+	Seed uint64 `yaml:"seed"`
+	// Admins are user IDs (or "platform:user") allowed admin commands.
+	Admins []string `yaml:"admins"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level"`
+	// HTTP is the listen address of the health, metrics and webhook server ("" = off).
+	HTTP string `yaml:"http"`
+	// Slack configures the Slack adapter.
+	Slack SlackConfig `yaml:"slack"`
+	// Discord configures the Discord adapter.
+	Discord DiscordConfig `yaml:"discord"`
+	// Backup configures scheduled online backups.
+	Backup BackupConfig `yaml:"backup"`
+}
+
+// SlackConfig configures the Slack adapter.
+type SlackConfig struct {
+	// BotToken is the xoxb- token.
+	BotToken string `yaml:"bot_token"`
+	// AppToken is the xapp- token (Socket Mode).
+	AppToken string `yaml:"app_token"`
+	// SigningSecret verifies HTTP-mode requests.
+	SigningSecret string `yaml:"signing_secret"`
+	// Mode is "socket" (default) or "http".
+	Mode string `yaml:"mode"`
+	// APIURL is the Web API base URL (GovSlack, proxies, tests).
+	APIURL string `yaml:"api_url"`
+}
+
+// DiscordConfig configures the Discord adapter.
+type DiscordConfig struct {
+	// Token is the bot token.
+	Token string `yaml:"token"`
+	// AppID is the application ID.
+	AppID string `yaml:"app_id"`
+	// PublicKey verifies HTTP interactions (hex).
+	PublicKey string `yaml:"public_key"`
+	// GuildID registers commands in one guild (development) instead of globally.
+	GuildID string `yaml:"guild_id"`
+}
+
+// BackupConfig configures scheduled backups.
+type BackupConfig struct {
+	// Dir receives daily backups ("" = off).
+	Dir string `yaml:"dir"`
+	// Keep is how many backups to keep (default 7).
+	Keep int `yaml:"keep"`
+}
+
+// Duration is a time.Duration written as "8h" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML reads "8h30m".
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", n.Value, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes "8h0m0s".
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// defaultDBPath is studybot.db under the user's data directory.
+func defaultDBPath(getenv env) string {
+	dir := getenv("XDG_DATA_HOME")
+	if dir == "" {
+		if home := getenv("HOME"); home != "" {
+			dir = filepath.Join(home, ".local", "share")
+		} else {
+			dir = os.TempDir()
+		}
+	}
+	return filepath.Join(dir, "studybot", "studybot.db")
+}
+
+// loadConfig reads the file (if any) and applies the environment.
+func loadConfig(path string, getenv env) (Config, error) {
+	var c Config
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(strings.NewReader(string(b)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, errEOF) {
+			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(&c, getenv); err != nil {
+		return c, err
+	}
+	if c.DB == "" {
+		c.DB = defaultDBPath(getenv)
+	}
+	if c.Slack.Mode == "" {
+		c.Slack.Mode = "socket"
+	}
+	if c.Backup.Keep == 0 {
+		c.Backup.Keep = 7
+	}
+	return c, nil
+}
+
+var errEOF = io.EOF
+
+
+// applyEnv overrides c with STUDYBOT_* variables; secrets also accept a
+// _FILE variant naming a file that holds them.
+func applyEnv(c *Config, getenv env) error {
+	str := func(name string, dst *string) {
+		if v := getenv("STUDYBOT_" + name); v != "" {
+			*dst = v
+		}
+	}
+	var errs []error
+	secret := func(name string, dst *string) {
+		str(name, dst)
+		if f := getenv("STUDYBOT_" + name + "_FILE"); f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("STUDYBOT_%s_FILE: %w", name, err))
+				return
+			}
+			*dst = strings.TrimSpace(string(b))
+		}
+	}
+	dur := func(name string, dst *Duration) {
+		if v := getenv("STUDYBOT_" + name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("STUDYBOT_%s: %w", name, err))
+				return
+			}
+			*dst = Duration(d)
+		}
+	}
+	str("DB", &c.DB)
+	str("MEMO", &c.Memo)
+	str("WEIGHTS", &c.Weights)
+	str("LANG", &c.Lang)
+	str("TZ", &c.TZ)
+	str("SCHEDULE", &c.Schedule)
+	dur("CLOSE_AFTER", &c.CloseAfter)
+	dur("GRACE", &c.Grace)
+	str("LOG_LEVEL", &c.LogLevel)
+	str("HTTP", &c.HTTP)
+	if v := getenv("STUDYBOT_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("STUDYBOT_SEED: %w", err))
+		}
+		c.Seed = n
+	}
+	if v := getenv("STUDYBOT_ADMINS"); v != "" {
+		c.Admins = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+	}
+	secret("SLACK_BOT_TOKEN", &c.Slack.BotToken)
+	secret("SLACK_APP_TOKEN", &c.Slack.AppToken)
+	secret("SLACK_SIGNING_SECRET", &c.Slack.SigningSecret)
+	str("SLACK_MODE", &c.Slack.Mode)
+	str("SLACK_API_URL", &c.Slack.APIURL)
+	secret("DISCORD_TOKEN", &c.Discord.Token)
+	str("DISCORD_APP_ID", &c.Discord.AppID)
+	str("DISCORD_PUBLIC_KEY", &c.Discord.PublicKey)
+	str("DISCORD_GUILD_ID", &c.Discord.GuildID)
+	str("BACKUP_DIR", &c.Backup.Dir)
+	if v := getenv("STUDYBOT_BACKUP_KEEP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("STUDYBOT_BACKUP_KEEP: want a positive number, got %q", v))
+		}
+		c.Backup.Keep = n
+	}
+	return errors.Join(errs...)
+}
+
+// validate checks the config without side effects.
+func (c Config) validate() error {
+	var errs []error
+	if c.Lang != "" && c.Lang != "ja" && c.Lang != "en" {
+		errs = append(errs, fmt.Errorf("lang %q: want ja or en", c.Lang))
+	}
+	if c.TZ != "" {
+		if _, err := time.LoadLocation(c.TZ); err != nil {
+			errs = append(errs, fmt.Errorf("tz %q: %w", c.TZ, err))
+		}
+	}
+	if c.Slack.Mode != "socket" && c.Slack.Mode != "http" {
+		errs = append(errs, fmt.Errorf("slack.mode %q: want socket or http", c.Slack.Mode))
+	}
+	if c.slackEnabled() && c.Slack.Mode == "socket" && c.Slack.AppToken == "" {
+		errs = append(errs, errors.New("slack: Socket Mode needs an app-level token (STUDYBOT_SLACK_APP_TOKEN, xapp-…)"))
+	}
+	if c.slackEnabled() && c.Slack.Mode == "http" && (c.Slack.SigningSecret == "" || c.HTTP == "") {
+		errs = append(errs, errors.New("slack: HTTP mode needs a signing secret and an --http listen address"))
+	}
+	if c.discordEnabled() && c.Discord.AppID == "" {
+		errs = append(errs, errors.New("discord: needs the application ID (STUDYBOT_DISCORD_APP_ID)"))
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) slackEnabled() bool   { return c.Slack.BotToken != "" }
+func (c Config) discordEnabled() bool { return c.Discord.Token != "" }
+
+// redacted returns a copy safe to print.
+func (c Config) redacted() Config {
+	hide := func(s *string) {
+		if *s != "" {
+			*s = "[redacted]"
+		}
+	}
+	hide(&c.Slack.BotToken)
+	hide(&c.Slack.AppToken)
+	hide(&c.Slack.SigningSecret)
+	hide(&c.Discord.Token)
+	return c
+}
