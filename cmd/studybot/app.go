@@ -16,12 +16,21 @@ Usage:
   studybot questions export [--memo F] [--format json|yaml]
   studybot questions show ID           one question with its answer and source
   studybot lookup [--memo F] QUERY...  search the memo
+  studybot config check [--config F]   validate and print the effective config (secrets redacted)
+  studybot backup FILE [--db F]        consistent copy of the database
+  studybot export [--db F]             every record as JSON lines
+  studybot store check [--db F]        verify counters against the answers
   studybot version                     version, commit and Go version
   studybot help                        this text
 
-Common flags:
+Flags of a bare studybot:
+  --config FILE    YAML config; STUDYBOT_* environment variables override it
+  --db FILE        database (default: studybot.db under the user's data directory)
   --memo FILE      a memo other than the bundled DOP-C02 memo
   --weights W      domain weights, "1=22,2=17,…" or a config file
+  --http ADDR      health, metrics and webhook listener, e.g. :8080
+  --clock TIME     console: simulated start time (RFC 3339), still until /tick
+  --user NAME      console: who you are at start
 `
 
 // env reads environment variables; tests pass a map-backed one.
@@ -42,6 +51,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) i
 		return runLookup(args[1:], stdout, stderr, getenv)
 	case "version":
 		return runVersion(stdout)
+	case "backup":
+		return runBackup(args[1:], stdout, stderr, getenv)
+	case "export":
+		return runExport(args[1:], stdout, stderr, getenv)
+	case "store":
+		return runStore(args[1:], stdout, stderr, getenv)
+	case "config":
+		return runConfig(args[1:], stdout, stderr, getenv)
 	}
 	if strings.HasPrefix(args[0], "-") {
 		return runDefault(args, stdin, stdout, stderr, getenv)

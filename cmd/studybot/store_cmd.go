@@ -1,0 +1,151 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/studybot/studybot/store"
+)
+
+// dbFlag parses --db (and --config) for the maintenance subcommands.
+func dbFlag(name string, args []string, stderr io.Writer, getenv env) (Config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	config := fs.String("config", getenv("STUDYBOT_CONFIG"), "YAML config `file`")
+	db := fs.String("db", "", "database `file`")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	cfg, err := loadConfig(*config, getenv)
+	if err != nil {
+		return cfg, nil, err
+	}
+	if *db != "" {
+		cfg.DB = *db
+	}
+	return cfg, pos, nil
+}
+
+// openExisting opens a database that must already exist.
+func openExisting(path string, readOnly bool) (*store.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	return store.Open(path, &store.Options{ReadOnly: readOnly})
+}
+
+func lockedHint(err error) string {
+	if errors.Is(err, store.ErrLocked) {
+		return "\nA running studybot holds the database. It makes its own online backups: set backup.dir (STUDYBOT_BACKUP_DIR)."
+	}
+	return ""
+}
+
+// runBackup writes a consistent copy of the database to FILE.
+func runBackup(args []string, stdout, stderr io.Writer, getenv env) int {
+	cfg, pos, err := dbFlag("backup", args, stderr, getenv)
+	if err != nil || len(pos) != 1 {
+		if err == nil {
+			fmt.Fprint(stderr, "studybot backup: want one target FILE, e.g. studybot backup studybot-2026-12-01.db\n")
+		} else {
+			fmt.Fprintf(stderr, "studybot: %v\n", err)
+		}
+		return 2
+	}
+	db, err := openExisting(cfg.DB, true)
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v%s\n", err, lockedHint(err))
+		return 1
+	}
+	defer db.Close()
+	if err := db.BackupFile(pos[0]); err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	fi, _ := os.Stat(pos[0])
+	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes)\n", cfg.DB, pos[0], fi.Size())
+	return 0
+}
+
+// runExport writes every record as JSON lines to stdout.
+func runExport(args []string, stdout, stderr io.Writer, getenv env) int {
+	cfg, _, err := dbFlag("export", args, stderr, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 2
+	}
+	db, err := openExisting(cfg.DB, true)
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v%s\n", err, lockedHint(err))
+		return 1
+	}
+	defer db.Close()
+	if err := db.Export(stdout); err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// runStore handles "store check".
+func runStore(args []string, stdout, stderr io.Writer, getenv env) int {
+	if len(args) == 0 || args[0] != "check" {
+		fmt.Fprint(stderr, "studybot store: want \"check\"\n")
+		return 2
+	}
+	cfg, _, err := dbFlag("store check", args[1:], stderr, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 2
+	}
+	db, err := openExisting(cfg.DB, true)
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v%s\n", err, lockedHint(err))
+		return 1
+	}
+	defer db.Close()
+	r, err := db.Check()
+	fmt.Fprintf(stdout, "%s: %d answers, %d practice answers, %d counters\n", cfg.DB, r.Answers, r.Practice, r.Counters)
+	for _, p := range r.Problems {
+		fmt.Fprintf(stdout, "  problem: %s\n", p)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, "ok: every counter equals a recount of the answers")
+	return 0
+}
+
+// runConfig handles "config check": validate and print the effective
+// configuration with secrets redacted.
+func runConfig(args []string, stdout, stderr io.Writer, getenv env) int {
+	if len(args) == 0 || args[0] != "check" {
+		fmt.Fprint(stderr, "studybot config: want \"check\"\n")
+		return 2
+	}
+	f, err := parseRunFlags(args[1:], stderr, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: config: %v\n", err)
+		return 1
+	}
+	out, _ := yaml.Marshal(f.cfg.redacted())
+	fmt.Fprintf(stdout, "%s", out)
+	mode := "console (no chat tokens set)"
+	switch {
+	case f.cfg.slackEnabled() && f.cfg.discordEnabled():
+		mode = "Slack and Discord"
+	case f.cfg.slackEnabled():
+		mode = "Slack"
+	case f.cfg.discordEnabled():
+		mode = "Discord"
+	}
+	fmt.Fprintf(stdout, "# ok: studybot would run %s\n", mode)
+	return 0
+}
