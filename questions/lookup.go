@@ -3,7 +3,6 @@ package questions
 import (
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -203,9 +202,12 @@ func (x *Index) candidates(term string) []int32 {
 		}
 		lists = append(lists, l)
 	}
-	sort.Slice(lists, func(i, j int) bool { return len(lists[i]) < len(lists[j]) })
+	slices.SortFunc(lists, func(a, b []int32) int { return len(a) - len(b) })
 	out := append([]int32(nil), lists[0]...)
 	for _, l := range lists[1:] {
+		if len(out) <= 16 {
+			break // few enough: the caller's Contains check settles the rest
+		}
 		out = intersect(out, l)
 		if len(out) == 0 {
 			return nil
@@ -216,6 +218,15 @@ func (x *Index) candidates(term string) []int32 {
 
 func intersect(a, b []int32) []int32 {
 	out := a[:0]
+	if len(b) > 8*len(a) {
+		// a is much shorter: binary-search b for each element of a
+		for _, v := range a {
+			if _, ok := slices.BinarySearch(b, v); ok {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
@@ -261,7 +272,7 @@ func (x *Index) Search(query string, limit int) []Result {
 		whole += t.norm
 		total += t.w
 	}
-	sort.SliceStable(terms, func(i, j int) bool { return len(terms[i].cands) < len(terms[j].cands) })
+	slices.SortStableFunc(terms, func(a, b term) int { return len(a.cands) - len(b.cands) })
 
 	sc := x.scratch.Get().(*scratch)
 	defer x.scratch.Put(sc)
