@@ -1,0 +1,342 @@
+// Package slack runs studybot on Slack with slack-go: Socket Mode by
+// default (no public URL), or an HTTP handler for slash commands,
+// interactivity and the Events API behind signature verification.
+//
+// One bot token serves one workspace; the space is the workspace's team ID.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/store"
+)
+
+// core is what the adapter needs of the bot.
+type core interface {
+	HandleCommand(ctx context.Context, c bot.Command) bot.Response
+	HandleClick(ctx context.Context, c bot.Click) bot.Response
+}
+
+// api is the part of the Slack Web API the adapter calls (a fake in tests).
+type api interface {
+	AuthTestContext(ctx context.Context) (*slack.AuthTestResponse, error)
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
+	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+}
+
+// Config configures the adapter.
+type Config struct {
+	// BotToken is the bot token (xoxb-…).
+	BotToken string
+	// AppToken is the app-level token (xapp-…) for Socket Mode.
+	AppToken string
+	// SigningSecret verifies HTTP-mode requests.
+	SigningSecret string
+	// Mode is "socket" (default) or "http".
+	Mode string
+	// APIURL is the Web API base URL, ending in "/" (default Slack's).
+	APIURL string
+	// HTTPClient is used for the Web API (default http.DefaultClient).
+	HTTPClient *http.Client
+	// PostEvery spaces posts in one channel (default 1s, Slack's rate).
+	PostEvery time.Duration
+	// Logger receives logs.
+	Logger *slog.Logger
+	// Now is the clock used for signature windows and caches (default time.Now).
+	Now func() time.Time
+}
+
+// Adapter connects one Slack workspace to the core. It is the core's
+// Platform for spaces named "slack".
+type Adapter struct {
+	cfg    Config
+	api    api
+	client *slack.Client
+	core   core
+	log    *slog.Logger
+	team   atomic.Value // string: the workspace's team ID
+	admins *adminCache
+	pace   *pacer
+	seen   *dedupe
+	state  atomic.Value // string: connection state
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// ErrFatal wraps errors after which the adapter stops (bad tokens).
+var ErrFatal = errors.New("slack: fatal")
+
+// New builds an adapter. Run connects it.
+func New(cfg Config, c core) (*Adapter, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: no bot token (STUDYBOT_SLACK_BOT_TOKEN)")
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = "socket"
+	}
+	if cfg.Mode == "socket" && cfg.AppToken == "" {
+		return nil, errors.New("slack: Socket Mode needs an app-level token (STUDYBOT_SLACK_APP_TOKEN, xapp-…)")
+	}
+	if cfg.Mode == "http" && cfg.SigningSecret == "" {
+		return nil, errors.New("slack: HTTP mode needs the signing secret (STUDYBOT_SLACK_SIGNING_SECRET)")
+	}
+	opts := []slack.Option{}
+	if cfg.HTTPClient != nil {
+		opts = append(opts, slack.OptionHTTPClient(cfg.HTTPClient))
+	}
+	if cfg.APIURL != "" {
+		u := cfg.APIURL
+		if !strings.HasSuffix(u, "/") {
+			u += "/"
+		}
+		opts = append(opts, slack.OptionAPIURL(u))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	client := slack.New(cfg.BotToken, opts...)
+	return newAdapter(cfg, client, client, c), nil
+}
+
+func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.PostEvery == 0 {
+		cfg.PostEvery = time.Second
+	}
+	ad := &Adapter{cfg: cfg, api: a, client: client, core: c, log: cfg.Logger.With("platform", "slack"),
+		pace: newPacer(cfg.PostEvery), seen: newDedupe(10 * time.Minute)}
+	ad.admins = newAdminCache(10*time.Minute, cfg.Now, a)
+	ad.team.Store("")
+	ad.state.Store("disconnected")
+	ad.ctx, ad.cancel = context.WithCancel(context.Background())
+	return ad
+}
+
+// Name implements bot.Platform.
+func (a *Adapter) Name() string { return store.Slack }
+
+// Mention implements bot.Platform.
+func (a *Adapter) Mention(user string) string { return "<@" + user + ">" }
+
+// Space returns the workspace's space (known after Start).
+func (a *Adapter) Space() store.SpaceRef {
+	return store.SpaceRef{Platform: store.Slack, ID: a.team.Load().(string)}
+}
+
+// State reports the connection state: disconnected, connecting, connected or failed.
+func (a *Adapter) State() string { return a.state.Load().(string) }
+
+// Start checks the bot token with auth.test and learns the team ID.
+// invalid_auth and token_revoked are fatal (ErrFatal).
+func (a *Adapter) Start(ctx context.Context) error {
+	res, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		a.state.Store("failed")
+		if isAuthError(err) {
+			return fmt.Errorf("%w: auth.test: %v (check STUDYBOT_SLACK_BOT_TOKEN)", ErrFatal, err)
+		}
+		return fmt.Errorf("slack: auth.test: %w", err)
+	}
+	a.team.Store(res.TeamID)
+	a.log.Info("slack workspace", "team", res.TeamID, "bot_user", res.UserID)
+	return nil
+}
+
+func isAuthError(err error) bool {
+	s := err.Error()
+	for _, code := range []string{"invalid_auth", "token_revoked", "not_authed", "account_inactive", "token_expired"} {
+		if strings.Contains(s, code) {
+			return true
+		}
+	}
+	return false
+}
+
+// Close stops background work and waits for it.
+func (a *Adapter) Close() error {
+	a.cancel()
+	a.wg.Wait()
+	return nil
+}
+
+// go runs f in the background, owned by the adapter.
+func (a *Adapter) spawn(f func(ctx context.Context)) {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		f(a.ctx)
+	}()
+}
+
+// command converts a slash command into the core's Command, checking
+// admin status (users.info, cached) only for the admin command.
+func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) bot.Command {
+	name := strings.TrimPrefix(sc.Command, "/")
+	c := bot.Command{Space: store.SpaceRef{Platform: store.Slack, ID: sc.TeamID}, Channel: sc.ChannelID, User: sc.UserID,
+		Name: name, Args: strings.Fields(sc.Text), DM: strings.HasPrefix(sc.ChannelID, "D") || sc.ChannelName == "directmessage"}
+	if c.Space.ID == "" {
+		c.Space = a.Space()
+	}
+	if name == "studybot" {
+		c.Admin = a.admins.isAdmin(ctx, sc.UserID)
+	}
+	return c
+}
+
+// respond delivers a core response for a slash command as the payload of
+// the acknowledgement (what Slack shows right away).
+func commandPayload(r bot.Response) map[string]any {
+	msgs := r.Messages
+	if len(msgs) == 0 {
+		return nil
+	}
+	blocks, text := render(msgs...)
+	rt := "ephemeral"
+	if !r.Private {
+		rt = "in_channel"
+	}
+	return map[string]any{"response_type": rt, "text": text, "blocks": blocks}
+}
+
+// clicks turns a block_actions payload into the core's clicks (only the
+// core's own buttons, routed by prefix).
+func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
+	if cb.Type != slack.InteractionTypeBlockActions {
+		return nil
+	}
+	team := cb.Team.ID
+	if team == "" {
+		team = a.team.Load().(string)
+	}
+	var out []bot.Click
+	for _, act := range cb.ActionCallback.BlockActions {
+		if act == nil {
+			continue
+		}
+		out = append(out, bot.Click{Space: store.SpaceRef{Platform: store.Slack, ID: team}, Channel: cb.Channel.ID, User: cb.User.ID, ActionID: act.ActionID})
+	}
+	return out
+}
+
+// handleClick runs a click and sends the private reply with
+// chat.postEphemeral (falling back to nothing on a DM-less channel).
+func (a *Adapter) handleClick(ctx context.Context, c bot.Click) {
+	r := a.core.HandleClick(ctx, c)
+	for _, m := range r.Messages {
+		if err := a.SendPrivate(ctx, c.Channel, c.User, m); err != nil {
+			a.log.Warn("ephemeral reply", "user", c.User, "err", err)
+		}
+	}
+}
+
+// SendPrivate implements bot.PrivateSender with chat.postEphemeral.
+func (a *Adapter) SendPrivate(ctx context.Context, channel, user string, m bot.Message) error {
+	blocks, text := render(m)
+	return a.retry(ctx, "chat.postEphemeral", func() error {
+		_, err := a.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
+		return err
+	})
+}
+
+// PostCard implements bot.Platform; the reference is the message ts.
+func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (string, error) {
+	var ts string
+	blocks, text := render(m)
+	err := a.postPaced(ctx, channel, func() error {
+		var err error
+		_, ts, err = a.api.PostMessageContext(ctx, channel, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
+		return err
+	})
+	return ts, err
+}
+
+// UpdateCard implements bot.Platform with chat.update.
+func (a *Adapter) UpdateCard(ctx context.Context, channel, ref string, m bot.Message) error {
+	blocks, text := render(m)
+	return a.retry(ctx, "chat.update", func() error {
+		_, _, _, err := a.api.UpdateMessageContext(ctx, channel, ref, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
+		return err
+	})
+}
+
+// Post implements bot.Platform.
+func (a *Adapter) Post(ctx context.Context, channel string, m bot.Message) error {
+	blocks, text := render(m)
+	return a.postPaced(ctx, channel, func() error {
+		_, _, err := a.api.PostMessageContext(ctx, channel, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
+		return err
+	})
+}
+
+func (a *Adapter) postPaced(ctx context.Context, channel string, f func() error) error {
+	if err := a.pace.wait(ctx, channel); err != nil {
+		return err
+	}
+	return a.retry(ctx, "chat.postMessage", f)
+}
+
+// retry honours 429s: it waits Retry-After (or one second without the
+// header) and tries again, up to five times, so no post is lost to a
+// rate limit.
+func (a *Adapter) retry(ctx context.Context, method string, f func() error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = f()
+		var rl *slack.RateLimitedError
+		var sc slack.StatusCodeError
+		wait := time.Duration(0)
+		switch {
+		case errors.As(err, &rl):
+			wait = rl.RetryAfter
+		case errors.As(err, &sc) && sc.Code == http.StatusTooManyRequests:
+			wait = time.Second
+		default:
+			return err
+		}
+		if wait <= 0 {
+			wait = time.Second
+		}
+		if wait > time.Minute {
+			wait = time.Minute
+		}
+		a.log.Warn("rate limited", "method", method, "retry_after", wait)
+		RateLimitWaits.Add(1)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	return fmt.Errorf("slack: %s still rate limited after 5 tries: %w", method, err)
+}
+
+// RateLimitWaits counts waits on Slack 429s (for metrics).
+var RateLimitWaits atomic.Int64
+
+// Commands returns the slash commands the adapter serves (the core's).
+func Commands() []string {
+	out := make([]string, 0, len(bot.Commands))
+	for _, c := range bot.Commands {
+		out = append(out, c.Name)
+	}
+	return out
+}

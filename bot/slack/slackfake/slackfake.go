@@ -1,0 +1,306 @@
+// Package slackfake is a loopback fake of the parts of Slack studybot
+// uses: the Web API methods (auth.test, apps.connections.open,
+// chat.postMessage, chat.postEphemeral, chat.update, users.info) and a
+// Socket Mode websocket that sends hello and envelopes and collects acks.
+// It speaks the real wire formats, so tests drive the real slack-go client.
+package slackfake
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Call is one Web API call the fake received.
+type Call struct {
+	// Method is the API method ("chat.postMessage").
+	Method string
+	// Form holds the request's form fields.
+	Form url.Values
+	// Token is the bearer token used.
+	Token string
+}
+
+// Server is the fake Slack.
+type Server struct {
+	srv      *httptest.Server
+	mu       sync.Mutex
+	calls    []Call
+	ts       int
+	team     string
+	admins   map[string]bool
+	limits   map[string]limit
+	authErr  string
+	conns    []*conn
+	acks     map[string]json.RawMessage
+	upgrader websocket.Upgrader
+	envSeq   int
+}
+
+type limit struct {
+	n          int
+	retryAfter int
+}
+
+type conn struct {
+	mu sync.Mutex
+	ws *websocket.Conn
+}
+
+// New starts a fake Slack for team teamID on loopback.
+func New(teamID string) *Server {
+	s := &Server{team: teamID, admins: map[string]bool{}, limits: map[string]limit{}, acks: map[string]json.RawMessage{}}
+	s.upgrader = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ws", s.serveWS)
+	mux.HandleFunc("/", s.serveAPI)
+	s.srv = httptest.NewServer(mux)
+	return s
+}
+
+// URL is the Web API base URL, with the trailing slash slack-go wants.
+func (s *Server) URL() string { return s.srv.URL + "/" }
+
+// Close shuts the fake down.
+func (s *Server) Close() {
+	s.mu.Lock()
+	for _, c := range s.conns {
+		c.ws.Close()
+	}
+	s.mu.Unlock()
+	s.srv.Close()
+}
+
+// SetAdmin marks a user as a workspace admin for users.info.
+func (s *Server) SetAdmin(user string, admin bool) {
+	s.mu.Lock()
+	s.admins[user] = admin
+	s.mu.Unlock()
+}
+
+// RateLimit makes the next n calls of method answer 429 with Retry-After.
+func (s *Server) RateLimit(method string, n, retryAfterSeconds int) {
+	s.mu.Lock()
+	s.limits[method] = limit{n, retryAfterSeconds}
+	s.mu.Unlock()
+}
+
+// FailAuth makes auth.test and apps.connections.open answer ok:false with code.
+func (s *Server) FailAuth(code string) {
+	s.mu.Lock()
+	s.authErr = code
+	s.mu.Unlock()
+}
+
+// Calls returns the calls of one method ("" for all).
+func (s *Server) Calls(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/")
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if tok == "" {
+		tok = r.PostForm.Get("token")
+	}
+	s.mu.Lock()
+	if l, ok := s.limits[method]; ok && l.n > 0 {
+		l.n--
+		s.limits[method] = l
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", strconv.Itoa(l.retryAfter))
+		w.WriteHeader(http.StatusTooManyRequests)
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "ratelimited"})
+		return
+	}
+	s.calls = append(s.calls, Call{Method: method, Form: r.PostForm, Token: tok})
+	authErr := s.authErr
+	s.ts++
+	ts := fmt.Sprintf("1700000000.%06d", s.ts)
+	s.mu.Unlock()
+	reply := func(v map[string]any) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(v)
+	}
+	switch method {
+	case "auth.test":
+		if authErr != "" {
+			reply(map[string]any{"ok": false, "error": authErr})
+			return
+		}
+		reply(map[string]any{"ok": true, "team_id": s.team, "user_id": "UBOT", "team": "Fake Team", "url": "https://fake.slack.com/"})
+	case "apps.connections.open":
+		if authErr != "" {
+			reply(map[string]any{"ok": false, "error": authErr})
+			return
+		}
+		if !strings.HasPrefix(tok, "xapp-") {
+			reply(map[string]any{"ok": false, "error": "not_allowed_token_type"})
+			return
+		}
+		reply(map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/ws"})
+	case "chat.postMessage":
+		if r.PostForm.Get("channel") == "" {
+			reply(map[string]any{"ok": false, "error": "channel_not_found"})
+			return
+		}
+		reply(map[string]any{"ok": true, "channel": r.PostForm.Get("channel"), "ts": ts})
+	case "chat.postEphemeral":
+		reply(map[string]any{"ok": true, "message_ts": ts})
+	case "chat.update":
+		reply(map[string]any{"ok": true, "channel": r.PostForm.Get("channel"), "ts": r.PostForm.Get("ts"), "text": r.PostForm.Get("text")})
+	case "users.info":
+		u := r.PostForm.Get("user")
+		s.mu.Lock()
+		admin := s.admins[u]
+		s.mu.Unlock()
+		reply(map[string]any{"ok": true, "user": map[string]any{"id": u, "name": u, "is_admin": admin}})
+	default:
+		reply(map[string]any{"ok": false, "error": "unknown_method"})
+	}
+}
+
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	c := &conn{ws: ws}
+	s.mu.Lock()
+	s.conns = append(s.conns, c)
+	s.mu.Unlock()
+	c.write(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "AFAKE"}})
+	// ping now and then, as Slack does
+	stop := make(chan struct{})
+	go func() {
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				c.mu.Lock()
+				err := ws.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second))
+				c.mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}
+	}()
+	defer close(stop)
+	for {
+		var ack struct {
+			EnvelopeID string          `json:"envelope_id"`
+			Payload    json.RawMessage `json:"payload"`
+		}
+		if err := ws.ReadJSON(&ack); err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.acks[ack.EnvelopeID] = ack.Payload
+		s.mu.Unlock()
+	}
+}
+
+func (c *conn) write(v any) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ws.WriteJSON(v)
+}
+
+// Connected reports whether a Socket Mode client is connected.
+func (s *Server) Connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns) > 0
+}
+
+// Send sends an envelope of type typ ("slash_commands", "interactive",
+// "events_api") with payload over the newest connection and returns its
+// envelope ID.
+func (s *Server) Send(typ string, payload any) (string, error) {
+	s.mu.Lock()
+	s.envSeq++
+	id := fmt.Sprintf("env-%d", s.envSeq)
+	var c *conn
+	if len(s.conns) > 0 {
+		c = s.conns[len(s.conns)-1]
+	}
+	s.mu.Unlock()
+	if c == nil {
+		return "", fmt.Errorf("slackfake: no Socket Mode connection")
+	}
+	return id, c.write(map[string]any{"envelope_id": id, "type": typ, "accepts_response_payload": typ == "slash_commands", "payload": payload})
+}
+
+// WaitAck waits for the ack of an envelope and returns its payload.
+func (s *Server) WaitAck(id string, timeout time.Duration) (json.RawMessage, bool) {
+	deadline := time.Now().Add(timeout)
+	for {
+		s.mu.Lock()
+		p, ok := s.acks[id]
+		s.mu.Unlock()
+		if ok {
+			return p, true
+		}
+		if time.Now().After(deadline) {
+			return nil, false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// SlashCommand builds a slash-command payload as Slack sends it.
+func SlashCommand(team, channel, user, command, text string) map[string]any {
+	return map[string]any{"token": "x", "team_id": team, "team_domain": "fake", "channel_id": channel, "channel_name": "general",
+		"user_id": user, "user_name": user, "command": "/" + command, "text": text, "api_app_id": "AFAKE",
+		"response_url": "https://hooks.slack.invalid/commands/1", "trigger_id": fmt.Sprintf("trig-%s-%d", user, time.Now().UnixNano())}
+}
+
+// BlockAction builds a block_actions payload for a click on actionID.
+func BlockAction(team, channel, user, actionID, messageTS string) map[string]any {
+	return map[string]any{
+		"type": "block_actions", "team": map[string]any{"id": team, "domain": "fake"}, "user": map[string]any{"id": user, "username": user, "team_id": team},
+		"api_app_id": "AFAKE", "token": "x", "container": map[string]any{"type": "message", "message_ts": messageTS, "channel_id": channel, "is_ephemeral": false},
+		"trigger_id": "trig", "channel": map[string]any{"id": channel, "name": "general"}, "response_url": "https://hooks.slack.invalid/actions/1",
+		"actions": []any{map[string]any{"action_id": actionID, "block_id": "answers", "text": map[string]any{"type": "plain_text", "text": "A"},
+			"value": actionID, "type": "button", "action_ts": fmt.Sprintf("%d.%06d", time.Now().Unix(), time.Now().Nanosecond()/1000)}},
+	}
+}
+
+// Sign returns the headers Slack adds to a request body sent at ts.
+func Sign(secret string, body []byte, ts time.Time) http.Header {
+	h := http.Header{}
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + stamp + ":"))
+	mac.Write(body)
+	h.Set("X-Slack-Request-Timestamp", stamp)
+	h.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	return h
+}

@@ -1,0 +1,106 @@
+package slack
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// adminCache remembers whether users are workspace admins or owners.
+type adminCache struct {
+	ttl  time.Duration
+	now  func() time.Time
+	api  api
+	mu   sync.Mutex
+	seen map[string]adminEntry
+}
+
+type adminEntry struct {
+	admin bool
+	at    time.Time
+}
+
+func newAdminCache(ttl time.Duration, now func() time.Time, a api) *adminCache {
+	return &adminCache{ttl: ttl, now: now, api: a, seen: map[string]adminEntry{}}
+}
+
+// isAdmin asks users.info (at most once per ttl per user); errors count as
+// "not an admin" and are not cached.
+func (c *adminCache) isAdmin(ctx context.Context, user string) bool {
+	c.mu.Lock()
+	e, ok := c.seen[user]
+	c.mu.Unlock()
+	if ok && c.now().Sub(e.at) < c.ttl {
+		return e.admin
+	}
+	u, err := c.api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		return false
+	}
+	admin := u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
+	c.mu.Lock()
+	c.seen[user] = adminEntry{admin, c.now()}
+	c.mu.Unlock()
+	return admin
+}
+
+// pacer spaces posts in each channel by at least every.
+type pacer struct {
+	every time.Duration
+	mu    sync.Mutex
+	next  map[string]time.Time
+}
+
+func newPacer(every time.Duration) *pacer { return &pacer{every: every, next: map[string]time.Time{}} }
+
+// wait blocks until the channel may be posted to, and books the slot.
+func (p *pacer) wait(ctx context.Context, channel string) error {
+	p.mu.Lock()
+	now := time.Now()
+	at := p.next[channel]
+	if at.Before(now) {
+		at = now
+	}
+	p.next[channel] = at.Add(p.every)
+	p.mu.Unlock()
+	if d := time.Until(at); d > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(d):
+		}
+	}
+	return nil
+}
+
+// dedupe remembers request keys (trigger IDs, action timestamps) so that
+// Slack's retries and replays are processed once.
+type dedupe struct {
+	ttl  time.Duration
+	mu   sync.Mutex
+	keys map[string]time.Time
+}
+
+func newDedupe(ttl time.Duration) *dedupe { return &dedupe{ttl: ttl, keys: map[string]time.Time{}} }
+
+// first reports whether key is new (and remembers it).
+func (d *dedupe) first(key string) bool {
+	if key == "" {
+		return true
+	}
+	now := time.Now()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.keys) > 10000 {
+		for k, t := range d.keys {
+			if now.Sub(t) > d.ttl {
+				delete(d.keys, k)
+			}
+		}
+	}
+	if t, ok := d.keys[key]; ok && now.Sub(t) < d.ttl {
+		return false
+	}
+	d.keys[key] = now
+	return true
+}
