@@ -183,8 +183,3 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// runServer runs the chat adapters; filled in as adapters land.
-func runServer(ctx context.Context, cfg Config, bank *questions.Bank, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "studybot: chat adapters are not built into this version yet; unset the tokens to use the console")
-	return 1
-}

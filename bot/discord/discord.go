@@ -1,0 +1,327 @@
+// Package discord runs studybot on Discord with discordgo: the gateway for
+// interactions (minimal intents), application commands registered with a
+// bulk overwrite, button components for answers, and an optional HTTP
+// interactions endpoint with Ed25519 verification.
+//
+// The space is the guild ID; direct messages share the space "dm", where
+// practice, lookup and stats work but leaderboards do not.
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// DMSpace is the space of interactions that come from direct messages.
+const DMSpace = "dm"
+
+// core is what the adapter needs of the bot.
+type core interface {
+	HandleCommand(ctx context.Context, c bot.Command) bot.Response
+	HandleClick(ctx context.Context, c bot.Click) bot.Response
+	Bank() *questions.Bank
+}
+
+// session is the part of discordgo the adapter calls (a fake in unit tests).
+type session interface {
+	Open() error
+	Close() error
+	AddHandler(handler any) func()
+	ApplicationCommandBulkOverwrite(appID, guildID string, cmds []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
+	InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
+	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	ChannelMessageEditComplex(m *discordgo.MessageEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+}
+
+// Config configures the adapter.
+type Config struct {
+	// Token is the bot token (without "Bot ").
+	Token string
+	// AppID is the application ID.
+	AppID string
+	// PublicKey is the application's public key (hex), for the HTTP endpoint.
+	PublicKey string
+	// GuildID registers commands in one guild (instant, for development);
+	// empty registers them globally.
+	GuildID string
+	// HTTPClient carries REST calls (tests rewrite the host to a fake).
+	HTTPClient *http.Client
+	// PostEvery spaces posts in one channel (default 1s).
+	PostEvery time.Duration
+	// Logger receives logs.
+	Logger *slog.Logger
+	// Now is the clock for the signature window (default time.Now).
+	Now func() time.Time
+	// Deadline is how long an interaction may wait for the core before it
+	// is deferred (default 2s; Discord allows 3).
+	Deadline time.Duration
+}
+
+// Adapter connects a Discord application to the core; it is the core's
+// Platform for spaces named "discord".
+type Adapter struct {
+	cfg    Config
+	s      session
+	core   core
+	log    *slog.Logger
+	pubKey ed25519.PublicKey
+	state  atomic.Value
+	pace   *pacer
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// New builds an adapter on a discordgo session.
+func New(cfg Config, c core) (*Adapter, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("discord: no bot token (STUDYBOT_DISCORD_TOKEN)")
+	}
+	if cfg.AppID == "" {
+		return nil, errors.New("discord: no application ID (STUDYBOT_DISCORD_APP_ID)")
+	}
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	s.Identify.Intents = discordgo.IntentsGuilds
+	if cfg.HTTPClient != nil {
+		s.Client = cfg.HTTPClient
+	}
+	return newAdapter(cfg, s, c)
+}
+
+func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.PostEvery == 0 {
+		cfg.PostEvery = time.Second
+	}
+	if cfg.Deadline == 0 {
+		cfg.Deadline = 2 * time.Second
+	}
+	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), pace: newPacer(cfg.PostEvery)}
+	if cfg.PublicKey != "" {
+		k, err := hex.DecodeString(cfg.PublicKey)
+		if err != nil || len(k) != ed25519.PublicKeySize {
+			return nil, errors.New("discord: public key must be 64 hex characters (the application's PUBLIC KEY)")
+		}
+		a.pubKey = k
+	}
+	a.state.Store("disconnected")
+	a.ctx, a.cancel = context.WithCancel(context.Background())
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { a.state.Store("connected") })
+	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Disconnect) { a.state.Store("connecting") })
+	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Resumed) { a.state.Store("connected") })
+	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.onInteraction(i.Interaction) })
+	return a, nil
+}
+
+// Name implements bot.Platform.
+func (a *Adapter) Name() string { return store.Discord }
+
+// Mention implements bot.Platform.
+func (a *Adapter) Mention(user string) string { return "<@" + user + ">" }
+
+// State reports the gateway connection state.
+func (a *Adapter) State() string { return a.state.Load().(string) }
+
+// Register overwrites the application's commands: in the development guild
+// when one is configured (instant), globally otherwise.
+func (a *Adapter) Register() error {
+	cmds := applicationCommands(a.core.Bank().Memo)
+	if _, err := a.s.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds); err != nil {
+		return fmt.Errorf("discord: register commands: %w", err)
+	}
+	return nil
+}
+
+// Run opens the gateway, registers the commands and serves interactions
+// until ctx is done. discordgo reconnects on its own.
+func (a *Adapter) Run(ctx context.Context) error {
+	a.state.Store("connecting")
+	if err := a.s.Open(); err != nil {
+		a.state.Store("failed")
+		return fmt.Errorf("discord: open gateway: %w", err)
+	}
+	if err := a.Register(); err != nil {
+		a.log.Error("register commands", "err", err)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// Close closes the gateway and waits for in-flight interactions.
+func (a *Adapter) Close() error {
+	a.cancel()
+	a.wg.Wait()
+	err := a.s.Close()
+	a.state.Store("disconnected")
+	return err
+}
+
+// who returns the user of an interaction and whether they may use admin
+// commands (Manage Server).
+func who(i *discordgo.Interaction) (user string, admin bool) {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID, i.Member.Permissions&(manageGuild|discordgo.PermissionAdministrator) != 0
+	}
+	if i.User != nil {
+		return i.User.ID, false
+	}
+	return "", false
+}
+
+func spaceOf(i *discordgo.Interaction) store.SpaceRef {
+	if i.GuildID == "" {
+		return store.SpaceRef{Platform: store.Discord, ID: DMSpace}
+	}
+	return store.SpaceRef{Platform: store.Discord, ID: i.GuildID}
+}
+
+// handle runs an interaction through the core and returns the response to
+// send (nil for a PING-less unknown).
+func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction) *bot.Response {
+	user, admin := who(i)
+	sp := spaceOf(i)
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		data := i.ApplicationCommandData()
+		r := a.core.HandleCommand(ctx, bot.Command{Space: sp, Channel: i.ChannelID, DM: i.GuildID == "", User: user, Admin: admin,
+			Name: data.Name, Args: args(data.Name, data.Options)})
+		return &r
+	case discordgo.InteractionMessageComponent:
+		r := a.core.HandleClick(ctx, bot.Click{Space: sp, Channel: i.ChannelID, User: user, ActionID: i.MessageComponentData().CustomID})
+		return &r
+	}
+	return nil
+}
+
+// response converts a core response to an interaction response.
+func response(r bot.Response) *discordgo.InteractionResponse {
+	data := &discordgo.InteractionResponseData{Embeds: embeds(r.Messages)}
+	for _, m := range r.Messages {
+		if m.Kind == bot.KindCard {
+			data.Components = components(m)
+		}
+	}
+	if r.Private {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+}
+
+// onInteraction answers a gateway interaction within the deadline: the
+// core's reply at once, or a deferred (ephemeral) response and a follow-up
+// when the core is slow.
+func (a *Adapter) onInteraction(i *discordgo.Interaction) {
+	a.wg.Add(1)
+	defer a.wg.Done()
+	done := make(chan *bot.Response, 1)
+	go func() { done <- a.handle(a.ctx, i) }()
+	select {
+	case r := <-done:
+		if r == nil {
+			return
+		}
+		if err := a.s.InteractionRespond(i, response(*r)); err != nil {
+			a.log.Warn("interaction response", "err", err)
+		}
+	case <-time.After(a.cfg.Deadline):
+		defer_ := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
+		if err := a.s.InteractionRespond(i, defer_); err != nil {
+			a.log.Warn("deferred response", "err", err)
+		}
+		r := <-done
+		if r == nil {
+			return
+		}
+		resp := response(*r).Data
+		if _, err := a.s.FollowupMessageCreate(i, false, &discordgo.WebhookParams{Embeds: resp.Embeds, Components: resp.Components, Flags: resp.Flags}); err != nil {
+			a.log.Warn("follow-up", "err", err)
+		}
+	}
+}
+
+// PostCard implements bot.Platform; the reference is the message ID.
+func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (string, error) {
+	if err := a.pace.wait(ctx, channel); err != nil {
+		return "", err
+	}
+	msg, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}, Components: components(m)})
+	if err != nil {
+		return "", fmt.Errorf("discord: post card: %w", err)
+	}
+	return msg.ID, nil
+}
+
+// UpdateCard implements bot.Platform.
+func (a *Adapter) UpdateCard(ctx context.Context, channel, ref string, m bot.Message) error {
+	es := []*discordgo.MessageEmbed{embed(m)}
+	comps := components(m)
+	_, err := a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{Channel: channel, ID: ref, Embeds: &es, Components: &comps})
+	if err != nil {
+		return fmt.Errorf("discord: update card: %w", err)
+	}
+	return nil
+}
+
+// Post implements bot.Platform.
+func (a *Adapter) Post(ctx context.Context, channel string, m bot.Message) error {
+	if err := a.pace.wait(ctx, channel); err != nil {
+		return err
+	}
+	_, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}})
+	if err != nil {
+		return fmt.Errorf("discord: post: %w", err)
+	}
+	return nil
+}
+
+// pacer spaces posts in each channel.
+type pacer struct {
+	every time.Duration
+	mu    sync.Mutex
+	next  map[string]time.Time
+}
+
+func newPacer(every time.Duration) *pacer { return &pacer{every: every, next: map[string]time.Time{}} }
+
+func (p *pacer) wait(ctx context.Context, channel string) error {
+	p.mu.Lock()
+	now := time.Now()
+	at := p.next[channel]
+	if at.Before(now) {
+		at = now
+	}
+	p.next[channel] = at.Add(p.every)
+	p.mu.Unlock()
+	if d := time.Until(at); d > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(d):
+		}
+	}
+	return nil
+}

@@ -1,0 +1,289 @@
+// Package discordfake is a loopback fake of the parts of Discord studybot
+// uses: REST (/api/v9/... gateway URL, command registration, channel
+// messages, interaction callbacks, webhook follow-ups) behind an
+// http.Client whose transport rewrites discord.com to the fake, and a
+// gateway websocket that sends HELLO, takes IDENTIFY, sends READY, answers
+// heartbeats and dispatches INTERACTION_CREATE. Tests drive the real
+// discordgo client against it.
+package discordfake
+
+import (
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Call is one REST call the fake received.
+type Call struct {
+	// Method and Path identify the route ("POST", "/api/v9/channels/C1/messages").
+	Method, Path string
+	// Body is the decoded JSON body.
+	Body map[string]any
+	// Raw is the body as sent (JSON arrays are kept here).
+	Raw []byte
+}
+
+// Server is the fake Discord.
+type Server struct {
+	srv      *httptest.Server
+	mu       sync.Mutex
+	calls    []Call
+	msgSeq   int
+	limits   map[string]int // path prefix → 429s left
+	ws       *websocket.Conn
+	wsMu     sync.Mutex
+	seq      int
+	identify map[string]any
+	upgrader websocket.Upgrader
+}
+
+// New starts a fake Discord on loopback.
+func New() *Server {
+	s := &Server{limits: map[string]int{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/gw", s.serveGateway)
+	mux.HandleFunc("/gw/", s.serveGateway)
+	mux.HandleFunc("/", s.serveREST)
+	s.srv = httptest.NewServer(mux)
+	return s
+}
+
+// Close shuts the fake down.
+func (s *Server) Close() {
+	s.wsMu.Lock()
+	if s.ws != nil {
+		s.ws.Close()
+	}
+	s.wsMu.Unlock()
+	s.srv.Close()
+}
+
+// Client returns an http.Client that sends discord.com requests here.
+func (s *Server) Client() *http.Client {
+	u, _ := url.Parse(s.srv.URL)
+	return &http.Client{Timeout: 10 * time.Second, Transport: rewrite{host: u.Host, next: http.DefaultTransport}}
+}
+
+type rewrite struct {
+	host string
+	next http.RoundTripper
+}
+
+func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.URL.Scheme, req.URL.Host = "http", r.host
+	req.Host = r.host
+	return r.next.RoundTrip(req)
+}
+
+// RateLimit makes the next n requests whose path starts with prefix
+// answer 429 with retry_after (seconds) in the body.
+func (s *Server) RateLimit(prefix string, n int) {
+	s.mu.Lock()
+	s.limits[prefix] = n
+	s.mu.Unlock()
+}
+
+// Calls returns the calls whose method and path match (path by prefix).
+func (s *Server) Calls(method, pathPrefix string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if (method == "" || c.Method == method) && strings.HasPrefix(c.Path, pathPrefix) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Identify returns the IDENTIFY payload the client sent.
+func (s *Server) Identify() map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.identify
+}
+
+func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
+	raw, _ := io.ReadAll(r.Body)
+	var body map[string]any
+	json.Unmarshal(raw, &body)
+	path := r.URL.Path
+	w.Header().Set("Content-Type", "application/json")
+	s.mu.Lock()
+	for p, n := range s.limits {
+		if n > 0 && strings.HasPrefix(path, p) && r.Method != http.MethodGet {
+			s.limits[p] = n - 1
+			s.mu.Unlock()
+			w.Header().Set("X-RateLimit-Bucket", "fake")
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte(`{"message":"You are being rate limited.","retry_after":0.5,"global":false}`))
+			return
+		}
+	}
+	s.calls = append(s.calls, Call{Method: r.Method, Path: path, Body: body, Raw: raw})
+	s.msgSeq++
+	id := strconv.Itoa(1000 + s.msgSeq)
+	s.mu.Unlock()
+	switch {
+	case r.Method == http.MethodGet && strings.HasSuffix(path, "/gateway"):
+		json.NewEncoder(w).Encode(map[string]any{"url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/gw"})
+	case r.Method == http.MethodPut && strings.Contains(path, "/commands"):
+		var cmds []map[string]any
+		json.Unmarshal(raw, &cmds)
+		for i, c := range cmds {
+			c["id"] = fmt.Sprint(5000 + i)
+		}
+		json.NewEncoder(w).Encode(cmds)
+	case r.Method == http.MethodPost && strings.HasSuffix(path, "/messages"):
+		ch := strings.Split(strings.TrimPrefix(path, "/api/v9/channels/"), "/")[0]
+		json.NewEncoder(w).Encode(map[string]any{"id": id, "channel_id": ch, "content": body["content"]})
+	case r.Method == http.MethodPatch && strings.Contains(path, "/messages/"):
+		parts := strings.Split(path, "/")
+		json.NewEncoder(w).Encode(map[string]any{"id": parts[len(parts)-1]})
+	case strings.HasSuffix(path, "/callback"):
+		w.WriteHeader(http.StatusNoContent)
+	case strings.HasPrefix(path, "/api/v9/webhooks/"):
+		json.NewEncoder(w).Encode(map[string]any{"id": id})
+	default:
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"message":"404: Not Found","code":0}`))
+	}
+}
+
+func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	s.wsMu.Lock()
+	s.ws = ws
+	s.wsMu.Unlock()
+	s.send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}})
+	for {
+		var msg struct {
+			Op int             `json:"op"`
+			D  json.RawMessage `json:"d"`
+		}
+		if err := ws.ReadJSON(&msg); err != nil {
+			return
+		}
+		switch msg.Op {
+		case 2: // IDENTIFY
+			var id map[string]any
+			json.Unmarshal(msg.D, &id)
+			s.mu.Lock()
+			s.identify = id
+			s.mu.Unlock()
+			s.dispatch("READY", map[string]any{"v": 10, "session_id": "fake-session", "user": map[string]any{"id": "9000", "username": "studybot", "bot": true},
+				"guilds": []any{}, "application": map[string]any{"id": "APP"}, "resume_gateway_url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/gw"})
+		case 1: // HEARTBEAT
+			s.send(map[string]any{"op": 11})
+		}
+	}
+}
+
+func (s *Server) send(v any) error {
+	s.wsMu.Lock()
+	defer s.wsMu.Unlock()
+	if s.ws == nil {
+		return fmt.Errorf("discordfake: no gateway connection")
+	}
+	return s.ws.WriteJSON(v)
+}
+
+func (s *Server) dispatch(t string, d any) error {
+	s.mu.Lock()
+	s.seq++
+	seq := s.seq
+	s.mu.Unlock()
+	return s.send(map[string]any{"op": 0, "t": t, "s": seq, "d": d})
+}
+
+// Ready reports whether a client completed IDENTIFY.
+func (s *Server) Ready() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.identify != nil
+}
+
+// Interact dispatches an INTERACTION_CREATE over the gateway.
+func (s *Server) Interact(i map[string]any) error { return s.dispatch("INTERACTION_CREATE", i) }
+
+var interactionSeq struct {
+	sync.Mutex
+	n int
+}
+
+func nextID() string {
+	interactionSeq.Lock()
+	defer interactionSeq.Unlock()
+	interactionSeq.n++
+	return strconv.Itoa(700000 + interactionSeq.n)
+}
+
+// member builds a guild member with permissions.
+func member(user string, perms int64) map[string]any {
+	return map[string]any{"user": map[string]any{"id": user, "username": user}, "permissions": strconv.FormatInt(perms, 10), "roles": []any{}}
+}
+
+// Command builds an application-command interaction in a guild channel (or
+// a DM when guild is empty). options are name → value.
+func Command(guild, channel, user string, perms int64, name string, options map[string]any) map[string]any {
+	var opts []any
+	for k, v := range options {
+		typ := 3
+		switch v.(type) {
+		case int, float64:
+			typ = 4
+		case bool:
+			typ = 5
+		}
+		opts = append(opts, map[string]any{"name": k, "type": typ, "value": v})
+	}
+	i := map[string]any{"id": nextID(), "application_id": "APP", "type": 2, "token": "tok-" + nextID(), "version": 1, "channel_id": channel,
+		"data": map[string]any{"id": "5000", "name": name, "type": 1, "options": opts}, "locale": "ja"}
+	if guild != "" {
+		i["guild_id"] = guild
+		i["member"] = member(user, perms)
+	} else {
+		i["user"] = map[string]any{"id": user, "username": user}
+	}
+	return i
+}
+
+// Click builds a button (message component) interaction.
+func Click(guild, channel, user, customID, messageID string) map[string]any {
+	i := map[string]any{"id": nextID(), "application_id": "APP", "type": 3, "token": "tok-" + nextID(), "version": 1, "channel_id": channel,
+		"data": map[string]any{"custom_id": customID, "component_type": 2},
+		"message": map[string]any{"id": messageID, "channel_id": channel, "content": ""}}
+	if guild != "" {
+		i["guild_id"] = guild
+		i["member"] = member(user, 0)
+	} else {
+		i["user"] = map[string]any{"id": user, "username": user}
+	}
+	return i
+}
+
+// Sign signs an HTTP interaction body like Discord does.
+func Sign(priv ed25519.PrivateKey, body []byte, ts time.Time) http.Header {
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	sig := ed25519.Sign(priv, append([]byte(stamp), body...))
+	h := http.Header{}
+	h.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
+	h.Set("X-Signature-Timestamp", stamp)
+	h.Set("Content-Type", "application/json")
+	return h
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/studybot/studybot/bot"
+	studyslack "github.com/studybot/studybot/bot/slack"
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// adapter is a running chat adapter as the server sees it.
+type adapter interface {
+	Name() string
+	State() string
+	Close() error
+}
+
+// server is everything a non-console studybot runs in one process.
+type server struct {
+	cfg      Config
+	log      *slog.Logger
+	db       *store.DB
+	bot      *bot.Bot
+	adapters []adapter
+	runs     []func(ctx context.Context) error
+	mux      *http.ServeMux
+	httpSrv  *http.Server
+	listener net.Listener
+	mu       sync.Mutex
+	down     map[string]error // adapters that stopped for good
+}
+
+// newServer wires the store, the core and every configured adapter.
+// Tests pass extra options through cfg (API URLs of fakes).
+func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() time.Time) (*server, error) {
+	db, err := openStore(cfg.DB, now)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bot.New(botConfig(cfg, bank, db, now, log))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &server{cfg: cfg, log: log, db: db, bot: b, mux: http.NewServeMux(), down: map[string]error{}}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	if cfg.slackEnabled() {
+		ad, err := studyslack.New(studyslack.Config{BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
+			SigningSecret: cfg.Slack.SigningSecret, Mode: cfg.Slack.Mode, APIURL: cfg.Slack.APIURL, Logger: log, Now: now}, b)
+		if err != nil {
+			s.closeAll()
+			return nil, err
+		}
+		b.AddPlatform(ad)
+		s.adapters = append(s.adapters, ad)
+		if cfg.Slack.Mode == "http" {
+			s.mux.Handle("/slack/", ad.Handler(studyslack.DefaultPaths))
+			s.runs = append(s.runs, func(ctx context.Context) error {
+				if err := ad.Start(ctx); err != nil {
+					return err
+				}
+				<-ctx.Done()
+				return nil
+			})
+		} else {
+			s.runs = append(s.runs, func(ctx context.Context) error { return ad.RunSocket(ctx) })
+		}
+	}
+	return s, nil
+}
+
+// listen opens the HTTP listener (if configured) so that its address is
+// known before Run.
+func (s *server) listen() error {
+	if s.cfg.HTTP == "" {
+		return nil
+	}
+	l, err := net.Listen("tcp", s.cfg.HTTP)
+	if err != nil {
+		return fmt.Errorf("http listener %s: %w", s.cfg.HTTP, err)
+	}
+	s.listener = l
+	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	return nil
+}
+
+// run serves until ctx is done, then shuts down in order: stop taking
+// requests, finish in-flight answers, close adapters, stop cron, close the
+// store.
+func (s *server) run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	if s.httpSrv != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.httpSrv.Serve(s.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("http server", "err", err)
+			}
+		}()
+		s.log.Info("listening", "addr", s.listener.Addr().String())
+	}
+	for i, run := range s.runs {
+		name := s.adapters[i].Name()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(ctx); err != nil {
+				// a fatal adapter error stops that adapter only
+				s.log.Error("adapter stopped", "platform", name, "err", err)
+				s.mu.Lock()
+				s.down[name] = err
+				s.mu.Unlock()
+			}
+		}()
+	}
+	botDone := make(chan struct{})
+	go func() { s.bot.Run(ctx); close(botDone) }()
+	<-ctx.Done()
+	s.log.Info("shutting down")
+	if s.httpSrv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		s.httpSrv.Shutdown(sctx)
+		cancel()
+	}
+	wg.Wait()
+	<-botDone
+	s.closeAll()
+	return nil
+}
+
+func (s *server) closeAll() {
+	for _, a := range s.adapters {
+		a.Close()
+	}
+	s.bot.Close()
+	s.db.Close()
+}
+
+func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	io.WriteString(w, "ok\n")
+}
+
+// readyz is 200 when the store answers and every adapter is connected (or
+// reconnecting); 503 otherwise, with the reason.
+func (s *server) readyz(w http.ResponseWriter, _ *http.Request) {
+	var problems []string
+	if err := s.db.Ping(); err != nil {
+		problems = append(problems, "store: "+err.Error())
+	}
+	s.mu.Lock()
+	for _, a := range s.adapters {
+		if err, ok := s.down[a.Name()]; ok {
+			problems = append(problems, a.Name()+": "+err.Error())
+		} else if st := a.State(); st == "failed" {
+			problems = append(problems, a.Name()+": "+st)
+		}
+	}
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "text/plain")
+	if len(problems) > 0 {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		for _, p := range problems {
+			io.WriteString(w, p+"\n")
+		}
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// runServer runs every configured adapter in one process until a signal.
+func runServer(ctx context.Context, cfg Config, bank *questions.Bank, stderr io.Writer) int {
+	log := newLogger(stderr, cfg.LogLevel, slog.LevelInfo)
+	s, err := newServer(cfg, bank, log, time.Now)
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	if err := s.listen(); err != nil {
+		s.closeAll()
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	log.Info("studybot started", "questions", len(bank.Questions), "db", cfg.DB, "adapters", len(s.adapters))
+	if err := s.run(ctx); err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	return 0
+}
