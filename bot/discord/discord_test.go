@@ -113,7 +113,9 @@ func TestGatewayEndToEnd(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- r.ad.Run(ctx) }()
 	defer func() { cancel(); <-done }()
-	waitFor(t, "READY and command registration", func() bool { return len(r.fake.Calls(http.MethodPut, "/api/v9/applications/APP/guilds/G1/commands")) == 1 })
+	waitFor(t, "READY and command registration", func() bool {
+		return len(r.fake.Calls(http.MethodPut, "/api/v9/applications/APP/guilds/G1/commands")) == 1
+	})
 	if intents := r.fake.Identify()["intents"]; intents != float64(discordgo.IntentsGuilds) {
 		t.Errorf("identify intents %v, want guilds only", intents)
 	}

@@ -142,7 +142,6 @@ func loadConfig(path string, getenv env) (Config, error) {
 
 var errEOF = io.EOF
 
-
 // applyEnv overrides c with STUDYBOT_* variables; secrets also accept a
 // _FILE variant naming a file that holds them.
 func applyEnv(c *Config, getenv env) error {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/studybot/studybot/bot"
+	studydiscord "github.com/studybot/studybot/bot/discord"
 	studyslack "github.com/studybot/studybot/bot/slack"
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
@@ -39,9 +40,13 @@ type server struct {
 	down     map[string]error // adapters that stopped for good
 }
 
+// serverOptions are test hooks: where the Discord REST client goes.
+type serverOptions struct {
+	discordClient *http.Client
+}
+
 // newServer wires the store, the core and every configured adapter.
-// Tests pass extra options through cfg (API URLs of fakes).
-func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() time.Time) (*server, error) {
+func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() time.Time, opt serverOptions) (*server, error) {
 	db, err := openStore(cfg.DB, now)
 	if err != nil {
 		return nil, err
@@ -75,6 +80,20 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 		} else {
 			s.runs = append(s.runs, func(ctx context.Context) error { return ad.RunSocket(ctx) })
 		}
+	}
+	if cfg.discordEnabled() {
+		ad, err := studydiscord.New(studydiscord.Config{Token: cfg.Discord.Token, AppID: cfg.Discord.AppID, PublicKey: cfg.Discord.PublicKey,
+			GuildID: cfg.Discord.GuildID, HTTPClient: opt.discordClient, Logger: log}, b)
+		if err != nil {
+			s.closeAll()
+			return nil, err
+		}
+		b.AddPlatform(ad)
+		s.adapters = append(s.adapters, ad)
+		if cfg.Discord.PublicKey != "" {
+			s.mux.Handle("POST /discord/interactions", ad.Handler())
+		}
+		s.runs = append(s.runs, ad.Run)
 	}
 	return s, nil
 }
@@ -181,7 +200,7 @@ func (s *server) readyz(w http.ResponseWriter, _ *http.Request) {
 // runServer runs every configured adapter in one process until a signal.
 func runServer(ctx context.Context, cfg Config, bank *questions.Bank, stderr io.Writer) int {
 	log := newLogger(stderr, cfg.LogLevel, slog.LevelInfo)
-	s, err := newServer(cfg, bank, log, time.Now)
+	s, err := newServer(cfg, bank, log, time.Now, serverOptions{})
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1

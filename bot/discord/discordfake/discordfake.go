@@ -266,7 +266,7 @@ func Command(guild, channel, user string, perms int64, name string, options map[
 // Click builds a button (message component) interaction.
 func Click(guild, channel, user, customID, messageID string) map[string]any {
 	i := map[string]any{"id": nextID(), "application_id": "APP", "type": 3, "token": "tok-" + nextID(), "version": 1, "channel_id": channel,
-		"data": map[string]any{"custom_id": customID, "component_type": 2},
+		"data":    map[string]any{"custom_id": customID, "component_type": 2},
 		"message": map[string]any{"id": messageID, "channel_id": channel, "content": ""}}
 	if guild != "" {
 		i["guild_id"] = guild

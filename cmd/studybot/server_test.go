@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/studybot/studybot/bot/discord/discordfake"
+	"github.com/studybot/studybot/bot/slack/slackfake"
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+func testBank(t *testing.T) *questions.Bank {
+	t.Helper()
+	b, err := questions.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestSlackAndDiscordInOneProcess runs both adapters against their fakes
+// from one process and one database, and checks the spaces stay apart.
+func TestSlackAndDiscordInOneProcess(t *testing.T) {
+	sf := slackfake.New("T0001")
+	defer sf.Close()
+	df := discordfake.New()
+	defer df.Close()
+	sf.SetAdmin("UADMIN", true)
+	cfg := Config{DB: filepath.Join(t.TempDir(), "both.db"), HTTP: "127.0.0.1:0", Lang: "ja", TZ: "Asia/Tokyo",
+		Slack:   SlackConfig{BotToken: "xoxb-x", AppToken: "xapp-x", Mode: "socket", APIURL: sf.URL()},
+		Discord: DiscordConfig{Token: "tok", AppID: "APP", GuildID: "G1"}}
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := newServer(cfg, testBank(t), slog.New(slog.DiscardHandler), time.Now, serverOptions{discordClient: df.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.listen(); err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + s.listener.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.run(ctx) }()
+	waitUntil(t, "both adapters", func() bool { return sf.Connected() && df.Ready() })
+	waitUntil(t, "readiness", func() bool { c, _ := get(t, base+"/readyz"); return c == 200 })
+	if c, b := get(t, base+"/healthz"); c != 200 || b != "ok\n" {
+		t.Errorf("healthz: %d %q", c, b)
+	}
+
+	// post a question on each platform through its admin command
+	id, _ := sf.Send("slash_commands", slackfake.SlashCommand("T0001", "C1", "UADMIN", "studybot", "post-now"))
+	if _, ok := sf.WaitAck(id, 3*time.Second); !ok {
+		t.Fatal("slack post-now not acked")
+	}
+	df.Interact(discordfake.Command("G1", "D1", "DADMIN", int64(discordgo.PermissionManageGuild), "studybot", map[string]any{"args": "post-now"}))
+	waitUntil(t, "a card on each platform", func() bool {
+		return len(sf.Calls("chat.postMessage")) == 1 && len(df.Calls(http.MethodPost, "/api/v9/channels/D1/messages")) == 1
+	})
+	// answer on each platform
+	var slackBlocks []map[string]any
+	json.Unmarshal([]byte(sf.Calls("chat.postMessage")[0].Form.Get("blocks")), &slackBlocks)
+	var slackAction string
+	for _, b := range slackBlocks {
+		if b["type"] == "actions" {
+			slackAction = b["elements"].([]any)[0].(map[string]any)["action_id"].(string)
+		}
+	}
+	sf.Send("interactive", slackfake.BlockAction("T0001", "C1", "USLACK", slackAction, "1"))
+	dpost := df.Calls(http.MethodPost, "/api/v9/channels/D1/messages")[0].Body
+	dAction := dpost["components"].([]any)[0].(map[string]any)["components"].([]any)[0].(map[string]any)["custom_id"].(string)
+	df.Interact(discordfake.Click("G1", "D1", "UDISCORD", dAction, "1001"))
+	waitUntil(t, "both replies", func() bool {
+		return len(sf.Calls("chat.postEphemeral")) == 1 && len(df.Calls(http.MethodPost, "/api/v9/interactions/")) >= 2
+	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// the spaces are kept apart in the one database
+	db, err := store.Open(cfg.DB, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sl, _ := db.Leaderboard(store.SpaceRef{Platform: store.Slack, ID: "T0001"}, store.AllDomains, store.All, 10, "")
+	dl, _ := db.Leaderboard(store.SpaceRef{Platform: store.Discord, ID: "G1"}, store.AllDomains, store.All, 10, "")
+	if len(sl.Rows) != 1 || sl.Rows[0].User != "USLACK" || len(dl.Rows) != 1 || dl.Rows[0].User != "UDISCORD" {
+		t.Errorf("slack board %+v, discord board %+v", sl.Rows, dl.Rows)
+	}
+	if r, err := db.Check(); err != nil || r.Answers != 2 {
+		t.Errorf("check: %+v %v", r, err)
+	}
+}
+
+// TestReadinessFlips: a Slack adapter with a revoked token stops (and
+// readiness says so) while Discord keeps running; a closed store is not ready.
+func TestReadinessFlips(t *testing.T) {
+	sf := slackfake.New("T0001")
+	defer sf.Close()
+	sf.FailAuth("token_revoked")
+	df := discordfake.New()
+	defer df.Close()
+	cfg := Config{DB: filepath.Join(t.TempDir(), "r.db"), HTTP: "127.0.0.1:0",
+		Slack:   SlackConfig{BotToken: "xoxb-x", AppToken: "xapp-x", Mode: "socket", APIURL: sf.URL()},
+		Discord: DiscordConfig{Token: "tok", AppID: "APP"}}
+	s, err := newServer(cfg, testBank(t), slog.New(slog.DiscardHandler), time.Now, serverOptions{discordClient: df.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.listen()
+	base := "http://" + s.listener.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.run(ctx) }()
+	waitUntil(t, "discord ready", df.Ready)
+	waitUntil(t, "slack reported down", func() bool {
+		c, b := get(t, base+"/readyz")
+		return c == 503 && strings.Contains(b, "token_revoked")
+	})
+	if c, _ := get(t, base+"/healthz"); c != 200 {
+		t.Errorf("healthz %d while one adapter is down", c)
+	}
+	s.db.Close()
+	if c, b := get(t, base+"/readyz"); c != 503 || !strings.Contains(b, "store") {
+		t.Errorf("readyz with the store closed: %d %s", c, b)
+	}
+	cancel()
+	<-done
+}
