@@ -34,14 +34,18 @@ type Options struct {
 	// BatchSize is how many waiting answers trigger a commit at once,
 	// without waiting out BatchDelay (default 100).
 	BatchSize int
+	// ObserveCommit, if set, is told how long each write took to commit,
+	// as its caller waited for it (metrics).
+	ObserveCommit func(time.Duration)
 }
 
 // DB is an open studybot database. It is safe for concurrent use.
 type DB struct {
 	bolt   *bolt.DB
-	path   string
-	now    func() time.Time
-	closed atomic.Bool
+	path    string
+	now     func() time.Time
+	closed  atomic.Bool
+	observe func(time.Duration)
 }
 
 var (
@@ -100,7 +104,7 @@ func Open(path string, o *Options) (*DB, error) {
 	if o.BatchSize > 0 {
 		db.MaxBatchSize = o.BatchSize
 	}
-	d := &DB{bolt: db, path: path, now: o.Now}
+	d := &DB{bolt: db, path: path, now: o.Now, observe: o.ObserveCommit}
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -196,14 +200,24 @@ func (d *DB) update(fn func(tx *bolt.Tx) error) error {
 	if d.closed.Load() {
 		return ErrStoreClosed
 	}
-	return d.bolt.Update(fn)
+	start := time.Now()
+	err := d.bolt.Update(fn)
+	if d.observe != nil {
+		d.observe(time.Since(start))
+	}
+	return err
 }
 
 func (d *DB) batch(fn func(tx *bolt.Tx) error) error {
 	if d.closed.Load() {
 		return ErrStoreClosed
 	}
-	return d.bolt.Batch(fn)
+	start := time.Now()
+	err := d.bolt.Batch(fn)
+	if d.observe != nil {
+		d.observe(time.Since(start))
+	}
+	return err
 }
 
 // Backup writes a consistent copy of the database to w while it stays in
@@ -239,3 +253,4 @@ func (d *DB) BackupFile(path string) error {
 	}
 	return f.Close()
 }
+

@@ -83,8 +83,10 @@ type Adapter struct {
 	state  atomic.Value
 	pace   *pacer
 	wg     sync.WaitGroup
-	ctx    context.Context
-	cancel context.CancelFunc
+	// rateWaits counts 429s that discordgo waited out.
+	rateWaits atomic.Int64
+	ctx       context.Context
+	cancel    context.CancelFunc
 }
 
 // New builds an adapter on a discordgo session.
@@ -133,6 +135,7 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Disconnect) { a.state.Store("connecting") })
 	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Resumed) { a.state.Store("connected") })
 	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.onInteraction(i.Interaction) })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.RateLimit) { a.rateWaits.Add(1) })
 	return a, nil
 }
 
@@ -141,6 +144,9 @@ func (a *Adapter) Name() string { return store.Discord }
 
 // Mention implements bot.Platform.
 func (a *Adapter) Mention(user string) string { return "<@" + user + ">" }
+
+// RateLimitWaits returns how many times a 429 was waited out.
+func (a *Adapter) RateLimitWaits() int64 { return a.rateWaits.Load() }
 
 // State reports the gateway connection state.
 func (a *Adapter) State() string { return a.state.Load().(string) }

@@ -73,8 +73,10 @@ type Adapter struct {
 	seen   *dedupe
 	state  atomic.Value // string: connection state
 	wg     sync.WaitGroup
-	ctx    context.Context
-	cancel context.CancelFunc
+	// rateWaits counts waits on Slack 429s.
+	rateWaits atomic.Int64
+	ctx       context.Context
+	cancel    context.CancelFunc
 }
 
 // ErrFatal wraps errors after which the adapter stops (bad tokens).
@@ -319,7 +321,7 @@ func (a *Adapter) retry(ctx context.Context, method string, f func() error) erro
 			wait = time.Minute
 		}
 		a.log.Warn("rate limited", "method", method, "retry_after", wait)
-		RateLimitWaits.Add(1)
+		a.rateWaits.Add(1)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -329,8 +331,8 @@ func (a *Adapter) retry(ctx context.Context, method string, f func() error) erro
 	return fmt.Errorf("slack: %s still rate limited after 5 tries: %w", method, err)
 }
 
-// RateLimitWaits counts waits on Slack 429s (for metrics).
-var RateLimitWaits atomic.Int64
+// RateLimitWaits returns how many times the adapter waited out a 429.
+func (a *Adapter) RateLimitWaits() int64 { return a.rateWaits.Load() }
 
 // Commands returns the slash commands the adapter serves (the core's).
 func Commands() []string {

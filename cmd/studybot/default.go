@@ -96,10 +96,14 @@ func newLogger(w io.Writer, level string, fallback slog.Level) *slog.Logger {
 
 // openStore opens the database, creating its directory.
 func openStore(path string, now func() time.Time) (*store.DB, error) {
+	return openStoreObserved(path, now, nil)
+}
+
+func openStoreObserved(path string, now func() time.Time, observe func(time.Duration)) (*store.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("database directory: %w", err)
 	}
-	return store.Open(path, &store.Options{Now: now})
+	return store.Open(path, &store.Options{Now: now, ObserveCommit: observe})
 }
 
 // runDefault runs the product: the console when no chat tokens are set,

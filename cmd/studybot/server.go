@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/studybot/studybot/bot"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	studydiscord "github.com/studybot/studybot/bot/discord"
 	studyslack "github.com/studybot/studybot/bot/slack"
 	"github.com/studybot/studybot/questions"
@@ -22,6 +24,7 @@ import (
 type adapter interface {
 	Name() string
 	State() string
+	RateLimitWaits() int64
 	Close() error
 }
 
@@ -38,6 +41,7 @@ type server struct {
 	listener net.Listener
 	mu       sync.Mutex
 	down     map[string]error // adapters that stopped for good
+	metrics  *metrics
 }
 
 // serverOptions are test hooks: where the Discord REST client goes.
@@ -47,18 +51,22 @@ type serverOptions struct {
 
 // newServer wires the store, the core and every configured adapter.
 func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() time.Time, opt serverOptions) (*server, error) {
-	db, err := openStore(cfg.DB, now)
+	m := newMetrics()
+	db, err := openStoreObserved(cfg.DB, now, m.observeCommit)
 	if err != nil {
 		return nil, err
 	}
-	b, err := bot.New(botConfig(cfg, bank, db, now, log))
+	bc := botConfig(cfg, bank, db, now, log)
+	bc.Metrics = m
+	b, err := bot.New(bc)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, db: db, bot: b, mux: http.NewServeMux(), down: map[string]error{}}
+	s := &server{cfg: cfg, log: log, db: db, bot: b, mux: http.NewServeMux(), down: map[string]error{}, metrics: m}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	if cfg.slackEnabled() {
 		ad, err := studyslack.New(studyslack.Config{BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
 			SigningSecret: cfg.Slack.SigningSecret, Mode: cfg.Slack.Mode, APIURL: cfg.Slack.APIURL, Logger: log, Now: now}, b)
@@ -66,7 +74,7 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 			s.closeAll()
 			return nil, err
 		}
-		b.AddPlatform(ad)
+		b.AddPlatform(instrumented{ad, m})
 		s.adapters = append(s.adapters, ad)
 		if cfg.Slack.Mode == "http" {
 			s.mux.Handle("/slack/", ad.Handler(studyslack.DefaultPaths))
@@ -88,13 +96,14 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 			s.closeAll()
 			return nil, err
 		}
-		b.AddPlatform(ad)
+		b.AddPlatform(instrumented{ad, m})
 		s.adapters = append(s.adapters, ad)
 		if cfg.Discord.PublicKey != "" {
 			s.mux.Handle("POST /discord/interactions", ad.Handler())
 		}
 		s.runs = append(s.runs, ad.Run)
 	}
+	m.watch(db, s.adapters)
 	return s, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,6 +107,7 @@ func TestSlackAndDiscordInOneProcess(t *testing.T) {
 	waitUntil(t, "both replies", func() bool {
 		return len(sf.Calls("chat.postEphemeral")) == 1 && len(df.Calls(http.MethodPost, "/api/v9/interactions/")) >= 2
 	})
+	checkMetrics(t, base)
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -160,4 +162,46 @@ func TestReadinessFlips(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// checkMetrics compares the metric names with testdata/metrics.golden and
+// checks a few values the test's activity must have moved.
+func checkMetrics(t *testing.T, base string) {
+	t.Helper()
+	waitUntil(t, "answers counted in metrics", func() bool {
+		_, body := get(t, base+"/metrics")
+		return strings.Contains(body, `studybot_answers_total{outcome="counted",platform="slack"} 1`) &&
+			strings.Contains(body, `studybot_answers_total{outcome="counted",platform="discord"} 1`)
+	})
+	code, body := get(t, base+"/metrics")
+	if code != 200 {
+		t.Fatalf("metrics: %d", code)
+	}
+	var names []string
+	for _, line := range strings.Split(body, "\n") {
+		if f := strings.Fields(line); len(f) == 4 && f[0] == "#" && f[1] == "TYPE" && strings.HasPrefix(f[2], "studybot_") {
+			names = append(names, f[2]+" "+f[3])
+		}
+	}
+	got := strings.Join(names, "\n") + "\n"
+	const golden = "testdata/metrics.golden"
+	if *update {
+		os.WriteFile(golden, []byte(got), 0o644)
+	}
+	want, _ := os.ReadFile(golden)
+	if got != string(want) {
+		t.Errorf("metric names changed (run with -update if intended):\n%s", got)
+	}
+	for _, w := range []string{
+		`studybot_posts_total{platform="slack"} 1`, `studybot_posts_total{platform="discord"} 1`,
+		`studybot_adapter_connected{platform="slack"} 1`, `studybot_adapter_connected{platform="discord"} 1`,
+		`studybot_commands_total{command="studybot"} 2`, `studybot_platform_api_seconds_count{op="post_card",platform="slack"} 1`,
+	} {
+		if !strings.Contains(body, w) {
+			t.Errorf("metrics lack %s", w)
+		}
+	}
+	if !strings.Contains(body, "studybot_db_size_bytes ") || !strings.Contains(body, "studybot_store_commit_seconds_count ") {
+		t.Error("db size or commit latency missing")
+	}
 }
