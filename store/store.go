@@ -16,7 +16,9 @@ import (
 )
 
 // SchemaVersion is the version of the data layout this build writes.
-const SchemaVersion = 1
+// Older databases are migrated at Open (after a backup); newer ones are
+// refused with ErrNewerSchema.
+const SchemaVersion = 2
 
 // Options tunes Open. A nil *Options means the defaults.
 type Options struct {
@@ -41,11 +43,13 @@ type Options struct {
 
 // DB is an open studybot database. It is safe for concurrent use.
 type DB struct {
-	bolt   *bolt.DB
+	bolt    *bolt.DB
 	path    string
 	now     func() time.Time
 	closed  atomic.Bool
 	observe func(time.Duration)
+
+	migratedBackup string
 }
 
 var (
@@ -112,6 +116,14 @@ func Open(path string, o *Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if !o.ReadOnly {
+		backup, err := d.migrate()
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		d.migratedBackup = backup
+	}
 	return d, nil
 }
 
@@ -132,14 +144,10 @@ func openError(path string, err error) error {
 
 func (d *DB) init(readOnly bool) error {
 	check := func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bMeta)
-		if meta == nil {
-			return nil
-		}
-		if v := meta.Get(keyVersion); v != nil {
-			if n := int(getU64(v)); n > SchemaVersion {
-				return fmt.Errorf("open database %s: %w (schema %d, this build reads up to %d); upgrade studybot", d.path, ErrNewerSchema, n, SchemaVersion)
-			}
+		if n := schemaOf(tx); n > SchemaVersion {
+			return fmt.Errorf("open database %s: %w (schema %d, this build reads up to %d); upgrade studybot", d.path, ErrNewerSchema, n, SchemaVersion)
+		} else if readOnly && n > 0 && n < SchemaVersion {
+			return fmt.Errorf("open database %s read-only: it has schema %d and needs migrating to %d; open it once with a read-write studybot", d.path, n, SchemaVersion)
 		}
 		return nil
 	}
@@ -150,7 +158,11 @@ func (d *DB) init(readOnly bool) error {
 		if err := check(tx); err != nil {
 			return err
 		}
+		fresh := schemaOf(tx) == 0
 		for _, b := range allBuckets {
+			if !fresh && (string(b) == string(bBoards) || string(b) == string(bPoints)) {
+				continue // added by a migration, from the data
+			}
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket: %w", err)
 			}
@@ -253,4 +265,3 @@ func (d *DB) BackupFile(path string) error {
 	}
 	return f.Close()
 }
-

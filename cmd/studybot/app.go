@@ -20,6 +20,8 @@ Usage:
   studybot backup FILE [--db F]        consistent copy of the database
   studybot export [--db F]             every record as JSON lines
   studybot store check [--db F]        verify counters against the answers
+  studybot restore BACKUP [--db F]     replace a stopped database with a verified backup
+  studybot healthcheck [ADDR]          exit 0 when a running studybot's /healthz answers
   studybot version                     version, commit and Go version
   studybot help                        this text
 
@@ -59,6 +61,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) i
 		return runStore(args[1:], stdout, stderr, getenv)
 	case "config":
 		return runConfig(args[1:], stdout, stderr, getenv)
+	case "restore":
+		return runRestore(args[1:], stdout, stderr, getenv)
+	case "healthcheck":
+		return runHealthcheck(args[1:], stdout, stderr, getenv)
 	}
 	if strings.HasPrefix(args[0], "-") {
 		return runDefault(args, stdin, stdout, stderr, getenv)

@@ -44,7 +44,7 @@ func newMetrics() *metrics {
 		m.commands.WithLabelValues(c.Name)
 	}
 	m.commands.WithLabelValues("unknown")
-	for _, k := range []string{"internal", "platform", "post"} {
+	for _, k := range []string{"internal", "platform", "post", "backup"} {
 		m.errors.WithLabelValues(k)
 	}
 	return m
@@ -81,7 +81,9 @@ func (m *metrics) watch(db *store.DB, adapters []adapter) {
 func (m *metrics) Posted(platform string) { m.posts.WithLabelValues(platform).Inc() }
 
 // Answered implements bot.Metrics.
-func (m *metrics) Answered(platform, outcome string) { m.answers.WithLabelValues(platform, outcome).Inc() }
+func (m *metrics) Answered(platform, outcome string) {
+	m.answers.WithLabelValues(platform, outcome).Inc()
+}
 
 // Command implements bot.Metrics; unknown names share one label value.
 func (m *metrics) Command(name string) {

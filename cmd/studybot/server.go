@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/studybot/studybot/bot"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/studybot/studybot/bot"
 
 	studydiscord "github.com/studybot/studybot/bot/discord"
 	studyslack "github.com/studybot/studybot/bot/slack"
@@ -149,6 +149,13 @@ func (s *server) run(ctx context.Context) error {
 				s.down[name] = err
 				s.mu.Unlock()
 			}
+		}()
+	}
+	if s.cfg.Backup.Dir != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.backupLoop(ctx)
 		}()
 	}
 	botDone := make(chan struct{})

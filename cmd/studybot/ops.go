@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/studybot/studybot/store"
+)
+
+// backupName is the file name of a scheduled backup taken at t.
+func backupName(t time.Time) string { return "studybot-" + t.UTC().Format("20060102-150405") + ".db" }
+
+// backupOnce writes a backup into dir and deletes the oldest beyond keep.
+func backupOnce(db *store.DB, dir string, keep int, now time.Time) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("backup dir: %w", err)
+	}
+	path := filepath.Join(dir, backupName(now))
+	if err := db.BackupFile(path); err != nil {
+		return "", err
+	}
+	olds, _ := filepath.Glob(filepath.Join(dir, "studybot-*.db"))
+	sort.Strings(olds) // names sort by time
+	for len(olds) > keep {
+		if err := os.Remove(olds[0]); err != nil {
+			return path, fmt.Errorf("rotate backups: %w", err)
+		}
+		olds = olds[1:]
+	}
+	return path, nil
+}
+
+// latestBackup returns the time of the newest backup in dir (zero if none).
+func latestBackup(dir string) time.Time {
+	olds, _ := filepath.Glob(filepath.Join(dir, "studybot-*.db"))
+	sort.Strings(olds)
+	if len(olds) == 0 {
+		return time.Time{}
+	}
+	t, err := time.Parse("20060102-150405", strings.TrimSuffix(strings.TrimPrefix(filepath.Base(olds[len(olds)-1]), "studybot-"), ".db"))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// backupLoop takes a backup when the newest is a day old, checking hourly,
+// until ctx is done.
+func (s *server) backupLoop(ctx context.Context) {
+	dir, keep := s.cfg.Backup.Dir, s.cfg.Backup.Keep
+	for {
+		if time.Since(latestBackup(dir)) >= 24*time.Hour {
+			if path, err := backupOnce(s.db, dir, keep, time.Now()); err != nil {
+				s.log.Error("scheduled backup", "err", err)
+				s.metrics.Error("backup")
+			} else {
+				s.log.Info("backup written", "path", path)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
+}
+
+// runRestore replaces the database with a verified backup. It refuses to
+// touch a database that a running studybot holds, and keeps the replaced
+// file next to it.
+func runRestore(args []string, stdout, stderr io.Writer, getenv env) int {
+	cfg, pos, err := dbFlag("restore", args, stderr, getenv)
+	if err != nil || len(pos) != 1 {
+		if err == nil {
+			fmt.Fprint(stderr, "studybot restore: want one BACKUP file, e.g. studybot restore /var/backups/studybot/studybot-20261201-030000.db\n")
+		} else {
+			fmt.Fprintf(stderr, "studybot: %v\n", err)
+		}
+		return 2
+	}
+	src := pos[0]
+	// 1. the backup must be a sound studybot database
+	b, err := store.Open(src, &store.Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: restore: the backup is not usable: %v\n", err)
+		return 1
+	}
+	r, err := b.Check()
+	b.Close()
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: restore: the backup fails its check, nothing changed: %v\n", err)
+		return 1
+	}
+	// 2. the target must not be in use
+	if _, err := os.Stat(cfg.DB); err == nil {
+		cur, err := store.Open(cfg.DB, &store.Options{Timeout: 200 * time.Millisecond, ReadOnly: true})
+		if errors.Is(err, store.ErrLocked) {
+			fmt.Fprintf(stderr, "studybot: restore: %s is in use by a running studybot; stop it first (nothing changed)\n", cfg.DB)
+			return 1
+		}
+		if cur != nil {
+			cur.Close()
+		}
+		keep := cfg.DB + ".before-restore-" + time.Now().UTC().Format("20060102-150405")
+		if err := os.Rename(cfg.DB, keep); err != nil {
+			fmt.Fprintf(stderr, "studybot: restore: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "kept the replaced database as %s\n", keep)
+	}
+	// 3. copy through a temporary file, fsync, rename
+	if err := copyFile(src, cfg.DB); err != nil {
+		fmt.Fprintf(stderr, "studybot: restore: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "restored %s from %s (%d answers)\n", cfg.DB, src, r.Answers)
+	return 0
+}
+
+func copyFile(src, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return err
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".restore-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, in); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), dst)
+}
+
+// runHealthcheck asks a running studybot's /healthz (for container
+// HEALTHCHECKs that have no curl).
+func runHealthcheck(args []string, stdout, stderr io.Writer, getenv env) int {
+	addr := getenv("STUDYBOT_HTTP")
+	if len(args) > 0 {
+		addr = args[0]
+	}
+	if addr == "" {
+		addr = ":8080"
+	}
+	url := addr
+	if !strings.HasPrefix(url, "http") {
+		if strings.HasPrefix(url, ":") {
+			url = "127.0.0.1" + url
+		}
+		url = "http://" + url + "/healthz"
+	}
+	c := &http.Client{Timeout: 3 * time.Second}
+	res, err := c.Get(url)
+	if err != nil {
+		fmt.Fprintf(stderr, "unhealthy: %v\n", err)
+		return 1
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "unhealthy: %s\n", res.Status)
+		return 1
+	}
+	fmt.Fprintln(stdout, "healthy")
+	return 0
+}
