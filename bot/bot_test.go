@@ -275,6 +275,7 @@ func TestCardUpdatesCoalesced(t *testing.T) {
 		t.Fatal(err)
 	}
 	card := h.Platform.Sent("card")[0].Msg
+	start := time.Now()
 	var wg sync.WaitGroup
 	for i := 0; i < 500; i++ {
 		wg.Add(1)
@@ -286,8 +287,11 @@ func TestCardUpdatesCoalesced(t *testing.T) {
 	wg.Wait()
 	time.Sleep(300 * time.Millisecond) // let the last coalesced edit go out
 	ups := h.Platform.Sent("update")
-	if len(ups) == 0 || len(ups) > 10 {
-		t.Fatalf("%d card updates for 500 clicks", len(ups))
+	// at most one edit per interval (plus the first and the last), however
+	// slow the machine made the burst
+	limit := int(time.Since(start)/(100*time.Millisecond)) + 2
+	if len(ups) == 0 || len(ups) > limit || len(ups) > 50 {
+		t.Fatalf("%d card updates for 500 clicks in %v (limit %d)", len(ups), time.Since(start), limit)
 	}
 	if last := ups[len(ups)-1].Msg; !strings.Contains(last.Context, "回答 500 人") {
 		t.Errorf("last update shows %q", last.Context)
