@@ -266,10 +266,7 @@ func TestClicks(t *testing.T) {
 // was edited a handful of times, not 500.
 func TestCardUpdatesCoalesced(t *testing.T) {
 	h := bottest.New(t, monday.Add(time.Hour), bot.Config{UpdateEvery: 100 * time.Millisecond})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { h.Bot.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	h.Bot.StartUpdater() // the coalescer alone; the scheduler is not under test here
 	p, err := h.Bot.PostNow(context.Background(), h.Space, "general")
 	if err != nil {
 		t.Fatal(err)

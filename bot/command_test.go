@@ -193,3 +193,28 @@ func TestMissedSlotBeyondGrace(t *testing.T) {
 	}
 	_ = store.All
 }
+
+// TestPostNowAndScheduleDoNotDoublePost: a post-now at a slot's time and
+// the schedule firing for that slot make one card, in either order.
+func TestPostNowAndScheduleDoNotDoublePost(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{})
+	h.Bot.EnsureChannel(h.Space, "general")
+	h.Clock.Set(monday.Add(time.Hour)) // 09:00, a slot
+	if _, err := h.Bot.PostNow(t.Context(), h.Space, "general"); err != nil {
+		t.Fatal(err)
+	}
+	h.RunDue()
+	if n := len(h.Platform.Sent("card")); n != 1 {
+		t.Errorf("post-now then schedule: %d cards", n)
+	}
+	h2 := bottest.New(t, monday, bot.Config{})
+	h2.Bot.EnsureChannel(h2.Space, "general")
+	h2.Clock.Set(monday.Add(time.Hour))
+	h2.RunDue()
+	if _, err := h2.Bot.PostNow(t.Context(), h2.Space, "general"); err == nil {
+		t.Error("post-now for an already posted slot succeeded")
+	}
+	if n := len(h2.Platform.Sent("card")); n != 1 {
+		t.Errorf("schedule then post-now: %d cards", n)
+	}
+}

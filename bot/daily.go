@@ -120,18 +120,33 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 		return
 	}
 	b.metrics.SchedulerLag(now.Sub(slot))
-	if _, err := b.postSlot(ctx, ch, slot); err != nil && !errors.Is(err, store.ErrSlotTaken) {
+	if _, err := b.postSlot(ctx, ch, slot, true); err != nil && !errors.Is(err, store.ErrSlotTaken) && !errors.Is(err, errStale) {
 		b.log.Error("daily post", "channel", channel, "slot", slot, "err", err)
 		b.metrics.Error("post")
 	}
 }
 
+// errStale says a scheduled slot was handled while we waited for the lock.
+var errStale = errors.New("slot already handled")
+
 // postSlot picks, stores and posts the question for a slot. Storing first
 // (with the slot guard) makes a double fire or a restart harmless; a card
 // that failed to reach the platform is posted again by closeDue's repair.
-func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time) (store.Post, error) {
+// A scheduled slot is re-checked under the lock: a post-now or another
+// fire may have handled it meanwhile.
+func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, scheduled bool) (store.Post, error) {
 	b.postMu.Lock()
 	defer b.postMu.Unlock()
+	if scheduled {
+		cur, err := b.db.GetChannel(ch.Space, ch.ID)
+		if err != nil {
+			return store.Post{}, err
+		}
+		if !slot.After(cur.LastFired) {
+			return store.Post{}, errStale
+		}
+		ch = cur
+	}
 	// the previous question of the channel closes before the next opens
 	if prev, err := b.db.LatestPost(ch.Space, ch.ID); err == nil && !prev.Closed {
 		b.closePost(ctx, prev)
@@ -177,7 +192,7 @@ func (b *Bot) PostNow(ctx context.Context, sp Space, channel string) (store.Post
 	if err != nil {
 		return store.Post{}, err
 	}
-	return b.postSlot(ctx, ch, b.now().Truncate(time.Second))
+	return b.postSlot(ctx, ch, b.now().Truncate(time.Second), false)
 }
 
 // closeDue closes posts past their closing time and re-posts cards that

@@ -226,17 +226,22 @@ type Board struct {
 	Players int
 }
 
+// boardPeriod returns the window key of w now in the space's time zone.
+func (d *DB) boardPeriod(tx *bolt.Tx, space SpaceRef, w Window) (string, error) {
+	sp, err := getSpace(tx, space)
+	if err != nil {
+		return "", err
+	}
+	return windowKey(w, d.now(), sp.Location())
+}
+
 // Leaderboard returns the top limit users of a space by points in a window
 // and domain (or AllDomains), ties broken by accuracy and then by who got
 // there first, plus the row of user me.
 func (d *DB) Leaderboard(space SpaceRef, domain int, w Window, limit int, me string) (Board, error) {
 	board := Board{Window: w, Domain: domain}
 	err := d.view(func(tx *bolt.Tx) error {
-		sp, err := getSpace(tx, space)
-		if err != nil {
-			return err
-		}
-		wk, err := windowKey(w, d.now(), sp.Location())
+		wk, err := d.boardPeriod(tx, space, w)
 		if err != nil {
 			return err
 		}
@@ -283,11 +288,7 @@ func (d *DB) AccuracyBoard(space SpaceRef, domain int, w Window, minAnswered, li
 	}
 	var cands []cand
 	err := d.view(func(tx *bolt.Tx) error {
-		sp, err := getSpace(tx, space)
-		if err != nil {
-			return err
-		}
-		wk, err := windowKey(w, d.now(), sp.Location())
+		wk, err := d.boardPeriod(tx, space, w)
 		if err != nil {
 			return err
 		}

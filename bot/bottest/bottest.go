@@ -222,3 +222,16 @@ func (h *Harness) Click(user, channel, actionID string) bot.Response {
 
 // RunDue runs the scheduler's work as of the clock's time.
 func (h *Harness) RunDue() { h.Bot.RunDue(context.Background(), h.Clock.Now()) }
+
+// WaitFor polls cond every 10 ms until it holds, failing the test after
+// five seconds with what it was waiting for.
+func WaitFor(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -81,7 +81,7 @@ type Adapter struct {
 	log    *slog.Logger
 	pubKey ed25519.PublicKey
 	state  atomic.Value
-	pace   *pacer
+	pace   *bot.Pacer
 	wg     sync.WaitGroup
 	// rateWaits counts 429s that discordgo waited out.
 	rateWaits atomic.Int64
@@ -121,7 +121,7 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 	if cfg.Deadline == 0 {
 		cfg.Deadline = 2 * time.Second
 	}
-	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), pace: newPacer(cfg.PostEvery)}
+	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), pace: bot.NewPacer(cfg.PostEvery)}
 	if cfg.PublicKey != "" {
 		k, err := hex.DecodeString(cfg.PublicKey)
 		if err != nil || len(k) != ed25519.PublicKeySize {
@@ -271,7 +271,7 @@ func (a *Adapter) onInteraction(i *discordgo.Interaction) {
 
 // PostCard implements bot.Platform; the reference is the message ID.
 func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (string, error) {
-	if err := a.pace.wait(ctx, channel); err != nil {
+	if err := a.pace.Wait(ctx, channel); err != nil {
 		return "", err
 	}
 	msg, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}, Components: components(m)})
@@ -294,40 +294,12 @@ func (a *Adapter) UpdateCard(ctx context.Context, channel, ref string, m bot.Mes
 
 // Post implements bot.Platform.
 func (a *Adapter) Post(ctx context.Context, channel string, m bot.Message) error {
-	if err := a.pace.wait(ctx, channel); err != nil {
+	if err := a.pace.Wait(ctx, channel); err != nil {
 		return err
 	}
 	_, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}})
 	if err != nil {
 		return fmt.Errorf("discord: post: %w", err)
-	}
-	return nil
-}
-
-// pacer spaces posts in each channel.
-type pacer struct {
-	every time.Duration
-	mu    sync.Mutex
-	next  map[string]time.Time
-}
-
-func newPacer(every time.Duration) *pacer { return &pacer{every: every, next: map[string]time.Time{}} }
-
-func (p *pacer) wait(ctx context.Context, channel string) error {
-	p.mu.Lock()
-	now := time.Now()
-	at := p.next[channel]
-	if at.Before(now) {
-		at = now
-	}
-	p.next[channel] = at.Add(p.every)
-	p.mu.Unlock()
-	if d := time.Until(at); d > 0 {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(d):
-		}
 	}
 	return nil
 }

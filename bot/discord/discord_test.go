@@ -71,16 +71,7 @@ func newRig(t *testing.T) *rig {
 	return &rig{fake: fake, bot: b, db: db, clock: clock, ad: ad, space: store.SpaceRef{Platform: store.Discord, ID: "G1"}, pub: pub, priv: priv}
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+func waitFor(t *testing.T, what string, cond func() bool) { bottest.WaitFor(t, what, cond) }
 
 // callbackFor returns the interaction callback body sent for interaction id.
 func (r *rig) callbackFor(t *testing.T, id string) map[string]any {

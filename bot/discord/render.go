@@ -2,7 +2,6 @@ package discord
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -24,13 +23,7 @@ const (
 	truncHint      = "…（長いので省略しました / truncated）"
 )
 
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
+var cut = bot.Truncate
 
 func splitFields(s string) []string { return strings.Fields(s) }
 

@@ -3,7 +3,6 @@ package slack
 import (
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -23,13 +22,7 @@ const (
 	truncHint    = "…（長いので省略しました / truncated）"
 )
 
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
+var cut = bot.Truncate
 
 var mention = regexp.MustCompile(`<@[A-Z0-9]+>`)
 

@@ -69,7 +69,7 @@ type Adapter struct {
 	log    *slog.Logger
 	team   atomic.Value // string: the workspace's team ID
 	admins *adminCache
-	pace   *pacer
+	pace   *bot.Pacer
 	seen   *dedupe
 	state  atomic.Value // string: connection state
 	wg     sync.WaitGroup
@@ -125,7 +125,7 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 		cfg.PostEvery = time.Second
 	}
 	ad := &Adapter{cfg: cfg, api: a, client: client, core: c, log: cfg.Logger.With("platform", "slack"),
-		pace: newPacer(cfg.PostEvery), seen: newDedupe(10 * time.Minute)}
+		pace: bot.NewPacer(cfg.PostEvery), seen: newDedupe(10 * time.Minute)}
 	ad.admins = newAdminCache(10*time.Minute, cfg.Now, a)
 	ad.team.Store("")
 	ad.state.Store("disconnected")
@@ -290,7 +290,7 @@ func (a *Adapter) Post(ctx context.Context, channel string, m bot.Message) error
 }
 
 func (a *Adapter) postPaced(ctx context.Context, channel string, f func() error) error {
-	if err := a.pace.wait(ctx, channel); err != nil {
+	if err := a.pace.Wait(ctx, channel); err != nil {
 		return err
 	}
 	return a.retry(ctx, "chat.postMessage", f)

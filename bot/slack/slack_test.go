@@ -114,16 +114,7 @@ func (r *rig) slash(t *testing.T, user, text string) string {
 	return ackText(t, raw)
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+func waitFor(t *testing.T, what string, cond func() bool) { bottest.WaitFor(t, what, cond) }
 
 // actionIDs pulls the buttons' action IDs out of a chat.postMessage call.
 func actionIDs(t *testing.T, c slackfake.Call) []string {

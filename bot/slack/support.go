@@ -44,35 +44,6 @@ func (c *adminCache) isAdmin(ctx context.Context, user string) bool {
 	return admin
 }
 
-// pacer spaces posts in each channel by at least every.
-type pacer struct {
-	every time.Duration
-	mu    sync.Mutex
-	next  map[string]time.Time
-}
-
-func newPacer(every time.Duration) *pacer { return &pacer{every: every, next: map[string]time.Time{}} }
-
-// wait blocks until the channel may be posted to, and books the slot.
-func (p *pacer) wait(ctx context.Context, channel string) error {
-	p.mu.Lock()
-	now := time.Now()
-	at := p.next[channel]
-	if at.Before(now) {
-		at = now
-	}
-	p.next[channel] = at.Add(p.every)
-	p.mu.Unlock()
-	if d := time.Until(at); d > 0 {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(d):
-		}
-	}
-	return nil
-}
-
 // dedupe remembers request keys (trigger IDs, action timestamps) so that
 // Slack's retries and replays are processed once.
 type dedupe struct {

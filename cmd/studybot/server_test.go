@@ -14,6 +14,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/studybot/studybot/bot/bottest"
 	"github.com/studybot/studybot/bot/discord/discordfake"
 	"github.com/studybot/studybot/bot/slack/slackfake"
 	"github.com/studybot/studybot/questions"
@@ -29,16 +30,7 @@ func testBank(t *testing.T) *questions.Bank {
 	return b
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+func waitUntil(t *testing.T, what string, cond func() bool) { bottest.WaitFor(t, what, cond) }
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()

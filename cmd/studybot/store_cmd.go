@@ -40,6 +40,22 @@ func openExisting(path string, readOnly bool) (*store.DB, error) {
 	return store.Open(path, &store.Options{ReadOnly: readOnly})
 }
 
+// openForRead parses a maintenance command's flags and opens its database
+// read-only, printing the error (with a hint) itself.
+func openForRead(name string, args []string, stderr io.Writer, getenv env) (*store.DB, Config, []string, int) {
+	cfg, pos, err := dbFlag(name, args, stderr, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return nil, cfg, nil, 2
+	}
+	db, err := openExisting(cfg.DB, true)
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: %v%s\n", err, lockedHint(err))
+		return nil, cfg, nil, 1
+	}
+	return db, cfg, pos, 0
+}
+
 func lockedHint(err error) string {
 	if errors.Is(err, store.ErrLocked) {
 		return "\nA running studybot holds the database. It makes its own online backups: set backup.dir (STUDYBOT_BACKUP_DIR)."
@@ -75,15 +91,9 @@ func runBackup(args []string, stdout, stderr io.Writer, getenv env) int {
 
 // runExport writes every record as JSON lines to stdout.
 func runExport(args []string, stdout, stderr io.Writer, getenv env) int {
-	cfg, _, err := dbFlag("export", args, stderr, getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "studybot: %v\n", err)
-		return 2
-	}
-	db, err := openExisting(cfg.DB, true)
-	if err != nil {
-		fmt.Fprintf(stderr, "studybot: %v%s\n", err, lockedHint(err))
-		return 1
+	db, _, _, code := openForRead("export", args, stderr, getenv)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 	if err := db.Export(stdout); err != nil {
@@ -99,15 +109,9 @@ func runStore(args []string, stdout, stderr io.Writer, getenv env) int {
 		fmt.Fprint(stderr, "studybot store: want \"check\"\n")
 		return 2
 	}
-	cfg, _, err := dbFlag("store check", args[1:], stderr, getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "studybot: %v\n", err)
-		return 2
-	}
-	db, err := openExisting(cfg.DB, true)
-	if err != nil {
-		fmt.Fprintf(stderr, "studybot: %v%s\n", err, lockedHint(err))
-		return 1
+	db, cfg, _, code := openForRead("store check", args[1:], stderr, getenv)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 	r, err := db.Check()
