@@ -13,24 +13,37 @@ import (
 // folded to hiragana, and spaces plus the separators ・ - / _ removed.
 // It is meant for matching only; users always see the original text.
 func Normalize(s string) string {
-	if !isPlain(s) {
-		s = norm.NFKC.String(s)
+	if out, ok := normalizePlain(s); ok {
+		return out
 	}
+	out, _ := normalizePlain(norm.NFKC.String(s))
+	return out
+}
+
+// normalizePlain folds s in one pass; ok is false when s holds a rune that
+// NFKC would change and that this pass does not map itself.
+func normalizePlain(s string) (string, bool) {
 	b := make([]byte, 0, len(s))
-	for _, r := range s {
-		switch {
-		case r < 0x80:
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
 			switch {
-			case r >= 'A' && r <= 'Z':
-				b = append(b, byte(r+'a'-'A'))
-			case r == '-' || r == '/' || r == '_' || r == ' ' || r == '\t' || r == '\n' || r == '\r':
-			case r == '~':
-				b = append(b, '~')
+			case 'A' <= c && c <= 'Z':
+				b = append(b, c+'a'-'A')
+			case c == '-' || c == '/' || c == '_' || c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			default:
-				b = append(b, byte(r))
+				b = append(b, c)
 			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
 		case r >= 'ァ' && r <= 'ヶ':
 			b = utf8.AppendRune(b, r-0x60)
+		case r >= 0x3041 && r <= 0x3096 || r == 0x30fc || r >= 0x4e00 && r <= 0x9fff:
+			b = utf8.AppendRune(b, r)
 		case r >= 0xff01 && r <= 0xff5e: // full-width ASCII, as NFKC maps it
 			c := byte(r - 0xfee0)
 			switch {
@@ -40,17 +53,19 @@ func Normalize(s string) string {
 			default:
 				b = append(b, c)
 			}
-		case r == 0x3000: // ideographic space
-		case r >= 0x3040 && r < 0xa000 && r != '〜' && r != '・':
-			b = utf8.AppendRune(b, r)
+		case r == 0x3000 || r == 0x30fb || r == '‐' || r == '−' || r == '–' || r == '—': // separators
 		case r == '〜' || r == '～':
 			b = append(b, '~')
-		case r == '‐' || r == '−' || r == '–' || r == '—' || r == '・' || unicode.IsSpace(r):
-		default:
+		case r >= 0x3001 && r <= 0x3035 || r >= 0x303b && r <= 0x303f || r == 0x203b || r == 0x21d2 || r == 0x2192 || r == 0x201c || r == 0x201d:
+			b = utf8.AppendRune(b, r) // CJK punctuation and symbols NFKC keeps
+		case unicode.IsSpace(r):
+		case r < 0x3000 && !unicode.Is(unicode.Mn, r) && norm.NFKC.IsNormalString(string(r)):
 			b = utf8.AppendRune(b, unicode.ToLower(r))
+		default:
+			return "", false
 		}
 	}
-	return string(b)
+	return string(b), true
 }
 
 // runeLen reports the number of runes in s.
@@ -91,23 +106,4 @@ func truncateRunes(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
-}
-
-// isPlain reports whether NFKC leaves s unchanged for certain: every rune is
-// printable ASCII, hiragana, full-width-free katakana or a common CJK ideograph.
-func isPlain(s string) bool {
-	for _, r := range s {
-		switch {
-		case r >= 0x20 && r < 0x7f || r == '\n' || r == '\t' || r == '\r':
-		case r == 0x30fb || r == 0x203b || r == 0x21d2 || r == 0x2192 || r == 0x201c || r == 0x201d: // ・※⇒→“”
-		case r >= 0x3041 && r <= 0x3096: // hiragana
-		case r >= 0x30a1 && r <= 0x30fa || r == 0x30fc: // katakana, long vowel mark
-		case r >= 0x4e00 && r <= 0x9fff: // CJK unified ideographs
-		case r >= 0x3000 && r <= 0x3035 || r >= 0x303b && r <= 0x303f: // CJK punctuation NFKC keeps (space handled)
-		case r >= 0xff01 && r <= 0xff5e: // full-width ASCII, mapped by Normalize itself
-		default:
-			return false
-		}
-	}
-	return true
 }

@@ -289,3 +289,44 @@ func TestHTTPInteractions(t *testing.T) {
 		t.Errorf("malformed: %d", code)
 	}
 }
+
+// slowCore delays commands to exercise the deferred response.
+type slowCore struct {
+	*bot.Bot
+	delay time.Duration
+}
+
+func (s slowCore) HandleCommand(ctx context.Context, c bot.Command) bot.Response {
+	time.Sleep(s.delay)
+	return s.Bot.HandleCommand(ctx, c)
+}
+
+// TestSlowWorkIsDeferred: when the core takes longer than the deadline, the
+// interaction is deferred (ephemeral) and the reply follows as a webhook
+// follow-up.
+func TestSlowWorkIsDeferred(t *testing.T) {
+	r := newRig(t)
+	slow, err := studydiscord.New(studydiscord.Config{Token: "t2", AppID: "APP", HTTPClient: r.fake.Client(), Deadline: 50 * time.Millisecond},
+		slowCore{r.bot, 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- slow.Run(ctx) }()
+	defer func() { cancel(); <-done; slow.Close() }()
+	waitFor(t, "ready", r.fake.Ready)
+	i := discordfake.Command("G1", "C1", "U1", 0, "memo", map[string]any{"query": "CodeDeploy"})
+	r.fake.Interact(i)
+	cb := r.callbackFor(t, i["id"].(string))
+	if cb["type"] != float64(5) || m(cb["data"])["flags"] != float64(64) {
+		t.Fatalf("first response %v, want a deferred ephemeral one", cb)
+	}
+	waitFor(t, "the follow-up", func() bool { return len(r.fake.Calls(http.MethodPost, "/api/v9/webhooks/APP/"+i["token"].(string))) == 1 })
+	fu := r.fake.Calls(http.MethodPost, "/api/v9/webhooks/APP/")[0]
+	if !strings.Contains(string(fu.Raw), "CodeDeploy") {
+		t.Errorf("follow-up: %s", fu.Raw)
+	}
+}
+
+func m(v any) map[string]any { r, _ := v.(map[string]any); return r }
