@@ -322,7 +322,9 @@ func TestSlowWorkIsDeferred(t *testing.T) {
 	if cb["type"] != float64(5) || m(cb["data"])["flags"] != float64(64) {
 		t.Fatalf("first response %v, want a deferred ephemeral one", cb)
 	}
-	waitFor(t, "the follow-up", func() bool { return len(r.fake.Calls(http.MethodPost, "/api/v9/webhooks/APP/"+i["token"].(string))) == 1 })
+	waitFor(t, "the follow-up", func() bool {
+		return len(r.fake.Calls(http.MethodPost, "/api/v9/webhooks/APP/"+i["token"].(string))) == 1
+	})
 	fu := r.fake.Calls(http.MethodPost, "/api/v9/webhooks/APP/")[0]
 	if !strings.Contains(string(fu.Raw), "CodeDeploy") {
 		t.Errorf("follow-up: %s", fu.Raw)
