@@ -182,8 +182,10 @@ func (a *AliasMap) Same(x, y string) bool {
 		return true
 	}
 	gx, gy := a.groupOf(x), a.groupOf(y)
-	if gx >= 0 && gx == gy {
-		return true
+	if gx >= 0 || gy >= 0 {
+		// a name in a group has its normalised form among the group's
+		// keys, so another name normalising alike would be in it too
+		return gx == gy
 	}
 	return Normalize(x) == Normalize(y)
 }

@@ -12,75 +12,54 @@ import (
 // domains goes to the "other" bucket instead of the closest domain.
 const minAssignScore = 0.04
 
-// tokens returns the match features of s: hashes of ASCII words and of
-// character bigrams of everything else, over the normalised text.
-func tokens(s string) []uint64 {
-	n := []rune(Normalize(s))
-	var out []uint64
+// eachToken calls f with the match features of s: hashes of ASCII words and
+// of character bigrams of everything else, over the normalised text.
+func eachToken(s string, f func(uint64)) {
+	n := Normalize(s)
 	var word uint64
 	wlen := 0
 	flush := func() {
 		if wlen >= 2 {
-			out = append(out, word|1<<63)
+			f(word | 1<<63)
 		}
 		word, wlen = 14695981039346656037, 0
 	}
 	flush()
-	for i, r := range n {
+	var prev rune = -1
+	for _, r := range n {
 		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			word = (word ^ uint64(r)) * 1099511628211
 			wlen++
+			prev = -1
 			continue
 		}
 		flush()
 		if r < 0x80 || unicode.IsPunct(r) {
+			prev = -1
 			continue
 		}
-		if i+1 < len(n) && n[i+1] >= 0x80 && !unicode.IsPunct(n[i+1]) {
-			out = append(out, gramKey(r, n[i+1]))
+		if prev >= 0 {
+			f(gramKey(prev, r))
 		}
+		prev = r
 	}
 	flush()
+}
+
+// tokens returns the features of s as a slice (see eachToken).
+func tokens(s string) []uint64 {
+	var out []uint64
+	eachToken(s, func(t uint64) { out = append(out, t) })
 	return out
 }
 
-type vector map[uint64]float64
-
-func (v vector) norm() float64 {
-	var s float64
-	for _, x := range v {
-		s += x * x
-	}
-	return math.Sqrt(s)
-}
-
-func cosine(a, b vector, na, nb float64) float64 {
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	var dot float64
-	for k, x := range a {
-		dot += x * b[k]
-	}
-	return dot / (na * nb)
-}
-
-// subtreeText joins an item's text with its descendants'.
-func subtreeText(it *Item) string {
-	var b strings.Builder
-	var walk func(*Item)
-	walk = func(x *Item) {
-		b.WriteString(x.Text)
-		b.WriteByte('\n')
-		for _, c := range x.Children {
-			walk(c)
-		}
-	}
-	walk(it)
-	return b.String()
+// tokStat is what the assignment knows of one feature: in how many
+// documents it occurs, and its count (later its TF-IDF weight) in each
+// domain's profile.
+type tokStat struct {
+	df   int32
+	last int32 // the last document counted in df, plus one
+	dom  []float64
 }
 
 // assignOutside gives every passage outside a domain heading (text before
@@ -89,8 +68,10 @@ func subtreeText(it *Item) string {
 // "other" bucket.
 func assignOutside(m *Memo) {
 	var domains []*Domain
+	index := map[int]int{}
 	for _, d := range m.Domains {
 		if d.Number != OtherDomain {
+			index[d.Number] = len(domains)
 			domains = append(domains, d)
 		}
 	}
@@ -98,14 +79,15 @@ func assignOutside(m *Memo) {
 	type unit struct {
 		items []*Item
 		table *Table
-		text  string
+		tf    map[uint64]float64
+		order []uint64 // tf's keys in first-seen order: sums stay deterministic
 	}
-	var units []unit
+	var units []*unit
 	for _, it := range m.Items {
 		if it.Domain >= 0 || it.Parent != nil {
 			continue
 		}
-		u := unit{text: subtreeText(it)}
+		u := &unit{}
 		var walk func(*Item)
 		walk = func(x *Item) {
 			u.items = append(u.items, x)
@@ -118,73 +100,103 @@ func assignOutside(m *Memo) {
 	}
 	for _, t := range m.Tables {
 		if t.Domain < 0 {
-			units = append(units, unit{table: t, text: tableText(t)})
+			units = append(units, &unit{table: t})
 		}
 	}
 	if len(units) == 0 {
 		return
 	}
-	// document frequencies over domain profiles and units alike.
-	profiles := make([]string, len(domains))
-	for i, d := range domains {
-		var b strings.Builder
-		b.WriteString(d.Title + "\n" + strings.Join(d.Objectives, "\n"))
+	nd := len(domains)
+	stats := make(map[uint64]*tokStat, 1<<14)
+	var order []*tokStat // in first-seen order, so that float sums do not depend on map order
+	stat := func(t uint64, doc int32) *tokStat {
+		st := stats[t]
+		if st == nil {
+			st = &tokStat{dom: make([]float64, nd)}
+			stats[t] = st
+			order = append(order, st)
+		}
+		if st.last != doc+1 {
+			st.df++
+			st.last = doc + 1
+		}
+		return st
+	}
+	// domain profiles: title, task statements, notes and tables of each domain
+	for di, d := range domains {
+		doc := int32(di)
+		add := func(s string) { eachToken(s, func(t uint64) { stat(t, doc).dom[di]++ }) }
+		add(d.Title)
+		for _, o := range d.Objectives {
+			add(o)
+		}
 		for _, it := range m.Items {
 			if it.Domain == d.Number {
-				b.WriteString("\n" + it.Text)
+				add(it.Text)
 			}
 		}
 		for _, t := range m.Tables {
 			if t.Domain == d.Number {
-				b.WriteString("\n" + tableText(t))
+				add(tableText(t))
 			}
 		}
-		profiles[i] = b.String()
 	}
-	df := map[uint64]int{}
-	docs := 0
-	count := func(s string) map[uint64]float64 {
-		tf := map[uint64]float64{}
-		for _, t := range tokens(s) {
-			tf[t]++
+	for ui, u := range units {
+		doc := int32(nd + ui)
+		u.tf = map[uint64]float64{}
+		add := func(s string) {
+			eachToken(s, func(t uint64) {
+				stat(t, doc)
+				if _, seen := u.tf[t]; !seen {
+					u.order = append(u.order, t)
+				}
+				u.tf[t]++
+			})
 		}
-		return tf
-	}
-	ptf := make([]map[uint64]float64, len(profiles))
-	for i, p := range profiles {
-		ptf[i] = count(p)
-		for t := range ptf[i] {
-			df[t]++
+		for _, it := range u.items {
+			add(it.Text)
 		}
-		docs++
-	}
-	utf := make([]map[uint64]float64, len(units))
-	for i, u := range units {
-		utf[i] = count(u.text)
-		for t := range utf[i] {
-			df[t]++
+		if u.table != nil {
+			add(tableText(u.table))
 		}
-		docs++
 	}
-	weigh := func(tf map[uint64]float64) (vector, float64) {
-		v := vector{}
-		for t, f := range tf {
-			v[t] = (1 + math.Log(f)) * math.Log(1+float64(docs)/float64(df[t]))
+	docs := float64(nd + len(units))
+	idf := func(st *tokStat) float64 { return math.Log(1 + docs/float64(st.df)) }
+	// turn domain counts into TF-IDF weights in place
+	dnorm := make([]float64, nd)
+	for _, st := range order {
+		w := idf(st)
+		for d, f := range st.dom {
+			if f > 0 {
+				st.dom[d] = (1 + math.Log(f)) * w
+				dnorm[d] += st.dom[d] * st.dom[d]
+			}
 		}
-		return v, v.norm()
 	}
-	pv := make([]vector, len(domains))
-	pn := make([]float64, len(domains))
-	for i := range domains {
-		pv[i], pn[i] = weigh(ptf[i])
+	for d := range dnorm {
+		dnorm[d] = math.Sqrt(dnorm[d])
 	}
 	usedOther := false
-	for i, u := range units {
-		v, n := weigh(utf[i])
+	dots := make([]float64, nd)
+	for _, u := range units {
+		var unorm float64
+		clear(dots)
+		for _, t := range u.order {
+			f, st := u.tf[t], stats[t]
+			w := (1 + math.Log(f)) * idf(st)
+			unorm += w * w
+			for d, dw := range st.dom {
+				dots[d] += w * dw
+			}
+		}
+		unorm = math.Sqrt(unorm)
 		best, bestScore := OtherDomain, minAssignScore
-		for j, d := range domains {
-			if s := cosine(v, pv[j], n, pn[j]); s > bestScore {
-				best, bestScore = d.Number, s
+		for d, dom := range domains {
+			if unorm == 0 || dnorm[d] == 0 {
+				continue
+			}
+			if s := dots[d] / (unorm * dnorm[d]); s > bestScore {
+				best, bestScore = dom.Number, s
 			}
 		}
 		if best == OtherDomain {

@@ -33,17 +33,19 @@ type candidate struct {
 }
 
 type generator struct {
-	m         *Memo
-	terms     []*Item // definition items usable as term options
-	defs      []*Item // definition items usable as definition options
-	byDom     map[int][]*Item
-	scen      []*Item
-	keys      map[*Item]string // normalised term of each usable definition
-	all       []candidate      // every usable term as an option
-	dom       map[int][]candidate
-	defc      map[int][]candidate // definition options per domain
-	starts    map[string][]*Item  // usable terms by their first two bytes
-	keyStarts map[string][]keyRef // alias keys by their first two bytes
+	m          *Memo
+	terms      []*Item // definition items usable as term options
+	defs       []*Item // definition items usable as definition options
+	byDom      map[int][]*Item
+	scen       []*Item
+	keys       map[*Item]string // normalised term of each usable definition
+	all        []candidate      // every usable term as an option
+	dom        map[int][]candidate
+	defc       map[int][]candidate // definition options per domain
+	starts     map[string][]*Item  // usable terms by their first two bytes
+	masks      map[string][]string // what to blank for each usable term
+	parentKeys map[*Item]string    // parentKey of every item
+	keyStarts  map[string][]keyRef // alias keys by their first two bytes
 }
 
 func newGenerator(m *Memo) *generator {
@@ -59,6 +61,22 @@ func newGenerator(m *Memo) *generator {
 			}
 		case it.Kind == KindScenario:
 			g.scen = append(g.scen, it)
+		}
+	}
+	g.parentKeys = make(map[*Item]string, len(m.Items))
+	for _, it := range m.Items {
+		if it.Parent != nil { // nearest parent first, as the IDs have always been built
+			k := Normalize(it.Parent.Name())
+			if up := g.parentKeys[it.Parent]; up != "" {
+				k += "/" + up
+			}
+			g.parentKeys[it] = k
+		}
+	}
+	g.masks = map[string][]string{}
+	for _, it := range g.terms {
+		if _, ok := g.masks[it.Term]; !ok {
+			g.masks[it.Term] = maskVariants(m.aliases.Forms(it.Term))
 		}
 	}
 	g.keyStarts = map[string][]keyRef{}
@@ -97,6 +115,9 @@ func (g *generator) termsIn(s string) []*Item {
 	}
 	var out []*Item
 	for i := 0; i+2 <= len(s); i++ {
+		if !utf8.RuneStart(s[i]) {
+			continue
+		}
 		for _, t := range g.starts[s[i:i+2]] {
 			if strings.HasPrefix(s[i:], t.Term) {
 				out = append(out, t)
@@ -176,7 +197,7 @@ var reActionTerm = regexp.MustCompile(`を|(する|したい|させる|できる
 
 // termOK reports whether a term can stand as an option.
 func termOK(t string) bool {
-	if t == "" || runeLen(t) > maxTermRunes || isSentence(t) || isGenericLabel(t) || isQuestionLine(t) {
+	if t == "" || longerThan(t, maxTermRunes) || isSentence(t) || isGenericLabel(t) || isQuestionLine(t) {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(t)
@@ -199,17 +220,18 @@ func shortDef(it *Item) string {
 // firstSentences returns the leading sentences of s that fit in max runes,
 // or "" when even the first does not.
 func firstSentences(s string, max int) string {
-	if runeLen(s) <= max {
+	if !longerThan(s, max) {
 		return s
 	}
-	out := ""
+	end, n := 0, 0
 	for _, part := range strings.SplitAfter(s, "。") {
-		if runeLen(out+part) > max {
+		n += runeLen(part)
+		if n > max {
 			break
 		}
-		out += part
+		end += len(part)
 	}
-	return strings.TrimSpace(out)
+	return strings.TrimSpace(s[:end])
 }
 
 // kinLevel tells how close b is to a: 1 same parent, 2 same section, 3 same
@@ -353,30 +375,40 @@ func (g *generator) sourceOf(it *Item, quote string) Source {
 
 func (g *generator) newQuestion(it *Item, t Type, key string) *Question {
 	q := &Question{Domain: it.Domain, Type: t}
-	q.ID = hashID(itoa(it.Domain), strings.Join(it.Section, "/"), parentKey(it), key, string(t))
+	q.ID = hashID(itoa(it.Domain), strings.Join(it.Section, "/"), g.parentKeys[it], key, string(t))
 	return q
-}
-
-func parentKey(it *Item) string {
-	var parts []string
-	for p := it.Parent; p != nil; p = p.Parent {
-		parts = append(parts, Normalize(p.Name()))
-	}
-	return strings.Join(parts, "/")
 }
 
 // mask replaces every form of term in s with a blank.
 func (g *generator) mask(s, term string) string {
-	forms := g.m.aliases.Forms(term)
+	variants, ok := g.masks[term]
+	if !ok {
+		variants = maskVariants(g.m.aliases.Forms(term))
+	}
+	for _, v := range variants {
+		s = replaceFold(s, v, Blank)
+	}
+	return s
+}
+
+// maskVariants lists what to blank for a term: every form, without its
+// parentheticals and without a vendor prefix, longest first.
+func maskVariants(forms []string) []string {
+	forms = append([]string(nil), forms...)
 	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
+	var out []string
 	for _, f := range forms {
-		for _, v := range []string{f, strings.TrimSpace(reParen.ReplaceAllString(f, " ")), stripVendor(strings.TrimSpace(reParen.ReplaceAllString(f, " ")))} {
+		base := f
+		if strings.ContainsAny(f, "(（") {
+			base = strings.TrimSpace(reParen.ReplaceAllString(f, " "))
+		}
+		for _, v := range []string{f, base, stripVendor(base)} {
 			if runeLen(v) >= 2 {
-				s = replaceFold(s, v, Blank)
+				out = append(out, v)
 			}
 		}
 	}
-	return s
+	return out
 }
 
 // Blank is what a masked term looks like in a stem.
@@ -508,6 +540,9 @@ func prefixKey(k string) string {
 func (g *generator) groupsIn(nt string) map[int]bool {
 	out := map[int]bool{}
 	for i := 0; i+2 <= len(nt); i++ {
+		if !utf8.RuneStart(nt[i]) {
+			continue // keys start at rune boundaries
+		}
 		for _, k := range g.keyStarts[nt[i:i+2]] {
 			if strings.HasPrefix(nt[i:], k.key) {
 				out[k.group] = true
@@ -532,7 +567,7 @@ type keyRef struct {
 // mentionsNorm is mentions over an already normalised text.
 func (g *generator) mentionsNorm(nt, term string) bool {
 	for _, k := range g.m.aliases.Keys(term) {
-		if runeLen(k) >= 2 && strings.Contains(nt, k) {
+		if twoRunes(k) && strings.Contains(nt, k) {
 			return true
 		}
 	}
@@ -745,8 +780,8 @@ func (g *generator) generateItems(items []*Item) []*Question {
 	for _, it := range items {
 		switch it.Kind {
 		case KindDefinition:
-			if it.Conflict || !termOK(it.Term) {
-				continue
+			if _, usable := g.keys[it]; !usable {
+				continue // conflicting, or not a term that can stand as an option
 			}
 			add(g.definitionTerm(it))
 			add(g.termDefinition(it))

@@ -71,6 +71,13 @@ func normalizePlain(s string) (string, bool) {
 // runeLen reports the number of runes in s.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
 
+// longerThan reports whether s has more than n runes, counting only when
+// its byte length leaves the answer open.
+func longerThan(s string, n int) bool { return len(s) > n && utf8.RuneCountInString(s) > n }
+
+// twoRunes reports whether s has at least two runes (a rune is at most 4 bytes).
+func twoRunes(s string) bool { return len(s) >= 8 || utf8.RuneCountInString(s) >= 2 }
+
 // collapseSpace trims s and replaces every run of white space with one space.
 func collapseSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
@@ -96,7 +103,7 @@ func asciiShare(s string) float64 {
 
 // isSentence reports whether s reads like a sentence rather than a name.
 func isSentence(s string) bool {
-	return strings.ContainsAny(s, "。、，,") || runeLen(s) > 40
+	return strings.ContainsAny(s, "。、，,") || longerThan(s, 40)
 }
 
 // truncateRunes cuts s to at most n runes, adding an ellipsis when cut.

@@ -45,7 +45,11 @@ func broken(s string) bool {
 
 // findSign returns the first of signs found in s (ASCII case folded), or "".
 func findSign(s string, signs []string) string {
-	ls := asciiLower(s)
+	return findSignLower(asciiLower(s), signs)
+}
+
+// findSignLower is findSign for an already lower-cased s.
+func findSignLower(ls string, signs []string) string {
 	for _, x := range signs {
 		if strings.Contains(ls, x) {
 			return x
@@ -116,7 +120,7 @@ func checkLeak(q *Question, m *Memo) string {
 		return ""
 	}
 	for _, k := range m.aliases.Keys(ans) {
-		if runeLen(k) >= 2 && strings.Contains(ns, k) {
+		if twoRunes(k) && strings.Contains(ns, k) {
 			return "answer form " + k + " in stem"
 		}
 	}
@@ -189,12 +193,12 @@ func checkGeneric(q *Question, _ *Memo) string {
 }
 
 func checkMarkup(q *Question, _ *Memo) string {
-	if runeLen(q.Stem) > MaxStemRunes {
+	if longerThan(q.Stem, MaxStemRunes) {
 		return "stem too long"
 	}
 	texts := []string{q.Stem}
 	for _, o := range q.Options {
-		if runeLen(o.Text) > MaxOptionRunes {
+		if longerThan(o.Text, MaxOptionRunes) {
 			return "option too long: " + truncateRunes(o.Text, 20)
 		}
 		texts = append(texts, o.Text)
@@ -237,7 +241,7 @@ func checkExplanation(q *Question, _ *Memo) string {
 			return "explanation does not quote the memo"
 		}
 	}
-	if !strings.Contains(Normalize(q.Source.Quote), q.Options[q.Answer].normText()) {
+	if ans := q.Options[q.Answer]; !strings.Contains(q.Source.Quote, ans.Text) && !strings.Contains(Normalize(q.Source.Quote), ans.normText()) {
 		return "quoted passage does not contain the answer"
 	}
 	return ""
