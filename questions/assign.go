@@ -59,7 +59,7 @@ func tokens(s string) []uint64 {
 type tokStat struct {
 	df   int32
 	last int32 // the last document counted in df, plus one
-	dom  []float64
+	dom  int32 // offset of this feature's per-domain counts in domVals
 }
 
 // assignOutside gives every passage outside a domain heading (text before
@@ -107,25 +107,30 @@ func assignOutside(m *Memo) {
 		return
 	}
 	nd := len(domains)
-	stats := make(map[uint64]*tokStat, 1<<14)
-	var order []*tokStat // in first-seen order, so that float sums do not depend on map order
-	stat := func(t uint64, doc int32) *tokStat {
-		st := stats[t]
-		if st == nil {
-			st = &tokStat{dom: make([]float64, nd)}
-			stats[t] = st
-			order = append(order, st)
+	// features live in one slice (in first-seen order, so that float sums
+	// do not depend on map order), their per-domain counts in another
+	featIdx := make(map[uint64]int32, 1<<14)
+	feats := make([]tokStat, 0, 1<<14)
+	domVals := make([]float64, 0, (1<<14)*nd)
+	stat := func(t uint64, doc int32) int32 {
+		i, ok := featIdx[t]
+		if !ok {
+			i = int32(len(feats))
+			featIdx[t] = i
+			feats = append(feats, tokStat{dom: int32(len(domVals))})
+			domVals = append(domVals, make([]float64, nd)...)
 		}
+		st := &feats[i]
 		if st.last != doc+1 {
 			st.df++
 			st.last = doc + 1
 		}
-		return st
+		return i
 	}
 	// domain profiles: title, task statements, notes and tables of each domain
 	for di, d := range domains {
 		doc := int32(di)
-		add := func(s string) { eachToken(s, func(t uint64) { stat(t, doc).dom[di]++ }) }
+		add := func(s string) { eachToken(s, func(t uint64) { domVals[int(feats[stat(t, doc)].dom)+di]++ }) }
 		add(d.Title)
 		for _, o := range d.Objectives {
 			add(o)
@@ -164,12 +169,14 @@ func assignOutside(m *Memo) {
 	idf := func(st *tokStat) float64 { return math.Log(1 + docs/float64(st.df)) }
 	// turn domain counts into TF-IDF weights in place
 	dnorm := make([]float64, nd)
-	for _, st := range order {
+	for i := range feats {
+		st := &feats[i]
 		w := idf(st)
-		for d, f := range st.dom {
+		vals := domVals[st.dom : int(st.dom)+nd]
+		for d, f := range vals {
 			if f > 0 {
-				st.dom[d] = (1 + math.Log(f)) * w
-				dnorm[d] += st.dom[d] * st.dom[d]
+				vals[d] = (1 + math.Log(f)) * w
+				dnorm[d] += vals[d] * vals[d]
 			}
 		}
 	}
@@ -182,10 +189,10 @@ func assignOutside(m *Memo) {
 		var unorm float64
 		clear(dots)
 		for _, t := range u.order {
-			f, st := u.tf[t], stats[t]
-			w := (1 + math.Log(f)) * idf(st)
+			st := &feats[featIdx[t]]
+			w := (1 + math.Log(u.tf[t])) * idf(st)
 			unorm += w * w
-			for d, dw := range st.dom {
+			for d, dw := range domVals[st.dom : int(st.dom)+nd] {
 				dots[d] += w * dw
 			}
 		}

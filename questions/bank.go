@@ -35,12 +35,21 @@ func Default() (*Bank, error) {
 	return Build(DefaultMemo(), ParseOptions{Config: DefaultConfig()})
 }
 
-// NewBank generates and checks the questions of a parsed memo.
-func NewBank(m *Memo) (*Bank, error) {
+// NewBank generates and checks the questions of a parsed memo and builds
+// its lookup index.
+func NewBank(m *Memo) (*Bank, error) { return newBank(m, true) }
+
+// newBank is NewBank; withIndex false leaves the index out (benchmarks of
+// generation alone).
+func newBank(m *Memo, withIndex bool) (*Bank, error) {
 	b := &Bank{Memo: m, Dropped: map[string]int{}, byID: map[string]*Question{}}
 	// The index does not depend on the questions: build it alongside.
 	idx := make(chan *Index, 1)
-	go func() { idx <- NewIndex(m) }()
+	if withIndex {
+		go func() { idx <- NewIndex(m) }()
+	} else {
+		idx <- nil
+	}
 	stems := map[string]bool{}
 	for _, q := range newGenerator(m).generate() {
 		if q.failed != "" {

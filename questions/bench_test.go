@@ -17,6 +17,23 @@ func BenchmarkBuildDefault(b *testing.B) {
 	}
 }
 
+// BenchmarkParseGenerate is the "parse + generate": Parse, then
+// every question generated, quality-checked and de-duplicated (the lookup
+// index, built alongside in Build, is left out; see BenchmarkIndexDefault).
+func BenchmarkParseGenerate(b *testing.B) {
+	src, cfg := DefaultMemo(), DefaultConfig()
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := Parse(src, ParseOptions{Config: cfg})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := newBank(m, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkParseDefault(b *testing.B) {
 	src, cfg := DefaultMemo(), DefaultConfig()
 	for b.Loop() {

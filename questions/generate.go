@@ -2,7 +2,6 @@ package questions
 
 import (
 	"hash/fnv"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -45,6 +44,7 @@ type generator struct {
 	starts     map[string][]*Item  // usable terms by their first two bytes
 	masks      map[string][]string // what to blank for each usable term
 	parentKeys map[*Item]string    // parentKey of every item
+	pools      sync.Pool           // *[]scored scratch for pick
 	keyStarts  map[string][]keyRef // alias keys by their first two bytes
 }
 
@@ -63,6 +63,7 @@ func newGenerator(m *Memo) *generator {
 			g.scen = append(g.scen, it)
 		}
 	}
+	g.pools.New = func() any { s := make([]scored, 0, 512); return &s }
 	g.parentKeys = make(map[*Item]string, len(m.Items))
 	for _, it := range m.Items {
 		if it.Parent != nil { // nearest parent first, as the IDs have always been built
@@ -176,6 +177,13 @@ func (g *generator) sameOwner(c *candidate, term string, group int) bool {
 	return group < 0 && g.m.aliases.Same(c.owner, term)
 }
 
+// scored is a candidate with its ordering key: kin level, then a
+// per-question hash.
+type scored struct {
+	c   *candidate
+	key uint64
+}
+
 // termPool returns term options for an item: its domain's, or the whole
 // memo's when the domain has too few that pass accept.
 func (g *generator) termPool(it *Item, accept func(*candidate) bool) []candidate {
@@ -191,10 +199,6 @@ func (g *generator) termPool(it *Item, accept func(*candidate) bool) []candidate
 	return g.all
 }
 
-// reActionTerm matches bullets that describe an action or wish rather
-// than name a thing ("… を有効にする", "…したい").
-var reActionTerm = regexp.MustCompile(`を|(する|したい|させる|できる|ます|ました|ない|招待|場合|[とやにでがはの])$`)
-
 // termOK reports whether a term can stand as an option.
 func termOK(t string) bool {
 	if t == "" || longerThan(t, maxTermRunes) || isSentence(t) || isGenericLabel(t) || isQuestionLine(t) {
@@ -204,7 +208,23 @@ func termOK(t string) bool {
 	if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 		return false // JSON fragments, quotes, symbols
 	}
-	return !reActionTerm.MatchString(t)
+	return !actionTerm(t)
+}
+
+// actionSuffixes end bullets that describe an action or wish rather than
+// name a thing ("… を有効にする", "…したい", a dangling particle).
+var actionSuffixes = []string{"する", "したい", "させる", "できる", "ます", "ました", "ない", "招待", "場合", "と", "や", "に", "で", "が", "は", "の"}
+
+func actionTerm(t string) bool {
+	if strings.Contains(t, "を") {
+		return true
+	}
+	for _, suf := range actionSuffixes {
+		if strings.HasSuffix(t, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // shortDef returns the item's definition (its leading sentences) when it
@@ -275,11 +295,9 @@ func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n
 	if anchor != nil && len(cands) > 0 && &cands[0] == &g.all[0] {
 		cands = g.termPool(anchor, accept)
 	}
-	type scored struct {
-		c   *candidate
-		key uint64 // kin level, then a per-question hash
-	}
-	pool := make([]scored, 0, len(cands))
+	buf := g.pools.Get().(*[]scored)
+	pool := (*buf)[:0]
+	defer func() { *buf = pool[:0]; g.pools.Put(buf) }()
 	seedHash := fnvOf(seed)
 	for i := range cands {
 		c := &cands[i]

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -53,7 +54,9 @@ func Parse(src []byte, opts ParseOptions) (*Memo, error) {
 	if len(src) > MaxMemoBytes {
 		return nil, fmt.Errorf("parse memo: %w (%d bytes, limit %d)", ErrMemoTooLarge, len(src), MaxMemoBytes)
 	}
-	src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
+	if !utf8.Valid(src) {
+		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
+	}
 	cfg := opts.Config
 	src, front := splitFrontMatter(src)
 	if front != nil {

@@ -43,19 +43,59 @@ func broken(s string) bool {
 	return strings.ContainsRune("、。，,.)）:：", first) || strings.ContainsRune("、,（(「:：", last)
 }
 
-// findSign returns the first of signs found in s (ASCII case folded), or "".
+// findSign returns the first of signs (lower case) found in s with ASCII
+// case folded, or "". It does not allocate.
 func findSign(s string, signs []string) string {
-	return findSignLower(asciiLower(s), signs)
-}
-
-// findSignLower is findSign for an already lower-cased s.
-func findSignLower(ls string, signs []string) string {
 	for _, x := range signs {
-		if strings.Contains(ls, x) {
+		if containsFold(s, x) {
 			return x
 		}
 	}
 	return ""
+}
+
+// containsFold reports whether s contains sub (lower case), ignoring ASCII case.
+func containsFold(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	c := sub[0]
+	if c < 'a' || c > 'z' {
+		// no letter to fold in the first byte: find it directly
+		for i := 0; i+len(sub) <= len(s); {
+			j := strings.IndexByte(s[i:], c)
+			if j < 0 {
+				return false
+			}
+			if equalFoldASCII(s[i+j:i+j+min(len(sub), len(s)-i-j)], sub) {
+				return true
+			}
+			i += j + 1
+		}
+		return false
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if (s[i] == c || s[i] == c-'a'+'A') && equalFoldASCII(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x := a[i]
+		if x >= 'A' && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if x != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Rules are applied to every generated question; a question failing any

@@ -144,22 +144,33 @@ func optionID(text string) string { return hashID(Normalize(text))[:6] }
 // buildExplanation writes the explanation: answer, quote with breadcrumb,
 // then each distractor's own memo line.
 func (q *Question) buildExplanation() {
-	var b strings.Builder
-	b.WriteString("正解: " + q.Correct().Text + "\n")
-	for _, l := range strings.Split(q.Source.Quote, "\n") {
-		b.WriteString("> " + l + "\n")
+	crumb := q.Source.Breadcrumb()
+	size := 64 + len(q.Correct().Text) + 3*len(q.Source.Quote) + len(crumb)
+	for _, o := range q.Options {
+		size += 16 + len(o.Text) + len(o.Quote)
 	}
-	b.WriteString("（" + q.Source.Breadcrumb() + "、" + itoa(q.Source.Line) + " 行目）")
+	var b strings.Builder
+	b.Grow(size)
+	w := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
+	w("正解: ", q.Correct().Text, "\n")
+	for l := range strings.SplitSeq(q.Source.Quote, "\n") {
+		w("> ", l, "\n")
+	}
+	w("（", crumb, "、", itoa(q.Source.Line), " 行目）")
 	first := true
 	for i, o := range q.Options {
 		if i == q.Answer || o.Quote == "" {
 			continue
 		}
 		if first {
-			b.WriteString("\n他の選択肢:")
+			w("\n他の選択肢:")
 			first = false
 		}
-		b.WriteString("\n・" + o.Text + " — " + o.Quote)
+		w("\n・", o.Text, " — ", o.Quote)
 	}
 	q.Explanation = b.String()
 }
