@@ -761,20 +761,31 @@ func (g *generator) scenario(it *Item) *Question {
 func (g *generator) generate() []*Question {
 	g.termsIn("") // build the lookup table before the workers share it
 	items := g.m.Items
-	half := len(items) / 2
-	parts := make([][]*Question, 2)
+	// Workers take items in turn (balancing definitions and notes); each
+	// item's questions land in its own slot, so the output keeps memo order.
+	perItem := make([][]*Question, len(items))
+	perTable := make([][]*Question, len(g.m.Tables))
+	const workers = 2
 	var wg sync.WaitGroup
-	for w, span := range [][]*Item{items[:half], items[half:]} {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			parts[w] = g.checked(g.generateItems(span))
+			for i := w; i < len(items); i += workers {
+				perItem[i] = g.checked(g.generateItems(items[i : i+1]))
+			}
+			for i := w; i < len(g.m.Tables); i += workers {
+				perTable[i] = g.checked(g.tableRows(g.m.Tables[i]))
+			}
 		}()
 	}
 	wg.Wait()
-	out := append(parts[0], parts[1]...)
-	for _, t := range g.m.Tables {
-		out = append(out, g.checked(g.tableRows(t))...)
+	var out []*Question
+	for _, qs := range perItem {
+		out = append(out, qs...)
+	}
+	for _, qs := range perTable {
+		out = append(out, qs...)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package questions
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -44,58 +45,28 @@ func broken(s string) bool {
 }
 
 // findSign returns the first of signs (lower case) found in s with ASCII
-// case folded, or "". It does not allocate.
+// case folded, or "". Short texts are folded on the stack.
 func findSign(s string, signs []string) string {
+	var stack [1024]byte
+	var lower []byte
+	if len(s) <= len(stack) {
+		lower = stack[:len(s)]
+	} else {
+		lower = make([]byte, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
 	for _, x := range signs {
-		if containsFold(s, x) {
+		if bytes.Contains(lower, []byte(x)) {
 			return x
 		}
 	}
 	return ""
-}
-
-// containsFold reports whether s contains sub (lower case), ignoring ASCII case.
-func containsFold(s, sub string) bool {
-	if sub == "" {
-		return true
-	}
-	c := sub[0]
-	if c < 'a' || c > 'z' {
-		// no letter to fold in the first byte: find it directly
-		for i := 0; i+len(sub) <= len(s); {
-			j := strings.IndexByte(s[i:], c)
-			if j < 0 {
-				return false
-			}
-			if equalFoldASCII(s[i+j:i+j+min(len(sub), len(s)-i-j)], sub) {
-				return true
-			}
-			i += j + 1
-		}
-		return false
-	}
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if (s[i] == c || s[i] == c-'a'+'A') && equalFoldASCII(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x := a[i]
-		if x >= 'A' && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if x != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Rules are applied to every generated question; a question failing any
