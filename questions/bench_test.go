@@ -2,7 +2,9 @@ package questions
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/yuin/goldmark/text"
 )
@@ -107,4 +109,32 @@ func BenchmarkLookupEach(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkLookupVsScan times every query of the fixed set with the index
+// and with the linear scan in the same run, and reports the median per-query
+// time of each and the speed-up of the medians.
+func BenchmarkLookupVsScan(b *testing.B) {
+	x := bundledBank(b).Index
+	idx := make([]time.Duration, len(lookupQueries))
+	scan := make([]time.Duration, len(lookupQueries))
+	for b.Loop() {
+		for i, q := range lookupQueries {
+			t0 := time.Now()
+			x.Search(q, 5)
+			t1 := time.Now()
+			x.ScanSearch(q)
+			idx[i] += t1.Sub(t0)
+			scan[i] += time.Since(t1)
+		}
+	}
+	median := func(d []time.Duration) float64 {
+		s := slices.Clone(d)
+		slices.Sort(s)
+		return float64(s[len(s)/2]) / float64(b.N)
+	}
+	mi, ms := median(idx), median(scan)
+	b.ReportMetric(mi, "index-median-ns/query")
+	b.ReportMetric(ms, "scan-median-ns/query")
+	b.ReportMetric(ms/mi, "speedup")
 }

@@ -78,18 +78,30 @@ type Index struct {
 	grams   map[uint64][]int32
 	exact   map[string][]int32
 	scratch sync.Pool // *scratch, sized to docs
+	pending []pendingDoc
 }
 
 // hit is what a search learned of one passage.
 type hit struct {
-	n int     // words matched
-	w float64 // weight of the words matched
+	w     float32 // weight of the words claimed
+	mask  uint32  // which words (by position in the sorted term list)
+	n     uint8   // words claimed by the posting lists
+	exact bool    // the passage's term or alias is the query or a word of it
 }
 
 // scratch is per-search working memory, reused across searches.
 type scratch struct {
 	hits    []hit
 	touched []int32
+	bufs    [][]int32 // candidate buffers, one per query word
+}
+
+// buf returns the i-th candidate buffer.
+func (s *scratch) buf(i int) []int32 {
+	for len(s.bufs) <= i {
+		s.bufs = append(s.bufs, make([]int32, 0, 256))
+	}
+	return s.bufs[i]
 }
 
 func (s *scratch) reset() {
@@ -108,6 +120,7 @@ const maxDetails = 4
 func NewIndex(m *Memo) *Index {
 	x := &Index{grams: map[uint64][]int32{}, exact: map[string][]int32{}}
 	x.scratch.New = func() any { return &scratch{hits: make([]hit, len(x.docs))} }
+	defer x.build()
 	for _, h := range m.Headings {
 		crumbs := []string{}
 		if d := m.Domain(h.Domain); d != nil {
@@ -153,9 +166,35 @@ func crumbOf(m *Memo, it *Item) string {
 	return joinCrumbs(append(path, chain...))
 }
 
+// pendingDoc is a passage waiting for its ID.
+type pendingDoc struct {
+	doc  Doc
+	keys []string
+}
+
 func (x *Index) add(d Doc, keys []string) {
-	id := int32(len(x.docs))
 	d.norm = Normalize(d.Text + " " + strings.Join(d.Details, " "))
+	x.pending = append(x.pending, pendingDoc{d, keys})
+}
+
+// build numbers the passages shortest first (then by line), so that a
+// smaller ID is the better of two equally scored results, and fills the
+// posting lists.
+func (x *Index) build() {
+	slices.SortStableFunc(x.pending, func(a, b pendingDoc) int {
+		if la, lb := len(a.doc.norm), len(b.doc.norm); la != lb {
+			return la - lb
+		}
+		return a.doc.Line - b.doc.Line
+	})
+	for _, p := range x.pending {
+		x.index(p.doc, p.keys)
+	}
+	x.pending = nil
+}
+
+func (x *Index) index(d Doc, keys []string) {
+	id := int32(len(x.docs))
 	x.docs = append(x.docs, d)
 	rs := []rune(d.norm)
 	ks := make([]uint64, 0, 2*len(rs))
@@ -186,34 +225,40 @@ func (x *Index) add(d Doc, keys []string) {
 func (x *Index) Len() int { return len(x.docs) }
 
 // candidates returns the sorted ids of docs holding every gram of term.
-func (x *Index) candidates(term string) []int32 {
-	rs := []rune(term)
-	if len(rs) == 1 {
-		return x.grams[gramKey(rs[0], 0)]
-	}
-	if len(rs) == 2 {
-		return x.grams[gramKey(rs[0], rs[1])] // read only: callers never write to it
-	}
-	var lists [][]int32
-	for i := 0; i+1 < len(rs); i++ {
-		l := x.grams[gramKey(rs[i], rs[i+1])]
-		if len(l) == 0 {
+func (x *Index) candidates(term string) []int32 { return x.candidatesInto(term, nil) }
+
+// candidatesInto returns the passages whose posting lists hold the term's
+// two rarest grams (every gram must exist). It is a claim, not a proof:
+// Search verifies the passages that can place. buf, if given, receives the
+// intersection; a single list is returned as is (read only).
+func (x *Index) candidatesInto(term string, buf []int32) []int32 {
+	var first, second []int32
+	n := 0
+	var prev rune = -1
+	for _, r := range term {
+		n++
+		if prev < 0 {
+			prev = r
+			continue
+		}
+		l := x.grams[gramKey(prev, r)]
+		prev = r
+		switch {
+		case len(l) == 0:
 			return nil
-		}
-		lists = append(lists, l)
-	}
-	slices.SortFunc(lists, func(a, b []int32) int { return len(a) - len(b) })
-	out := append([]int32(nil), lists[0]...)
-	for _, l := range lists[1:] {
-		if len(out) <= 16 {
-			break // few enough: the caller's Contains check settles the rest
-		}
-		out = intersect(out, l)
-		if len(out) == 0 {
-			return nil
+		case first == nil || len(l) < len(first):
+			first, second = l, first
+		case second == nil || len(l) < len(second):
+			second = l
 		}
 	}
-	return out
+	if n == 1 {
+		return x.grams[gramKey(prev, 0)]
+	}
+	if second == nil || len(first) <= 16 {
+		return first
+	}
+	return intersect(append(buf[:0], first...), second)
 }
 
 func intersect(a, b []int32) []int32 {
@@ -246,6 +291,10 @@ func intersect(a, b []int32) []int32 {
 // Search returns up to limit passages for a free-form query, best first:
 // exact term or alias > heading > whole phrase > share of the query's
 // words found (rare words weigh more), then shorter passages and memo order.
+//
+// Posting lists only claim a passage holds a word; claims are verified
+// (strings.Contains) best-bound first, and verification stops as soon as
+// no unverified passage can beat the results in hand.
 func (x *Index) Search(query string, limit int) []Result {
 	fields := strings.Fields(query)
 	if len(fields) == 0 || limit <= 0 {
@@ -255,12 +304,16 @@ func (x *Index) Search(query string, limit int) []Result {
 		norm  string
 		cands []int32
 		w     float64
+		exact bool // one or two runes: the posting list is the answer
 	}
+	sc := x.scratch.Get().(*scratch)
+	defer x.scratch.Put(sc)
+	sc.reset()
 	terms := make([]term, 0, len(fields))
 	for _, f := range fields {
-		if n := Normalize(f); n != "" {
-			c := x.candidates(n)
-			terms = append(terms, term{norm: n, cands: c, w: math.Log(1 + float64(len(x.docs))/float64(1+len(c)))})
+		if n := Normalize(f); n != "" && len(terms) < 32 {
+			c := x.candidatesInto(n, sc.buf(len(terms)))
+			terms = append(terms, term{norm: n, cands: c, w: math.Log(1 + float64(len(x.docs))/float64(1+len(c))), exact: runeLen(n) <= 2})
 		}
 	}
 	if len(terms) == 0 {
@@ -273,30 +326,23 @@ func (x *Index) Search(query string, limit int) []Result {
 		total += t.w
 	}
 	slices.SortStableFunc(terms, func(a, b term) int { return len(a.cands) - len(b.cands) })
-
-	sc := x.scratch.Get().(*scratch)
-	defer x.scratch.Put(sc)
-	sc.reset()
 	for i, t := range terms {
 		// A passage holding only the commonest word ranks below every
 		// passage already found; with enough of those, it cannot place.
 		onlyUpdate := i == len(terms)-1 && i > 0 && len(sc.touched) >= limit
 		for _, id := range t.cands {
 			h := &sc.hits[id]
-			if h.n == 0 && onlyUpdate {
-				continue
-			}
-			if !strings.Contains(x.docs[id].norm, t.norm) {
-				continue
-			}
-			if h.n == 0 {
+			if h.n == 0 && !h.exact {
+				if onlyUpdate {
+					continue
+				}
 				sc.touched = append(sc.touched, id)
 			}
 			h.n++
-			h.w += t.w
+			h.w += float32(t.w)
+			h.mask |= 1 << i
 		}
 	}
-	exact := map[int32]bool{}
 	keys := []string{whole}
 	for _, t := range terms {
 		if t.norm != whole {
@@ -305,49 +351,103 @@ func (x *Index) Search(query string, limit int) []Result {
 	}
 	for _, k := range keys {
 		for _, id := range x.exact[k] {
-			exact[id] = true
-			if h := &sc.hits[id]; h.n == 0 {
+			h := &sc.hits[id]
+			if h.n == 0 && !h.exact {
 				sc.touched = append(sc.touched, id)
-				h.n, h.w = 1, terms[0].w
+			}
+			h.exact = true
+		}
+	}
+	// An upper bound of each passage's score, from its claims.
+	bound := func(id int32) int {
+		h := sc.hits[id]
+		s := int(100*float64(h.w)/total) + 1 // +1: float32 rounding never lowers a bound
+		switch {
+		case h.exact:
+			return s + 1000
+		case int(h.n) == len(terms) && x.docs[id].Kind == DocHeading:
+			return s + 500
+		case int(h.n) == len(terms):
+			return s + 200
+		}
+		return s
+	}
+	type bucket struct {
+		bound int
+		ids   []int32
+	}
+	var buckets []bucket
+	for _, id := range sc.touched {
+		b := bound(id)
+		i := 0
+		for i < len(buckets) && buckets[i].bound != b {
+			i++
+		}
+		if i == len(buckets) {
+			buckets = append(buckets, bucket{bound: b})
+		}
+		buckets[i].ids = append(buckets[i].ids, id)
+	}
+	slices.SortFunc(buckets, func(a, b bucket) int { return b.bound - a.bound })
+	type scored struct {
+		r  Result
+		id int32
+	}
+	top := make([]scored, 0, limit+1)
+	worse := func(score int, id int32, than scored) bool {
+		return score < than.r.Score || score == than.r.Score && id > than.id
+	}
+	for _, b := range buckets {
+		if len(top) == limit && b.bound < top[limit-1].r.Score {
+			break // nothing left can place
+		}
+		slices.Sort(b.ids) // shortest passages first: the tie-break order
+		for _, id := range b.ids {
+			if len(top) == limit && worse(b.bound, id, top[limit-1]) {
+				break
+			}
+			h := sc.hits[id]
+			d := &x.docs[id]
+			n, w := 0, 0.0
+			for i, t := range terms {
+				if h.mask&(1<<i) != 0 && (t.exact || strings.Contains(d.norm, t.norm)) {
+					n++
+					w += t.w
+				}
+			}
+			if n == 0 {
+				if !h.exact {
+					continue // every claim was false
+				}
+				n, w = 1, terms[0].w
+			}
+			r := Result{Doc: d, Match: MatchPartial, Score: int(100 * w / total)}
+			all := n == len(terms)
+			switch {
+			case h.exact:
+				r.Match, r.Score = MatchExact, r.Score+1000
+			case d.Kind == DocHeading && all:
+				r.Match, r.Score = MatchHeading, r.Score+500
+			case all && (len(terms) == 1 || strings.Contains(d.norm, whole)):
+				r.Match, r.Score = MatchPhrase, r.Score+200
+			}
+			if len(top) == limit && worse(r.Score, id, top[limit-1]) {
+				continue
+			}
+			i := len(top)
+			top = append(top, scored{r, id})
+			for i > 0 && worse(top[i-1].r.Score, top[i-1].id, top[i]) {
+				top[i], top[i-1] = top[i-1], top[i]
+				i--
+			}
+			if len(top) > limit {
+				top = top[:limit]
 			}
 		}
 	}
-	// Keep the best limit results in a small sorted slice.
-	better := func(a, b *Result) bool {
-		if a.Score != b.Score {
-			return a.Score > b.Score
-		}
-		if len(a.Doc.norm) != len(b.Doc.norm) {
-			return len(a.Doc.norm) < len(b.Doc.norm)
-		}
-		return a.Doc.Line < b.Doc.Line
-	}
-	out := make([]Result, 0, limit+1)
-	for _, id := range sc.touched {
-		h := sc.hits[id]
-		d := &x.docs[id]
-		r := Result{Doc: d, Match: MatchPartial, Score: int(100 * h.w / total)}
-		all := h.n == len(terms)
-		switch {
-		case exact[id]:
-			r.Match, r.Score = MatchExact, r.Score+1000
-		case d.Kind == DocHeading && all:
-			r.Match, r.Score = MatchHeading, r.Score+500
-		case all && (len(terms) == 1 || strings.Contains(d.norm, whole)):
-			r.Match, r.Score = MatchPhrase, r.Score+200
-		}
-		if len(out) == limit && !better(&r, &out[limit-1]) {
-			continue
-		}
-		i := len(out)
-		out = append(out, r)
-		for i > 0 && better(&out[i], &out[i-1]) {
-			out[i], out[i-1] = out[i-1], out[i]
-			i--
-		}
-		if len(out) > limit {
-			out = out[:limit]
-		}
+	out := make([]Result, len(top))
+	for i, s := range top {
+		out[i] = s.r
 	}
 	return out
 }
