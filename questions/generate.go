@@ -379,16 +379,7 @@ func (g *generator) assemble(q *Question, answer candidate, ds []candidate, leve
 }
 
 func (g *generator) sourceOf(it *Item, quote string) Source {
-	path := []string{}
-	if d := g.m.Domain(it.Domain); d != nil {
-		path = append(path, d.Label())
-	}
-	path = append(path, it.Section...)
-	var chain []string
-	for p := it.Parent; p != nil; p = p.Parent {
-		chain = append([]string{p.Name()}, chain...)
-	}
-	return Source{Path: append(path, chain...), Line: it.Line, Quote: quote}
+	return Source{Path: it.Path(g.m), Line: it.Line, Quote: quote}
 }
 
 func (g *generator) newQuestion(it *Item, t Type, key string) *Question {

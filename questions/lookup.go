@@ -132,7 +132,7 @@ func NewIndex(m *Memo) *Index {
 		x.add(Doc{Kind: DocHeading, Domain: h.Domain, Term: h.Text, Text: h.Text, Breadcrumb: joinCrumbs(crumbs), Line: h.Line}, nil)
 	}
 	for _, it := range m.Items {
-		d := Doc{Kind: DocItem, Domain: it.Domain, Term: it.Term, Text: it.Text, Breadcrumb: crumbOf(m, it), Line: it.Line}
+		d := Doc{Kind: DocItem, Domain: it.Domain, Term: it.Term, Text: it.Text, Breadcrumb: it.Breadcrumb(m), Line: it.Line}
 		for _, c := range it.Children {
 			if len(d.Details) == maxDetails {
 				break
@@ -151,19 +151,6 @@ func NewIndex(m *Memo) *Index {
 		}
 	}
 	return x
-}
-
-func crumbOf(m *Memo, it *Item) string {
-	path := []string{}
-	if d := m.Domain(it.Domain); d != nil {
-		path = append(path, d.Label())
-	}
-	path = append(path, it.Section...)
-	var chain []string
-	for p := it.Parent; p != nil; p = p.Parent {
-		chain = append([]string{p.Name()}, chain...)
-	}
-	return joinCrumbs(append(path, chain...))
 }
 
 // pendingDoc is a passage waiting for its ID.

@@ -125,20 +125,26 @@ type Item struct {
 	Conflict bool
 }
 
-// Breadcrumb returns "domain › section › parent" for the item.
-func (it *Item) Breadcrumb(m *Memo) string {
-	parts := []string{}
+// Path returns the item's heading path: domain label, sections, then the
+// names of its parent bullets, outermost first.
+func (it *Item) Path(m *Memo) []string {
+	path := []string{}
 	if d := m.Domain(it.Domain); d != nil {
-		parts = append(parts, d.Label())
+		path = append(path, d.Label())
 	}
-	parts = append(parts, it.Section...)
+	path = append(path, it.Section...)
 	var chain []string
 	for p := it.Parent; p != nil; p = p.Parent {
-		chain = append([]string{p.Name()}, chain...)
+		chain = append(chain, p.Name())
 	}
-	parts = append(parts, chain...)
-	return joinCrumbs(parts)
+	for i := len(chain) - 1; i >= 0; i-- {
+		path = append(path, chain[i])
+	}
+	return path
 }
+
+// Breadcrumb returns "domain › section › parent" for the item.
+func (it *Item) Breadcrumb(m *Memo) string { return joinCrumbs(it.Path(m)) }
 
 // Quote returns the memo passage that states the item: its own line, and
 // for a term defined by its first child that child's line too.
