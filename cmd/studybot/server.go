@@ -40,9 +40,14 @@ type server struct {
 	httpSrv  *http.Server
 	listener net.Listener
 	mu       sync.Mutex
-	down     map[string]error // adapters that stopped for good
+	down     map[string]error     // adapters that stopped for good
+	away     map[string]time.Time // since when an adapter has not been connected
 	metrics  *metrics
 }
+
+// reconnectBound is how long an adapter may be (re)connecting before
+// /readyz reports it.
+const reconnectBound = 2 * time.Minute
 
 // serverOptions are test hooks: where the Discord REST client goes.
 type serverOptions struct {
@@ -63,7 +68,7 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 		db.Close()
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, db: db, bot: b, mux: http.NewServeMux(), down: map[string]error{}, metrics: m}
+	s := &server{cfg: cfg, log: log, db: db, bot: b, mux: http.NewServeMux(), down: map[string]error{}, away: map[string]time.Time{}, metrics: m}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
@@ -194,11 +199,21 @@ func (s *server) readyz(w http.ResponseWriter, _ *http.Request) {
 		problems = append(problems, "store: "+err.Error())
 	}
 	s.mu.Lock()
+	now := time.Now()
 	for _, a := range s.adapters {
-		if err, ok := s.down[a.Name()]; ok {
+		st := a.State()
+		if st == "connected" {
+			delete(s.away, a.Name())
+		} else if _, ok := s.away[a.Name()]; !ok {
+			s.away[a.Name()] = now
+		}
+		switch err, down := s.down[a.Name()]; {
+		case down:
 			problems = append(problems, a.Name()+": "+err.Error())
-		} else if st := a.State(); st == "failed" {
+		case st == "failed":
 			problems = append(problems, a.Name()+": "+st)
+		case st != "connected" && now.Sub(s.away[a.Name()]) > reconnectBound:
+			problems = append(problems, fmt.Sprintf("%s: %s for %s", a.Name(), st, now.Sub(s.away[a.Name()]).Round(time.Second)))
 		}
 	}
 	s.mu.Unlock()

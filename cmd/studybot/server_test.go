@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -195,5 +196,40 @@ func checkMetrics(t *testing.T, base string) {
 	}
 	if !strings.Contains(body, "studybot_db_size_bytes ") || !strings.Contains(body, "studybot_store_commit_seconds_count ") {
 		t.Error("db size or commit latency missing")
+	}
+}
+
+// stubAdapter is an adapter whose state the test sets.
+type stubAdapter struct{ state string }
+
+func (s *stubAdapter) Name() string          { return "stub" }
+func (s *stubAdapter) State() string         { return s.state }
+func (s *stubAdapter) RateLimitWaits() int64 { return 0 }
+func (s *stubAdapter) Close() error          { return nil }
+
+// TestReadinessReconnectBound: reconnecting is ready for a while, then not.
+func TestReadinessReconnectBound(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "r.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stub := &stubAdapter{state: "connecting"}
+	s := &server{db: db, adapters: []adapter{stub}, down: map[string]error{}, away: map[string]time.Time{}}
+	ready := func() (int, string) {
+		rec := httptest.NewRecorder()
+		s.readyz(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		return rec.Code, rec.Body.String()
+	}
+	if c, b := ready(); c != 200 {
+		t.Errorf("just reconnecting: %d %s", c, b)
+	}
+	s.away["stub"] = time.Now().Add(-3 * time.Minute)
+	if c, b := ready(); c != 503 || !strings.Contains(b, "connecting for") {
+		t.Errorf("reconnecting too long: %d %s", c, b)
+	}
+	stub.state = "connected"
+	if c, _ := ready(); c != 200 {
+		t.Errorf("connected again: %d", c)
 	}
 }
