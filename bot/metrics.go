@@ -18,10 +18,20 @@ type Metrics interface {
 	SchedulerLag(d time.Duration)
 }
 
+// nopMetrics observes nothing: the default.
 type nopMetrics struct{}
 
-func (nopMetrics) Posted(string)              {}
-func (nopMetrics) Answered(string, string)    {}
-func (nopMetrics) Command(string)             {}
-func (nopMetrics) Error(string)               {}
+// Posted implements Metrics.
+func (nopMetrics) Posted(string) {}
+
+// Answered implements Metrics.
+func (nopMetrics) Answered(string, string) {}
+
+// Command implements Metrics.
+func (nopMetrics) Command(string) {}
+
+// Error implements Metrics.
+func (nopMetrics) Error(string) {}
+
+// SchedulerLag implements Metrics.
 func (nopMetrics) SchedulerLag(time.Duration) {}

@@ -159,9 +159,13 @@ func (s *Scheduler) Stop() {
 	<-s.c.Stop().Done()
 }
 
+// cronLogger adapts slog to cron.Logger.
 type cronLogger struct{ l *slog.Logger }
 
+// Info implements cron.Logger (at debug level: cron is chatty).
 func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...) }
+
+// Error implements cron.Logger.
 func (c cronLogger) Error(err error, msg string, kv ...any) {
 	c.l.Error("cron: "+msg, append(kv, "err", err)...)
 }

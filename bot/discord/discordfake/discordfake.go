@@ -80,6 +80,7 @@ type rewrite struct {
 	next http.RoundTripper
 }
 
+// RoundTrip implements http.RoundTripper.
 func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
 	req.URL.Scheme, req.URL.Host = "http", r.host
