@@ -130,7 +130,11 @@ func (s *server) listen() error {
 // run serves until ctx is done, then shuts down in order: stop taking
 // requests, finish in-flight answers, close adapters, stop cron, close the
 // store.
-func (s *server) run(ctx context.Context) error {
+func (s *server) run(parent context.Context) error {
+	// When every adapter has stopped for good (bad tokens), there is
+	// nothing left to serve: stop, so that a supervisor sees the failure.
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
 	var wg sync.WaitGroup
 	if s.httpSrv != nil {
 		wg.Add(1)
@@ -152,7 +156,11 @@ func (s *server) run(ctx context.Context) error {
 				s.log.Error("adapter stopped", "platform", name, "err", err)
 				s.mu.Lock()
 				s.down[name] = err
+				all := len(s.down) == len(s.adapters)
 				s.mu.Unlock()
+				if all {
+					cancel(fmt.Errorf("every chat adapter stopped; last: %s: %w", name, err))
+				}
 			}
 		}()
 	}
@@ -175,6 +183,9 @@ func (s *server) run(ctx context.Context) error {
 	wg.Wait()
 	<-botDone
 	s.closeAll()
+	if err := context.Cause(ctx); err != nil && parent.Err() == nil {
+		return err
+	}
 	return nil
 }
 

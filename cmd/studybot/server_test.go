@@ -233,3 +233,26 @@ func TestReadinessReconnectBound(t *testing.T) {
 		t.Errorf("connected again: %d", c)
 	}
 }
+
+// TestAllAdaptersDownStops: with every adapter stopped by a fatal error the
+// process ends with that error instead of idling.
+func TestAllAdaptersDownStops(t *testing.T) {
+	sf := slackfake.New("T0001")
+	defer sf.Close()
+	sf.FailAuth("invalid_auth")
+	cfg := Config{DB: filepath.Join(t.TempDir(), "x.db"), Slack: SlackConfig{BotToken: "xoxb-x", AppToken: "xapp-x", Mode: "socket", APIURL: sf.URL()}}
+	s, err := newServer(cfg, testBank(t), slog.New(slog.DiscardHandler), time.Now, serverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.run(context.Background()) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "invalid_auth") {
+			t.Errorf("run ended with %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("studybot kept running with no adapter left")
+	}
+}
