@@ -65,17 +65,21 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		if !ok || evt.Request == nil {
 			return
 		}
+		req := *evt.Request
 		if !a.seen.first("cmd:" + sc.TriggerID) {
-			sm.Ack(*evt.Request)
+			sm.Ack(req)
 			return
 		}
-		// Commands answer within a few milliseconds; the reply rides on the ack.
-		cctx, cancel := context.WithTimeout(ctx, 2500*time.Millisecond)
-		r := a.core.HandleCommand(cctx, a.command(cctx, sc))
-		cancel()
-		if err := sm.Ack(*evt.Request, commandPayload(r)); err != nil {
-			a.log.Warn("ack slash command", "err", err)
-		}
+		// Off the event loop (which must keep draining): the reply rides on
+		// the ack, within Slack's 3 s.
+		a.spawn(func(ctx context.Context) {
+			cctx, cancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+			defer cancel()
+			r := a.core.HandleCommand(cctx, a.command(cctx, sc))
+			if err := sm.Ack(req, commandPayload(r)); err != nil {
+				a.log.Warn("ack slash command", "err", err)
+			}
+		})
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if evt.Request != nil {
