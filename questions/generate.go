@@ -157,13 +157,15 @@ func mix(a, b uint32) uint32 {
 
 // optionKind classes an option: 0 sentence, 1 ASCII name, 2 other name.
 func optionKind(s string) int {
-	switch {
+	switch a := asciiShare(s); {
 	case isSentence(s):
 		return 0
-	case asciiShare(s) >= 0.5:
-		return 1
+	case a >= 0.85:
+		return 1 // a name in Latin letters: "CodeDeploy", "buildspec.yml"
+	case a >= 0.5:
+		return 2 // a mostly Latin phrase with Japanese in it: "SAML 2.0 IdP との統合"
 	}
-	return 2
+	return 3 // a Japanese name or phrase
 }
 
 // sameOwner reports whether candidate c names the same thing as term.
@@ -452,15 +454,7 @@ func termCands(items []*Item) []candidate {
 
 // sameKind reports whether two option texts are of one kind: both names in
 // the same script, or both sentences.
-func sameKind(a, b string) bool {
-	if isSentence(a) != isSentence(b) {
-		return false
-	}
-	if isSentence(a) {
-		return true
-	}
-	return (asciiShare(a) >= 0.5) == (asciiShare(b) >= 0.5)
-}
+func sameKind(a, b string) bool { return optionKind(a) == optionKind(b) }
 
 func (g *generator) definitionTerm(it *Item) *Question {
 	def := firstSentences(it.Def, maxDefRunes)
