@@ -15,7 +15,6 @@ const minAssignScore = 0.04
 // eachToken calls f with the match features of s: hashes of ASCII words and
 // of character bigrams of everything else, over the normalised text.
 func eachToken(s string, f func(uint64)) {
-	n := Normalize(s)
 	var word uint64
 	wlen := 0
 	flush := func() {
@@ -26,23 +25,23 @@ func eachToken(s string, f func(uint64)) {
 	}
 	flush()
 	var prev rune = -1
-	for _, r := range n {
+	eachNormalRune(s, func(r rune) {
 		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			word = (word ^ uint64(r)) * 1099511628211
 			wlen++
 			prev = -1
-			continue
+			return
 		}
 		flush()
 		if r < 0x80 || unicode.IsPunct(r) {
 			prev = -1
-			continue
+			return
 		}
 		if prev >= 0 {
 			f(gramKey(prev, r))
 		}
 		prev = r
-	}
+	})
 	flush()
 }
 
@@ -109,9 +108,14 @@ func assignOutside(m *Memo) {
 	nd := len(domains)
 	// features live in one slice (in first-seen order, so that float sums
 	// do not depend on map order), their per-domain counts in another
-	featIdx := make(map[uint64]int32, 1<<14)
-	feats := make([]tokStat, 0, 1<<14)
-	domVals := make([]float64, 0, (1<<14)*nd)
+	textLen := 0
+	for _, it := range m.Items {
+		textLen += len(it.Text)
+	}
+	est := textLen/24 + 256 // distinct features: about one per 28 bytes of notes here
+	featIdx := make(map[uint64]int32, est)
+	feats := make([]tokStat, 0, est)
+	domVals := make([]float64, 0, est*nd)
 	stat := func(t uint64, doc int32) int32 {
 		i, ok := featIdx[t]
 		if !ok {

@@ -2,6 +2,7 @@ package questions
 
 import (
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -315,8 +316,10 @@ func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n
 	// Select the best n one at a time: n is tiny next to the pool, so this
 	// beats sorting the pool.
 	var out []candidate
-	seen := []string{Normalize(answer)}
-	groups := map[int]bool{g.m.aliases.groupOf(answer): true}
+	var seenBuf [8]string
+	var groupBuf [8]int
+	seen := append(seenBuf[:0], Normalize(answer))
+	groups := append(groupBuf[:0], g.m.aliases.groupOf(answer))
 	maxLevel := 1
 	for len(out) < n {
 		best := -1
@@ -331,7 +334,7 @@ func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n
 		s := pool[best]
 		pool[best].c = nil
 		k := s.c.norm
-		dup := s.c.group >= 0 && groups[s.c.group]
+		dup := s.c.group >= 0 && slices.Contains(groups, s.c.group)
 		for _, x := range seen {
 			if dup || x == k || strings.Contains(x, k) || strings.Contains(k, x) {
 				dup = true
@@ -343,7 +346,7 @@ func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n
 		}
 		seen = append(seen, k)
 		if s.c.group >= 0 {
-			groups[s.c.group] = true
+			groups = append(groups, s.c.group)
 		}
 		out = append(out, *s.c)
 		if lvl := int(s.key >> 32); lvl > maxLevel {

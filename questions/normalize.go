@@ -24,15 +24,31 @@ func Normalize(s string) string {
 // NFKC would change and that this pass does not map itself.
 func normalizePlain(s string) (string, bool) {
 	b := make([]byte, 0, len(s))
+	ok := foldRunes(s, func(r rune) {
+		if r < 0x80 {
+			b = append(b, byte(r))
+		} else {
+			b = utf8.AppendRune(b, r)
+		}
+	})
+	if !ok {
+		return "", false
+	}
+	return string(b), true
+}
+
+// foldRunes calls emit with each rune of Normalize(s), without building the
+// string; it returns false (having emitted a prefix) when s needs full NFKC.
+func foldRunes(s string, emit func(rune)) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < 0x80 {
 			switch {
 			case 'A' <= c && c <= 'Z':
-				b = append(b, c+'a'-'A')
+				emit(rune(c + 'a' - 'A'))
 			case c == '-' || c == '/' || c == '_' || c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			default:
-				b = append(b, c)
+				emit(rune(c))
 			}
 			i++
 			continue
@@ -41,31 +57,67 @@ func normalizePlain(s string) (string, bool) {
 		i += size
 		switch {
 		case r >= 'ァ' && r <= 'ヶ':
-			b = utf8.AppendRune(b, r-0x60)
+			emit(r - 0x60)
 		case r >= 0x3041 && r <= 0x3096 || r == 0x30fc || r >= 0x4e00 && r <= 0x9fff:
-			b = utf8.AppendRune(b, r)
+			emit(r)
 		case r >= 0xff01 && r <= 0xff5e: // full-width ASCII, as NFKC maps it
 			c := byte(r - 0xfee0)
 			switch {
 			case c >= 'A' && c <= 'Z':
-				b = append(b, c+'a'-'A')
+				emit(rune(c + 'a' - 'A'))
 			case c == '-' || c == '/' || c == '_':
 			default:
-				b = append(b, c)
+				emit(rune(c))
 			}
 		case r == 0x3000 || r == 0x30fb || r == '‐' || r == '−' || r == '–' || r == '—': // separators
 		case r == '〜' || r == '～':
-			b = append(b, '~')
+			emit('~')
 		case r >= 0x3001 && r <= 0x3035 || r >= 0x303b && r <= 0x303f || r == 0x203b || r == 0x21d2 || r == 0x2192 || r == 0x201c || r == 0x201d:
-			b = utf8.AppendRune(b, r) // CJK punctuation and symbols NFKC keeps
+			emit(r) // CJK punctuation and symbols NFKC keeps
 		case unicode.IsSpace(r):
 		case r < 0x3000 && !unicode.Is(unicode.Mn, r) && norm.NFKC.IsNormalString(string(r)):
-			b = utf8.AppendRune(b, unicode.ToLower(r))
+			emit(unicode.ToLower(r))
 		default:
-			return "", false
+			return false
 		}
 	}
-	return string(b), true
+	return true
+}
+
+// eachNormalRune calls f with each rune of Normalize(s), allocating only
+// when s needs full NFKC.
+func eachNormalRune(s string, f func(rune)) {
+	var buf [256]rune
+	n := 0
+	overflow := false
+	var runes []rune
+	ok := foldRunes(s, func(r rune) {
+		if n < len(buf) {
+			buf[n] = r
+			n++
+			return
+		}
+		if !overflow {
+			runes = append(runes, buf[:]...)
+			overflow = true
+		}
+		runes = append(runes, r)
+	})
+	if !ok {
+		for _, r := range Normalize(s) {
+			f(r)
+		}
+		return
+	}
+	if overflow {
+		for _, r := range runes {
+			f(r)
+		}
+		return
+	}
+	for _, r := range buf[:n] {
+		f(r)
+	}
 }
 
 // runeLen reports the number of runes in s.
