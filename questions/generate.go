@@ -26,6 +26,7 @@ type candidate struct {
 	kind  int    // optionKind(text)
 	hash  uint32 // fnvOf(text)
 	self  bool   // the text names its own owner
+	named []int  // alias groups the text mentions (sentences only)
 	owner string
 	quote string
 	line  int
@@ -145,6 +146,20 @@ func (g *generator) prepare(c *candidate) {
 	c.kind = optionKind(c.text)
 	c.hash = fnvOf(c.text)
 	c.self = g.mentionsNorm(c.norm, c.owner)
+	if !isSentence(c.text) {
+		return // names: nothing else asks what they mention
+	}
+	for grp := range g.groupsIn(c.norm) {
+		c.named = append(c.named, grp)
+	}
+}
+
+// names reports whether the candidate's text mentions term (group grp).
+func (g *generator) names(c *candidate, term string, grp int) bool {
+	if grp < 0 || c.named == nil && !isSentence(c.text) {
+		return g.mentionsNorm(c.norm, term)
+	}
+	return slices.Contains(c.named, grp)
 }
 
 // mix combines two hashes into an ordering key.
@@ -520,7 +535,7 @@ func (g *generator) termDefinition(it *Item) *Question {
 	q.Source = g.sourceOf(it, it.Quote())
 	grp := g.m.aliases.groupOf(it.Term)
 	ds, lvl := g.pick(q.ID, def, it, g.defc[it.Domain], 3, func(c *candidate) bool {
-		return !g.sameOwner(c, it.Term, grp) && !c.self && !g.mentionsNorm(c.norm, it.Term)
+		return !g.sameOwner(c, it.Term, grp) && !c.self && !g.names(c, it.Term, grp)
 	})
 	if len(ds) < 3 {
 		return nil
