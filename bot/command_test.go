@@ -8,7 +8,6 @@ import (
 
 	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/bot/bottest"
-	"github.com/studybot/studybot/store"
 )
 
 func body(r bot.Response) string {
@@ -191,7 +190,6 @@ func TestMissedSlotBeyondGrace(t *testing.T) {
 	if ch.LastFired.IsZero() {
 		t.Error("skipped slot not recorded")
 	}
-	_ = store.All
 }
 
 // TestPostNowAndScheduleDoNotDoublePost: a post-now at a slot's time and

@@ -42,8 +42,7 @@ func TestSchedulerFiresWithCron(t *testing.T) {
 	}
 	b.AddPlatform(plat)
 	sp := store.SpaceRef{Platform: "test", ID: "team"}
-	ch, err := b.EnsureChannel(sp, "general")
-	if err != nil {
+	if _, err := b.EnsureChannel(sp, "general"); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -54,7 +53,6 @@ func TestSchedulerFiresWithCron(t *testing.T) {
 	if resp.Messages[0].Kind == bot.KindError {
 		t.Fatalf("schedule: %s", resp.Messages[0].Text())
 	}
-	_ = ch
 	deadline := time.Now().Add(5 * time.Second)
 	for len(plat.Sent("card")) < 2 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)

@@ -600,7 +600,6 @@ func (g *generator) tableRows(t *Table) []*Question {
 		return nil
 	}
 	var out []*Question
-	anchor := &Item{Domain: t.Domain, Section: t.Section}
 	for c := 1; c < len(t.Header); c++ {
 		seen := map[string]bool{}
 		distinct := true
@@ -643,7 +642,6 @@ func (g *generator) tableRows(t *Table) []*Question {
 			out = append(out, g.assemble(q, candidate{text: key, owner: key}, ds, 1))
 		}
 	}
-	_ = anchor
 	return out
 }
 

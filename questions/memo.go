@@ -1,6 +1,9 @@
 package questions
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // OtherDomain is the number of the bucket that holds passages no exam
 // domain is close to.
@@ -230,24 +233,4 @@ func joinCrumbs(parts []string) string {
 	return out
 }
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}
+func itoa(n int) string { return strconv.Itoa(n) }

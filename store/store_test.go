@@ -313,7 +313,6 @@ func TestStreakDST(t *testing.T) {
 	c := newClock(time.Date(2026, 3, 6, 0, 30, 0, 0, ny))
 	db := mustOpen(t, c)
 	db.EnsureSpace(space, "America/New_York")
-	start := time.Date(2026, 3, 6, 0, 30, 0, 0, ny)
 	for i := 0; i < 5; i++ {
 		c.Set(time.Date(2026, 3, 6+i, 0, 30, 0, 0, ny))
 		p, err := db.CreatePost(Post{Space: space, Channel: "g", Slot: c.Now(), Question: snapshot("q", 1), ClosesAt: c.Now().Add(time.Hour)})
@@ -325,7 +324,6 @@ func TestStreakDST(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_ = start
 	s, _ := db.GetStreak(space, "ann")
 	if s.Current != 5 {
 		t.Errorf("streak across DST = %+v, want 5", s)

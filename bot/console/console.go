@@ -330,9 +330,8 @@ func (c *Console) print(m bot.Message) {
 			fmt.Fprintf(w, "%s\n", m.Body)
 		}
 	}
-	for i, b := range m.Buttons {
+	for _, b := range m.Buttons {
 		fmt.Fprintf(w, "  %s) %s\n", strings.ToLower(b.Label), b.Text)
-		_ = i
 	}
 	if m.Quote != "" {
 		for _, l := range strings.Split(m.Quote, "\n") {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -122,6 +121,3 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 	}
 	w.WriteHeader(http.StatusOK)
 }
-
-// ErrNoSecret is returned when HTTP mode lacks a signing secret.
-var ErrNoSecret = errors.New("slack: no signing secret")
