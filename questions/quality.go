@@ -44,29 +44,52 @@ func broken(s string) bool {
 	return strings.ContainsRune("、。，,.)）:：", first) || strings.ContainsRune("、,（(「:：", last)
 }
 
-// findSign returns the first of signs (lower case) found in s with ASCII
-// case folded, or "". Short texts are folded on the stack.
-func findSign(s string, signs []string) string {
-	var stack [1024]byte
-	var lower []byte
-	if len(s) <= len(stack) {
-		lower = stack[:len(s)]
-	} else {
-		lower = make([]byte, len(s))
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		lower[i] = c
-	}
+// findSign returns the first of signs (lower case) found in the ASCII-folded
+// text, or "".
+func findSign(folded []byte, signs []string) string {
 	for _, x := range signs {
-		if bytes.Contains(lower, []byte(x)) {
+		if bytes.Contains(folded, []byte(x)) {
 			return x
 		}
 	}
 	return ""
+}
+
+// folded returns the stem and the options, ASCII lower-cased, joined by
+// NUL bytes (which no sign contains), computed once per question.
+func (q *Question) folded() []byte {
+	if q.fold != nil {
+		return q.fold
+	}
+	n := len(q.Stem)
+	for _, o := range q.Options {
+		n += 1 + len(o.Text)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, q.Stem...)
+	for _, o := range q.Options {
+		b = append(b, 0)
+		b = append(b, o.Text...)
+	}
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	q.fold = b
+	return b
+}
+
+// numberOnly reports whether s is only digits, dots, brackets and spaces.
+func numberOnly(s string) bool {
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r >= '０' && r <= '９', strings.ContainsRune(".．)）(（ 　", r), r == '\t':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Rules are applied to every generated question; a question failing any
@@ -177,15 +200,21 @@ func checkAlsoRight(q *Question, m *Memo) string {
 
 func checkKinds(q *Question, _ *Memo) string {
 	ans := q.Correct().Text
+	al := runeLen(ans)
+	checkKind := q.Type != TypeTermDefinition && q.Type != TypeScenario
+	ak := -1
+	if checkKind {
+		ak = optionKind(ans)
+	}
 	longest := true
 	for i, o := range q.Options {
 		if i == q.Answer {
 			continue
 		}
-		if q.Type != TypeTermDefinition && q.Type != TypeScenario && !sameKind(o.Text, ans) {
+		if checkKind && optionKind(o.Text) != ak {
 			return "mixed kinds: " + o.Text + " / " + ans
 		}
-		if float64(runeLen(o.Text))*1.5 >= float64(runeLen(ans)) || runeLen(ans)-runeLen(o.Text) < 8 {
+		if ol := runeLen(o.Text); float64(ol)*1.5 >= float64(al) || al-ol < 8 {
 			longest = false
 		}
 	}
@@ -197,7 +226,7 @@ func checkKinds(q *Question, _ *Memo) string {
 
 func checkGeneric(q *Question, _ *Memo) string {
 	ans := q.Correct().Text
-	if isGenericLabel(ans) || reNumberOnly.MatchString(ans) {
+	if isGenericLabel(ans) || numberOnly(ans) {
 		return "generic answer " + ans
 	}
 	return ""
@@ -214,10 +243,10 @@ func checkMarkup(q *Question, _ *Memo) string {
 		}
 		texts = append(texts, o.Text)
 	}
+	if x := findSign(q.folded(), markupSigns); x != "" {
+		return "markup left: " + x
+	}
 	for _, t := range texts {
-		if x := findSign(t, markupSigns); x != "" {
-			return "markup left: " + x
-		}
 		if strings.Count(t, "`")%2 != 0 || strings.Count(t, "「") != strings.Count(t, "」") ||
 			strings.Count(t, "(")+strings.Count(t, "（") != strings.Count(t, ")")+strings.Count(t, "）") {
 			return "unbalanced quotes or brackets"
@@ -232,13 +261,12 @@ func checkMarkup(q *Question, _ *Memo) string {
 }
 
 func checkNegative(q *Question, _ *Memo) string {
-	if x := findSign(q.Stem, negativeSigns); x != "" {
+	all := q.folded()
+	if x := findSign(all[:len(q.Stem)], negativeSigns); x != "" {
 		return "negative stem: " + x
 	}
-	for _, o := range q.Options {
-		if x := findSign(o.Text, negativeSigns[len(negativeSigns)-6:]); x != "" {
-			return "all/none of the above: " + x
-		}
+	if x := findSign(all[len(q.Stem):], negativeSigns[len(negativeSigns)-6:]); x != "" {
+		return "all/none of the above: " + x
 	}
 	return ""
 }

@@ -103,6 +103,7 @@ type Question struct {
 	stemDef  string // the definition shown in the stem, for also-right checks
 	normStem string // Normalize(Stem), cached
 	failed   string // the quality rule the question failed, if any
+	fold     []byte // stem and options, ASCII lower-cased (quality checks)
 }
 
 // normalStem returns the normalised stem.
