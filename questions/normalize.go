@@ -16,8 +16,25 @@ func Normalize(s string) string {
 	if out, ok := normalizePlain(s); ok {
 		return out
 	}
-	out, _ := normalizePlain(norm.NFKC.String(s))
-	return out
+	return foldAll(norm.NFKC.String(s))
+}
+
+// foldAll folds an NFKC string rune by rune: the slow path for text the
+// single-pass folding does not cover (combining marks, rare symbols).
+func foldAll(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r == '〜' || r == '～' || r == '~':
+			b = append(b, '~')
+		case r == '‐' || r == '−' || r == '–' || r == '—' || r == '-' || r == '・' || r == '/' || r == '_' || unicode.IsSpace(r):
+		case r >= 'ァ' && r <= 'ヶ':
+			b = utf8.AppendRune(b, r-0x60)
+		default:
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+		}
+	}
+	return string(b)
 }
 
 // normalizePlain folds s in one pass; ok is false when s holds a rune that
@@ -104,7 +121,7 @@ func eachNormalRune(s string, f func(rune)) {
 		runes = append(runes, r)
 	})
 	if !ok {
-		for _, r := range Normalize(s) {
+		for _, r := range foldAll(norm.NFKC.String(s)) {
 			f(r)
 		}
 		return
