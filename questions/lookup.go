@@ -94,6 +94,13 @@ type scratch struct {
 	hits    []hit
 	touched []int32
 	bufs    [][]int32 // candidate buffers, one per query word
+	buckets []bucket  // passages grouped by score bound
+}
+
+// bucket holds the passages whose score bound is bound.
+type bucket struct {
+	bound int
+	ids   []int32
 }
 
 // buf returns the i-th candidate buffer.
@@ -313,23 +320,7 @@ func (x *Index) Search(query string, limit int) []Result {
 		total += t.w
 	}
 	slices.SortStableFunc(terms, func(a, b term) int { return len(a.cands) - len(b.cands) })
-	for i, t := range terms {
-		// A passage holding only the commonest word ranks below every
-		// passage already found; with enough of those, it cannot place.
-		onlyUpdate := i == len(terms)-1 && i > 0 && len(sc.touched) >= limit
-		for _, id := range t.cands {
-			h := &sc.hits[id]
-			if h.n == 0 && !h.exact {
-				if onlyUpdate {
-					continue
-				}
-				sc.touched = append(sc.touched, id)
-			}
-			h.n++
-			h.w += float32(t.w)
-			h.mask |= 1 << i
-		}
-	}
+	// Exact matches first, so that they collect every claim below.
 	keys := []string{whole}
 	for _, t := range terms {
 		if t.norm != whole {
@@ -343,6 +334,17 @@ func (x *Index) Search(query string, limit int) []Result {
 				sc.touched = append(sc.touched, id)
 			}
 			h.exact = true
+		}
+	}
+	for i, t := range terms {
+		for _, id := range t.cands {
+			h := &sc.hits[id]
+			if h.n == 0 && !h.exact {
+				sc.touched = append(sc.touched, id)
+			}
+			h.n++
+			h.w += float32(t.w)
+			h.mask |= 1 << i
 		}
 	}
 	// An upper bound of each passage's score, from its claims.
@@ -359,11 +361,7 @@ func (x *Index) Search(query string, limit int) []Result {
 		}
 		return s
 	}
-	type bucket struct {
-		bound int
-		ids   []int32
-	}
-	var buckets []bucket
+	buckets := sc.buckets[:0]
 	for _, id := range sc.touched {
 		b := bound(id)
 		i := 0
@@ -371,10 +369,16 @@ func (x *Index) Search(query string, limit int) []Result {
 			i++
 		}
 		if i == len(buckets) {
-			buckets = append(buckets, bucket{bound: b})
+			if i < cap(buckets) {
+				buckets = buckets[:i+1]
+				buckets[i].bound, buckets[i].ids = b, buckets[i].ids[:0]
+			} else {
+				buckets = append(buckets, bucket{bound: b})
+			}
 		}
 		buckets[i].ids = append(buckets[i].ids, id)
 	}
+	defer func() { sc.buckets = buckets }()
 	slices.SortFunc(buckets, func(a, b bucket) int { return b.bound - a.bound })
 	type scored struct {
 		r  Result

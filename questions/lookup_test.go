@@ -103,3 +103,26 @@ func countAll(x *Index, q string) int {
 	}
 	return n
 }
+
+// TestLookupTopKMatchesFullRanking checks the early-stopping search: the
+// first k results equal the first k of the full ranking, for every k.
+func TestLookupTopKMatchesFullRanking(t *testing.T) {
+	x := bundledBank(t).Index
+	queries := append([]string{}, lookupQueries...)
+	queries = append(queries, "AWS", "CodeDeploy AWS", "AWS Lambda ロールバック", "デプロイ", "の", "a", "S3 バケット ポリシー", "Route 53 ヘルスチェック フェイルオーバー")
+	for _, q := range queries {
+		full := x.Search(q, x.Len())
+		for k := 1; k <= 10; k++ {
+			got := x.Search(q, k)
+			want := full[:min(k, len(full))]
+			if len(got) != len(want) {
+				t.Fatalf("%q k=%d: %d results, want %d", q, k, len(got), len(want))
+			}
+			for i := range got {
+				if got[i].Doc != want[i].Doc || got[i].Score != want[i].Score {
+					t.Fatalf("%q k=%d result %d: %q (%d), full ranking has %q (%d)", q, k, i, got[i].Doc.Text, got[i].Score, want[i].Doc.Text, want[i].Score)
+				}
+			}
+		}
+	}
+}
