@@ -2,6 +2,7 @@ package questions
 
 import (
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -125,4 +126,30 @@ func TestLookupTopKMatchesFullRanking(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestLookupConcurrent searches from many goroutines at once (run with
+// -race): the index and its scratch pool are shared.
+func TestLookupConcurrent(t *testing.T) {
+	x := bundledBank(t).Index
+	want := map[string]string{}
+	for _, q := range lookupQueries {
+		want[q] = x.Search(q, 3)[0].Doc.Text
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				for _, q := range lookupQueries {
+					if got := x.Search(q, 3); len(got) == 0 || got[0].Doc.Text != want[q] {
+						t.Errorf("%q: concurrent search differs", q)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
