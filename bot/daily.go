@@ -61,7 +61,7 @@ func (b *Bot) cardMessage(p store.Post, lang string, answers int) Message {
 	if ch, err := b.db.GetChannel(p.Space, p.Channel); err == nil {
 		loc = ch.Location()
 	}
-	m := Message{Kind: KindCard, PostID: p.ID, Title: T(lang, "card.title", b.domainLabel(lang, q.Domain, q.DomainTitle)), Body: q.Stem}
+	m := Message{Kind: KindCard, PostID: p.ID, Title: T(lang, "card.title", p.Number, b.domainLabel(lang, q.Domain, q.DomainTitle)), Body: q.Stem}
 	for i, o := range q.Options {
 		m.Buttons = append(m.Buttons, Button{ActionID: answerAction(p.ID, o.ID), Label: questions.Letter(i), Text: o.Text, Disabled: p.Closed})
 	}
@@ -254,7 +254,7 @@ func (b *Bot) closePost(ctx context.Context, p store.Post) {
 // explanation, the first correct answerers and streak milestones.
 func (b *Bot) resultsMessage(p store.Post, r store.Results, lang string, plat Platform) Message {
 	q := p.Question
-	m := Message{Kind: KindResults, PostID: p.ID, Title: T(lang, "results.title", b.domainLabel(lang, q.Domain, q.DomainTitle)), Body: q.Stem}
+	m := Message{Kind: KindResults, PostID: p.ID, Title: T(lang, "results.title", p.Number, b.domainLabel(lang, q.Domain, q.DomainTitle)), Body: q.Stem}
 	for i, o := range q.Options {
 		n := r.Counts[o.ID]
 		mark := ""

@@ -13,7 +13,7 @@ var Languages = []string{"ja", "en"}
 // every language (a test checks it) and verbs use fmt placeholders.
 var catalog = map[string]map[string]string{
 	"ja": {
-		"card.title":          "📝 今日の問題 — %s",
+		"card.title":          "📝 今日の問題 #%d — %s",
 		"card.title.practice": "🏋️ 練習問題 — %s",
 		"card.context":        "締め切り %s ・ 回答 %d 人 ・ ID %s",
 		"card.context.closed": "締め切りました ・ 回答 %d 人 ・ ID %s",
@@ -39,7 +39,7 @@ var catalog = map[string]map[string]string{
 		"err.dm":              "このコマンドはチャンネルで使ってください。",
 		"err.args":            "%s\n例: %s",
 		"err.nochannel":       "このチャンネルにはまだスケジュールがありません。管理者が /studybot schedule で設定できます。",
-		"results.title":       "📊 結果 — %s",
+		"results.title":       "📊 結果 #%d — %s",
 		"results.answer":      "正解: %s: %s",
 		"results.none":        "回答はありませんでした。",
 		"results.first":       "最初の正解者: %s",
@@ -105,7 +105,7 @@ var catalog = map[string]map[string]string{
 		"help.body":           "/quiz [分野] 練習問題\n/memo <語> メモ検索\n/leaderboard [分野] [week|month|all] ランキング（/leaderboard accuracy で正解率）\n/streak 連続記録\n/stats 分野別の成績\n/explain <ID> 問題の解説\n/report <ID> <理由> 問題の誤りを報告\n管理者: /studybot schedule|close-after|domains|lang|pause|resume|post-now|status|reports|clear-report",
 	},
 	"en": {
-		"card.title":          "📝 Today's question — %s",
+		"card.title":          "📝 Today's question #%d — %s",
 		"card.title.practice": "🏋️ Practice — %s",
 		"card.context":        "Closes %s · %d answered · ID %s",
 		"card.context.closed": "Closed · %d answered · ID %s",
@@ -131,7 +131,7 @@ var catalog = map[string]map[string]string{
 		"err.dm":              "Please use this command in a channel.",
 		"err.args":            "%s\nExample: %s",
 		"err.nochannel":       "This channel has no schedule yet. An admin can set one with /studybot schedule.",
-		"results.title":       "📊 Results — %s",
+		"results.title":       "📊 Results #%d — %s",
 		"results.answer":      "Answer: %s: %s",
 		"results.none":        "Nobody answered.",
 		"results.first":       "First correct: %s",

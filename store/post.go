@@ -65,6 +65,8 @@ type Post struct {
 	Channel string `json:"channel"`
 	// Slot is the schedule time the post is for.
 	Slot time.Time `json:"slot"`
+	// Number counts the channel's posts: 1 for its first question.
+	Number int `json:"number"`
 	// Question is the question as shown.
 	Question Snapshot `json:"question"`
 	// MessageRef is the platform's reference to the posted message.
@@ -135,6 +137,12 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 		}
 		if err := slots.Put(sk, []byte(p.ID)); err != nil {
 			return err
+		}
+		hp := prefix(p.Space.Platform, p.Space.ID, p.Channel)
+		cur := tx.Bucket(bHistory).Cursor()
+		p.Number = 1
+		for k, _ := cur.Seek(hp); k != nil && hasPrefix(k, hp); k, _ = cur.Next() {
+			p.Number++
 		}
 		v, err := json.Marshal(p)
 		if err != nil {

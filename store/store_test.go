@@ -490,3 +490,23 @@ func TestClosedStore(t *testing.T) {
 		t.Errorf("ping after close: %v", err)
 	}
 }
+
+func TestPostNumbersCountPerChannel(t *testing.T) {
+	c := newClock(time.Date(2026, 11, 30, 9, 0, 0, 0, tokyo))
+	db := mustOpen(t, c)
+	db.EnsureSpace(testSpace, "")
+	for i, want := range []int{1, 2, 3} {
+		c.Add(time.Hour)
+		p := post(t, db, c, c.Now(), "q", 1)
+		if p.Number != want {
+			t.Errorf("post %d numbered %d", i, p.Number)
+		}
+	}
+	other, err := db.CreatePost(Post{Space: testSpace, Channel: "random", Slot: c.Now(), Question: snapshot("q", 1), ClosesAt: c.Now().Add(time.Hour)})
+	if err != nil || other.Number != 1 {
+		t.Errorf("another channel starts at 1: %d %v", other.Number, err)
+	}
+	if got, _ := db.GetPost(other.ID); got.Number != 1 {
+		t.Errorf("number not stored: %d", got.Number)
+	}
+}
