@@ -24,9 +24,6 @@ func practiceAction(questionID, optionID string) string {
 	return actionPrefix + "p:" + questionID + ":" + optionID
 }
 
-// IsAction reports whether an action ID belongs to the core.
-func IsAction(id string) bool { return strings.HasPrefix(id, actionPrefix) }
-
 // snapshotOf freezes a question as posted.
 func (b *Bot) snapshotOf(q *questions.Question) store.Snapshot {
 	s := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
@@ -415,9 +412,6 @@ func (c *coalescer) stop() {
 		}
 	})
 }
-
-// FlushCards sends pending card updates at once (tests, shutdown).
-func (b *Bot) FlushCards(ctx context.Context) { b.cards.Flush(ctx) }
 
 func (b *Bot) updateCard(ctx context.Context, postID string) {
 	p, err := b.db.GetPost(postID)

@@ -543,11 +543,6 @@ func (g *generator) termDefinition(it *Item) *Question {
 	return g.assemble(q, candidate{text: def, owner: it.Term, line: it.Line, item: it}, ds, lvl)
 }
 
-// mentions reports whether text contains any form of term.
-func (g *generator) mentions(text, term string) bool {
-	return g.mentionsNorm(Normalize(text), term)
-}
-
 // prefixKey is the lookup prefix of a key: its first four bytes, or two
 // when shorter. Keys are looked up under both lengths at every offset.
 func prefixKey(k string) string {

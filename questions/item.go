@@ -127,19 +127,19 @@ func (p *parser) classify(it *Item) {
 // firstDescription returns the first child that describes its parent: a
 // plain child, or the value of a 目的/概要/説明 label.
 func firstDescription(it *Item) string {
-	for _, c := range it.Children {
-		switch c.Kind {
-		case KindPlain:
-			if !isQuestionLine(c.Text) && !strings.HasSuffix(c.Text, ":") && !strings.HasSuffix(c.Text, "：") {
-				return c.Text
-			}
-		case KindLabel:
-			switch c.Term {
-			case "目的", "概要", "説明", "定義", "特徴", "purpose", "summary", "definition":
-				return c.Def
-			}
-		}
+	if len(it.Children) == 0 {
 		return ""
+	}
+	switch c := it.Children[0]; c.Kind {
+	case KindPlain:
+		if !isQuestionLine(c.Text) && !strings.HasSuffix(c.Text, ":") && !strings.HasSuffix(c.Text, "：") {
+			return c.Text
+		}
+	case KindLabel:
+		switch c.Term {
+		case "目的", "概要", "説明", "定義", "特徴", "purpose", "summary", "definition":
+			return c.Def
+		}
 	}
 	return ""
 }

@@ -219,13 +219,11 @@ func (x *Index) index(d Doc, keys []string) {
 func (x *Index) Len() int { return len(x.docs) }
 
 // candidates returns the sorted ids of docs holding every gram of term.
-func (x *Index) candidates(term string) []int32 { return x.candidatesInto(term, nil) }
-
-// candidatesInto returns the passages whose posting lists hold the term's
+// candidates returns the passages whose posting lists hold the term's
 // two rarest grams (every gram must exist). It is a claim, not a proof:
 // Search verifies the passages that can place. buf, if given, receives the
 // intersection; a single list is returned as is (read only).
-func (x *Index) candidatesInto(term string, buf []int32) []int32 {
+func (x *Index) candidates(term string, buf []int32) []int32 {
 	var first, second []int32
 	n := 0
 	var prev rune = -1
@@ -306,7 +304,7 @@ func (x *Index) Search(query string, limit int) []Result {
 	terms := make([]term, 0, len(fields))
 	for _, f := range fields {
 		if n := Normalize(f); n != "" && len(terms) < 32 {
-			c := x.candidatesInto(n, sc.buf(len(terms)))
+			c := x.candidates(n, sc.buf(len(terms)))
 			terms = append(terms, term{norm: n, cands: c, w: math.Log(1 + float64(len(x.docs))/float64(1+len(c))), exact: runeLen(n) <= 2})
 		}
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -210,6 +209,3 @@ func (d *DB) RecordPractice(p Practice) error {
 	}
 	return nil
 }
-
-// IsAlreadyAnswered reports whether err says the user had answered already.
-func IsAlreadyAnswered(err error) bool { return errors.Is(err, ErrAlreadyAnswered) }

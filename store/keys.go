@@ -78,9 +78,6 @@ func dayNumber(t time.Time, loc *time.Location) int64 {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
-// DayDate returns the date a day number stands for.
-func DayDate(day int64) time.Time { return time.Unix(day*86400, 0).UTC() }
-
 func dayKey(day int64) string {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(day))

@@ -282,8 +282,8 @@ func (d *DB) LatestPost(space SpaceRef, channel string) (Post, error) {
 		c := tx.Bucket(bHistory).Cursor()
 		pre := prefix(space.Platform, space.ID, channel)
 		// seek past the prefix and step back
-		k, v := c.Seek(append(append([]byte{}, pre...), 0xff))
-		if k == nil {
+		var k, v []byte
+		if k, _ = c.Seek(append(append([]byte{}, pre...), 0xff)); k == nil {
 			k, v = c.Last()
 		} else {
 			k, v = c.Prev()

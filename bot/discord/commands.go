@@ -60,14 +60,13 @@ func applicationCommands(memo *questions.Memo) []*discordgo.ApplicationCommand {
 	for _, c := range bot.Commands {
 		ac := &discordgo.ApplicationCommand{Name: c.Name, Description: cut(c.Description["en"], 100),
 			DescriptionLocalizations: loc(cut(c.Description["ja"], 100)), Options: opts[c.Name]}
-		dm := true
-		ac.DMPermission = &dm
+		contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
 		if c.Admin {
 			perm := manageGuild
 			ac.DefaultMemberPermissions = &perm
-			no := false
-			ac.DMPermission = &no
+			contexts = contexts[:1] // guilds only
 		}
+		ac.Contexts = &contexts
 		out = append(out, ac)
 	}
 	return out

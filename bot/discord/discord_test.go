@@ -127,6 +127,12 @@ func TestGatewayEndToEnd(t *testing.T) {
 	if quiz["type"] != float64(4) || len(quiz["choices"].([]any)) != 6 || quiz["name_localizations"].(map[string]any)["ja"] != "分野" {
 		t.Errorf("quiz domain option: %v", quiz)
 	}
+	if c := fmt.Sprint(byName["studybot"]["contexts"]); c != "[0]" {
+		t.Errorf("studybot contexts %s, want guilds only", c)
+	}
+	if c := fmt.Sprint(byName["memo"]["contexts"]); c != "[0 1]" {
+		t.Errorf("memo contexts %s, want guilds and DMs", c)
+	}
 	if byName["studybot"]["default_member_permissions"] != "32" {
 		t.Errorf("studybot default_member_permissions = %v", byName["studybot"]["default_member_permissions"])
 	}
