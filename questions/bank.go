@@ -12,12 +12,17 @@ type Bank struct {
 	Memo *Memo
 	// Questions are the kept questions, in memo order.
 	Questions []*Question
-	// Dropped counts the questions dropped, by rule name.
+	// Dropped counts the questions dropped, by rule name (or "too-few-kin",
+	// "low-confidence").
 	Dropped map[string]int
+	// Skipped counts the definitions not asked about, by reason (inside a
+	// worked scenario, a procedure step, a bare value …).
+	Skipped map[string]int
 	// Index answers memo lookups.
 	Index *Index
 
-	byID map[string]*Question
+	byID   map[string]*Question
+	ranked []*Question // the daily post's draw order
 }
 
 // Build parses src, generates every question, drops those failing a rule
@@ -42,7 +47,7 @@ func NewBank(m *Memo) (*Bank, error) { return newBank(m, true) }
 // newBank is NewBank; withIndex false leaves the index out (benchmarks of
 // generation alone).
 func newBank(m *Memo, withIndex bool) (*Bank, error) {
-	b := &Bank{Memo: m, Dropped: map[string]int{}, byID: map[string]*Question{}}
+	b := &Bank{Memo: m, Dropped: map[string]int{}, Skipped: map[string]int{}, byID: map[string]*Question{}}
 	// The index does not depend on the questions: build it alongside.
 	idx := make(chan *Index, 1)
 	if withIndex {
@@ -51,9 +56,17 @@ func newBank(m *Memo, withIndex bool) (*Bank, error) {
 		idx <- nil
 	}
 	stems := map[string]bool{}
-	for _, q := range newGenerator(m).generate() {
-		if q.failed != "" {
-			b.Dropped[q.failed]++
+	g := newGenerator(m)
+	qs := g.generate()
+	for k, v := range g.dropped {
+		b.Dropped[k] += v
+	}
+	for _, why := range g.skipped {
+		b.Skipped[why]++
+	}
+	for _, q := range qs {
+		if _, no := m.Rejected[q.ID]; no {
+			b.Dropped["rejected"]++
 			continue
 		}
 		ks := q.normalStem()
@@ -69,11 +82,85 @@ func newBank(m *Memo, withIndex bool) (*Bank, error) {
 		b.byID[q.ID] = q
 		b.Questions = append(b.Questions, q)
 	}
+	b.rank()
 	b.Index = <-idx
 	if len(b.Questions) == 0 {
 		return b, fmt.Errorf("build bank: %w", ErrNoQuestions)
 	}
 	return b, nil
+}
+
+// rank orders the bank the way the daily post draws from it and numbers
+// each question's place in Rank: domains interleaved by exam weight
+// (smooth weighted round robin; weight 1 where unknown), within a domain
+// the most confident first, and a second question about the same item only
+// after every item's first.
+func (b *Bank) rank() {
+	byDom := map[int][]*Question{}
+	var doms []int
+	variants := map[string]int{}
+	sorted := append([]*Question(nil), b.Questions...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Confidence > sorted[j].Confidence })
+	vr := map[*Question]int{}
+	for _, q := range sorted {
+		vr[q] = variants[q.itemKey]
+		variants[q.itemKey]++
+	}
+	for _, q := range sorted {
+		if _, ok := byDom[q.Domain]; !ok {
+			doms = append(doms, q.Domain)
+		}
+		byDom[q.Domain] = append(byDom[q.Domain], q)
+	}
+	sort.Ints(doms)
+	for _, d := range doms {
+		qs := byDom[d]
+		sort.SliceStable(qs, func(i, j int) bool {
+			if vr[qs[i]] != vr[qs[j]] {
+				return vr[qs[i]] < vr[qs[j]]
+			}
+			if qs[i].Confidence != qs[j].Confidence {
+				return qs[i].Confidence > qs[j].Confidence
+			}
+			return qs[i].ID < qs[j].ID
+		})
+	}
+	weight := func(d int) float64 {
+		if dm := b.Memo.Domain(d); dm != nil && dm.Weight > 0 {
+			return dm.Weight
+		}
+		return 1
+	}
+	current := map[int]float64{}
+	next := map[int]int{}
+	b.ranked = b.ranked[:0]
+	for len(b.ranked) < len(b.Questions) {
+		total, best := 0.0, -1
+		for _, d := range doms {
+			if next[d] >= len(byDom[d]) {
+				continue
+			}
+			current[d] += weight(d)
+			total += weight(d)
+			if best < 0 || current[d] > current[best] {
+				best = d
+			}
+		}
+		current[best] -= total
+		q := byDom[best][next[best]]
+		next[best]++
+		q.Rank = len(b.ranked) + 1
+		b.ranked = append(b.ranked, q)
+	}
+}
+
+// Top returns the first n questions in the order the daily post draws
+// them (see Question.Rank); n <= 0 or beyond the bank returns them all.
+func (b *Bank) Top(n int) []*Question {
+	if n <= 0 || n > len(b.ranked) {
+		n = len(b.ranked)
+	}
+	return b.ranked[:n]
 }
 
 // Get returns the question with the given ID.
@@ -109,17 +196,40 @@ type Report struct {
 	Positions [4]int
 	// Problems are the memo's duplicate and conflicting definitions.
 	Problems []Problem
+	// Skipped counts definitions not asked about, by reason.
+	Skipped map[string]int
+	// ByKin counts kept questions by where their distractors came from
+	// (sibling, section).
+	ByKin map[string]int
+	// ByKind counts kept questions by what their options name (service,
+	// feature, key, prose …).
+	ByKind map[string]int
+	// TokenLeaks counts kept questions whose stem shares a token with the
+	// answer alone (must be 0: the leak rule drops them).
+	TokenLeaks int
+	// MeanConfidence is the kept questions' mean confidence.
+	MeanConfidence float64
 	// Warnings are bank-wide findings: empty domains, skewed positions.
 	Warnings []string
 }
 
 // Lint checks the bank as a whole and summarises it.
 func (b *Bank) Lint() Report {
-	r := Report{Total: len(b.Questions), ByDomain: map[int]int{}, ByType: map[Type]int{}, Dropped: b.Dropped, Problems: b.Memo.Problems}
+	r := Report{Total: len(b.Questions), ByDomain: map[int]int{}, ByType: map[Type]int{}, Dropped: b.Dropped, Problems: b.Memo.Problems,
+		Skipped: b.Skipped, ByKin: map[string]int{}, ByKind: map[string]int{}}
 	for _, q := range b.Questions {
 		r.ByDomain[q.Domain]++
 		r.ByType[q.Type]++
 		r.Positions[q.Answer]++
+		r.ByKin[q.Kin]++
+		r.ByKind[q.Kind.String()]++
+		r.MeanConfidence += q.Confidence
+		if checkLeak(q, b.Memo) != "" {
+			r.TokenLeaks++
+		}
+	}
+	if r.Total > 0 {
+		r.MeanConfidence /= float64(r.Total)
 	}
 	for _, d := range b.Memo.Domains {
 		if d.Number != OtherDomain && r.ByDomain[d.Number] == 0 {
@@ -131,6 +241,18 @@ func (b *Bank) Lint() Report {
 			share := float64(n) / float64(r.Total)
 			if share < 0.15 || share > 0.35 {
 				r.Warnings = append(r.Warnings, fmt.Sprintf("correct answer at %s in %.0f%% of questions", Letter(i), share*100))
+			}
+		}
+	}
+	var wsum float64
+	for _, d := range b.Memo.Domains {
+		wsum += d.Weight
+	}
+	if wsum > 0 && r.Total >= 40 {
+		for _, d := range b.Memo.Domains {
+			share := float64(r.ByDomain[d.Number]) / float64(r.Total)
+			if d.Weight > 0 && share < d.Weight/wsum/3 {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("domain %d has %.0f%% of the questions against an exam weight of %.0f%%: the daily post will repeat it", d.Number, share*100, d.Weight/wsum*100))
 			}
 		}
 	}

@@ -33,21 +33,31 @@ func bundledBank(t testing.TB) *Bank {
 func TestBundledTargets(t *testing.T) {
 	b := bundledBank(t)
 	r := b.Lint()
-	if r.Total < 300 {
-		t.Errorf("kept %d questions, want at least 300", r.Total)
+	// Precision over volume: the bank ships only questions that stand on
+	// same-kind kin (see doc.go); these floors catch a generator that
+	// silently stops making a type or a domain.
+	if r.Total < 45 {
+		t.Errorf("kept %d questions, want at least 45", r.Total)
 	}
 	for n := 1; n <= 6; n++ {
-		if r.ByDomain[n] < 25 {
-			t.Errorf("domain %d has %d questions, want at least 25", n, r.ByDomain[n])
+		if r.ByDomain[n] < 2 {
+			t.Errorf("domain %d has %d questions, want at least 2", n, r.ByDomain[n])
 		}
 	}
-	for _, ty := range Types {
+	for _, ty := range []Type{TypeDefinitionTerm, TypeTermDefinition, TypeTableRow} {
 		if r.ByType[ty] == 0 {
 			t.Errorf("no %s question", ty)
 		}
 	}
-	if len(r.Warnings) > 0 {
-		t.Errorf("bank warnings: %v", r.Warnings)
+	if r.TokenLeaks != 0 {
+		t.Errorf("%d shipped questions leak their answer through a shared token", r.TokenLeaks)
+	}
+	for _, w := range r.Warnings {
+		// a thin domain is the memo's (lint says so); an empty one or a
+		// skewed answer position is the generator's
+		if strings.Contains(w, "no questions") || strings.Contains(w, "correct answer at") {
+			t.Errorf("bank warning: %s", w)
+		}
 	}
 	ids, stems := map[string]bool{}, map[string]bool{}
 	for _, q := range b.Questions {
@@ -60,6 +70,15 @@ func TestBundledTargets(t *testing.T) {
 		ids[q.ID], stems[Normalize(q.Stem)] = true, true
 		if q.DomainTitle == "" || q.Explanation == "" || len(q.Source.Path) == 0 || q.Source.Line == 0 {
 			t.Errorf("question %s lacks domain title, explanation or source", q.ID)
+		}
+		if q.Confidence < MinConfidence || q.Rank < 1 {
+			t.Errorf("question %s: confidence %.2f, rank %d", q.ID, q.Confidence, q.Rank)
+		}
+		if q.Kin != "sibling" && q.Kin != "section" {
+			t.Errorf("question %s: distractors from %s, want kin only", q.ID, q.Kin)
+		}
+		if n := runeLen(q.Explanation); n > 700 {
+			t.Errorf("question %s: explanation of %d runes, want a chat-sized quote", q.ID, n)
 		}
 	}
 	w := b.Memo.Domain(1).Weight
@@ -147,7 +166,7 @@ func TestExplanationQuotesMemo(t *testing.T) {
 		}
 		checked++
 	}
-	if checked < 200 {
+	if checked < 35 {
 		t.Errorf("only %d questions checked", checked)
 	}
 }
@@ -161,7 +180,7 @@ func TestRules(t *testing.T) {
 - CodeBuild: ビルドを実行するサービス
 `)
 	good := func() *Question {
-		q := &Question{ID: "q", Domain: 1, Type: TypeDefinitionTerm, Stem: "次の説明に当てはまるものはどれですか？\n「ビルドを実行するサービス」",
+		q := &Question{ID: "q", Domain: 1, Type: TypeDefinitionTerm, Stem: "次の説明に当てはまるものはどれですか？\n「ソースコードをコンパイルして成果物を作るサービス」",
 			Source: Source{Path: []string{"x"}, Line: 4, Quote: "CodeBuild: ビルドを実行するサービス"}}
 		for _, o := range []string{"CodeBuild", "CodePipeline", "CodeCommit", "CodeStar"} {
 			q.Options = append(q.Options, Option{ID: optionID(o), Text: o, owner: o})
@@ -182,14 +201,28 @@ func TestRules(t *testing.T) {
 		{"leak", func(q *Question) {
 			q.Stem = "CodeBuild で、ビルドを実行するサービスはどれですか？"
 		}},
+		{"leak", func(q *Question) { // a translation: ビルド is Build
+			q.Stem = "次の説明に当てはまるものはどれですか？\n「フルマネージドなビルドサービス」"
+		}},
+		{"leak", func(q *Question) { // a loanword: カタログ is Catalog
+			q.Stem = "次の説明に当てはまるものはどれですか？\n「承認済み製品のカタログを管理する」"
+			q.Options[0] = Option{ID: optionID("Service Catalog"), Text: "Service Catalog", owner: "Service Catalog"}
+			q.Source.Quote = "Service Catalog: 承認済み製品のカタログを管理する"
+			q.buildExplanation()
+		}},
+		{"stem", func(q *Question) {
+			q.Stem = "次の説明に当てはまるものはどれですか？\n「例えば、ソースコードをコンパイルする」"
+		}},
+		{"stem", func(q *Question) {
+			q.Stem = "空欄に当てはまる語句はどれですか？\n「EC2、Lambda、＿＿＿ などで動かす」"
+		}},
 		{"substring", func(q *Question) { q.Options[1] = Option{ID: "y", Text: "AWS CodeBuild Pro", owner: "x"} }},
 		{"also-right", func(q *Question) {
 			q.Options[1] = Option{ID: "z", Text: "AWS CodeDeployment", owner: "AWS CodeDeploy"}
 			q.Options[0].owner = "CodeDeploy"
 		}},
-		{"mixed-kinds", func(q *Question) {
-			q.Options[2].Text = "ビルドを実行して成果物を作るための手順、そしてテスト"
-			q.Options[2].ID = "k"
+		{"mixed-kinds", func(q *Question) { // a setting key among services
+			q.Options[2] = Option{ID: "k", Text: "buildspec.yml", owner: "buildspec.yml"}
 		}},
 		{"mixed-kinds", func(q *Question) {
 			q.Options[0].Text = "CodeBuild Enterprise Edition Runner"

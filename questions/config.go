@@ -15,6 +15,10 @@ type Config struct {
 	Exam string
 	// Weights maps a domain number to its weight in percent.
 	Weights map[int]float64
+	// Rejected maps the IDs of questions the team rejected (a wrong fact
+	// in the memo, an ambiguity no rule sees) to the reason; they are
+	// never shipped.
+	Rejected map[string]string
 }
 
 // Merge returns c with every field that o sets taken from o.
@@ -32,6 +36,16 @@ func (c Config) Merge(o Config) Config {
 		}
 		c.Weights = w
 	}
+	if len(o.Rejected) > 0 {
+		r := make(map[string]string, len(c.Rejected)+len(o.Rejected))
+		for k, v := range c.Rejected {
+			r[k] = v
+		}
+		for k, v := range o.Rejected {
+			r[k] = v
+		}
+		c.Rejected = r
+	}
 	return c
 }
 
@@ -42,12 +56,14 @@ func (c Config) Merge(o Config) Config {
 //	weights:
 //	  1: 22
 //	  2: 17
+//	rejected:
+//	  bd10acfb3b: the memo says an instance class change adjusts storage
 //
 // Unknown keys are ignored so that front matter may carry other fields.
 func ParseConfig(b []byte) (Config, error) {
 	var c Config
 	sc := bufio.NewScanner(bytes.NewReader(b))
-	inWeights := false
+	section := ""
 	n := 0
 	for sc.Scan() {
 		n++
@@ -65,7 +81,12 @@ func ParseConfig(b []byte) (Config, error) {
 		}
 		key, val = strings.TrimSpace(key), strings.Trim(strings.TrimSpace(val), `"'`)
 		switch {
-		case indented && inWeights:
+		case indented && section == "rejected":
+			if c.Rejected == nil {
+				c.Rejected = map[string]string{}
+			}
+			c.Rejected[key] = val
+		case indented && section == "weights":
 			d, err := strconv.Atoi(key)
 			w, err2 := strconv.ParseFloat(strings.TrimSuffix(val, "%"), 64)
 			if err != nil || err2 != nil || d < 1 || w < 0 {
@@ -78,7 +99,7 @@ func ParseConfig(b []byte) (Config, error) {
 		case indented:
 			// nested value of a key we do not read
 		default:
-			inWeights = key == "weights"
+			section = key
 			if key == "exam" {
 				c.Exam = val
 			}

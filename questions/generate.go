@@ -2,7 +2,6 @@ package questions
 
 import (
 	"hash/fnv"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -16,56 +15,86 @@ const (
 	MaxOptionRunes = 80
 	maxDefRunes    = 160
 	maxTermRunes   = 40
+	maxQuoteRunes  = 220 // the proof quoted in an explanation
+	maxWhyRunes    = 90  // a distractor's own line in an explanation
+	maxPassage     = 1500
 )
 
 // candidate is a would-be option: a text with the item it comes from.
 type candidate struct {
 	text  string
-	norm  string // Normalize(text)
-	group int    // alias group of owner, -1 if none
-	kind  int    // optionKind(text)
-	hash  uint32 // fnvOf(text)
-	self  bool   // the text names its own owner
-	named []int  // alias groups the text mentions (sentences only)
-	owner string
-	quote string
+	owner string // the term the text belongs to
+	quote string // the owner's memo line, why it is not the answer
 	line  int
 	item  *Item
+	toks  tokenSet // leak tokens of text
+	otoks tokenSet // leak tokens of the owner's name (definition options)
 }
 
+// draft is a question before its distractors are chosen: what a recipe
+// makes of one item, handed to the shared builder.
+type draft struct {
+	typ     Type
+	item    *Item  // the item the question is about (nil for tables)
+	idKey   string // what the ID hashes besides the item's place
+	id      string // set by the builder when idKey is not enough (tables)
+	stem    string
+	probe   string // the part of the stem an answer could leak into
+	stemDef string // the definition shown in the stem, for also-right checks
+	answer  candidate
+	pool    []candidate // same-kind kin, closest first
+	level   int         // kin level of pool: 1 sibling, 2 section
+	kind    TermKind
+	context bool // the stem names its subject
+	source  Source
+	domain  int
+	base    float64 // confidence of the recipe before evidence
+}
+
+// recipe makes drafts from one item; the table of recipes is the whole
+// generator (tables and scenarios have their own entry points).
+type recipe struct {
+	typ  Type
+	on   ItemKind // the items it reads
+	make func(g *generator, it *Item) []*draft
+}
+
+var recipes = []recipe{
+	{TypeDefinitionTerm, KindDefinition, (*generator).definitionTerm},
+	{TypeTermDefinition, KindDefinition, (*generator).termDefinition},
+	{TypeDefinitionTerm, KindDefinition, (*generator).attributeTerm},
+	{TypeCloze, KindPlain, (*generator).cloze},
+	{TypeScenario, KindScenario, (*generator).scenario},
+}
+
+// generator holds every index the recipes read, all built up front.
 type generator struct {
 	m          *Memo
-	terms      []*Item // definition items usable as term options
-	defs       []*Item // definition items usable as definition options
-	byDom      map[int][]*Item
-	scen       []*Item
-	keys       map[*Item]string // normalised term of each usable definition
-	all        []candidate      // every usable term as an option
-	dom        map[int][]candidate
-	defc       map[int][]candidate // definition options per domain
+	usable     map[*Item]bool    // definitions that can be an answer
+	option     map[*Item]bool    // definitions that can be a distractor
+	kin        map[*Item][]*Item // same-kind siblings of each usable item, in memo order
+	kinLevel   map[*Item]int     // 1 siblings under one parent, 2 top-level peers of a section
+	skipped    map[*Item]string  // why an item is not asked about
+	parentKeys map[*Item]string  // parentKey of every item (question IDs)
+	masks      map[string][]string
+	toks       map[string]tokenSet // leak tokens by text
 	starts     map[string][]*Item  // usable terms by their first two bytes
-	masks      map[string][]string // what to blank for each usable term
-	parentKeys map[*Item]string    // parentKey of every item
-	pools      sync.Pool           // *[]scored scratch for pick
-	keyStarts  map[string][]keyRef // alias keys by their first two bytes
+	scen       []*Item
+	defsByTerm map[string][]*Item // every definition of a term, for also-right checks
+
+	mu      sync.Mutex
+	dropped map[string]int // drafts that did not become questions, by reason
 }
 
 func newGenerator(m *Memo) *generator {
-	g := &generator{m: m, byDom: map[int][]*Item{}, keys: map[*Item]string{}, dom: map[int][]candidate{}}
+	g := &generator{m: m, usable: map[*Item]bool{}, option: map[*Item]bool{}, kin: map[*Item][]*Item{},
+		kinLevel: map[*Item]int{}, skipped: map[*Item]string{}, masks: map[string][]string{},
+		toks: map[string]tokenSet{}, starts: map[string][]*Item{}, dropped: map[string]int{}, defsByTerm: map[string][]*Item{}}
 	for _, it := range m.Items {
-		switch {
-		case it.Kind == KindDefinition && !it.Conflict && termOK(it.Term):
-			g.terms = append(g.terms, it)
-			g.keys[it] = Normalize(it.Term)
-			g.byDom[it.Domain] = append(g.byDom[it.Domain], it)
-			if d := shortDef(it); d != "" {
-				g.defs = append(g.defs, it)
-			}
-		case it.Kind == KindScenario:
-			g.scen = append(g.scen, it)
+		if it.Kind == KindDefinition {
+			g.defsByTerm[it.Term] = append(g.defsByTerm[it.Term], it)
 		}
 	}
-	g.pools.New = func() any { s := make([]scored, 0, 512); return &s }
 	g.parentKeys = make(map[*Item]string, len(m.Items))
 	for _, it := range m.Items {
 		if it.Parent != nil { // nearest parent first, as the IDs have always been built
@@ -76,145 +105,146 @@ func newGenerator(m *Memo) *generator {
 			g.parentKeys[it] = k
 		}
 	}
-	g.masks = map[string][]string{}
-	for _, it := range g.terms {
+	type groupKey struct {
+		parent  *Item
+		domain  int
+		section string
+		other   bool
+		kind    TermKind
+	}
+	groups := map[groupKey][]*Item{}
+	var order []groupKey
+	for _, it := range m.Items {
+		switch it.Kind {
+		case KindScenario:
+			g.scen = append(g.scen, it)
+			continue
+		case KindDefinition:
+		default:
+			continue
+		}
+		if !termOK(it.Term) {
+			continue
+		}
+		if why := skipReason(it); why != "" {
+			g.skipped[it] = why
+			continue
+		}
+		g.option[it] = true
+		if !it.Conflict || g.comparisonConflict(it) {
+			g.usable[it] = true
+		} else {
+			g.skipped[it] = "conflicting definitions"
+		}
+		k := groupKey{parent: it.Parent, domain: it.Domain, other: it.InOther, kind: it.TermKind.family()}
+		if it.Parent == nil {
+			// top-level peers of a section: under a heading that names a
+			// topic they are siblings; under a catch-all heading ("試験メモ")
+			// kin only when of one kind exactly
+			k.section = strings.Join(it.Section, "/")
+			if g.headingOf(it) == "" {
+				k.kind = it.TermKind
+			}
+		}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], it)
+	}
+	for _, k := range order {
+		lvl := 1
+		if k.parent == nil && g.headingOf(groups[k][0]) == "" {
+			lvl = 2
+			// Top-level peers of a section are kin only when they are
+			// services or keys: features there are of every sort.
+			if k.kind != TermService && k.kind != TermKey {
+				continue
+			}
+		}
+		for _, it := range groups[k] {
+			g.kin[it] = groups[k]
+			g.kinLevel[it] = lvl
+		}
+	}
+	for it := range g.usable {
 		if _, ok := g.masks[it.Term]; !ok {
 			g.masks[it.Term] = maskVariants(m.aliases.Forms(it.Term))
 		}
-	}
-	g.keyStarts = map[string][]keyRef{}
-	for grp, keys := range m.aliases.keys {
-		for _, k := range keys {
-			if runeLen(k) >= 2 {
-				g.keyStarts[prefixKey(k)] = append(g.keyStarts[prefixKey(k)], keyRef{k, grp})
-			}
+		if len(it.Term) >= 2 {
+			g.starts[it.Term[:2]] = append(g.starts[it.Term[:2]], it)
 		}
 	}
-	g.all = termCands(g.terms)
-	g.defc = map[int][]candidate{}
-	for _, d := range g.defs {
-		t := shortDef(d)
-		c := candidate{text: t, owner: d.Term, quote: d.Quote(), line: d.Line, item: d}
-		g.prepare(&c)
-		g.defc[d.Domain] = append(g.defc[d.Domain], c)
-	}
-	for i := range g.all {
-		g.prepare(&g.all[i])
-		g.dom[g.all[i].item.Domain] = append(g.dom[g.all[i].item.Domain], g.all[i])
+	for _, s := range g.starts {
+		sort.Slice(s, func(i, j int) bool { return s[i].Line < s[j].Line })
 	}
 	return g
 }
 
-// termsIn returns the usable terms whose surface form occurs in s, found
-// through the index of their first two bytes.
-func (g *generator) termsIn(s string) []*Item {
-	if g.starts == nil {
-		g.starts = map[string][]*Item{}
-		for _, t := range g.terms {
-			if len(t.Term) >= 2 {
-				g.starts[prefixKey(t.Term)] = append(g.starts[prefixKey(t.Term)], t)
+// headingOf returns the heading a top-level item sits under when it names
+// a topic (its section, or its domain's title when it has none), or "" for
+// a catch-all heading such as 試験メモ or Notes.
+func (g *generator) headingOf(it *Item) string {
+	h := ""
+	if len(it.Section) > 0 {
+		h = it.Section[len(it.Section)-1]
+	} else if d := g.m.Domain(it.Domain); d != nil && d.Number != OtherDomain && !it.InOther {
+		h = d.Title
+	}
+	if h == "" || genericSection(h) || longerThan(h, 30) {
+		return ""
+	}
+	return h
+}
+
+// comparisonConflict reports whether a term defined several times is a
+// comparison ("目的の違い", "監視対象の違い" …): every definition sits under
+// another parent, and the parents share one grandparent.
+func (g *generator) comparisonConflict(it *Item) bool {
+	if it.Parent == nil {
+		return false
+	}
+	if labelLike(strings.TrimRight(it.Parent.Name(), ":： ")) {
+		// a comparison list restates each term from one angle
+		for _, o := range g.m.Items {
+			if o != it && o.Kind == KindDefinition && o.Term == it.Term && o.Parent == it.Parent {
+				return false
 			}
 		}
+		return true
 	}
-	var out []*Item
-	for i := 0; i+2 <= len(s); i++ {
-		if !utf8.RuneStart(s[i]) {
+	n := 0
+	for _, o := range g.m.Items {
+		if o.Kind != KindDefinition || o.Term != it.Term || o == it {
 			continue
 		}
-		for _, t := range g.starts[s[i:i+2]] {
-			if strings.HasPrefix(s[i:], t.Term) {
-				out = append(out, t)
-			}
-		}
-		if i+4 <= len(s) {
-			for _, t := range g.starts[s[i:i+4]] {
-				if strings.HasPrefix(s[i:], t.Term) {
-					out = append(out, t)
-				}
-			}
+		n++
+		if o.Parent == nil || o.Parent == it.Parent || o.Parent.Parent != it.Parent.Parent || o.Parent.Name() == it.Parent.Name() {
+			return false
 		}
 	}
-	return out
+	return n > 0
 }
 
-// prepare caches what every question's checks ask of a candidate.
-func (g *generator) prepare(c *candidate) {
-	if c.norm == "" {
-		c.norm = Normalize(c.text)
+// tokens returns the leak tokens of s, cached (generation is single-writer
+// per text: the cache is filled before the workers start, see warm).
+func (g *generator) tokens(s string) tokenSet {
+	g.mu.Lock()
+	t, ok := g.toks[s]
+	g.mu.Unlock()
+	if ok {
+		return t
 	}
-	c.group = g.m.aliases.groupOf(c.owner)
-	c.kind = optionKind(c.text)
-	c.hash = fnvOf(c.text)
-	c.self = g.mentionsNorm(c.norm, c.owner)
-	if !isSentence(c.text) {
-		return // names: nothing else asks what they mention
-	}
-	for grp := range g.groupsIn(c.norm) {
-		c.named = append(c.named, grp)
-	}
+	t = leakTokens(s)
+	g.mu.Lock()
+	g.toks[s] = t
+	g.mu.Unlock()
+	return t
 }
 
-// names reports whether the candidate's text mentions term (group grp).
-func (g *generator) names(c *candidate, term string, grp int) bool {
-	if grp < 0 || c.named == nil && !isSentence(c.text) {
-		return g.mentionsNorm(c.norm, term)
-	}
-	return slices.Contains(c.named, grp)
-}
-
-// mix combines two hashes into an ordering key.
-func mix(a, b uint32) uint32 {
-	h := uint64(a)<<32 | uint64(b)
-	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	return uint32(h)
-}
-
-// optionKind classes an option: 0 sentence, 1 ASCII name, 2 other name.
-func optionKind(s string) int {
-	switch a := asciiShare(s); {
-	case isSentence(s):
-		return 0
-	case a >= 0.85:
-		return 1 // a name in Latin letters: "CodeDeploy", "buildspec.yml"
-	case a >= 0.5:
-		return 2 // a mostly Latin phrase with Japanese in it: "SAML 2.0 IdP との統合"
-	}
-	return 3 // a Japanese name or phrase
-}
-
-// sameOwner reports whether candidate c names the same thing as term.
-func (g *generator) sameOwner(c *candidate, term string, group int) bool {
-	if c.owner == term {
-		return true
-	}
-	if group >= 0 && c.group == group {
-		return true
-	}
-	return group < 0 && g.m.aliases.Same(c.owner, term)
-}
-
-// scored is a candidate with its ordering key: kin level, then a
-// per-question hash.
-type scored struct {
-	c   *candidate
-	key uint64
-}
-
-// termPool returns term options for an item: its domain's, or the whole
-// memo's when the domain has too few that pass accept.
-func (g *generator) termPool(it *Item, accept func(*candidate) bool) []candidate {
-	n := 0
-	for i := range g.dom[it.Domain] {
-		if accept(&g.dom[it.Domain][i]) {
-			n++
-			if n >= 3 {
-				return g.dom[it.Domain]
-			}
-		}
-	}
-	return g.all
+func (g *generator) drop(reason string) {
+	g.mu.Lock()
+	g.dropped[reason]++
+	g.mu.Unlock()
 }
 
 // termOK reports whether a term can stand as an option.
@@ -272,34 +302,16 @@ func firstSentences(s string, max int) string {
 	return strings.TrimSpace(s[:end])
 }
 
-// kinLevel tells how close b is to a: 1 same parent, 2 same section, 3 same
-// domain, 4 elsewhere in the memo.
-func kinLevel(a, b *Item) int {
-	switch {
-	case a.Parent != nil && a.Parent == b.Parent:
-		return 1
-	case a.Domain == b.Domain && equalPath(a.Section, b.Section) && a.InOther == b.InOther:
-		return 2
-	case a.Domain == b.Domain:
-		return 3
+// firstSentence returns s up to its first "。", cut to max runes.
+func firstSentence(s string, max int) string {
+	if i := strings.Index(s, "。"); i >= 0 {
+		s = s[:i+len("。")]
 	}
-	return 4
+	return truncateRunes(s, max)
 }
 
-func equalPath(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-var kinNames = map[int]string{1: "sibling", 2: "section", 3: "domain", 4: "memo"}
-var kinDifficulty = map[int]int{1: Hard, 2: Medium, 3: Easy, 4: Easy}
+var kinNames = map[int]string{1: "sibling", 2: "section"}
+var kinDifficulty = map[int]int{1: Hard, 2: Medium}
 
 func fnvOf(s string) uint32 {
 	h := fnv.New32a()
@@ -307,105 +319,456 @@ func fnvOf(s string) uint32 {
 	return h.Sum32()
 }
 
-// pick chooses up to n distractors from cands, closest kin first, in a
-// deterministic order that varies by question; accept filters candidates.
-func (g *generator) pick(seed, answer string, anchor *Item, cands []candidate, n int, accept func(*candidate) bool) ([]candidate, int) {
-	if anchor != nil && len(cands) > 0 && &cands[0] == &g.all[0] {
-		cands = g.termPool(anchor, accept)
-	}
-	buf := g.pools.Get().(*[]scored)
-	pool := (*buf)[:0]
-	defer func() { *buf = pool[:0]; g.pools.Put(buf) }()
-	seedHash := fnvOf(seed)
-	for i := range cands {
-		c := &cands[i]
-		if !accept(c) {
-			continue
-		}
-		lvl := 4
-		if c.item != nil && anchor != nil {
-			lvl = kinLevel(anchor, c.item)
-		}
-		pool = append(pool, scored{c, uint64(lvl)<<32 | uint64(mix(seedHash, c.hash))})
-	}
-	// Select the best n one at a time: n is tiny next to the pool, so this
-	// beats sorting the pool.
-	var out []candidate
-	var seenBuf [8]string
-	var groupBuf [8]int
-	seen := append(seenBuf[:0], Normalize(answer))
-	groups := append(groupBuf[:0], g.m.aliases.groupOf(answer))
-	maxLevel := 1
-	for len(out) < n {
-		best := -1
-		for i := range pool {
-			if pool[i].c != nil && (best < 0 || pool[i].key < pool[best].key) {
-				best = i
-			}
-		}
-		if best < 0 {
-			break
-		}
-		s := pool[best]
-		pool[best].c = nil
-		k := s.c.norm
-		dup := s.c.group >= 0 && slices.Contains(groups, s.c.group)
-		for _, x := range seen {
-			if dup || x == k || strings.Contains(x, k) || strings.Contains(k, x) {
-				dup = true
-				break
-			}
-		}
-		if dup {
-			continue
-		}
-		seen = append(seen, k)
-		if s.c.group >= 0 {
-			groups = append(groups, s.c.group)
-		}
-		out = append(out, *s.c)
-		if lvl := int(s.key >> 32); lvl > maxLevel {
-			maxLevel = lvl
-		}
-	}
-	return out, maxLevel
+// mix combines two hashes into an ordering key.
+func mix(a, b uint32) uint32 {
+	h := uint64(a)<<32 | uint64(b)
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return uint32(h)
 }
 
-// assemble places the answer among distractors at a position derived from
-// the question ID, and fills the explanation.
-func (g *generator) assemble(q *Question, answer candidate, ds []candidate, level int) *Question {
-	n := len(ds) + 1
-	pos := int(fnvOf(q.ID) % uint32(n))
-	opts := make([]Option, 0, n)
-	for i, j := 0, 0; i < n; i++ {
-		c := answer
-		if i != pos {
-			c = ds[j]
-			j++
+// pointerOpeners start text that points at context the chat never shows.
+var pointerOpeners = []string{"例えば", "たとえば", "同様に", "これらの", "これらは", "この", "その", "それぞれ", "しかし", "また、", "そのため", "これにより", "上記", "以下", "さらに", "なお", "一方"}
+
+// pointsAway reports whether s opens with a connective or pointer, or
+// refers to a figure.
+func pointsAway(s string) bool {
+	t := strings.TrimSpace(s)
+	for _, p := range pointerOpeners {
+		if strings.HasPrefix(t, p) {
+			return true
 		}
-		if c.norm == "" {
-			c.norm = Normalize(c.text)
+	}
+	return strings.Contains(t, "図") || strings.Contains(t, "示しています") || strings.Contains(t, "下記") || strings.Contains(t, "以下の")
+}
+
+// context names what an item belongs to, for the stem: its parent (and
+// the grandparent when the parent is only a label such as 構成要素 or
+// 目的の違い), or "" when no ancestor is a usable name.
+func (g *generator) context(it *Item) string {
+	var parts []string
+	for p := it.Parent; p != nil && len(parts) < 2; p = p.Parent {
+		name := strings.TrimSpace(strings.TrimRight(p.Text, ":： "))
+		if p.Kind == KindDefinition || p.Kind == KindLabel {
+			name = strings.TrimSpace(strings.TrimRight(p.Term, ":： "))
 		}
-		opts = append(opts, Option{ID: hashID(c.norm)[:6], Text: c.text, Quote: c.quote, Line: c.line, owner: c.owner, norm: c.norm})
+		if name == "" || isSentence(name) || longerThan(name, 30) || pointsAway(name) || isQuestionLine(name) {
+			if len(parts) > 0 {
+				break
+			}
+			continue
+		}
+		parts = append(parts, name)
+		if !isGenericLabel(name) && !labelLike(name) {
+			break
+		}
 	}
-	opts[pos].Quote = "" // the answer's passage is the explanation's quote
-	q.Options, q.Answer = opts, pos
-	q.Difficulty, q.Kin = kinDifficulty[level], kinNames[level]
-	if d := g.m.Domain(q.Domain); d != nil {
-		q.DomainTitle = d.Title
+	if len(parts) == 0 && it.Parent == nil {
+		if h := g.headingOf(it); h != "" {
+			parts = append(parts, h)
+		}
 	}
-	q.buildExplanation()
-	return q
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return strings.Join(parts, " › ")
+}
+
+// whatItIs reports whether a definition says what its term is (a
+// service, a tool, a feature), not one property of it.
+func whatItIs(def string) bool {
+	l := strings.ToLower(def)
+	for _, w := range []string{"サービス", "ツール", "機能", "service", "tool"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// labelLike reports a parent name that only says how its children relate
+// ("目的と機能の違い", "構成要素", "種類").
+func labelLike(s string) bool {
+	for _, suf := range []string{"違い", "比較", "構成要素", "種類", "一覧", "要素", "概要", "特徴", "機能"} {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+func genericSection(s string) bool {
+	l := strings.ToLower(strings.TrimSpace(s))
+	return strings.Contains(l, "メモ") || strings.Contains(l, "note") || otherSectionNames[l]
+}
+
+func withContext(ctx, stem string) string {
+	if ctx == "" {
+		return stem
+	}
+	return "【" + ctx + "】" + stem
+}
+
+// proofOf returns the passage that proves a definition: its line, and the
+// describing child for a term defined by its first child, cut to a chat
+// quote at a sentence end.
+func proofOf(it *Item) string {
+	q := it.Quote()
+	lines := strings.Split(q, "\n")
+	for i, l := range lines {
+		if cut := firstSentences(l, maxQuoteRunes); cut != "" {
+			lines[i] = cut
+		} else {
+			lines[i] = truncateRunes(l, maxQuoteRunes)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// passageOf returns the whole passage of an item for /explain: its line
+// and its children's, indented.
+func passageOf(it *Item) string {
+	var b strings.Builder
+	var walk func(x *Item, depth int)
+	walk = func(x *Item, depth int) {
+		if b.Len() > maxPassage*3 {
+			return
+		}
+		if x.Kind != KindCode {
+			b.WriteString(strings.Repeat("  ", depth))
+			b.WriteString("- ")
+			b.WriteString(x.Text)
+			b.WriteByte('\n')
+		}
+		for _, c := range x.Children {
+			walk(c, depth+1)
+		}
+	}
+	walk(it, 0)
+	return truncateRunes(strings.TrimRight(b.String(), "\n"), maxPassage)
 }
 
 func (g *generator) sourceOf(it *Item, quote string) Source {
-	return Source{Path: it.Path(g.m), Line: it.Line, Quote: quote}
+	return Source{Path: it.Path(g.m), Line: it.Line, Quote: quote, Passage: passageOf(it)}
 }
 
-func (g *generator) newQuestion(it *Item, t Type, key string) *Question {
-	q := &Question{Domain: it.Domain, Type: t}
-	q.ID = hashID(itoa(it.Domain), strings.Join(it.Section, "/"), g.parentKeys[it], key, string(t))
-	return q
+func (g *generator) idOf(it *Item, t Type, key string) string {
+	return hashID(itoa(it.Domain), strings.Join(it.Section, "/"), g.parentKeys[it], key, string(t))
+}
+
+// termCandidate is a definition offered by its term.
+func (g *generator) termCandidate(it *Item) candidate {
+	return candidate{text: it.Term, owner: it.Term, quote: firstSentence(it.Quote(), maxWhyRunes), line: it.Line, item: it,
+		toks: g.tokens(it.Term)}
+}
+
+// defCandidate is a definition offered by its leading sentences.
+func (g *generator) defCandidate(it *Item) (candidate, bool) {
+	d := shortDef(it)
+	if d == "" {
+		return candidate{}, false
+	}
+	return candidate{text: d, owner: it.Term, quote: it.Term, line: it.Line, item: it,
+		toks: g.tokens(d), otoks: g.tokens(it.Term)}, true
+}
+
+// kinTerms returns the same-kind kin of it as term options.
+func (g *generator) kinTerms(it *Item) []candidate {
+	var out []candidate
+	for _, k := range g.kin[it] {
+		if k != it && g.option[k] && k.Term != it.Term {
+			out = append(out, g.termCandidate(k))
+		}
+	}
+	return out
+}
+
+func (g *generator) definitionTerm(it *Item) []*draft {
+	def := firstSentences(it.Def, maxDefRunes)
+	if runeLen(def) < 8 || pointsAway(def) {
+		return nil
+	}
+	masked := g.mask(def, it.Term)
+	if rest := runeLen(strings.ReplaceAll(masked, Blank, "")); rest < 10 || masked != def && rest < 20 {
+		return nil // a circular definition: "buildspec の ＿＿＿ 指定"
+	}
+	if g.kinLevel[it] == 2 && it.TermKind == TermService && !whatItIs(def) {
+		return nil // among a section's services, only "what it is" tells one apart
+	}
+	ctx := g.context(it)
+	d := &draft{typ: TypeDefinitionTerm, item: it, idKey: Normalize(it.Term), domain: it.Domain, kind: it.TermKind,
+		stem:    withContext(ctx, "次の説明に当てはまるものはどれですか？\n「"+masked+"」"),
+		probe:   ctx + " " + masked,
+		stemDef: def, answer: g.termCandidate(it), pool: g.kinTerms(it), level: g.kinLevel[it],
+		context: ctx != "", source: g.sourceOf(it, proofOf(it)), base: 0.8}
+	return []*draft{d}
+}
+
+// attributeTerm asks for the term given one of its labelled attributes
+// (目的, 用途, 特徴 …), a definition→term question of its own.
+func (g *generator) attributeTerm(it *Item) []*draft {
+	for _, label := range []string{"目的", "用途", "特徴", "概要", "purpose", "usage"} {
+		v, ok := it.Attrs[label]
+		if !ok || runeLen(v) < 8 || Normalize(v) == Normalize(it.Def) || pointsAway(v) {
+			continue
+		}
+		v = firstSentences(v, maxDefRunes)
+		if v == "" {
+			return nil
+		}
+		masked := g.mask(v, it.Term)
+		ctx := g.context(it)
+		d := &draft{typ: TypeDefinitionTerm, item: it, idKey: Normalize(it.Term) + "#" + label, domain: it.Domain, kind: it.TermKind,
+			stem:    withContext(ctx, "次の"+label+"に当てはまるものはどれですか？\n「"+masked+"」"),
+			probe:   ctx + " " + masked,
+			stemDef: v, answer: g.termCandidate(it), pool: g.kinTerms(it), level: g.kinLevel[it],
+			context: ctx != "", source: g.sourceOf(it, proofOf(it)+"\n"+label+": "+it.Attrs[label]), base: 0.75}
+		return []*draft{d}
+	}
+	return nil
+}
+
+func (g *generator) termDefinition(it *Item) []*draft {
+	ans, ok := g.defCandidate(it)
+	if !ok || pointsAway(ans.text) || g.kinLevel[it] != 1 {
+		return nil // definitions of a section's peers describe unlike things
+	}
+	var pool []candidate
+	for _, k := range g.kin[it] {
+		if k == it || !g.option[k] || k.Term == it.Term {
+			continue
+		}
+		if c, ok := g.defCandidate(k); ok && !pointsAway(c.text) {
+			pool = append(pool, c)
+		}
+	}
+	ctx := g.context(it)
+	d := &draft{typ: TypeTermDefinition, item: it, idKey: Normalize(it.Term), domain: it.Domain, kind: TermProse,
+		stem:   withContext(ctx, "「"+it.Term+"」の説明として正しいものはどれですか？"),
+		probe:  ctx + " " + it.Term,
+		answer: ans, pool: pool, level: g.kinLevel[it], context: ctx != "",
+		source: g.sourceOf(it, proofOf(it)), base: 0.75}
+	return []*draft{d}
+}
+
+// termsIn returns the usable terms whose surface form occurs in s.
+func (g *generator) termsIn(s string) []*Item {
+	var out []*Item
+	for i := 0; i+2 <= len(s); i++ {
+		if !utf8.RuneStart(s[i]) {
+			continue
+		}
+		for _, t := range g.starts[s[i:i+2]] {
+			if strings.HasPrefix(s[i:], t.Term) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// cloze blanks a defined term in a self-contained memo sentence; the
+// distractors are the term's own kin.
+func (g *generator) cloze(it *Item) []*draft {
+	txt := it.Text
+	if i := strings.Index(txt, "。"); i >= 0 && i+len("。") < len(strings.TrimSpace(txt)) {
+		return nil // several sentences: the blanked one may lose its subject
+	}
+	if it.Kind != KindPlain || runeLen(txt) < 20 || runeLen(txt) > maxDefRunes || strings.Count(txt, "`")%2 != 0 ||
+		pointsAway(txt) || isQuestionLine(txt) || strings.HasSuffix(txt, ":") || strings.HasSuffix(txt, "：") || g.skippedPlain(it) {
+		return nil
+	}
+	var best *Item
+	for _, t := range g.termsIn(txt) {
+		if best != nil && len(t.Term) <= len(best.Term) || len(g.kin[t]) < 3 || runeLen(t.Term) < 3 || !wordIn(txt, t.Term) {
+			continue
+		}
+		best = t
+	}
+	if best == nil {
+		return nil
+	}
+	i := strings.Index(txt, best.Term)
+	before, after := strings.TrimSpace(txt[:i]), strings.TrimSpace(txt[i+len(best.Term):])
+	if strings.HasSuffix(before, "、") || strings.HasPrefix(after, "、") || strings.HasPrefix(after, "など") ||
+		strings.HasSuffix(before, "・") || strings.HasPrefix(after, "・") || strings.HasPrefix(after, "や") {
+		return nil // a blank in an example list: any option fills it
+	}
+	blanked := txt[:i] + Blank + txt[i+len(best.Term):]
+	ctx := g.context(it)
+	if ctx == "" {
+		return nil // a note whose subject only its place in the memo tells
+	}
+	d := &draft{typ: TypeCloze, item: it, idKey: Normalize(txt), domain: it.Domain, kind: best.TermKind,
+		stem:   withContext(ctx, "空欄に当てはまる語句はどれですか？\n「"+blanked+"」"),
+		probe:  ctx + " " + blanked,
+		answer: g.termCandidate(best), pool: g.kinTerms(best), level: g.kinLevel[best], context: ctx != "",
+		source: g.sourceOf(it, txt), base: 0.55}
+	d.answer.quote = ""
+	return []*draft{d}
+}
+
+// skippedPlain reports whether a plain note sits where nothing is worth
+// asking (a worked scenario or a procedure).
+func (g *generator) skippedPlain(it *Item) bool {
+	probe := *it
+	probe.Kind = KindPlain
+	return skipReason(&probe) != ""
+}
+
+// wordIn reports whether term occurs in s as a whole word: not glued to
+// more letters of the same script on either side.
+func wordIn(s, term string) bool {
+	i := strings.Index(s, term)
+	if i < 0 {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(s[:i])
+	after, _ := utf8.DecodeRuneInString(s[i+len(term):])
+	first, _ := utf8.DecodeRuneInString(term)
+	last, _ := utf8.DecodeLastRuneInString(term)
+	return !sameScript(before, first) && !sameScript(last, after)
+}
+
+func sameScript(a, b rune) bool {
+	if a == utf8.RuneError || b == utf8.RuneError {
+		return false
+	}
+	ca := scriptOf(a)
+	return ca != scrOther && ca == scriptOf(b)
+}
+
+// scenario turns one of the memo's worked questions into a question whose
+// distractors are the answers of its other worked questions.
+func (g *generator) scenario(it *Item) []*draft {
+	ans := it.Def
+	if runeLen(ans) > MaxOptionRunes || runeLen(ans) < 6 || runeLen(it.Text) > MaxStemRunes {
+		return nil // an answer cut to fit would be a different claim
+	}
+	owner := "scenario:" + Normalize(it.Text)
+	var pool []candidate
+	for _, s := range g.scen {
+		if s != it && runeLen(s.Def) <= MaxOptionRunes && runeLen(s.Def) >= 6 {
+			pool = append(pool, candidate{text: s.Def, owner: "scenario:" + Normalize(s.Text), quote: firstSentence(s.Def, maxWhyRunes),
+				line: s.Line, item: s, toks: g.tokens(s.Def)})
+		}
+	}
+	return []*draft{{typ: TypeScenario, item: it, idKey: Normalize(it.Text), domain: it.Domain, kind: TermProse,
+		stem: it.Text, probe: it.Text,
+		answer: candidate{text: ans, owner: owner, line: it.Line, item: it, toks: g.tokens(ans)},
+		pool:   pool, level: 2, source: g.sourceOf(it, it.Text+"\n"+ans), base: 0.35}}
+}
+
+// tableRows asks, for every column whose values are distinct, which row
+// has a given value; the other rows' keys are the distractors.
+func (g *generator) tableRows(t *Table) []*draft {
+	if len(t.Rows) < 3 || len(t.Header) < 2 {
+		return nil
+	}
+	var out []*draft
+	for c := 1; c < len(t.Header); c++ {
+		seen := map[string]bool{}
+		distinct := true
+		for _, r := range t.Rows {
+			k := Normalize(r[c])
+			if k == "" || seen[k] {
+				distinct = false
+				break
+			}
+			seen[k] = true
+		}
+		if !distinct {
+			continue // two rows share the tested value: no single answer
+		}
+		for ri, r := range t.Rows {
+			key, val := r[0], r[c]
+			if !termOK(key) || runeLen(val) > maxDefRunes || runeLen(Normalize(val)) < 2 {
+				continue
+			}
+			kind := termKindOf(key, g.m.services)
+			if kind == TermValue || kind == TermProse || kind == TermNone {
+				continue
+			}
+			var pool []candidate
+			for rj, o := range t.Rows {
+				if rj != ri && termOK(o[0]) && termKindOf(o[0], g.m.services) == kind {
+					pool = append(pool, candidate{text: o[0], owner: o[0], quote: truncateRunes(rowQuote(t, o), maxWhyRunes),
+						line: t.Line + 2 + rj, toks: g.tokens(o[0])})
+				}
+			}
+			masked := g.mask(val, key)
+			ctx := g.tableContext(t)
+			d := &draft{typ: TypeTableRow, domain: t.Domain, kind: kind,
+				id:      hashID(itoa(t.Domain), strings.Join(t.Section, "/"), Normalize(t.Header[0]), Normalize(key), Normalize(t.Header[c]), string(TypeTableRow)),
+				stem:    withContext(ctx, t.Header[0]+"のうち、「"+t.Header[c]+"」が「"+masked+"」であるものはどれですか？"),
+				probe:   ctx + " " + t.Header[c] + " " + masked,
+				stemDef: val,
+				answer:  candidate{text: key, owner: key, line: t.Line + 2 + ri, toks: g.tokens(key)},
+				pool:    pool, level: 1, context: ctx != "",
+				source: Source{Path: tablePath(g.m, t), Line: t.Line + 2 + ri, Quote: rowQuote(t, r), Passage: tableQuote(t)},
+				base:   0.75}
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// tableContext names what a table is about: the nearest note above it in
+// its section that is a name (the bullet it illustrates), else its section
+// heading when that says more than "notes".
+func (g *generator) tableContext(t *Table) string {
+	var near *Item
+	for _, it := range g.m.Items {
+		if it.Line >= t.Line {
+			break
+		}
+		if it.Domain == t.Domain && strings.Join(it.Section, "/") == strings.Join(t.Section, "/") {
+			near = it
+		}
+	}
+	for p := near; p != nil; p = p.Parent {
+		name := strings.TrimSpace(strings.TrimRight(p.Name(), ":： "))
+		if p.Kind == KindPlain || p.Kind == KindDefinition {
+			if !isSentence(name) && !longerThan(name, 30) && !pointsAway(name) && !isGenericLabel(name) && !labelLike(name) {
+				if p.Parent == nil || near == p {
+					return name
+				}
+			}
+		}
+	}
+	if len(t.Section) > 0 {
+		if s := t.Section[len(t.Section)-1]; !genericSection(s) && !longerThan(s, 30) {
+			return s
+		}
+	}
+	return ""
+}
+
+func tablePath(m *Memo, t *Table) []string {
+	path := []string{}
+	if d := m.Domain(t.Domain); d != nil {
+		path = append(path, d.Label())
+	}
+	return append(path, t.Section...)
+}
+
+// rowQuote renders a table row as "key — header: value、header: value".
+func rowQuote(t *Table, r []string) string {
+	parts := []string{}
+	for i := 1; i < len(r) && i < len(t.Header); i++ {
+		parts = append(parts, t.Header[i]+": "+r[i])
+	}
+	return r[0] + " — " + strings.Join(parts, "、")
+}
+
+// tableQuote renders a whole table, a row a line.
+func tableQuote(t *Table) string {
+	lines := []string{strings.Join(t.Header, " | ")}
+	for _, r := range t.Rows {
+		lines = append(lines, rowQuote(t, r))
+	}
+	return truncateRunes(strings.Join(lines, "\n"), maxPassage)
 }
 
 // mask replaces every form of term in s with a blank.
@@ -462,303 +825,12 @@ func replaceFold(s, old, with string) string {
 	}
 }
 
-func termCands(items []*Item) []candidate {
-	out := make([]candidate, 0, len(items))
-	for _, it := range items {
-		out = append(out, candidate{text: it.Term, norm: Normalize(it.Term), owner: it.Term, quote: it.Quote(), line: it.Line, item: it})
-	}
-	return out
-}
-
-// sameKind reports whether two option texts are of one kind: both names in
-// the same script, or both sentences.
-func sameKind(a, b string) bool { return optionKind(a) == optionKind(b) }
-
-func (g *generator) definitionTerm(it *Item) *Question {
-	def := firstSentences(it.Def, maxDefRunes)
-	if runeLen(def) < 8 {
-		return nil
-	}
-	masked := g.mask(def, it.Term)
-	q := g.newQuestion(it, TypeDefinitionTerm, Normalize(it.Term))
-	q.Stem = "次の説明に当てはまるものはどれですか？\n「" + masked + "」"
-	q.stemDef = def
-	named := g.groupsIn(Normalize(masked))
-	grp, kind := g.m.aliases.groupOf(it.Term), optionKind(it.Term)
-	q.Source = g.sourceOf(it, it.Quote())
-	ds, lvl := g.pick(q.ID, it.Term, it, g.all, 3, func(c *candidate) bool {
-		return !g.sameOwner(c, it.Term, grp) && c.kind == kind && !named[c.group]
-	})
-	if len(ds) < 3 {
-		return nil
-	}
-	return g.assemble(q, candidate{text: it.Term, owner: it.Term, line: it.Line, item: it}, ds, lvl)
-}
-
-// attributeTerm asks for the term given one of its labelled attributes
-// (目的, 用途, 特徴 …), a definition→term question of its own.
-func (g *generator) attributeTerm(it *Item) *Question {
-	for _, label := range []string{"目的", "用途", "特徴", "概要", "purpose", "usage"} {
-		v, ok := it.Attrs[label]
-		if !ok || runeLen(v) < 8 || Normalize(v) == Normalize(it.Def) {
-			continue
-		}
-		v = firstSentences(v, maxDefRunes)
-		if v == "" {
-			return nil
-		}
-		masked := g.mask(v, it.Term)
-		named := g.groupsIn(Normalize(masked))
-		grp, kind := g.m.aliases.groupOf(it.Term), optionKind(it.Term)
-		q := g.newQuestion(it, TypeDefinitionTerm, Normalize(it.Term)+"#"+label)
-		q.Stem = "次の" + label + "に当てはまるものはどれですか？\n「" + masked + "」"
-		q.stemDef = v
-		q.Source = g.sourceOf(it, it.Quote()+"\n"+label+": "+it.Attrs[label])
-		ds, lvl := g.pick(q.ID, it.Term, it, g.all, 3, func(c *candidate) bool {
-			return !g.sameOwner(c, it.Term, grp) && c.kind == kind && !named[c.group]
-		})
-		if len(ds) < 3 {
-			return nil
-		}
-		return g.assemble(q, candidate{text: it.Term, owner: it.Term, line: it.Line, item: it}, ds, lvl)
-	}
-	return nil
-}
-
-func (g *generator) termDefinition(it *Item) *Question {
-	def := shortDef(it)
-	if def == "" || strings.Contains(Normalize(def), Normalize(stripVendor(it.Term))) {
-		return nil
-	}
-	q := g.newQuestion(it, TypeTermDefinition, Normalize(it.Term))
-	q.Stem = "「" + it.Term + "」の説明として正しいものはどれですか？"
-	q.Source = g.sourceOf(it, it.Quote())
-	grp := g.m.aliases.groupOf(it.Term)
-	ds, lvl := g.pick(q.ID, def, it, g.defc[it.Domain], 3, func(c *candidate) bool {
-		return !g.sameOwner(c, it.Term, grp) && !c.self && !g.names(c, it.Term, grp)
-	})
-	if len(ds) < 3 {
-		return nil
-	}
-	return g.assemble(q, candidate{text: def, owner: it.Term, line: it.Line, item: it}, ds, lvl)
-}
-
-// prefixKey is the lookup prefix of a key: its first four bytes, or two
-// when shorter. Keys are looked up under both lengths at every offset.
-func prefixKey(k string) string {
-	if len(k) >= 4 {
-		return k[:4]
-	}
-	return k[:2]
-}
-
-// groupsIn returns the alias groups named anywhere in the normalised text nt.
-func (g *generator) groupsIn(nt string) map[int]bool {
-	out := map[int]bool{}
-	for i := 0; i+2 <= len(nt); i++ {
-		if !utf8.RuneStart(nt[i]) {
-			continue // keys start at rune boundaries
-		}
-		for _, k := range g.keyStarts[nt[i:i+2]] {
-			if strings.HasPrefix(nt[i:], k.key) {
-				out[k.group] = true
-			}
-		}
-		if i+4 <= len(nt) {
-			for _, k := range g.keyStarts[nt[i:i+4]] {
-				if strings.HasPrefix(nt[i:], k.key) {
-					out[k.group] = true
-				}
-			}
-		}
-	}
-	return out
-}
-
-type keyRef struct {
-	key   string
-	group int
-}
-
-// mentionsNorm is mentions over an already normalised text.
-func (g *generator) mentionsNorm(nt, term string) bool {
-	for _, k := range g.m.aliases.Keys(term) {
-		if twoRunes(k) && strings.Contains(nt, k) {
-			return true
-		}
-	}
-	return false
-}
-
-func (g *generator) tableRows(t *Table) []*Question {
-	if len(t.Rows) < 3 || len(t.Header) < 2 {
-		return nil
-	}
-	var out []*Question
-	for c := 1; c < len(t.Header); c++ {
-		seen := map[string]bool{}
-		distinct := true
-		for _, r := range t.Rows {
-			k := Normalize(r[c])
-			if k == "" || seen[k] {
-				distinct = false
-				break
-			}
-			seen[k] = true
-		}
-		if !distinct {
-			continue // two rows share the tested value: no single answer
-		}
-		for ri, r := range t.Rows {
-			key, val := r[0], r[c]
-			if !termOK(key) || runeLen(val) > maxDefRunes {
-				continue
-			}
-			q := &Question{Domain: t.Domain, Type: TypeTableRow}
-			q.ID = hashID(itoa(t.Domain), strings.Join(t.Section, "/"), Normalize(t.Header[0]), Normalize(key), Normalize(t.Header[c]), string(TypeTableRow))
-			masked := g.mask(val, key)
-			q.Stem = t.Header[0] + "のうち、「" + t.Header[c] + "」が「" + masked + "」であるものはどれですか？"
-			q.stemDef = val
-			q.Source = Source{Path: tablePath(g.m, t), Line: t.Line + 1 + ri + 1, Quote: rowQuote(t, r)}
-			var cands []candidate
-			for rj, o := range t.Rows {
-				if rj != ri {
-					c := candidate{text: o[0], owner: o[0], quote: rowQuote(t, o), line: t.Line + 2 + rj}
-					g.prepare(&c)
-					cands = append(cands, c)
-				}
-			}
-			ds, _ := g.pick(q.ID, key, nil, cands, 3, func(cd *candidate) bool {
-				return termOK(cd.text) && sameKind(cd.text, key) && !g.m.aliases.Same(cd.text, key)
-			})
-			if len(ds) < 2 {
-				continue
-			}
-			out = append(out, g.assemble(q, candidate{text: key, owner: key}, ds, 1))
-		}
-	}
-	return out
-}
-
-func tablePath(m *Memo, t *Table) []string {
-	path := []string{}
-	if d := m.Domain(t.Domain); d != nil {
-		path = append(path, d.Label())
-	}
-	return append(path, t.Section...)
-}
-
-// rowQuote renders a table row as "key — header: value、header: value".
-func rowQuote(t *Table, r []string) string {
-	parts := []string{}
-	for i := 1; i < len(r) && i < len(t.Header); i++ {
-		parts = append(parts, t.Header[i]+": "+r[i])
-	}
-	return r[0] + " — " + strings.Join(parts, "、")
-}
-
-func (g *generator) cloze(it *Item) *Question {
-	txt := it.Text
-	if it.Kind != KindPlain || runeLen(txt) < 20 || runeLen(txt) > maxDefRunes || strings.Contains(txt, "`") && strings.Count(txt, "`")%2 != 0 {
-		return nil
-	}
-	var best *Item
-	for _, t := range g.termsIn(txt) {
-		if best != nil && len(t.Term) <= len(best.Term) {
-			continue
-		}
-		if runeLen(g.keys[t]) < 3 || !wordIn(txt, t.Term) {
-			continue
-		}
-		best = t
-	}
-	if best == nil {
-		return nil
-	}
-	blanked := strings.Replace(txt, best.Term, Blank, 1)
-	nb := Normalize(blanked)
-	if g.mentionsNorm(nb, best.Term) {
-		return nil // the term appears twice: blanking one would leak it
-	}
-	named := g.groupsIn(nb)
-	q := g.newQuestion(it, TypeCloze, Normalize(txt))
-	grp, kind := g.m.aliases.groupOf(best.Term), optionKind(best.Term)
-	q.Stem = "空欄に当てはまる語句はどれですか？\n「" + blanked + "」"
-	q.Source = g.sourceOf(it, it.Quote())
-	ds, lvl := g.pick(q.ID, best.Term, it, g.all, 3, func(c *candidate) bool {
-		return !g.sameOwner(c, best.Term, grp) && c.kind == kind && !named[c.group]
-	})
-	if len(ds) < 3 {
-		return nil
-	}
-	return g.assemble(q, candidate{text: best.Term, owner: best.Term, line: best.Line, item: best}, ds, lvl)
-}
-
-// wordIn reports whether term occurs in s as a whole word: not glued to
-// more letters of the same script on either side.
-func wordIn(s, term string) bool {
-	i := strings.Index(s, term)
-	if i < 0 {
-		return false
-	}
-	before, _ := utf8.DecodeLastRuneInString(s[:i])
-	after, _ := utf8.DecodeRuneInString(s[i+len(term):])
-	first, _ := utf8.DecodeRuneInString(term)
-	last, _ := utf8.DecodeLastRuneInString(term)
-	return !sameScript(before, first) && !sameScript(last, after)
-}
-
-func sameScript(a, b rune) bool {
-	class := func(r rune) int {
-		switch {
-		case r == utf8.RuneError:
-			return 0
-		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			return 1
-		case unicode.In(r, unicode.Katakana) || r == 'ー':
-			return 2
-		case unicode.In(r, unicode.Han):
-			return 3
-		}
-		return 0
-	}
-	ca := class(a)
-	return ca != 0 && ca == class(b)
-}
-
-func (g *generator) scenario(it *Item) *Question {
-	ans := firstSentences(it.Def, MaxOptionRunes)
-	if ans == "" || runeLen(it.Text) > MaxStemRunes {
-		return nil
-	}
-	q := g.newQuestion(it, TypeScenario, Normalize(it.Text))
-	q.Stem = it.Text
-	q.Source = g.sourceOf(it, it.Text+"\n"+it.Def)
-	var cands []candidate
-	for _, s := range g.scen {
-		if s != it {
-			if a := firstSentences(s.Def, MaxOptionRunes); a != "" {
-				c := candidate{text: a, owner: "scenario:" + Normalize(s.Text), quote: s.Def, line: s.Line, item: s}
-				g.prepare(&c)
-				cands = append(cands, c)
-			}
-		}
-	}
-	ds, lvl := g.pick(q.ID, ans, it, cands, 3, func(c *candidate) bool { return true })
-	if len(ds) < 2 {
-		return nil
-	}
-	return g.assemble(q, candidate{text: ans, owner: "scenario:" + Normalize(it.Text), line: it.Line, item: it}, ds, lvl)
-}
-
-// generate makes every candidate question of the memo and runs the
-// quality checks on each. Items are split between two workers; the output order is the
+// generate makes every question of the memo: each recipe on each item,
+// then tables and worked questions, every draft through the shared
+// builder. Items are split between two workers; the output keeps the
 // memo's order whatever the scheduling.
 func (g *generator) generate() []*Question {
-	g.termsIn("") // build the lookup table before the workers share it
 	items := g.m.Items
-	// Workers take items in turn (balancing definitions and notes); each
-	// item's questions land in its own slot, so the output keeps memo order.
 	perItem := make([][]*Question, len(items))
 	perTable := make([][]*Question, len(g.m.Tables))
 	const workers = 2
@@ -768,10 +840,14 @@ func (g *generator) generate() []*Question {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(items); i += workers {
-				perItem[i] = g.checked(g.generateItems(items[i : i+1]))
+				perItem[i] = g.itemQuestions(items[i])
 			}
 			for i := w; i < len(g.m.Tables); i += workers {
-				perTable[i] = g.checked(g.tableRows(g.m.Tables[i]))
+				for _, d := range g.tableRows(g.m.Tables[i]) {
+					if q := g.build(d); q != nil {
+						perTable[i] = append(perTable[i], q)
+					}
+				}
 			}
 		}()
 	}
@@ -786,35 +862,20 @@ func (g *generator) generate() []*Question {
 	return out
 }
 
-// checked runs the quality rules on qs, recording on each question the rule
-// it failed, if any.
-func (g *generator) checked(qs []*Question) []*Question {
-	for _, q := range qs {
-		q.failed, _ = Check(q, g.m)
+func (g *generator) itemQuestions(it *Item) []*Question {
+	if it.Kind == KindDefinition && !g.usable[it] {
+		return nil
 	}
-	return qs
-}
-
-func (g *generator) generateItems(items []*Item) []*Question {
-	var out []*Question
-	add := func(q *Question) {
-		if q != nil {
-			out = append(out, q)
+	var drafts []*draft
+	for _, r := range recipes {
+		if r.on == it.Kind {
+			drafts = append(drafts, r.make(g, it)...)
 		}
 	}
-	for _, it := range items {
-		switch it.Kind {
-		case KindDefinition:
-			if _, usable := g.keys[it]; !usable {
-				continue // conflicting, or not a term that can stand as an option
-			}
-			add(g.definitionTerm(it))
-			add(g.termDefinition(it))
-			add(g.attributeTerm(it))
-		case KindPlain:
-			add(g.cloze(it))
-		case KindScenario:
-			add(g.scenario(it))
+	var out []*Question
+	for _, d := range drafts {
+		if q := g.build(d); q != nil {
+			out = append(out, q)
 		}
 	}
 	return out

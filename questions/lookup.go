@@ -136,7 +136,7 @@ func NewIndex(m *Memo) *Index {
 		if len(h.Path) > 1 {
 			crumbs = append(crumbs, h.Path[:len(h.Path)-1]...)
 		}
-		x.add(Doc{Kind: DocHeading, Domain: h.Domain, Term: h.Text, Text: h.Text, Breadcrumb: joinCrumbs(crumbs), Line: h.Line}, nil)
+		x.add(Doc{Kind: DocHeading, Domain: h.Domain, Term: h.Text, Text: h.Text, Breadcrumb: strings.Join(crumbs, " › "), Line: h.Line}, nil)
 	}
 	for _, it := range m.Items {
 		d := Doc{Kind: DocItem, Domain: it.Domain, Term: it.Term, Text: it.Text, Breadcrumb: it.Breadcrumb(m), Line: it.Line}
@@ -154,7 +154,7 @@ func NewIndex(m *Memo) *Index {
 	}
 	for _, t := range m.Tables {
 		for i, r := range t.Rows {
-			x.add(Doc{Kind: DocRow, Domain: t.Domain, Term: r[0], Text: rowQuote(t, r), Breadcrumb: joinCrumbs(tablePath(m, t)), Line: t.Line + 2 + i}, aliasKeys(r[0]))
+			x.add(Doc{Kind: DocRow, Domain: t.Domain, Term: r[0], Text: rowQuote(t, r), Breadcrumb: strings.Join(tablePath(m, t), " › "), Line: t.Line + 2 + i}, aliasKeys(r[0]))
 		}
 	}
 	return x

@@ -16,6 +16,8 @@ type Memo struct {
 	Title string
 	// Exam names the exam, from the weights config or front matter.
 	Exam string
+	// Rejected maps question IDs the team rejected to the reason (config).
+	Rejected map[string]string
 	// Domains lists the exam domains in number order, followed by the
 	// "other" bucket (number 0) when anything landed in it.
 	Domains []*Domain
@@ -31,8 +33,9 @@ type Memo struct {
 	// findings for lint.
 	Problems []Problem
 
-	aliases *AliasMap
-	defs    map[string][]string // term → normalised leading sentences of its definitions
+	aliases  *AliasMap
+	services map[string]bool     // normalised vendor service names (classifyTerms)
+	defs     map[string][]string // term → normalised leading sentences of its definitions
 }
 
 // defsOf returns the normalised definitions of term.
@@ -126,6 +129,8 @@ type Item struct {
 
 	// Conflict is set when lint found another, different definition of the term.
 	Conflict bool
+	// TermKind tells what a definition's term names; decided once per item.
+	TermKind TermKind
 }
 
 // Path returns the item's heading path: domain label, sections, then the
@@ -147,7 +152,7 @@ func (it *Item) Path(m *Memo) []string {
 }
 
 // Breadcrumb returns "domain › section › parent" for the item.
-func (it *Item) Breadcrumb(m *Memo) string { return joinCrumbs(it.Path(m)) }
+func (it *Item) Breadcrumb(m *Memo) string { return strings.Join(it.Path(m), " › ") }
 
 // Quote returns the memo passage that states the item: its own line, and
 // for a term defined by its first child that child's line too.
@@ -221,16 +226,5 @@ func (m *Memo) Domain(n int) *Domain {
 
 // Aliases returns the memo's alias map.
 func (m *Memo) Aliases() *AliasMap { return m.aliases }
-
-func joinCrumbs(parts []string) string {
-	out := ""
-	for i, p := range parts {
-		if i > 0 {
-			out += " › "
-		}
-		out += p
-	}
-	return out
-}
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -67,7 +67,7 @@ func Parse(src []byte, opts ParseOptions) (*Memo, error) {
 		cfg = cfg.Merge(fc)
 	}
 	sum := sha256.Sum256(src)
-	p := &parser{src: src, memo: &Memo{Hash: hex.EncodeToString(sum[:8]), Exam: cfg.Exam}}
+	p := &parser{src: src, memo: &Memo{Hash: hex.EncodeToString(sum[:8]), Exam: cfg.Exam, Rejected: cfg.Rejected}}
 	p.lineStarts = lineStarts(src)
 	doc := md.Parser().Parse(text.NewReader(src))
 	p.planDomains(doc)
@@ -94,6 +94,7 @@ func Parse(src []byte, opts ParseOptions) (*Memo, error) {
 	m.aliases = buildAliases(m)
 	findConflicts(m)
 	m.indexDefs()
+	classifyTerms(m)
 	<-done
 	return m, nil
 }

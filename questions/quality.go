@@ -103,6 +103,7 @@ var Rules = []Rule{
 	{"generic-answer", checkGeneric},
 	{"markup-length", checkMarkup},
 	{"negative-stem", checkNegative},
+	{"stem", checkStem},
 	{"explanation", checkExplanation},
 }
 
@@ -136,26 +137,67 @@ func checkOptions(q *Question, _ *Memo) string {
 	return ""
 }
 
+// checkLeak finds an answer that can be picked by matching words: the
+// whole answer (or an alias) in the stem, or a token — a Latin word, a
+// katakana or kanji run, an English gloss of one, an acronym — that the
+// stem and the answer share and no distractor does.
 func checkLeak(q *Question, m *Memo) string {
-	ans := q.Correct().Text
 	ns := q.normalStem()
 	na := q.Options[q.Answer].normText()
-	if q.Type == TypeTermDefinition {
-		// the stem names the term; the leak would be the definition itself
-		if strings.Contains(ns, na) {
-			return "definition in stem"
-		}
-		return ""
-	}
-	if q.Type == TypeScenario {
+	switch q.Type {
+	case TypeTermDefinition, TypeScenario:
 		if strings.Contains(ns, na) {
 			return "answer in stem"
 		}
-		return ""
+	default:
+		for _, k := range m.aliases.Keys(q.Options[q.Answer].owner) {
+			if twoRunes(k) && strings.Contains(ns, k) {
+				return "answer form " + k + " in stem"
+			}
+		}
+		if twoRunes(na) && strings.Contains(ns, na) {
+			return "answer in stem"
+		}
 	}
-	for _, k := range m.aliases.Keys(ans) {
-		if twoRunes(k) && strings.Contains(ns, k) {
-			return "answer form " + k + " in stem"
+	probe := q.probe
+	if probe == "" {
+		probe = q.Stem
+	}
+	var ds []tokenSet
+	for i := range q.Options {
+		if i != q.Answer {
+			ds = append(ds, q.Options[i].tokens())
+		}
+	}
+	if t := leakBetween(leakTokens(probe), q.Options[q.Answer].tokens(), ds); t != "" {
+		return "stem and answer alone share " + t
+	}
+	return ""
+}
+
+// checkStem refuses stems that lose their subject or cannot decide: a
+// pointer to context the chat never shows, a figure, or a blank inside an
+// example list that any option would fill.
+func checkStem(q *Question, _ *Memo) string {
+	body := q.Stem
+	if i := strings.Index(body, "「"); i >= 0 && q.Type != TypeTableRow {
+		body = body[i+len("「"):]
+	}
+	if q.Type != TypeScenario && pointsAway(body) {
+		return "stem points at context it does not show"
+	}
+	if i := strings.Index(q.Stem, Blank); i >= 0 {
+		before, after := strings.TrimSpace(q.Stem[:i]), strings.TrimSpace(q.Stem[i+len(Blank):])
+		for _, sep := range []string{"、", "・", "，"} {
+			if strings.HasSuffix(before, sep) || strings.HasPrefix(after, sep) {
+				return "blank in a list"
+			}
+		}
+		if strings.HasPrefix(after, "など") || strings.HasPrefix(after, "や") {
+			return "blank in a list"
+		}
+		if strings.HasPrefix(after, "同様") || strings.HasPrefix(after, "と同様") || strings.HasPrefix(after, "と比較") || strings.HasPrefix(after, "と同じ") {
+			return "blank compared with an unnamed subject"
 		}
 	}
 	return ""
@@ -198,20 +240,22 @@ func checkAlsoRight(q *Question, m *Memo) string {
 	return ""
 }
 
-func checkKinds(q *Question, _ *Memo) string {
+// checkKinds refuses options of different kinds (a service beside a
+// setting key) and an answer that alone is far the longest.
+func checkKinds(q *Question, m *Memo) string {
 	ans := q.Correct().Text
 	al := runeLen(ans)
-	checkKind := q.Type != TypeTermDefinition && q.Type != TypeScenario
-	ak := -1
-	if checkKind {
-		ak = optionKind(ans)
-	}
+	named := q.Type != TypeTermDefinition && q.Type != TypeScenario
 	longest := true
+	ak := TermNone
+	if named {
+		ak = termKindOf(q.Correct().owner, m.services).family()
+	}
 	for i, o := range q.Options {
 		if i == q.Answer {
 			continue
 		}
-		if checkKind && optionKind(o.Text) != ak {
+		if named && termKindOf(o.owner, m.services).family() != ak {
 			return "mixed kinds: " + o.Text + " / " + ans
 		}
 		if ol := runeLen(o.Text); float64(ol)*1.5 >= float64(al) || al-ol < 8 {

@@ -49,8 +49,17 @@ type Option struct {
 	// Line is the memo line of Quote.
 	Line int `json:"line,omitempty"`
 
-	owner string // the term this option belongs to (for also-right checks)
-	norm  string // Normalize(Text), cached
+	owner string   // the term this option belongs to (for also-right checks)
+	norm  string   // Normalize(Text), cached
+	toks  tokenSet // leak tokens of Text (nil: computed when asked)
+}
+
+// tokens returns the option's leak tokens.
+func (o *Option) tokens() tokenSet {
+	if o.toks == nil {
+		o.toks = leakTokens(o.Text)
+	}
+	return o.toks
 }
 
 // normText returns the option's normalised text.
@@ -67,12 +76,16 @@ type Source struct {
 	Path []string `json:"path"`
 	// Line is the 1-based memo line.
 	Line int `json:"line"`
-	// Quote is the passage, verbatim as users see it.
+	// Quote is the sentence(s) that prove the answer, verbatim, short
+	// enough to read in chat.
 	Quote string `json:"quote"`
+	// Passage is the whole memo passage around the source, for /explain
+	// and "questions show".
+	Passage string `json:"passage,omitempty"`
 }
 
 // Breadcrumb joins Path with " › ".
-func (s Source) Breadcrumb() string { return joinCrumbs(s.Path) }
+func (s Source) Breadcrumb() string { return strings.Join(s.Path, " › ") }
 
 // Question is a multiple-choice question with exactly one correct option.
 type Question struct {
@@ -99,8 +112,19 @@ type Question struct {
 	Explanation string `json:"explanation"`
 	// Source is the passage the question was made from.
 	Source Source `json:"source"`
+	// Kind is what the options name (service, feature, key …).
+	Kind TermKind `json:"-"`
+	// Confidence scores the evidence the question stands on, from 0 to 1:
+	// same-kind siblings, four options, a named subject, no shared words.
+	// The daily post draws the most confident first.
+	Confidence float64 `json:"confidence"`
+	// Rank is the question's place in the order the daily post draws from
+	// the bank (1 first); see Bank.Top.
+	Rank int `json:"rank"`
 
 	stemDef  string // the definition shown in the stem, for also-right checks
+	probe    string // the part of the stem an answer could leak into
+	itemKey  string // the memo item asked about: questions about one item share it
 	normStem string // Normalize(Stem), cached
 	failed   string // the quality rule the question failed, if any
 	fold     []byte // stem and options, ASCII lower-cased (quality checks)
@@ -171,7 +195,11 @@ func (q *Question) buildExplanation() {
 			w("\n他の選択肢:")
 			first = false
 		}
-		w("\n・", o.Text, " — ", o.Quote)
+		if strings.HasPrefix(o.Quote, o.Text) || strings.HasPrefix(o.Quote, stripVendor(o.Text)) && vendorOf(o.Text) == "" {
+			w("\n・", o.Quote)
+		} else {
+			w("\n・", o.Text, " — ", o.Quote)
+		}
 	}
 	q.Explanation = b.String()
 }

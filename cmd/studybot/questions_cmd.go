@@ -23,9 +23,10 @@ func runQuestions(args []string, stdout, stderr io.Writer, getenv env) int {
 	fs.SetOutput(stderr)
 	var mf memoFlags
 	mf.register(fs, getenv)
-	format := "json"
+	format, top := "json", 0
 	if args[0] == "export" {
 		fs.StringVar(&format, "format", "json", "output `format`: json or yaml")
+		fs.IntVar(&top, "top", 0, "export only the first `N` questions the daily post would draw (0: all, in bank order)")
 	}
 	pos, err := parseInterleaved(fs, args[1:])
 	if err != nil {
@@ -45,7 +46,7 @@ func runQuestions(args []string, stdout, stderr io.Writer, getenv env) int {
 		}
 		return 0
 	case "export":
-		if err := exportBank(stdout, bank, format); err != nil {
+		if err := exportBank(stdout, bank, format, top); err != nil {
 			fmt.Fprintf(stderr, "studybot: %v\n", err)
 			return 2
 		}
@@ -75,31 +76,28 @@ func printLint(w io.Writer, bank *questions.Bank, memo string) {
 		fmt.Fprintf(w, " — %s", m.Exam)
 	}
 	fmt.Fprintf(w, "\nitems: %d, tables: %d, headings: %d\n", len(m.Items), len(m.Tables), len(m.Headings))
-	fmt.Fprintf(w, "questions kept: %d (every one passes all %d quality rules)\n\nby domain:\n", r.Total, len(questions.Rules))
+	fmt.Fprintf(w, "questions kept: %d (every one passes all %d quality rules; confidence ≥ %.2f, mean %.2f)\n", r.Total, len(questions.Rules), questions.MinConfidence, r.MeanConfidence)
+	fmt.Fprintf(w, "token leaks in what ships: %d\n\nby domain (share of the bank against the exam weight):\n", r.TokenLeaks)
+	var wsum float64
+	for _, d := range m.Domains {
+		wsum += d.Weight
+	}
 	for _, d := range m.Domains {
 		weight := ""
-		if d.Weight > 0 {
-			weight = fmt.Sprintf(" (%g%%)", d.Weight)
+		if d.Weight > 0 && wsum > 0 {
+			weight = fmt.Sprintf("  %3.0f%% vs %3.0f%%", pct(r.ByDomain[d.Number], r.Total), d.Weight/wsum*100)
 		}
-		fmt.Fprintf(w, "  %-48s %4d\n", d.Label()+weight, r.ByDomain[d.Number])
+		fmt.Fprintf(w, "  %-48s %4d%s\n", d.Label(), r.ByDomain[d.Number], weight)
 	}
+	printCounts(w, "distractors from", r.ByKin)
+	printCounts(w, "options name", r.ByKind)
 	fmt.Fprint(w, "\nby type:\n")
 	for _, t := range questions.Types {
 		fmt.Fprintf(w, "  %-18s %4d\n", t, r.ByType[t])
 	}
 	fmt.Fprintf(w, "\ncorrect answer position: A %d, B %d, C %d, D %d\n", r.Positions[0], r.Positions[1], r.Positions[2], r.Positions[3])
-	fmt.Fprint(w, "\ndropped by rule:\n")
-	var rules []string
-	for k := range r.Dropped {
-		rules = append(rules, k)
-	}
-	sort.Strings(rules)
-	if len(rules) == 0 {
-		fmt.Fprint(w, "  none\n")
-	}
-	for _, k := range rules {
-		fmt.Fprintf(w, "  %-18s %4d\n", k, r.Dropped[k])
-	}
+	printCounts(w, "dropped by rule", r.Dropped)
+	printCounts(w, "definitions not asked about", r.Skipped)
 	fmt.Fprintf(w, "\ndefinitions to review (%d):\n", len(r.Problems))
 	for _, p := range r.Problems {
 		lines := make([]string, len(p.Lines))
@@ -117,6 +115,29 @@ func printLint(w io.Writer, bank *questions.Bank, memo string) {
 	}
 }
 
+func pct(n, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	return float64(n) * 100 / float64(total)
+}
+
+// printCounts prints a titled block of counts, keys sorted.
+func printCounts(w io.Writer, title string, counts map[string]int) {
+	fmt.Fprintf(w, "\n%s:\n", title)
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		fmt.Fprint(w, "  none\n")
+	}
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %-28s %4d\n", k, counts[k])
+	}
+}
+
 // exportRecord is one question as "questions export" writes it.
 type exportRecord struct {
 	ID          string       `json:"id" yaml:"id"`
@@ -129,6 +150,8 @@ type exportRecord struct {
 	Answer      int          `json:"answer" yaml:"answer"`
 	Difficulty  int          `json:"difficulty" yaml:"difficulty"`
 	Kin         string       `json:"kin" yaml:"kin"`
+	Confidence  float64      `json:"confidence" yaml:"confidence"`
+	Rank        int          `json:"rank" yaml:"rank"`
 	Explanation string       `json:"explanation" yaml:"explanation"`
 	Source      exportSource `json:"source" yaml:"source"`
 }
@@ -138,11 +161,15 @@ type exportSource struct {
 	Line int      `json:"line" yaml:"line"`
 }
 
-func exportBank(w io.Writer, bank *questions.Bank, format string) error {
-	recs := make([]exportRecord, 0, len(bank.Questions))
-	for _, q := range bank.Questions {
+func exportBank(w io.Writer, bank *questions.Bank, format string, top int) error {
+	qs := bank.Questions
+	if top > 0 {
+		qs = bank.Top(top)
+	}
+	recs := make([]exportRecord, 0, len(qs))
+	for _, q := range qs {
 		r := exportRecord{ID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
-			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Explanation: q.Explanation,
+			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Confidence: q.Confidence, Rank: q.Rank, Explanation: q.Explanation,
 			Source: exportSource{Path: q.Source.Path, Line: q.Source.Line}}
 		for _, o := range q.Options {
 			r.Options = append(r.Options, o.Text)

@@ -1,0 +1,339 @@
+package questions
+
+import (
+	"sort"
+	"strings"
+)
+
+// MinConfidence is the confidence below which a question is not shipped:
+// a draft that only distractors from afar, a lost subject or a near-leak
+// would carry is dropped, never posted.
+const MinConfidence = 0.6
+
+// maxCombos bounds the distractor sets the builder tries per question.
+const maxCombos = 40
+
+// build chooses a draft's distractors from its kin, assembles the question,
+// runs every quality rule and scores its confidence. It returns nil, and
+// counts the reason, when no set of same-kind kin makes a sound question.
+func (g *generator) build(d *draft) *Question {
+	id := d.id
+	if id == "" {
+		id = g.idOf(d.item, d.typ, d.idKey)
+	}
+	pool := g.usablePool(d)
+	if len(pool) < 2 {
+		g.drop("too-few-kin")
+		return nil
+	}
+	// Closest and most alike first: kin that share the answer's words
+	// neutralise them; then a per-question hash.
+	seed := fnvOf(id)
+	type ranked struct {
+		c     candidate
+		share int
+		key   uint32
+	}
+	rs := make([]ranked, len(pool))
+	for i, c := range pool {
+		share := 0
+		for _, t := range d.answer.toks {
+			if c.toks.has(t) {
+				share++
+			}
+		}
+		rs[i] = ranked{c, share, mix(seed, fnvOf(c.text))}
+	}
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].share != rs[j].share {
+			return rs[i].share > rs[j].share
+		}
+		return rs[i].key < rs[j].key
+	})
+	ordered := make([]candidate, len(rs))
+	for i := range rs {
+		ordered[i] = rs[i].c
+	}
+	n := 3
+	if len(ordered) < 3 {
+		n = len(ordered)
+	}
+	probe := g.tokens(d.probe)
+	var last string
+	tries := 0
+	var q *Question
+	eachCombo(len(ordered), n, func(idx []int) bool {
+		tries++
+		if tries > maxCombos {
+			return false
+		}
+		ds := make([]candidate, len(idx))
+		for i, j := range idx {
+			ds[i] = ordered[j]
+		}
+		cand := g.assemble(d, id, ds)
+		if rule, _ := Check(cand, g.m); rule != "" {
+			last = rule
+			return true
+		}
+		q = cand
+		return false
+	})
+	if q == nil {
+		if last == "" {
+			last = "too-few-kin"
+		}
+		g.drop(last)
+		return nil
+	}
+	q.Confidence = g.confidence(d, q, probe)
+	q.itemKey = d.answer.owner + "\x00" + itoa(d.answer.line)
+	if q.Confidence < MinConfidence {
+		g.drop("low-confidence")
+		return nil
+	}
+	return q
+}
+
+// usablePool filters a draft's kin to the options that can stand beside
+// its answer: not an alias or a copy of it, not naming an option's own
+// term, not sharing the stem's definition.
+func (g *generator) usablePool(d *draft) []candidate {
+	an := Normalize(d.answer.text)
+	sd := ""
+	if d.stemDef != "" {
+		sd = Normalize(d.stemDef)
+	}
+	var out []candidate
+	seen := map[string]bool{an: true}
+	for _, c := range d.pool {
+		cn := Normalize(c.text)
+		if cn == "" || seen[cn] || strings.Contains(cn, an) || strings.Contains(an, cn) {
+			continue
+		}
+		if g.m.aliases.Same(c.owner, d.answer.owner) {
+			continue
+		}
+		if d.typ != TypeTermDefinition && d.typ != TypeScenario && mentions(d.probe, c.owner) {
+			continue // named in the stem: confusing or eliminable
+		}
+		if sd != "" && c.item != nil && Normalize(firstSentences(c.item.Def, maxDefRunes)) == sd {
+			continue // its own definition is the stem's: also right
+		}
+		if d.typ == TypeTermDefinition && (mentions(c.text, c.owner) || mentions(c.text, d.answer.owner) || namesOwn(c, d.answer)) {
+			continue // a definition naming its own term, or the asked term
+		}
+		if sd != "" && c.item != nil && g.alsoFits(c.owner, d.stemDef, d) {
+			continue // its own definitions say much of what the stem says
+		}
+		seen[cn] = true
+		out = append(out, c)
+	}
+	return out
+}
+
+// namesOwn reports whether a definition option carries a word of its own
+// term that the asked term lacks ("適合パックは…" offered for マネージドルール).
+func namesOwn(c, answer candidate) bool {
+	for _, t := range c.otoks {
+		if strings.HasPrefix(t, "en:") || strings.HasPrefix(t, "acr:") || answer.otoks.has(t) || leakTokens(answer.owner).has(t) {
+			continue
+		}
+		for _, x := range c.toks {
+			if !strings.HasPrefix(x, "en:") && !strings.HasPrefix(x, "acr:") && tokensMatch(x, t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// alsoFits reports whether a distractor's own definitions, anywhere in the
+// memo, hold most of the stem's distinctive words (those no more than one
+// of the draft's kin states): the distractor may be right too.
+func (g *generator) alsoFits(owner, stemDef string, d *draft) bool {
+	var words tokenSet
+	for _, t := range g.tokens(stemDef) {
+		if strings.HasPrefix(t, "en:") || strings.HasPrefix(t, "acr:") {
+			continue
+		}
+		n := 0
+		for _, c := range d.pool {
+			if c.item != nil && g.tokens(c.item.Def).has(t) {
+				n++
+			}
+		}
+		if n <= 1 {
+			words = append(words, t)
+		}
+	}
+	if len(words) < 2 {
+		return false
+	}
+	for _, it := range g.defsByTerm[owner] {
+		dt := g.tokens(it.Def)
+		n := 0
+		for _, t := range words {
+			if dt.has(t) {
+				n++
+			}
+		}
+		if n >= 2 && float64(n) >= 0.5*float64(len(words)) {
+			return true
+		}
+	}
+	return false
+}
+
+// mentions reports whether text names term (any of its alias keys would
+// do; the surface form is enough here).
+func mentions(text, term string) bool {
+	nt, tt := Normalize(text), Normalize(stripVendor(strings.TrimSpace(reParen.ReplaceAllString(term, " "))))
+	return runeLen(tt) >= 2 && strings.Contains(nt, tt)
+}
+
+// eachCombo calls f with every k-subset of 0..n-1 in lexicographic order
+// until f returns false.
+func eachCombo(n, k int, f func([]int) bool) {
+	if k > n || k <= 0 {
+		return
+	}
+	idx := make([]int, k)
+	for i := range idx {
+		idx[i] = i
+	}
+	for {
+		if !f(idx) {
+			return
+		}
+		i := k - 1
+		for i >= 0 && idx[i] == n-k+i {
+			i--
+		}
+		if i < 0 {
+			return
+		}
+		idx[i]++
+		for j := i + 1; j < k; j++ {
+			idx[j] = idx[j-1] + 1
+		}
+	}
+}
+
+// assemble places the answer among distractors at a position derived from
+// the question ID, writes vendor prefixes alike on every option, and fills
+// the explanation.
+func (g *generator) assemble(d *draft, id string, ds []candidate) *Question {
+	q := &Question{ID: id, Domain: d.domain, Type: d.typ, Stem: d.stem, Source: d.source, Kind: d.kind,
+		stemDef: d.stemDef, probe: d.probe}
+	n := len(ds) + 1
+	pos := int(fnvOf(id) % uint32(n))
+	all := make([]candidate, 0, n)
+	for i, j := 0, 0; i < n; i++ {
+		if i == pos {
+			all = append(all, d.answer)
+			continue
+		}
+		all = append(all, ds[j])
+		j++
+	}
+	texts := alikePrefixes(all, d.kind)
+	opts := make([]Option, n)
+	for i, c := range all {
+		nt := Normalize(texts[i])
+		opts[i] = Option{ID: hashID(nt)[:6], Text: texts[i], Quote: c.quote, Line: c.line, owner: c.owner, norm: nt,
+			toks: c.toks}
+	}
+	opts[pos].Quote = "" // the answer's passage is the explanation's quote
+	q.Options, q.Answer = opts, pos
+	lvl := d.level
+	if lvl == 0 {
+		lvl = 2
+	}
+	q.Difficulty, q.Kin = kinDifficulty[lvl], kinNames[lvl]
+	if dm := g.m.Domain(q.Domain); dm != nil {
+		q.DomainTitle = dm.Title
+	}
+	q.buildExplanation()
+	return q
+}
+
+// alikePrefixes returns the options' texts with vendor prefixes ("AWS",
+// "Amazon") kept only when every option has the same one: a prefix on the
+// answer alone would give it away.
+func alikePrefixes(cs []candidate, kind TermKind) []string {
+	out := make([]string, len(cs))
+	prefix, same := "", true
+	for i, c := range cs {
+		out[i] = c.text
+		if kind == TermProse {
+			continue
+		}
+		p := vendorOf(c.text)
+		if i == 0 {
+			prefix = p
+		} else if p != prefix {
+			same = false
+		}
+	}
+	if same || kind == TermProse {
+		return out
+	}
+	for i := range out {
+		out[i] = stripVendor(out[i])
+	}
+	return out
+}
+
+// vendorOf returns the vendor prefix of a name, lower-cased, or "".
+func vendorOf(s string) string {
+	l := strings.ToLower(s)
+	for _, p := range []string{"aws ", "amazon "} {
+		if strings.HasPrefix(l, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// confidence scores a question from its evidence: how close its kin are,
+// how many options it has, whether its stem names its subject, whether
+// any word is shared between stem and options at all, and where the item
+// sits in the memo.
+func (g *generator) confidence(d *draft, q *Question, probe tokenSet) float64 {
+	c := d.base
+	if d.level == 1 {
+		c += 0.15
+	}
+	if len(q.Options) == 4 {
+		c += 0.05
+	} else {
+		c -= 0.1
+	}
+	if d.context {
+		c += 0.05
+	}
+	if it := d.item; it != nil {
+		if it.InOther {
+			c -= 0.1
+		}
+		if it.Kind == KindDefinition && !it.Explicit {
+			c -= 0.05
+		}
+	}
+	// a word of the stem in some option (shared by others, so no leak):
+	// still a hint to those who match words
+	for _, o := range q.Options {
+		if leakBetween(probe, o.toks, nil) != "" {
+			c -= 0.05
+			break
+		}
+	}
+	if c > 1 {
+		c = 1
+	}
+	if c < 0 {
+		c = 0
+	}
+	return float64(int(c*100+0.5)) / 100
+}

@@ -1,0 +1,304 @@
+package questions
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// A leak token is a piece of meaning that a stem and an option can share:
+// a Latin word ("build"), a katakana run ("ビルド"), a kanji run ("監視"),
+// an English gloss of a katakana or kanji run ("en:build"), or an acronym
+// ("acr:ci"), from capitals or from the initials of consecutive words.
+// Two texts leak into each other when they share a token; see tokensMatch.
+
+// leakStop are Latin words too common to give an answer away.
+var leakStop = map[string]bool{
+	"a": true, "an": true, "at": true, "to": true, "of": true, "in": true, "on": true, "the": true,
+	"and": true, "or": true, "for": true, "is": true, "by": true, "with": true, "as": true,
+	"aws": true, "amazon": true, "en:aws": true, "en:amazon": true,
+}
+
+// kanaStop are katakana and kanji runs too generic to give an answer away.
+var kanaStop = map[string]bool{
+	"次": true, "説明": true, "当": true, "正": true, "場合": true, "使用": true, "利用": true,
+	"ため": true, "こと": true, "もの": true, "可能": true, "以下": true, "上記": true,
+	"空欄": true, "語句": true, "目的": true, "用途": true, "特徴": true, "概要": true,
+}
+
+// tokenSet is the set of leak tokens of one text, in first-seen order.
+type tokenSet []string
+
+// has reports whether the set holds a token matching t.
+func (s tokenSet) has(t string) bool {
+	for _, x := range s {
+		if tokensMatch(x, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// script of a rune for tokenizing.
+const (
+	scrOther = iota
+	scrLatin
+	scrKata
+	scrKanji
+)
+
+func scriptOf(r rune) int {
+	switch {
+	case r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'):
+		return scrLatin
+	case r >= 'ァ' && r <= 'ヺ' || r == 'ー':
+		return scrKata
+	case unicode.Is(unicode.Han, r) || r == '々':
+		return scrKanji
+	}
+	return scrOther
+}
+
+// leakTokens returns the leak tokens of s.
+func leakTokens(s string) tokenSet {
+	s = norm.NFKC.String(s)
+	var out tokenSet
+	var words []string // English words in order, for acronyms
+	seen := map[string]bool{}
+	add := func(t string) {
+		if t != "" && !seen[t] && !leakStop[t] && !kanaStop[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	addEn := func(gloss string) {
+		first := true
+		for g := range strings.SplitSeq(gloss, "|") {
+			parts := strings.Fields(g)
+			for _, p := range parts {
+				add("en:" + p)
+			}
+			if first && len(parts) > 0 {
+				words = append(words, parts...)
+				first = false
+			}
+		}
+	}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		sc := scriptOf(r)
+		if sc == scrOther {
+			i += n
+			if r != ' ' && r != '-' && r != '/' {
+				words = append(words, "") // a break in the word sequence
+			}
+			continue
+		}
+		j := i + n
+		for j < len(s) {
+			r2, n2 := utf8.DecodeRuneInString(s[j:])
+			if scriptOf(r2) != sc {
+				break
+			}
+			j += n2
+		}
+		run := s[i:j]
+		i = j
+		switch sc {
+		case scrLatin:
+			for _, w := range splitCamel(run) {
+				lw := strings.ToLower(w)
+				if isAcronym(w) {
+					add("acr:" + lw)
+				}
+				if len(lw) >= 2 && !isDigits(lw) {
+					add(lw)
+					words = append(words, lw)
+				}
+			}
+		case scrKata:
+			if strings.Trim(run, "ー") == "" || utf8.RuneCountInString(run) < 2 {
+				continue
+			}
+			add(run)
+			if g, ok := loanwords[run]; ok {
+				addEn(g)
+			} else {
+				// a compound written without a dot: gloss its known parts
+				for _, part := range kataParts(run) {
+					add(part)
+					addEn(loanwords[part])
+				}
+			}
+		case scrKanji:
+			if utf8.RuneCountInString(run) >= 2 {
+				add(run)
+			}
+			for _, k := range glossesIn(run) {
+				add(k)
+				addEn(kanjiGlosses[k])
+			}
+		}
+	}
+	// acronyms from the initials of 2–4 consecutive English words
+	for i := range words {
+		ini := ""
+		for j := i; j < len(words) && j < i+4; j++ {
+			if words[j] == "" {
+				break
+			}
+			ini += words[j][:1]
+			if j > i {
+				add("acr:" + ini)
+			}
+		}
+	}
+	return out
+}
+
+// kataParts splits a katakana compound into the longest known loanwords
+// it is made of, left to right; unknown stretches are skipped.
+func kataParts(run string) []string {
+	var out []string
+	rs := []rune(run)
+	for i := 0; i < len(rs); {
+		found := 0
+		for j := len(rs); j > i+1; j-- {
+			if _, ok := loanwords[string(rs[i:j])]; ok {
+				found = j
+				break
+			}
+		}
+		if found == 0 {
+			i++
+			continue
+		}
+		out = append(out, string(rs[i:found]))
+		i = found
+	}
+	return out
+}
+
+// glossesIn returns the kanji words of kanjiGlosses found inside a kanji
+// run, longest first at each position.
+func glossesIn(run string) []string {
+	var out []string
+	rs := []rune(run)
+	for i := 0; i < len(rs); {
+		found := 0
+		for j := len(rs); j > i; j-- {
+			if _, ok := kanjiGlosses[string(rs[i:j])]; ok {
+				found = j
+				break
+			}
+		}
+		if found == 0 {
+			i++
+			continue
+		}
+		out = append(out, string(rs[i:found]))
+		i = found
+	}
+	return out
+}
+
+// splitCamel splits "OneAtATime" into One, At, A, Time and "CodeBuild"
+// into Code, Build; runs of capitals stay whole ("AWSCodeBuild" → AWS, Code, Build).
+func splitCamel(w string) []string {
+	var out []string
+	start := 0
+	for i := 1; i < len(w); i++ {
+		c, p := w[i], w[i-1]
+		upper := c >= 'A' && c <= 'Z'
+		switch {
+		case upper && p >= 'a' && p <= 'z':
+			out = append(out, w[start:i])
+			start = i
+		case upper && p >= 'A' && p <= 'Z' && i+1 < len(w) && w[i+1] >= 'a' && w[i+1] <= 'z' && i-start > 1:
+			out = append(out, w[start:i])
+			start = i
+		case (c >= '0' && c <= '9') != (p >= '0' && p <= '9'):
+			out = append(out, w[start:i])
+			start = i
+		}
+	}
+	return append(out, w[start:])
+}
+
+func isAcronym(w string) bool {
+	if len(w) < 2 || len(w) > 5 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'A' || w[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// tokensMatch reports whether two leak tokens carry the same meaning:
+// equal; Latin words where one is a stem of the other (weight/weighted,
+// deploy/deployment); katakana or kanji runs where one holds the other.
+func tokensMatch(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if strings.HasPrefix(a, "acr:") || strings.HasPrefix(b, "acr:") {
+		return false
+	}
+	a, b = strings.TrimPrefix(a, "en:"), strings.TrimPrefix(b, "en:")
+	if a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	ra, _ := utf8.DecodeRuneInString(a)
+	switch scriptOf(ra) {
+	case scrLatin:
+		// one stem: weight/weighted, deploy/deployment, advice/advisor
+		cp := 0
+		for cp < len(a) && a[cp] == b[cp] {
+			cp++
+		}
+		return cp >= 4 && float64(cp) >= 0.65*float64(len(a))
+	case scrKata:
+		return utf8.RuneCountInString(a) >= 3 && strings.Contains(b, a)
+	case scrKanji:
+		return utf8.RuneCountInString(a) >= 2 && strings.Contains(b, a)
+	}
+	return false
+}
+
+// leakBetween returns a token that the probe (stem) and the answer share and
+// that no distractor holds, or "" when the options give nothing away.
+func leakBetween(probe, answer tokenSet, distractors []tokenSet) string {
+	for _, t := range answer {
+		if !probe.has(t) {
+			continue
+		}
+		shared := false
+		for _, d := range distractors {
+			if d.has(t) {
+				shared = true
+				break
+			}
+		}
+		if !shared {
+			return t
+		}
+	}
+	return ""
+}
