@@ -319,6 +319,20 @@ func TestSelectionPolicy(t *testing.T) {
 		if p.Question.Domain != 5 {
 			t.Fatalf("domain %d posted, only 5 enabled", p.Question.Domain)
 		}
+		if i < len(pool) {
+			// the most confident first: the pick is among the three
+			// best-ranked questions not posted yet
+			better := 0
+			q, _ := h.Bot.Bank().Get(p.Question.QuestionID)
+			for _, o := range pool {
+				if seen[o.ID] == 0 && o.Rank < q.Rank {
+					better++
+				}
+			}
+			if better >= 3 {
+				t.Errorf("post %d has rank %d with %d better-ranked questions unposted", i, q.Rank, better)
+			}
+		}
 		seen[p.Question.QuestionID]++
 		order = append(order, p.Question.QuestionID)
 		if i < len(pool) && seen[p.Question.QuestionID] > 1 {

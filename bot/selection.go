@@ -21,12 +21,18 @@ const Withheld = 2
 // answered with accuracy a has its exam weight multiplied by 1+weakTilt×(1−a).
 const weakTilt = 1.0
 
+// drawAmong is how many of a domain's best-ranked unposted questions the
+// daily draw chooses from.
+const drawAmong = 3
+
 // pick chooses the question for a channel's slot:
 //   - no repeats in the channel until its enabled pool is exhausted (the
 //     least-posted questions are the candidates);
 //   - the domain is drawn by exam weight, tilted toward the space's weakest
 //     domains by accuracy;
 //   - questions reported by Withheld users are left out until cleared;
+//   - within the domain the most confident questions come first: the draw
+//     is among the three best-ranked candidates (questions.Question.Rank);
 //   - the draw is deterministic for (seed, space, channel, slot).
 func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error) {
 	enabled := map[int]bool{}
@@ -101,5 +107,10 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 		x -= weights[i]
 	}
 	cands := byDomain[chosen]
-	return cands[r.IntN(len(cands))], nil
+	sort.Slice(cands, func(i, j int) bool { return cands[i].Rank < cands[j].Rank })
+	n := len(cands)
+	if n > drawAmong {
+		n = drawAmong
+	}
+	return cands[r.IntN(n)], nil
 }
