@@ -135,6 +135,9 @@ type parser struct {
 	memo       *Memo
 
 	numbered     bool // the memo numbers its domains
+	firstNum     int  // the lowest domain number of the memo's headings
+	firstLevel   int  // the level of the first domain heading
+	seenDomain   bool // a domain heading (or the material before one) was opened
 	plainLevel   int  // heading level of plain domain headings when not numbered
 	nextPlain    int
 	domain       int // current domain, -1 outside any
@@ -189,8 +192,14 @@ func (p *parser) planDomains(doc ast.Node) {
 			continue
 		}
 		t := p.inline(h)
-		if _, _, _, ok := parseDomainHeading(t); ok {
+		if n, _, _, ok := parseDomainHeading(t); ok {
 			p.numbered = true
+			if p.firstNum == 0 || n < p.firstNum {
+				p.firstNum = n
+			}
+			if p.firstLevel == 0 {
+				p.firstLevel = h.Level
+			}
 		}
 		if h.Level > 1 && h.Level < minLevel {
 			minLevel = h.Level
@@ -285,6 +294,20 @@ func (p *parser) heading(h *ast.Heading) {
 		return // empty headings open nothing
 	}
 	num, title, weight, isDomain := parseDomainHeading(t)
+	if !isDomain && p.numbered && p.firstNum > 1 && !p.seenDomain && h.Level > 1 && !otherSectionNames[strings.ToLower(strings.TrimSpace(t))] {
+		// Numbering starts past 1: the section before the first numbered
+		// heading holds domain 1's material.
+		num, title, isDomain = 1, t, true
+		p.seenDomain = true
+		d := &Domain{Number: 1, Title: title}
+		m.Domains = append(m.Domains, d)
+		p.domain, p.domainLevel, p.inObjectives, p.sections = 1, p.firstLevel, true, nil
+		m.Headings = append(m.Headings, &Heading{Domain: 1, Level: h.Level, Text: t, Line: line})
+		return
+	}
+	if isDomain {
+		p.seenDomain = true
+	}
 	if !p.numbered && h.Level == p.plainLevel && !otherSectionNames[strings.ToLower(strings.TrimSpace(t))] {
 		p.nextPlain++
 		num, title, isDomain = p.nextPlain, strings.TrimSpace(reWeight.ReplaceAllString(t, "")), true

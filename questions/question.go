@@ -195,10 +195,11 @@ func (q *Question) buildExplanation() {
 			w("\n他の選択肢:")
 			first = false
 		}
-		if strings.HasPrefix(o.Quote, o.Text) || strings.HasPrefix(o.Quote, stripVendor(o.Text)) && vendorOf(o.Text) == "" {
-			w("\n・", o.Quote)
+		why := strings.ReplaceAll(o.Quote, "\n", " — ")
+		if strings.HasPrefix(why, o.Text) || strings.HasPrefix(why, stripVendor(o.Text)) && vendorOf(o.Text) == "" {
+			w("\n・", why)
 		} else {
-			w("\n・", o.Text, " — ", o.Quote)
+			w("\n・", o.Text, " — ", why)
 		}
 	}
 	q.Explanation = b.String()
