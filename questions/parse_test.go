@@ -302,3 +302,64 @@ func TestParseRejects(t *testing.T) {
 		t.Error("bad weights flag accepted")
 	}
 }
+
+// TestDomainShapes checks domain detection on memo shapes the bundled memo
+// does not have: an overview list of numbered headings before the real
+// sections, and numbering that starts at 2 with domain 1's notes before it.
+func TestDomainShapes(t *testing.T) {
+	tests := []struct {
+		file    string
+		titles  map[int]string
+		weights map[int]float64
+		item    string // a note that must land in domain itemDom
+		itemDom int
+	}{
+		{"saa-overview.md",
+			map[int]string{1: "セキュアなアーキテクチャの設計", 2: "弾力性に優れたアーキテクチャの設計", 3: "高性能なアーキテクチャの設計", 4: "コストを最適化したアーキテクチャの設計"},
+			map[int]float64{1: 30, 2: 26, 3: 24, 4: 20}, "S3 のストレージクラス", 4},
+		{"net-childdefs.md",
+			map[int]string{1: "基礎", 2: "ルーティングとスイッチング", 3: "無線 LAN", 4: "ネットワークセキュリティ"},
+			nil, "主要なプロトコル", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			src, err := os.ReadFile("testdata/memos/" + tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := Parse(src, ParseOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[int]string{}
+			for _, d := range m.Domains {
+				if d.Number != OtherDomain {
+					got[d.Number] = d.Title
+				}
+			}
+			if len(got) != len(tt.titles) {
+				t.Errorf("domains = %v, want %v", got, tt.titles)
+			}
+			for n, title := range tt.titles {
+				if got[n] != title {
+					t.Errorf("domain %d = %q, want %q", n, got[n], title)
+				}
+				if w, ok := tt.weights[n]; ok && m.Domain(n).Weight != w {
+					t.Errorf("domain %d weight = %v, want %v", n, m.Domain(n).Weight, w)
+				}
+			}
+			found := false
+			for _, it := range m.Items {
+				if it.Text == tt.item {
+					found = true
+					if it.Domain != tt.itemDom || it.InOther {
+						t.Errorf("%q in domain %d (outside: %v), want %d", tt.item, it.Domain, it.InOther, tt.itemDom)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("no note %q", tt.item)
+			}
+		})
+	}
+}

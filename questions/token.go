@@ -216,7 +216,7 @@ func splitCamel(w string) []string {
 		case upper && p >= 'a' && p <= 'z':
 			out = append(out, w[start:i])
 			start = i
-		case upper && p >= 'A' && p <= 'Z' && i+1 < len(w) && w[i+1] >= 'a' && w[i+1] <= 'z' && i-start > 1:
+		case upper && p >= 'A' && p <= 'Z' && i+1 < len(w) && w[i+1] >= 'a' && w[i+1] <= 'z' && i-start >= 1:
 			out = append(out, w[start:i])
 			start = i
 		case (c >= '0' && c <= '9') != (p >= '0' && p <= '9'):

@@ -1,0 +1,54 @@
+package questions
+
+import "testing"
+
+// TestTokenLeaks holds the leak check to the review's cases: a word the
+// stem and the answer share, in the same script or across a translation,
+// and no distractor holds.
+func TestTokenLeaks(t *testing.T) {
+	tests := []struct {
+		stem, answer string
+		distractors  []string
+		leak         bool
+	}{
+		{"承認済み製品のカタログを管理する", "Service Catalog", []string{"Control Tower", "Organizations", "Config"}, true},
+		{"アーティファクト管理ツールです", "AWS CodeArtifact", []string{"AWS CodeBuild", "AWS CodeDeploy", "AWS CodeCommit"}, true},
+		{"フルマネージドなビルドサービス", "CodeBuild", []string{"CodePipeline", "CodeDeploy", "CodeCommit"}, true},
+		{"プライマリが利用できない場合にセカンダリにフェイルオーバーさせる", "Failover Routing Policy", []string{"Simple Routing Policy", "Weighted Routing Policy", "Latency-Based Routing Policy"}, true},
+		{"アプリケーションを一度に一つのインスタンスにデプロイする", "OneAtATime", []string{"AllAtOnce", "HalfAtATime", "Custom"}, true},
+		{"＿＿＿（継続的インテグレーション）のパイプライン", "CI", []string{"CD", "IaC", "SRE"}, true},
+		{"複数のリソースに異なる重みを設定する", "Weighted Routing Policy", []string{"Simple Routing Policy", "Failover Routing Policy", "Geolocation Routing Policy"}, true},
+		{"毎分 10% ずつ直線的に推移する", "Linear", []string{"Canary", "AllAtOnce", "Rolling"}, true},
+		{"全般的な最適化アドバイスを行う", "Trusted Advisor", []string{"GuardDuty", "Config", "Security Hub"}, true},
+		// words every option shares give nothing away
+		{"メトリクスの目標値を保ちながらスケーリングする", "Target Tracking Scaling", []string{"Step Scaling", "Predictive Scaling", "Scheduled Scaling"}, false},
+		{"悪意のある活動の検出に特化", "GuardDuty", []string{"Config", "Security Hub", "Trusted Advisor"}, false},
+		{"単一のリソースにトラフィックを転送します", "Simple Routing Policy", []string{"Weighted Routing Policy", "Failover Routing Policy", "Latency-Based Routing Policy"}, false},
+	}
+	for _, tt := range tests {
+		var ds []tokenSet
+		for _, d := range tt.distractors {
+			ds = append(ds, leakTokens(d))
+		}
+		got := leakBetween(leakTokens(tt.stem), leakTokens(tt.answer), ds)
+		if (got != "") != tt.leak {
+			t.Errorf("stem %q, answer %q: leak %q, want leak %v", tt.stem, tt.answer, got, tt.leak)
+		}
+	}
+}
+
+func TestSplitCamel(t *testing.T) {
+	tests := map[string]string{"OneAtATime": "One|At|A|Time", "CodeBuild": "Code|Build", "AWSCodeBuild": "AWS|Code|Build", "EC2": "EC|2", "run": "run"}
+	for in, want := range tests {
+		got := ""
+		for i, p := range splitCamel(in) {
+			if i > 0 {
+				got += "|"
+			}
+			got += p
+		}
+		if got != want {
+			t.Errorf("splitCamel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
