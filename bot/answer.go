@@ -137,5 +137,9 @@ func (b *Bot) explainMessage(q *questions.Question, lang string) Message {
 		opts = append(opts, fmt.Sprintf("%s) %s", questions.Letter(i), o.Text))
 	}
 	m.Body = q.Stem + "\n" + strings.Join(opts, "\n") + "\n\n" + m.Body
+	if q.Source.Passage != "" {
+		// the whole passage, where the answer's reply quotes only the proof
+		m.Quote = q.Source.Passage + "\n— " + q.Source.Breadcrumb() + fmt.Sprintf(" (L%d)", q.Source.Line)
+	}
 	return m
 }

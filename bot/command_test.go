@@ -83,10 +83,15 @@ func TestCommands(t *testing.T) {
 
 func TestReportAndExplainFlow(t *testing.T) {
 	h := bottest.New(t, monday.Add(2*time.Hour), bot.Config{})
-	qid := h.Bot.Bank().Questions[3].ID
+	q := h.Bot.Bank().Questions[3]
+	qid := q.ID
 	r := h.Command("ann", "general", false, "explain", qid)
 	if got := body(r); !strings.Contains(got, qid) || !strings.Contains(got, "正解は") || !strings.Contains(got, "> ") {
 		t.Errorf("/explain:\n%s", got)
+	}
+	// /explain shows the whole passage, the answer's reply only its proof
+	if got := body(r); q.Source.Passage == "" || !strings.Contains(got, strings.Split(q.Source.Passage, "\n")[0]) {
+		t.Errorf("/explain lacks the passage %q:\n%s", q.Source.Passage, got)
 	}
 	if got := body(h.Command("ann", "general", false, "report", qid, "B", "も正しい")); !strings.Contains(got, "報告 1 件") {
 		t.Errorf("report 1: %s", got)

@@ -427,7 +427,7 @@ func proofOf(it *Item) string {
 }
 
 // passageOf returns the whole passage of an item for /explain: its line
-// and its children's, indented.
+// and its children's, indented (a leaf's parent with all its children).
 func passageOf(it *Item) string {
 	var b strings.Builder
 	var walk func(x *Item, depth int)
@@ -445,7 +445,11 @@ func passageOf(it *Item) string {
 			walk(c, depth+1)
 		}
 	}
-	walk(it, 0)
+	root := it
+	if len(it.Children) == 0 && it.Parent != nil {
+		root = it.Parent // a leaf reads best among its siblings
+	}
+	walk(root, 0)
 	return truncateRunes(strings.TrimRight(b.String(), "\n"), maxPassage)
 }
 

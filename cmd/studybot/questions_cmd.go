@@ -197,6 +197,9 @@ func printQuestion(w io.Writer, q *questions.Question) {
 		fmt.Fprintf(w, "  %s. %s\n", questions.Letter(i), o.Text)
 	}
 	fmt.Fprintf(w, "\n%s\n", q.Explanation)
+	if q.Source.Passage != "" {
+		fmt.Fprintf(w, "\nconfidence %.2f, rank %d — the whole passage:\n%s\n", q.Confidence, q.Rank, q.Source.Passage)
+	}
 }
 
 func runLookup(args []string, stdout, stderr io.Writer, getenv env) int {
