@@ -26,27 +26,46 @@ func (g *generator) build(d *draft) *Question {
 		g.drop("too-few-kin")
 		return nil
 	}
-	// Closest and most alike first: kin that share the answer's words
-	// neutralise them; then a per-question hash.
+	// The most confusable kin first: those whose definitions say most of
+	// what the answer's says, whose names share the answer's words or head
+	// noun, whose table rows are nearest; then a per-question hash.
 	seed := fnvOf(id)
 	type ranked struct {
-		c     candidate
-		share int
-		key   uint32
+		c   candidate
+		sim int
+		key uint32
 	}
+	var adef tokenSet
+	if d.answer.item != nil {
+		adef = g.tokens(d.answer.item.Def)
+	}
+	ahead := headOf(d.answer.owner)
 	rs := make([]ranked, len(pool))
 	for i, c := range pool {
-		share := 0
+		sim := 0
 		for _, t := range d.answer.toks {
-			if c.toks.has(t) {
-				share++
+			if !strings.HasPrefix(t, "raw:") && c.toks.has(t) {
+				sim += 2
 			}
 		}
-		rs[i] = ranked{c, share, mix(seed, fnvOf(c.text))}
+		if c.item != nil && adef != nil {
+			for _, t := range g.tokens(c.item.Def) {
+				if !strings.HasPrefix(t, "raw:") && !strings.HasPrefix(t, "en:") && adef.has(t) {
+					sim++
+				}
+			}
+		}
+		if ahead != "" && headOf(c.owner) == ahead {
+			sim += 3
+		}
+		if d.typ == TypeTableRow {
+			sim -= abs(c.line - d.answer.line) // neighbouring rows
+		}
+		rs[i] = ranked{c, sim, mix(seed, fnvOf(c.text))}
 	}
 	sort.Slice(rs, func(i, j int) bool {
-		if rs[i].share != rs[j].share {
-			return rs[i].share > rs[j].share
+		if rs[i].sim != rs[j].sim {
+			return rs[i].sim > rs[j].sim
 		}
 		return rs[i].key < rs[j].key
 	})
@@ -56,10 +75,16 @@ func (g *generator) build(d *draft) *Question {
 	}
 	n := 3
 	if len(ordered) < 3 {
+		// three options only when they are the whole set: nothing closer
+		// was left out
+		if d.whole != 2 {
+			g.drop("too-few-kin")
+			return nil
+		}
 		n = len(ordered)
 	}
 	probe := g.tokens(d.probe)
-	var last string
+	var last, lastWhy string
 	tries := 0
 	var q *Question
 	eachCombo(len(ordered), n, func(idx []int) bool {
@@ -72,8 +97,8 @@ func (g *generator) build(d *draft) *Question {
 			ds[i] = ordered[j]
 		}
 		cand := g.assemble(d, id, ds)
-		if rule, _ := Check(cand, g.m); rule != "" {
-			last = rule
+		if rule, why := Check(cand, g.m); rule != "" {
+			last, lastWhy = rule, why
 			return true
 		}
 		q = cand
@@ -82,6 +107,9 @@ func (g *generator) build(d *draft) *Question {
 	if q == nil {
 		if last == "" {
 			last = "too-few-kin"
+		}
+		if g.onDrop != nil {
+			g.onDrop(d, last, lastWhy)
 		}
 		g.drop(last)
 		return nil
@@ -120,6 +148,9 @@ func (g *generator) usablePool(d *draft) []candidate {
 		if sd != "" && c.item != nil && Normalize(firstSentences(c.item.Def, maxDefRunes)) == sd {
 			continue // its own definition is the stem's: also right
 		}
+		if d.typ != TypeTermDefinition && d.typ != TypeScenario && c.item != nil && mentions(c.item.Def, d.answer.owner) {
+			continue // defined by the answer ("OSPF と同じ…"): may be right too
+		}
 		if d.typ == TypeTermDefinition && (mentions(c.text, c.owner) || mentions(c.text, d.answer.owner) || namesOwn(c, d.answer)) {
 			continue // a definition naming its own term, or the asked term
 		}
@@ -128,6 +159,35 @@ func (g *generator) usablePool(d *draft) []candidate {
 		}
 		seen[cn] = true
 		out = append(out, c)
+	}
+	return sameHead(out, d.answer.owner)
+}
+
+// sameHead keeps, among kin of two sub-kinds (アクセスポート, トランクポート
+// beside ポートベース VLAN, タグ VLAN), only those of the answer's head noun.
+func sameHead(cs []candidate, answer string) []candidate {
+	ah := headOf(answer)
+	if ah == "" {
+		return cs
+	}
+	heads := map[string]int{}
+	for _, c := range cs {
+		heads[headOf(c.owner)]++
+	}
+	split := false
+	for h, n := range heads {
+		if h != "" && h != ah && n >= 2 {
+			split = true
+		}
+	}
+	if heads[ah] == 0 || !split {
+		return cs
+	}
+	var out []candidate
+	for _, c := range cs {
+		if headOf(c.owner) == ah {
+			out = append(out, c)
+		}
 	}
 	return out
 }
@@ -183,6 +243,38 @@ func (g *generator) alsoFits(owner, stemDef string, d *draft) bool {
 		}
 	}
 	return false
+}
+
+// headOf returns the head noun of a name: its last word or katakana/kanji
+// run ("Routing Policy" → policy, アクセスポート → ポート), "" when the name
+// is one word.
+func headOf(name string) string {
+	toks := leakTokens(strings.TrimSpace(reParen.ReplaceAllString(name, " ")))
+	var words []string
+	for _, t := range toks {
+		if !strings.Contains(t, ":") {
+			words = append(words, t)
+		}
+	}
+	if len(words) < 2 {
+		k := []rune(name)
+		if len(k) > 3 && isKatakanaWord(name) {
+			for part := range strings.SplitSeq(strings.Join(kataParts(name), " "), " ") {
+				words = append(words, part)
+			}
+		}
+	}
+	if len(words) < 2 {
+		return ""
+	}
+	return words[len(words)-1]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // mentions reports whether text names term (any of its alias keys would
@@ -241,8 +333,12 @@ func (g *generator) assemble(d *draft, id string, ds []candidate) *Question {
 	opts := make([]Option, n)
 	for i, c := range all {
 		nt := Normalize(texts[i])
+		toks := c.toks
+		if texts[i] != c.text {
+			toks = g.tokens(texts[i]) // the words users see
+		}
 		opts[i] = Option{ID: hashID(nt)[:6], Text: texts[i], Quote: c.quote, Line: c.line, owner: c.owner, norm: nt,
-			toks: c.toks}
+			toks: toks}
 	}
 	opts[pos].Quote = "" // the answer's passage is the explanation's quote
 	q.Options, q.Answer = opts, pos

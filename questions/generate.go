@@ -44,6 +44,7 @@ type draft struct {
 	answer  candidate
 	pool    []candidate // same-kind kin, closest first
 	level   int         // kin level of pool: 1 sibling, 2 section
+	whole   int         // how many kin the answer has in all, before any is filtered
 	kind    TermKind
 	context bool // the stem names its subject
 	source  Source
@@ -83,7 +84,8 @@ type generator struct {
 	defsByTerm map[string][]*Item // every definition of a term, for also-right checks
 
 	mu      sync.Mutex
-	dropped map[string]int // drafts that did not become questions, by reason
+	dropped map[string]int                   // drafts that did not become questions, by reason
+	onDrop  func(d *draft, rule, why string) // tests: see every draft a rule dropped
 }
 
 func newGenerator(m *Memo) *generator {
@@ -504,7 +506,7 @@ func (g *generator) definitionTerm(it *Item) []*draft {
 	d := &draft{typ: TypeDefinitionTerm, item: it, idKey: Normalize(it.Term), domain: it.Domain, kind: it.TermKind,
 		stem:    withContext(ctx, "次の説明に当てはまるものはどれですか？\n「"+masked+"」"),
 		probe:   ctx + " " + masked,
-		stemDef: def, answer: g.termCandidate(it), pool: g.kinTerms(it), level: g.kinLevel[it],
+		stemDef: def, answer: g.termCandidate(it), pool: g.kinTerms(it), level: g.kinLevel[it], whole: len(g.kin[it]) - 1,
 		context: ctx != "", source: g.sourceOf(it, proofOf(it)), base: 0.8}
 	return []*draft{d}
 }
@@ -526,7 +528,7 @@ func (g *generator) attributeTerm(it *Item) []*draft {
 		d := &draft{typ: TypeDefinitionTerm, item: it, idKey: Normalize(it.Term) + "#" + label, domain: it.Domain, kind: it.TermKind,
 			stem:    withContext(ctx, "次の"+label+"に当てはまるものはどれですか？\n「"+masked+"」"),
 			probe:   ctx + " " + masked,
-			stemDef: v, answer: g.termCandidate(it), pool: g.kinTerms(it), level: g.kinLevel[it],
+			stemDef: v, answer: g.termCandidate(it), pool: g.kinTerms(it), level: g.kinLevel[it], whole: len(g.kin[it]) - 1,
 			context: ctx != "", source: g.sourceOf(it, proofOf(it)+"\n"+label+": "+it.Attrs[label]), base: 0.75}
 		return []*draft{d}
 	}
@@ -551,7 +553,7 @@ func (g *generator) termDefinition(it *Item) []*draft {
 	d := &draft{typ: TypeTermDefinition, item: it, idKey: Normalize(it.Term), domain: it.Domain, kind: TermProse,
 		stem:   withContext(ctx, "「"+it.Term+"」の説明として正しいものはどれですか？"),
 		probe:  ctx + " " + it.Term,
-		answer: ans, pool: pool, level: g.kinLevel[it], context: ctx != "",
+		answer: ans, pool: pool, level: g.kinLevel[it], whole: len(g.kin[it]) - 1, context: ctx != "",
 		source: g.sourceOf(it, proofOf(it)), base: 0.75}
 	return []*draft{d}
 }
@@ -607,7 +609,7 @@ func (g *generator) cloze(it *Item) []*draft {
 	d := &draft{typ: TypeCloze, item: it, idKey: Normalize(txt), domain: it.Domain, kind: best.TermKind,
 		stem:   withContext(ctx, "空欄に当てはまる語句はどれですか？\n「"+blanked+"」"),
 		probe:  ctx + " " + blanked,
-		answer: g.termCandidate(best), pool: g.kinTerms(best), level: g.kinLevel[best], context: ctx != "",
+		answer: g.termCandidate(best), pool: g.kinTerms(best), level: g.kinLevel[best], whole: len(g.kin[best]) - 1, context: ctx != "",
 		source: g.sourceOf(it, txt), base: 0.55}
 	d.answer.quote = ""
 	return []*draft{d}
@@ -661,7 +663,7 @@ func (g *generator) scenario(it *Item) []*draft {
 	return []*draft{{typ: TypeScenario, item: it, idKey: Normalize(it.Text), domain: it.Domain, kind: TermProse,
 		stem: it.Text, probe: it.Text,
 		answer: candidate{text: ans, owner: owner, line: it.Line, item: it, toks: g.tokens(ans)},
-		pool:   pool, level: 2, source: g.sourceOf(it, it.Text+"\n"+ans), base: 0.35}}
+		pool:   pool, level: 2, whole: len(g.scen) - 1, source: g.sourceOf(it, it.Text+"\n"+ans), base: 0.35}}
 }
 
 // tableRows asks, for every column whose values are distinct, which row
@@ -705,11 +707,11 @@ func (g *generator) tableRows(t *Table) []*draft {
 			ctx := g.tableContext(t)
 			d := &draft{typ: TypeTableRow, domain: t.Domain, kind: kind,
 				id:      hashID(itoa(t.Domain), strings.Join(t.Section, "/"), Normalize(t.Header[0]), Normalize(key), Normalize(t.Header[c]), string(TypeTableRow)),
-				stem:    withContext(ctx, t.Header[0]+"のうち、「"+t.Header[c]+"」が「"+masked+"」であるものはどれですか？"),
+				stem:    withContext(ctx, tableAsk(t.Header[0], t.Header[c], masked)),
 				probe:   ctx + " " + t.Header[c] + " " + masked,
 				stemDef: val,
 				answer:  candidate{text: key, owner: key, line: t.Line + 2 + ri, toks: g.tokens(key)},
-				pool:    pool, level: 1, context: ctx != "",
+				pool:    pool, level: 1, whole: len(t.Rows) - 1, context: ctx != "",
 				source: Source{Path: tablePath(g.m, t), Line: t.Line + 2 + ri, Quote: rowQuote(t, r), Passage: tableQuote(t)},
 				base:   0.75}
 			out = append(out, d)
@@ -718,8 +720,8 @@ func (g *generator) tableRows(t *Table) []*draft {
 	return out
 }
 
-// tableContext names what a table is about: the nearest note above it in
-// its section that is a name (the bullet it illustrates), else its section
+// tableContext names what a table is about: the note right above it when
+// that note is a name (the bullet the table illustrates), else its section
 // heading when that says more than "notes".
 func (g *generator) tableContext(t *Table) string {
 	var near *Item
@@ -727,18 +729,14 @@ func (g *generator) tableContext(t *Table) string {
 		if it.Line >= t.Line {
 			break
 		}
-		if it.Domain == t.Domain && strings.Join(it.Section, "/") == strings.Join(t.Section, "/") {
-			near = it
-		}
+		near = it
 	}
-	for p := near; p != nil; p = p.Parent {
-		name := strings.TrimSpace(strings.TrimRight(p.Name(), ":： "))
-		if p.Kind == KindPlain || p.Kind == KindDefinition {
-			if !isSentence(name) && !longerThan(name, 30) && !pointsAway(name) && !isGenericLabel(name) && !labelLike(name) {
-				if p.Parent == nil || near == p {
-					return name
-				}
-			}
+	if near != nil && t.Line-near.Line <= 2 && near.Domain == t.Domain && near.Parent == nil &&
+		(strings.HasSuffix(near.Text, ":") || strings.HasSuffix(near.Text, "：")) {
+		name := strings.TrimSpace(strings.TrimRight(near.Name(), ":： "))
+		if (near.Kind == KindPlain || near.Kind == KindDefinition) && !isSentence(name) && !longerThan(name, 30) &&
+			!pointsAway(name) && !isGenericLabel(name) {
+			return name
 		}
 	}
 	if len(t.Section) > 0 {
@@ -747,6 +745,17 @@ func (g *generator) tableContext(t *Table) string {
 		}
 	}
 	return ""
+}
+
+// tableAsk words a table-row stem: "「用途」が「…」であるものはどれですか？",
+// prefixed with "X のうち、" when the key column's title names the things.
+func tableAsk(keyCol, col, val string) string {
+	ask := "「" + col + "」が「" + val + "」であるものはどれですか？"
+	switch strings.ToLower(strings.TrimSpace(keyCol)) {
+	case "", "名前", "名称", "項目", "name", "item", "種類", "type":
+		return ask
+	}
+	return keyCol + "のうち、" + ask
 }
 
 func tablePath(m *Memo, t *Table) []string {

@@ -4,6 +4,11 @@ package questions
 // lower-case English word(s) it transliterates. Several English spellings are
 // separated by "|" (e.g. "ストレージ": "storage", "フェイルオーバー": "failover|fail over").
 var loanwords = map[string]string{
+	"レポート":         "report",
+	"ホップ":          "hop",
+	"ディセーブル":       "disable|disabled",
+	"イネーブル":        "enable|enabled",
+	"トラバーサル":       "traversal",
 	"アカウント":        "account",
 	"インスタンス":       "instance",
 	"サービス":         "service",
@@ -688,6 +693,8 @@ var kanjiGlosses = map[string]string{
 	"配信":       "delivery|deliver|distribution",
 	"一度":       "once",
 	"一":        "one",
+	"遅":        "delay|late",
+	"越":        "traversal|traverse|cross",
 	"直線":       "linear",
 	"重":        "weight|weighted",
 	"全て":       "all",

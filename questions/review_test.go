@@ -49,8 +49,10 @@ func loadBadCases(t *testing.T) []badCase {
 
 // TestReviewRegressions holds every BAD verdict of a blind review: the same
 // item must not come back as the same bad question. A question with the
-// case's ID may return only with another stem, or another answer, or at
-// least two of its options changed.
+// case's ID may return with another stem or another answer; a leak, an
+// implausible or an ambiguous one also with other options (another
+// distractor can take away the shared word or the second right answer);
+// a useless, broken or wrong one never with the same stem and answer.
 func TestReviewRegressions(t *testing.T) {
 	banks := map[string]*Bank{}
 	for _, c := range loadBadCases(t) {
@@ -86,7 +88,11 @@ func TestReviewRegressions(t *testing.T) {
 				changed++
 			}
 		}
-		if changed < 2 {
+		switch c.Category {
+		case "useless", "broken", "wrong fact":
+			changed = 0 // no choice of options mends the stem
+		}
+		if changed == 0 {
 			t.Errorf("%s (%s, seed %d) is back as the same bad question (%s: %s)", c.ID, c.Memo, c.Seed, c.Category, c.Reason)
 		}
 	}

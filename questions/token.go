@@ -1,6 +1,7 @@
 package questions
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,12 +19,12 @@ import (
 var leakStop = map[string]bool{
 	"a": true, "an": true, "at": true, "to": true, "of": true, "in": true, "on": true, "the": true,
 	"and": true, "or": true, "for": true, "is": true, "by": true, "with": true, "as": true,
-	"aws": true, "amazon": true, "en:aws": true, "en:amazon": true,
+	"aws": true, "amazon": true, "en:aws": true, "en:amazon": true, "acr:aws": true,
 }
 
 // kanaStop are katakana and kanji runs too generic to give an answer away.
 var kanaStop = map[string]bool{
-	"次": true, "説明": true, "当": true, "正": true, "場合": true, "使用": true, "利用": true,
+	"説明": true, "当": true, "正": true, "場合": true, "使用": true, "利用": true,
 	"ため": true, "こと": true, "もの": true, "可能": true, "以下": true, "上記": true,
 	"空欄": true, "語句": true, "目的": true, "用途": true, "特徴": true, "概要": true,
 }
@@ -79,6 +80,12 @@ func leakTokens(s string) tokenSet {
 			parts := strings.Fields(g)
 			for _, p := range parts {
 				add("en:" + p)
+				// and how a Japanese text would say that English word
+				if ja, ok := englishGlosses[p]; ok {
+					for f := range strings.SplitSeq(ja, "|") {
+						add("ja:" + f)
+					}
+				}
 			}
 			if first && len(parts) > 0 {
 				words = append(words, parts...)
@@ -116,6 +123,11 @@ func leakTokens(s string) tokenSet {
 				if len(lw) >= 2 && !isDigits(lw) {
 					add(lw)
 					words = append(words, lw)
+					if g, ok := englishGlosses[lw]; ok {
+						for f := range strings.SplitSeq(g, "|") {
+							add("ja:" + f)
+						}
+					}
 				}
 			}
 		case scrKata:
@@ -141,6 +153,10 @@ func leakTokens(s string) tokenSet {
 				addEn(kanjiGlosses[k])
 			}
 		}
+	}
+	// the text itself, for the Japanese renderings of English words
+	if strings.ContainsFunc(s, func(r rune) bool { sc := scriptOf(r); return sc == scrKata || sc == scrKanji }) {
+		out = append(out, "raw:"+s)
 	}
 	// acronyms from the initials of 2–4 consecutive English words
 	for i := range words {
@@ -253,7 +269,19 @@ func isDigits(s string) bool {
 // deploy/deployment); katakana or kanji runs where one holds the other.
 func tokensMatch(a, b string) bool {
 	if a == b {
-		return true
+		// two renderings of English words meet only in a text, never in
+		// each other (監視 → monitor → 見張 is not GuardDuty → guard → 見張)
+		return !strings.HasPrefix(a, "raw:") && !strings.HasPrefix(a, "ja:")
+	}
+	// a Japanese rendering of an English word, inside a text
+	if strings.HasPrefix(b, "ja:") {
+		a, b = b, a
+	}
+	if strings.HasPrefix(a, "ja:") {
+		return strings.HasPrefix(b, "raw:") && strings.Contains(b, a[len("ja:"):])
+	}
+	if strings.HasPrefix(a, "raw:") || strings.HasPrefix(b, "raw:") {
+		return false
 	}
 	if strings.HasPrefix(a, "acr:") || strings.HasPrefix(b, "acr:") {
 		return false
@@ -285,18 +313,22 @@ func tokensMatch(a, b string) bool {
 // leakBetween returns a token that the probe (stem) and the answer share and
 // that no distractor holds, or "" when the options give nothing away.
 func leakBetween(probe, answer tokenSet, distractors []tokenSet) string {
-	for _, t := range answer {
-		if !probe.has(t) {
-			continue
-		}
-		shared := false
+	held := func(t string) bool {
 		for _, d := range distractors {
-			if d.has(t) {
-				shared = true
-				break
+			if d.has(t) || slices.Contains(d, t) {
+				return true // a distractor says it too, or is named alike
 			}
 		}
-		if !shared {
+		return false
+	}
+	for _, t := range answer {
+		if !strings.HasPrefix(t, "raw:") && probe.has(t) && !held(t) {
+			return t
+		}
+	}
+	// the stem's English words rendered in the answer's Japanese
+	for _, t := range probe {
+		if strings.HasPrefix(t, "ja:") && answer.has(t) && !held(t) {
 			return t
 		}
 	}
