@@ -79,6 +79,8 @@ type Bot struct {
 	cards    *coalescer
 	postMu   sync.Mutex // serialises posting and closing
 	inflight sync.WaitGroup
+	lifeMu   sync.Mutex // guards shut and inflight.Add against Close
+	shut     bool
 	closing  chan struct{}
 	closeOne sync.Once
 	// ctx is done when Close gives up waiting for running work; every
@@ -190,6 +192,9 @@ func (b *Bot) StartUpdater() {
 // returns even when a platform hangs. It does not close the store.
 func (b *Bot) Close() error {
 	b.closeOne.Do(func() {
+		b.lifeMu.Lock()
+		b.shut = true
+		b.lifeMu.Unlock()
 		close(b.closing)
 		done := make(chan struct{})
 		go func() { // owned by Close, which waits for it below
@@ -213,6 +218,27 @@ func (b *Bot) Close() error {
 		b.cancel()
 	})
 	return nil
+}
+
+// begin registers work that Close must wait for. It reports false once
+// Close has started: no new background work may start then.
+func (b *Bot) begin() bool {
+	b.lifeMu.Lock()
+	defer b.lifeMu.Unlock()
+	if b.shut {
+		return false
+	}
+	b.inflight.Add(1)
+	return true
+}
+
+// track registers work that runs in the caller's goroutine and returns
+// the function that ends it; after Close the work runs untracked.
+func (b *Bot) track() func() {
+	if b.begin() {
+		return b.inflight.Done
+	}
+	return func() {}
 }
 
 // callCtx returns a context that is done when ctx is or when Close cancels

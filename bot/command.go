@@ -43,8 +43,7 @@ var Commands = []CommandSpec{
 // HandleCommand runs a command and returns the reply. It never blocks on
 // platform calls: a post-now posts in the background.
 func (b *Bot) HandleCommand(ctx context.Context, c Command) Response {
-	b.inflight.Add(1)
-	defer b.inflight.Done()
+	defer b.track()()
 	name := strings.TrimPrefix(strings.ToLower(c.Name), "/")
 	b.metrics.Command(name)
 	lang := b.channelLang(c.Space, c.Channel)
@@ -401,8 +400,10 @@ func (b *Bot) cmdAdmin(ctx context.Context, c Command, lang string) Response {
 		})
 	case "post-now":
 		sp, id := c.Space, c.Channel
-		b.inflight.Add(1)
-		go func() {
+		if !b.begin() {
+			return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
+		}
+		go func() { // tracked by begin: Close waits for it
 			defer b.inflight.Done()
 			// the bot's context, not the request's: the reply goes out first
 			if _, err := b.PostNow(b.ctx, sp, id); err != nil && !errors.Is(err, store.ErrSlotTaken) {

@@ -100,8 +100,7 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 
 // runDueChannel posts the channel's due slot, if any.
 func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time) {
-	b.inflight.Add(1)
-	defer b.inflight.Done()
+	defer b.track()()
 	ch, err := b.db.GetChannel(sp, channel)
 	if err != nil || ch.Paused {
 		return
@@ -216,8 +215,7 @@ func (b *Bot) PostNow(ctx context.Context, sp Space, channel string) (store.Post
 // closeDue closes posts past their closing time and re-posts cards that
 // never reached their platform.
 func (b *Bot) closeDue(ctx context.Context, now time.Time) {
-	b.inflight.Add(1)
-	defer b.inflight.Done()
+	defer b.track()()
 	open, err := b.db.OpenPosts()
 	if err != nil {
 		b.log.Error("open posts", "err", err)
@@ -333,16 +331,20 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 			next = t
 		}
 	}
-	if open, err := b.db.OpenPosts(); err == nil {
-		for _, p := range open {
-			consider(p.ClosesAt)
-		}
+	open, err := b.db.OpenPosts()
+	if err != nil {
+		b.log.Error("next event: open posts", "err", err)
 	}
-	if chans, err := b.db.Channels(); err == nil {
-		for _, ch := range chans {
-			if s, err := channelSchedule(ch); err == nil && !ch.Paused {
-				consider(s.Next(now))
-			}
+	for _, p := range open {
+		consider(p.ClosesAt)
+	}
+	chans, err := b.db.Channels()
+	if err != nil {
+		b.log.Error("next event: channels", "err", err)
+	}
+	for _, ch := range chans {
+		if s, err := channelSchedule(ch); err == nil && !ch.Paused {
+			consider(s.Next(now))
 		}
 	}
 	return next
@@ -436,15 +438,21 @@ func (c *coalescer) stop() {
 
 func (b *Bot) updateCard(ctx context.Context, postID string) {
 	p, err := b.db.GetPost(postID)
-	if err != nil || p.MessageRef == "" || p.Closed {
+	if err != nil {
+		b.log.Error("update card", "post", postID, "err", err)
+		return
+	}
+	if p.MessageRef == "" || p.Closed {
 		return
 	}
 	res, err := b.db.PostResults(postID, 0)
 	if err != nil {
+		b.log.Error("update card", "post", postID, "err", err)
 		return
 	}
 	plat, err := b.platform(p.Space.Platform)
 	if err != nil {
+		b.log.Error("update card", "post", postID, "err", err)
 		return
 	}
 	if err := plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.cardMessage(p, b.channelLang(p.Space, p.Channel), res.Total)); err != nil {
