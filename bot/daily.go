@@ -209,7 +209,11 @@ func (b *Bot) PostNow(ctx context.Context, sp Space, channel string) (store.Post
 	if err != nil {
 		return store.Post{}, err
 	}
-	return b.postSlot(ctx, ch, b.now().Truncate(time.Second), false)
+	p, err := b.postSlot(ctx, ch, b.now().Truncate(time.Second), false)
+	if err == nil {
+		b.Wake() // the due-loop learns the new question's closing time
+	}
+	return p, err
 }
 
 // closeDue closes posts past their closing time and re-posts cards that
