@@ -228,3 +228,45 @@ func TestCloseCancelsStuckPlatformCalls(t *testing.T) {
 		})
 	}
 }
+
+// TestAdminCommandsLeaveLastFired: no admin command writes LastFired (the
+// due path's); schedule and resume set SkipUntil instead, so that slots
+// from before the change are not caught up.
+func TestAdminCommandsLeaveLastFired(t *testing.T) {
+	tests := [][]string{
+		{"schedule", "0", "10", "*", "*", "*"},
+		{"pause"},
+		{"resume"},
+		{"close-after", "6h"},
+		{"lang", "en"},
+		{"domains", "1,3"},
+	}
+	h := bottest.New(t, monday, bot.Config{})
+	if _, err := h.Bot.EnsureChannel(h.Space, "general"); err != nil {
+		t.Fatal(err)
+	}
+	nine := monday.Add(time.Hour)
+	h.Clock.Set(nine)
+	h.RunDue()
+	for _, args := range tests {
+		h.Clock.Add(time.Minute)
+		r := h.Command("adm", "general", true, "studybot", args...)
+		if r.Messages[0].Kind == bot.KindError {
+			t.Fatalf("%v: %s", args, r.Messages[0].Text())
+		}
+		ch, err := h.DB.GetChannel(h.Space, "general")
+		if err != nil || !ch.LastFired.Equal(nine) {
+			t.Errorf("after %v: last fired %v, want %v (%v)", args, ch.LastFired, nine, err)
+		}
+	}
+	ch, _ := h.DB.GetChannel(h.Space, "general")
+	if ch.Cron != "0 10 * * *" || ch.CloseAfter != 6*time.Hour || ch.Lang != "en" || len(ch.Domains) != 2 || ch.Paused || !ch.SkipUntil.After(nine) {
+		t.Errorf("settings: %+v", ch)
+	}
+	// the 10:00 slot after the change posts; nothing from before it is caught up
+	h.Clock.Set(monday.Add(2 * time.Hour))
+	h.RunDue()
+	if n := len(h.Platform.Sent("card")); n != 2 {
+		t.Errorf("%d cards by 10:00, want 2", n)
+	}
+}
