@@ -76,6 +76,7 @@ type Bot struct {
 	mu       sync.RWMutex
 	plats    map[string]Platform
 	spaces   sync.Map // Space → store.Space, known to exist
+	badSpecs sync.Map // channel and spec already reported as refused
 	cards    *coalescer
 	postMu   sync.Mutex // serialises posting and closing
 	inflight sync.WaitGroup

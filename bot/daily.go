@@ -102,12 +102,21 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time) {
 	defer b.track()()
 	ch, err := b.db.GetChannel(sp, channel)
-	if err != nil || ch.Paused {
+	if err != nil {
+		b.log.Error("due channel", "channel", channel, "err", err)
+		return
+	}
+	if ch.Paused {
 		return
 	}
 	slot, post, err := dueSlot(ch, now, b.cfg.Grace)
 	if err != nil {
-		b.log.Error("schedule", "channel", channel, "err", err)
+		// a stored spec refused now (say an old "@every 1s"): say so once
+		// per spec, not on every turn of the loop
+		if _, told := b.badSpecs.LoadOrStore(sp.String()+"/"+channel+"\x00"+ch.TZ+"\x00"+ch.Cron, true); !told {
+			b.log.Error("channel schedule refused; nothing is posted until an admin sets another", "channel", channel, "err", err)
+			b.metrics.Error("schedule")
+		}
 		return
 	}
 	if slot.IsZero() {

@@ -270,3 +270,21 @@ func TestAdminCommandsLeaveLastFired(t *testing.T) {
 		t.Errorf("%d cards by 10:00, want 2", n)
 	}
 }
+
+// TestRefusedPostNowClosesNothing: a post-now for a slot already posted is
+// refused by the slot guard before the open question is closed.
+func TestRefusedPostNowClosesNothing(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{})
+	if _, err := h.Bot.EnsureChannel(h.Space, "general"); err != nil {
+		t.Fatal(err)
+	}
+	h.Clock.Set(monday.Add(time.Hour))
+	h.RunDue()
+	if _, err := h.Bot.PostNow(t.Context(), h.Space, "general"); err == nil {
+		t.Fatal("post-now for a posted slot succeeded")
+	}
+	p, err := h.DB.LatestPost(h.Space, "general")
+	if err != nil || p.Closed || len(h.Platform.Sent("post")) != 0 {
+		t.Errorf("the open question was closed by a refused post-now: %v %v", p.Closed, err)
+	}
+}
