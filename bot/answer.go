@@ -14,8 +14,7 @@ import (
 // makes one-answer-per-user atomic), marks the card for a coalesced update
 // and returns the private reply at once.
 func (b *Bot) HandleClick(ctx context.Context, c Click) Response {
-	b.inflight.Add(1)
-	defer b.inflight.Done()
+	defer b.track()()
 	lang := b.channelLang(c.Space, c.Channel)
 	kind, id, opt, ok := parseAction(c.ActionID)
 	if !ok {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/studybot/studybot/questions"
@@ -52,7 +53,17 @@ type Config struct {
 	UpdateEvery time.Duration
 	// Metrics observes what the bot does (default: nothing).
 	Metrics Metrics
+	// NewTimer returns a channel that receives once d has passed on the
+	// bot's clock, and a function that stops the timer; the due-loop sleeps
+	// on it. The default uses the wall clock; tests pass a fake clock's.
+	NewTimer func(d time.Duration) (<-chan time.Time, func())
+	// ShutdownGrace is how long Close lets running platform calls finish
+	// before it cancels them (5s).
+	ShutdownGrace time.Duration
 }
+
+// DefaultShutdownGrace is Config.ShutdownGrace when unset.
+const DefaultShutdownGrace = 5 * time.Second
 
 // Bot is the core. Create it with New, add platforms, then Run it.
 type Bot struct {
@@ -65,12 +76,22 @@ type Bot struct {
 	mu       sync.RWMutex
 	plats    map[string]Platform
 	spaces   sync.Map // Space → store.Space, known to exist
+	badSpecs sync.Map // channel and spec already reported as refused
 	cards    *coalescer
-	sched    *Scheduler
 	postMu   sync.Mutex // serialises posting and closing
 	inflight sync.WaitGroup
+	lifeMu   sync.Mutex // guards shut and inflight.Add against Close
+	shut     bool
 	closing  chan struct{}
 	closeOne sync.Once
+	// ctx is done when Close gives up waiting for running work; every
+	// platform call the core makes is bound to it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	// the due-loop: wake asks it to look again; loopDone closes when Run returns
+	wake     chan struct{}
+	looping  atomic.Bool
+	loopDone chan struct{}
 
 	updaterOnce sync.Once
 }
@@ -104,22 +125,32 @@ func New(cfg Config) (*Bot, error) {
 	if _, err := ParseSchedule(cfg.Schedule, cfg.TZ); err != nil {
 		return nil, fmt.Errorf("bot: default schedule: %w", err)
 	}
-	if cfg.CloseAfter <= 0 {
+	if cfg.CloseAfter < 0 || cfg.Grace < 0 || cfg.UpdateEvery < 0 || cfg.ShutdownGrace < 0 {
+		return nil, fmt.Errorf("bot: negative duration (close after %v, grace %v, update every %v, shutdown grace %v)",
+			cfg.CloseAfter, cfg.Grace, cfg.UpdateEvery, cfg.ShutdownGrace)
+	}
+	if cfg.CloseAfter == 0 {
 		cfg.CloseAfter = DefaultCloseAfter
 	}
-	if cfg.Grace <= 0 {
+	if cfg.Grace == 0 {
 		cfg.Grace = DefaultGrace
 	}
-	if cfg.UpdateEvery <= 0 {
+	if cfg.UpdateEvery == 0 {
 		cfg.UpdateEvery = DefaultUpdate
+	}
+	if cfg.ShutdownGrace == 0 {
+		cfg.ShutdownGrace = DefaultShutdownGrace
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = nopMetrics{}
 	}
+	if cfg.NewTimer == nil {
+		cfg.NewTimer = wallTimer
+	}
 	b := &Bot{cfg: cfg, bank: cfg.Bank, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
-		plats: map[string]Platform{}, closing: make(chan struct{})}
+		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{})}
+	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.cards = newCoalescer(b, cfg.UpdateEvery)
-	b.sched = newScheduler(b)
 	return b, nil
 }
 
@@ -150,35 +181,73 @@ func (b *Bot) Store() *store.DB { return b.db }
 // Now returns the bot's current time.
 func (b *Bot) Now() time.Time { return b.now() }
 
-// Run starts the card updater and the scheduler, posts any slot missed
-// while down (within Config.Grace), and blocks until ctx is done. Call
-// Close afterwards to wait for running work.
-func (b *Bot) Run(ctx context.Context) error {
-	b.StartUpdater()
-	if err := b.sched.Start(ctx); err != nil {
-		return err
-	}
-	b.RunDue(ctx, b.now())
-	<-ctx.Done()
-	return nil
-}
-
 // StartUpdater starts only the coalescing card updater, for adapters that
 // drive time themselves (the console's /tick). Close stops it.
 func (b *Bot) StartUpdater() {
 	b.updaterOnce.Do(func() { go b.cards.run() })
 }
 
-// Close stops the scheduler (waiting for running jobs), flushes pending
-// card updates and waits for in-flight handlers. It does not close the store.
+// Close stops the due-loop, flushes pending card updates and waits for
+// in-flight handlers. Platform calls still running after
+// Config.ShutdownGrace are cancelled through the bot's context, so Close
+// returns even when a platform hangs. It does not close the store.
 func (b *Bot) Close() error {
 	b.closeOne.Do(func() {
+		b.lifeMu.Lock()
+		b.shut = true
+		b.lifeMu.Unlock()
 		close(b.closing)
-		b.sched.Stop()
-		b.cards.stop()
-		b.inflight.Wait()
+		done := make(chan struct{})
+		go func() { // owned by Close, which waits for it below
+			defer close(done)
+			if b.looping.Load() {
+				<-b.loopDone
+			}
+			b.cards.stop()
+			b.inflight.Wait()
+		}()
+		// a wall-clock bound on platform calls, not a scheduling decision
+		grace := time.NewTimer(b.cfg.ShutdownGrace)
+		defer grace.Stop()
+		select {
+		case <-done:
+		case <-grace.C:
+			b.log.Warn("shutdown: platform calls still running; cancelling them", "after", b.cfg.ShutdownGrace)
+			b.cancel()
+			<-done
+		}
+		b.cancel()
 	})
 	return nil
+}
+
+// begin registers work that Close must wait for. It reports false once
+// Close has started: no new background work may start then.
+func (b *Bot) begin() bool {
+	b.lifeMu.Lock()
+	defer b.lifeMu.Unlock()
+	if b.shut {
+		return false
+	}
+	b.inflight.Add(1)
+	return true
+}
+
+// track registers work that runs in the caller's goroutine and returns
+// the function that ends it; after Close the work runs untracked.
+func (b *Bot) track() func() {
+	if b.begin() {
+		return b.inflight.Done
+	}
+	return func() {}
+}
+
+// callCtx returns a context that is done when ctx is or when Close cancels
+// the bot's own context; platform calls get it.
+func (b *Bot) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(b.ctx, cancel)
+	return c, func() { stop(); cancel() }
 }
 
 // ensureSpace makes sure the space exists in the store, once per process.
@@ -222,7 +291,7 @@ func (b *Bot) EnsureChannel(sp Space, channel string) (store.Channel, error) {
 	if err := b.db.PutChannel(ch); err != nil {
 		return store.Channel{}, err
 	}
-	b.sched.Sync()
+	b.Wake()
 	return b.db.GetChannel(sp, channel)
 }
 

@@ -43,8 +43,7 @@ var Commands = []CommandSpec{
 // HandleCommand runs a command and returns the reply. It never blocks on
 // platform calls: a post-now posts in the background.
 func (b *Bot) HandleCommand(ctx context.Context, c Command) Response {
-	b.inflight.Add(1)
-	defer b.inflight.Done()
+	defer b.track()()
 	name := strings.TrimPrefix(strings.ToLower(c.Name), "/")
 	b.metrics.Command(name)
 	lang := b.channelLang(c.Space, c.Channel)
@@ -194,7 +193,10 @@ func (b *Bot) cmdLeaderboard(c Command, lang string) Response {
 	if err != nil {
 		return b.internalError(lang, "leaderboard", err)
 	}
-	plat, _ := b.platform(c.Space.Platform)
+	plat, err := b.platform(c.Space.Platform)
+	if err != nil {
+		b.log.Warn("leaderboard without mentions", "err", err)
+	}
 	mention := func(u string) string {
 		if plat != nil {
 			return plat.Mention(u)
@@ -300,14 +302,18 @@ func (b *Bot) cmdAdmin(ctx context.Context, c Command, lang string) Response {
 	if err != nil {
 		return b.internalError(lang, "channel", err)
 	}
-	save := func(msg string) Response {
-		if err := b.db.PutChannel(ch); err != nil {
+	// save applies edit to the stored channel in one transaction (never a
+	// stale copy written back) and wakes the due-loop.
+	save := func(edit func(*store.Channel), msg func(store.Channel) string) Response {
+		saved, err := b.db.UpdateChannel(c.Space, c.Channel, func(cur *store.Channel) error { edit(cur); return nil })
+		if err != nil {
 			return b.internalError(lang, "save channel", err)
 		}
-		if err := b.sched.Sync(); err != nil {
-			b.log.Error("sync schedule", "err", err)
-		}
-		return private(Message{Tone: Good, Body: msg})
+		b.Wake()
+		return private(Message{Tone: Good, Body: msg(saved)})
+	}
+	text := func(lang, key string, args ...any) func(store.Channel) string {
+		return func(store.Channel) string { return T(lang, key, args...) }
 	}
 	switch sub {
 	case "schedule":
@@ -324,14 +330,23 @@ func (b *Bot) cmdAdmin(ctx context.Context, c Command, lang string) Response {
 			return usageError(lang, T(lang, "sched.tz", tz), "/studybot schedule 0 9 * * 1-5 Asia/Tokyo")
 		}
 		s, err := ParseSchedule(spec, tz)
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrScheduleTooOften):
+			return usageError(lang, T(lang, "sched.often", spec), "/studybot schedule 0 9 * * 1-5 Asia/Tokyo")
+		case errors.Is(err, ErrScheduleNever):
+			return usageError(lang, T(lang, "sched.never", spec), "/studybot schedule 0 9 * * 1-5 Asia/Tokyo")
+		case err != nil:
 			return usageError(lang, T(lang, "sched.bad", err), "/studybot schedule 0 9 * * 1-5 Asia/Tokyo")
 		}
-		ch.Cron, ch.TZ = spec, tz
-		// only slots after this change count; earlier ones are not caught up
-		ch.LastFired = b.now()
-		loc, _ := time.LoadLocation(tz)
-		return save(T(lang, "sched.set", spec, tz, formatTime(s.Next(b.now()), b.now(), loc)))
+		now := b.now()
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			return usageError(lang, T(lang, "sched.tz", tz), "/studybot schedule 0 9 * * 1-5 Asia/Tokyo")
+		}
+		return save(func(cur *store.Channel) {
+			cur.Cron, cur.TZ = spec, tz
+			cur.SkipUntil = now // only slots after this change count; earlier ones are not caught up
+		}, text(lang, "sched.set", spec, tz, formatTime(s.Next(now), now, loc)))
 	case "close-after":
 		if len(args) != 1 {
 			return usageError(lang, T(lang, "closeafter.bad", ""), "/studybot close-after 8h")
@@ -340,8 +355,7 @@ func (b *Bot) cmdAdmin(ctx context.Context, c Command, lang string) Response {
 		if err != nil || d < time.Hour || d > 24*time.Hour {
 			return usageError(lang, T(lang, "closeafter.bad", args[0]), "/studybot close-after 8h")
 		}
-		ch.CloseAfter = d
-		return save(T(lang, "closeafter.set", d))
+		return save(func(cur *store.Channel) { cur.CloseAfter = d }, text(lang, "closeafter.set", d))
 	case "domains":
 		if len(args) == 0 {
 			return usageError(lang, T(lang, "domains.bad", "", b.domainChoices()), "/studybot domains 1,3,6")
@@ -359,35 +373,40 @@ func (b *Bot) cmdAdmin(ctx context.Context, c Command, lang string) Response {
 			ds = append(ds, d)
 		}
 		sort.Ints(ds)
-		ch.Domains = ds
 		label := T(lang, "domain.all")
 		if len(ds) > 0 {
 			label = strings.Trim(strings.Join(strings.Fields(fmt.Sprint(ds)), ","), "[]")
 		}
-		return save(T(lang, "domains.set", label))
+		return save(func(cur *store.Channel) { cur.Domains = ds }, text(lang, "domains.set", label))
 	case "lang":
 		if len(args) != 1 || !validLang(args[0]) {
 			return usageError(lang, T(lang, "lang.bad", strings.Join(args, " ")), "/studybot lang en")
 		}
-		ch.Lang = strings.ToLower(args[0])
-		return save(T(ch.Lang, "lang.set"))
+		nl := strings.ToLower(args[0])
+		return save(func(cur *store.Channel) { cur.Lang = nl }, text(nl, "lang.set"))
 	case "pause":
-		ch.Paused = true
-		return save(T(lang, "paused"))
+		return save(func(cur *store.Channel) { cur.Paused = true }, text(lang, "paused"))
 	case "resume":
-		ch.Paused = false
-		ch.LastFired = b.now() // no catch-up for slots skipped while paused
-		next := ""
-		if s, err := channelSchedule(ch); err == nil {
-			next = formatTime(s.Next(b.now()), b.now(), ch.Location())
-		}
-		return save(T(lang, "resumed", next))
+		now := b.now()
+		return save(func(cur *store.Channel) {
+			cur.Paused = false
+			cur.SkipUntil = now // no catch-up for slots skipped while paused
+		}, func(saved store.Channel) string {
+			next := ""
+			if s, err := channelSchedule(saved); err == nil {
+				next = formatTime(s.Next(now), now, saved.Location())
+			}
+			return T(lang, "resumed", next)
+		})
 	case "post-now":
 		sp, id := c.Space, c.Channel
-		b.inflight.Add(1)
-		go func() {
+		if !b.begin() {
+			return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
+		}
+		go func() { // tracked by begin: Close waits for it
 			defer b.inflight.Done()
-			if _, err := b.PostNow(context.WithoutCancel(ctx), sp, id); err != nil && !errors.Is(err, store.ErrSlotTaken) {
+			// the bot's context, not the request's: the reply goes out first
+			if _, err := b.PostNow(b.ctx, sp, id); err != nil && !errors.Is(err, store.ErrSlotTaken) {
 				b.log.Error("post now", "err", err)
 			}
 		}()

@@ -81,9 +81,12 @@ func (b *Bot) practiceCard(q *questions.Question, lang string) Message {
 }
 
 // RunDue posts every channel's due slot and closes every post past its
-// closing time, as of now. The scheduler calls it; so do the console's
-// /tick and tests with a fake clock.
+// closing time, as of now. The due-loop (Run) calls it; so do the
+// console's /tick and tests with a fake clock. Platform calls end when ctx
+// is done or Close gives up on them.
 func (b *Bot) RunDue(ctx context.Context, now time.Time) {
+	ctx, cancel := b.callCtx(ctx)
+	defer cancel()
 	chans, err := b.db.Channels()
 	if err != nil {
 		b.log.Error("list channels", "err", err)
@@ -97,15 +100,23 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 
 // runDueChannel posts the channel's due slot, if any.
 func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time) {
-	b.inflight.Add(1)
-	defer b.inflight.Done()
+	defer b.track()()
 	ch, err := b.db.GetChannel(sp, channel)
-	if err != nil || ch.Paused {
+	if err != nil {
+		b.log.Error("due channel", "channel", channel, "err", err)
+		return
+	}
+	if ch.Paused {
 		return
 	}
 	slot, post, err := dueSlot(ch, now, b.cfg.Grace)
 	if err != nil {
-		b.log.Error("schedule", "channel", channel, "err", err)
+		// a stored spec refused now (say an old "@every 1s"): say so once
+		// per spec, not on every turn of the loop
+		if _, told := b.badSpecs.LoadOrStore(sp.String()+"/"+channel+"\x00"+ch.TZ+"\x00"+ch.Cron, true); !told {
+			b.log.Error("channel schedule refused; nothing is posted until an admin sets another", "channel", channel, "err", err)
+			b.metrics.Error("schedule")
+		}
 		return
 	}
 	if slot.IsZero() {
@@ -113,7 +124,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	}
 	if !post {
 		b.log.Warn("slot missed beyond the catch-up grace; skipped", "channel", channel, "slot", slot)
-		_ = b.db.SetLastFired(sp, channel, slot)
+		b.setLastFired(sp, channel, slot)
 		return
 	}
 	b.metrics.SchedulerLag(now.Sub(slot))
@@ -123,17 +134,19 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	}
 }
 
-// errStale says a scheduled slot was handled while we waited for the lock.
-var errStale = errors.New("slot already handled")
-
 // postSlot picks, stores and posts the question for a slot. Storing first
-// (with the slot guard) makes a double fire or a restart harmless; a card
-// that failed to reach the platform is posted again by closeDue's repair.
-// A scheduled slot is re-checked under the lock: a post-now or another
-// fire may have handled it meanwhile.
+// (with the slot guard) makes a double fire or a restart harmless, and
+// nothing is closed unless the slot was free; a card that failed to reach
+// the platform is posted again by closeDue's repair. A scheduled slot is
+// re-checked under the lock: a post-now or another fire may have handled
+// it meanwhile. Only scheduled slots move the channel's LastFired.
 func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, scheduled bool) (store.Post, error) {
 	b.postMu.Lock()
 	defer b.postMu.Unlock()
+	prev, prevErr := b.db.LatestPost(ch.Space, ch.ID)
+	if prevErr != nil && !errors.Is(prevErr, store.ErrNotFound) {
+		return store.Post{}, prevErr
+	}
 	if scheduled {
 		cur, err := b.db.GetChannel(ch.Space, ch.ID)
 		if err != nil {
@@ -143,10 +156,11 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 			return store.Post{}, errStale
 		}
 		ch = cur
-	}
-	// the previous question of the channel closes before the next opens
-	if prev, err := b.db.LatestPost(ch.Space, ch.ID); err == nil && !prev.Closed {
-		b.closePost(ctx, prev)
+		if prevErr == nil && !prev.Slot.Before(slot) {
+			// a post-now at or after the slot covers it
+			b.setLastFired(ch.Space, ch.ID, slot)
+			return store.Post{}, errStale
+		}
 	}
 	q, err := b.pick(ch, slot)
 	if err != nil {
@@ -155,14 +169,26 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	now := b.now()
 	p, err := b.db.CreatePost(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: b.snapshotOf(q),
 		OpenedAt: now, ClosesAt: b.closesAt(ch, now)})
+	if scheduled && (err == nil || errors.Is(err, store.ErrSlotTaken)) {
+		b.setLastFired(ch.Space, ch.ID, slot)
+	}
 	if err != nil {
 		return p, err
 	}
-	if err := b.db.SetLastFired(ch.Space, ch.ID, slot); err != nil {
-		b.log.Error("set last fired", "err", err)
+	// the previous question of the channel closes before the next opens
+	if prevErr == nil && !prev.Closed && prev.ID != p.ID {
+		b.closePost(ctx, prev)
 	}
 	b.sendCard(ctx, p, ch.Lang)
 	return p, nil
+}
+
+// setLastFired records a handled slot; only the due path calls it.
+func (b *Bot) setLastFired(sp Space, channel string, slot time.Time) {
+	if err := b.db.SetLastFired(sp, channel, slot); err != nil {
+		b.log.Error("set last fired", "channel", channel, "slot", slot, "err", err)
+		b.metrics.Error("store")
+	}
 }
 
 func (b *Bot) sendCard(ctx context.Context, p store.Post, lang string) {
@@ -183,20 +209,26 @@ func (b *Bot) sendCard(ctx context.Context, p store.Post, lang string) {
 	}
 }
 
-// PostNow posts a question in a channel at once (slot = now).
+// PostNow posts a question in a channel at once (slot = now). Its platform
+// calls end when ctx is done or Close gives up on them.
 func (b *Bot) PostNow(ctx context.Context, sp Space, channel string) (store.Post, error) {
+	ctx, cancel := b.callCtx(ctx)
+	defer cancel()
 	ch, err := b.EnsureChannel(sp, channel)
 	if err != nil {
 		return store.Post{}, err
 	}
-	return b.postSlot(ctx, ch, b.now().Truncate(time.Second), false)
+	p, err := b.postSlot(ctx, ch, b.now().Truncate(time.Second), false)
+	if err == nil {
+		b.Wake() // the due-loop learns the new question's closing time
+	}
+	return p, err
 }
 
 // closeDue closes posts past their closing time and re-posts cards that
 // never reached their platform.
 func (b *Bot) closeDue(ctx context.Context, now time.Time) {
-	b.inflight.Add(1)
-	defer b.inflight.Done()
+	defer b.track()()
 	open, err := b.db.OpenPosts()
 	if err != nil {
 		b.log.Error("open posts", "err", err)
@@ -312,16 +344,20 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 			next = t
 		}
 	}
-	if open, err := b.db.OpenPosts(); err == nil {
-		for _, p := range open {
-			consider(p.ClosesAt)
-		}
+	open, err := b.db.OpenPosts()
+	if err != nil {
+		b.log.Error("next event: open posts", "err", err)
 	}
-	if chans, err := b.db.Channels(); err == nil {
-		for _, ch := range chans {
-			if s, err := channelSchedule(ch); err == nil && !ch.Paused {
-				consider(s.Next(now))
-			}
+	for _, p := range open {
+		consider(p.ClosesAt)
+	}
+	chans, err := b.db.Channels()
+	if err != nil {
+		b.log.Error("next event: channels", "err", err)
+	}
+	for _, ch := range chans {
+		if s, err := channelSchedule(ch); err == nil && !ch.Paused {
+			consider(s.Next(now))
 		}
 	}
 	return next
@@ -371,21 +407,21 @@ func (c *coalescer) run() {
 	for {
 		select {
 		case <-c.done:
-			c.Flush(context.Background())
+			c.Flush(c.b.ctx)
 			return
 		case <-c.wake:
 		}
-		c.Flush(context.Background())
+		c.Flush(c.b.ctx)
 		select {
 		case <-c.done:
-			c.Flush(context.Background())
+			c.Flush(c.b.ctx)
 			return
 		case <-time.After(c.every):
 		}
 	}
 }
 
-// Flush sends every pending card update now.
+// Flush sends every pending card update now; ctx bounds the platform calls.
 func (c *coalescer) Flush(ctx context.Context) {
 	c.mu.Lock()
 	ids := make([]string, 0, len(c.dirty))
@@ -408,22 +444,28 @@ func (c *coalescer) stop() {
 		if running {
 			<-c.stopped
 		} else {
-			c.Flush(context.Background())
+			c.Flush(c.b.ctx)
 		}
 	})
 }
 
 func (b *Bot) updateCard(ctx context.Context, postID string) {
 	p, err := b.db.GetPost(postID)
-	if err != nil || p.MessageRef == "" || p.Closed {
+	if err != nil {
+		b.log.Error("update card", "post", postID, "err", err)
+		return
+	}
+	if p.MessageRef == "" || p.Closed {
 		return
 	}
 	res, err := b.db.PostResults(postID, 0)
 	if err != nil {
+		b.log.Error("update card", "post", postID, "err", err)
 		return
 	}
 	plat, err := b.platform(p.Space.Platform)
 	if err != nil {
+		b.log.Error("update card", "post", postID, "err", err)
 		return
 	}
 	if err := plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.cardMessage(p, b.channelLang(p.Space, p.Channel), res.Total)); err != nil {

@@ -5,6 +5,16 @@
 // Response the core returns, and implement Platform for what the core
 // posts on its own (daily cards, card updates, results).
 //
-// The core imports no chat SDK. Time comes from Config.Now; every
-// goroutine it starts is stopped by Close.
+// # Scheduling
+//
+// One due-loop per process (Run) posts and closes: it runs RunDue, then
+// sleeps on the injected clock until NextEvent or a Wake. robfig/cron only
+// parses specs and computes the next slot. Only the due path moves a
+// channel's LastFired; admin commands change settings with
+// store.UpdateChannel, in one transaction. A slot is claimed in the store
+// (the slot guard) before the previous question is closed.
+//
+// The core imports no chat SDK. Time comes from Config.Now and
+// Config.NewTimer; every goroutine it starts is stopped by Close, which
+// cancels platform calls still running after Config.ShutdownGrace.
 package bot

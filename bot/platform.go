@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 
 	"github.com/studybot/studybot/store"
 )
@@ -33,6 +32,3 @@ type PrivateSender interface {
 	// SendPrivate sends m so that only user sees it in channel.
 	SendPrivate(ctx context.Context, channel, user string, m Message) error
 }
-
-// ErrNotImplemented is returned by platforms for optional calls they lack.
-var ErrNotImplemented = errors.New("not implemented by this platform")

@@ -2,8 +2,8 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -13,27 +13,81 @@ import (
 	"github.com/studybot/studybot/store"
 )
 
+// MinInterval is the shortest time allowed between two posts of a schedule.
+const MinInterval = time.Hour
+
+// maxIdle bounds how long the due-loop sleeps without looking: cards that
+// never reached their platform are retried at this pace, and a wall clock
+// that jumped is noticed.
+const maxIdle = time.Minute
+
 // ParseSchedule parses a standard cron spec ("0 9 * * 1-5", or a
 // descriptor such as "@daily") in the time zone tz. A spec may not carry
-// its own CRON_TZ: the zone is a separate setting.
+// its own CRON_TZ: the zone is a separate setting. A spec that posts more
+// often than once an hour (ErrScheduleTooOften) or never fires
+// (ErrScheduleNever) is refused.
 func ParseSchedule(spec, tz string) (cron.Schedule, error) {
 	spec = strings.TrimSpace(spec)
 	if strings.HasPrefix(spec, "CRON_TZ=") || strings.HasPrefix(spec, "TZ=") {
 		return nil, fmt.Errorf("schedule %q: give the zone separately, not in the spec", spec)
 	}
-	if _, err := time.LoadLocation(tz); err != nil {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
 		return nil, fmt.Errorf("schedule zone %q: %w", tz, err)
 	}
 	s, err := cron.ParseStandard("CRON_TZ=" + tz + " " + spec)
 	if err != nil {
 		return nil, fmt.Errorf("schedule %q: %w", spec, err)
 	}
+	if err := checkPace(s, loc); err != nil {
+		return nil, fmt.Errorf("schedule %q: %w", spec, err)
+	}
 	return s, nil
 }
 
-// channelSchedule returns the parsed schedule of a channel.
+// checkPace refuses a schedule that never fires or fires twice within
+// MinInterval, judged over a year of its firings from a fixed date (cron
+// has no year field, and robfig's Next looks five years ahead, so leap
+// days are found).
+func checkPace(s cron.Schedule, loc *time.Location) error {
+	ref := time.Date(2025, 1, 1, 0, 0, 0, 0, loc)
+	first := s.Next(ref)
+	if first.IsZero() {
+		return ErrScheduleNever
+	}
+	end := first.AddDate(1, 0, 1)
+	for t, i := first, 0; i < 10000; i++ {
+		n := s.Next(t)
+		if n.IsZero() || n.After(end) {
+			return nil
+		}
+		if gap := n.Sub(t); gap < MinInterval {
+			return fmt.Errorf("%w (every %v)", ErrScheduleTooOften, gap)
+		}
+		t = n
+	}
+	return nil
+}
+
+// schedules caches parsed and checked schedules by zone and spec: the
+// due-loop asks for every channel's schedule on each turn.
+var schedules sync.Map // tz + "\x00" + spec → scheduleResult
+
+type scheduleResult struct {
+	s   cron.Schedule
+	err error
+}
+
+// channelSchedule returns the parsed and checked schedule of a channel.
 func channelSchedule(ch store.Channel) (cron.Schedule, error) {
-	return ParseSchedule(ch.Cron, ch.TZ)
+	k := ch.TZ + "\x00" + ch.Cron
+	if v, ok := schedules.Load(k); ok {
+		r := v.(scheduleResult)
+		return r.s, r.err
+	}
+	s, err := ParseSchedule(ch.Cron, ch.TZ)
+	schedules.Store(k, scheduleResult{s, err})
+	return s, err
 }
 
 // dueSlot returns the latest slot of ch at or before now that was not
@@ -47,6 +101,9 @@ func dueSlot(ch store.Channel, now time.Time, grace time.Duration) (slot time.Ti
 	if from.IsZero() {
 		from = ch.Created.Add(-time.Second)
 	}
+	if ch.SkipUntil.After(from) {
+		from = ch.SkipUntil
+	}
 	if earliest := now.Add(-grace - 24*time.Hour); from.Before(earliest) {
 		from = earliest // long downtime: older slots are past grace anyway
 	}
@@ -59,113 +116,61 @@ func dueSlot(ch store.Channel, now time.Time, grace time.Duration) (slot time.Ti
 	return slot, now.Sub(slot) <= grace, nil
 }
 
-// Scheduler fires each channel's schedule with robfig/cron. Jobs are
-// wrapped SkipIfStillRunning inside Recover, so a panic is logged and the
-// job stays runnable. Sync applies schedule changes without a restart.
-type Scheduler struct {
-	b       *Bot
-	mu      sync.Mutex
-	c       *cron.Cron
-	ctx     context.Context
-	entries map[string]entry // channel key → entry
-	started bool
+// Wake makes the due-loop look at the store again at once (after a
+// channel's settings changed). It never blocks.
+func (b *Bot) Wake() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
 }
 
-type entry struct {
-	id   cron.EntryID
-	spec string
-}
-
-func newScheduler(b *Bot) *Scheduler {
-	l := cronLogger{b.log}
-	return &Scheduler{b: b, entries: map[string]entry{},
-		c: cron.New(cron.WithLogger(l), cron.WithChain(cron.SkipIfStillRunning(l), cron.Recover(l)))}
-}
-
-// Start loads every channel's schedule and starts firing.
-func (s *Scheduler) Start(ctx context.Context) error {
-	s.mu.Lock()
-	s.ctx = ctx
-	s.mu.Unlock()
-	// closing and repairs every 30 seconds
-	if _, err := s.c.AddFunc("@every 30s", func() { s.b.closeDue(s.ctx, s.b.now()) }); err != nil {
-		return err
+// Run is the due-loop, the one place that posts and closes on schedule:
+// it runs RunDue, sleeps on the bot's clock until NextEvent (at most a
+// minute) or a Wake, and again, until ctx is done or Close is called. It
+// starts the card updater too. Run it once per process and call Close
+// afterwards to wait for running work.
+func (b *Bot) Run(ctx context.Context) error {
+	if !b.looping.CompareAndSwap(false, true) {
+		return errors.New("bot: Run called twice")
 	}
-	if err := s.Sync(); err != nil {
-		return err
+	defer close(b.loopDone)
+	select {
+	case <-b.closing:
+		return ErrClosed
+	default:
 	}
-	s.mu.Lock()
-	s.started = true
-	s.mu.Unlock()
-	s.c.Start()
-	return nil
-}
-
-// Sync adds, replaces and removes cron entries so that they match the
-// channels in the store.
-func (s *Scheduler) Sync() error {
-	chans, err := s.b.db.Channels()
-	if err != nil {
-		return err
+	b.StartUpdater()
+	ctx, cancel := b.callCtx(ctx)
+	defer cancel()
+	select {
+	case <-b.wake: // the first turn looks at everything anyway
+	default:
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ctx == nil {
-		return nil // not started: Start syncs
-	}
-	want := map[string]store.Channel{}
-	for _, ch := range chans {
-		if !ch.Paused {
-			want[ch.Space.String()+"/"+ch.ID] = ch
+	for {
+		now := b.now()
+		b.RunDue(ctx, now)
+		wait := maxIdle
+		if next := b.NextEvent(now); !next.IsZero() {
+			wait = min(wait, max(next.Sub(b.now()), 0))
 		}
+		fire, stop := b.cfg.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			stop()
+			return nil
+		case <-b.closing:
+			stop()
+			return nil
+		case <-b.wake:
+		case <-fire:
+		}
+		stop()
 	}
-	for k, e := range s.entries {
-		ch, ok := want[k]
-		if !ok || specOf(ch) != e.spec {
-			s.c.Remove(e.id)
-			delete(s.entries, k)
-		}
-	}
-	for k, ch := range want {
-		if _, ok := s.entries[k]; ok {
-			continue
-		}
-		if _, err := channelSchedule(ch); err != nil {
-			s.b.log.Error("bad schedule left unscheduled", "channel", k, "err", err)
-			continue
-		}
-		sp, id := ch.Space, ch.ID
-		eid, err := s.c.AddFunc(specOf(ch), func() { s.b.runDueChannel(s.ctx, sp, id, s.b.now()) })
-		if err != nil {
-			s.b.log.Error("schedule", "channel", k, "err", err)
-			continue
-		}
-		s.entries[k] = entry{eid, specOf(ch)}
-	}
-	return nil
 }
 
-func specOf(ch store.Channel) string { return "CRON_TZ=" + ch.TZ + " " + ch.Cron }
-
-// Entries returns the number of channel schedules registered.
-func (s *Scheduler) Entries() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.entries)
-}
-
-// Stop stops firing and waits for running jobs.
-func (s *Scheduler) Stop() {
-	<-s.c.Stop().Done()
-}
-
-// cronLogger adapts slog to cron.Logger.
-type cronLogger struct{ l *slog.Logger }
-
-// Info implements cron.Logger (at debug level: cron is chatty).
-func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...) }
-
-// Error implements cron.Logger.
-func (c cronLogger) Error(err error, msg string, kv ...any) {
-	c.l.Error("cron: "+msg, append(kv, "err", err)...)
+// wallTimer is the default Config.NewTimer.
+func wallTimer(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTimer(d)
+	return t.C, func() { t.Stop() }
 }

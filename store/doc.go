@@ -20,4 +20,11 @@
 // bbolt takes an exclusive file lock: one process at a time. A second
 // studybot on the same file gets ErrLocked after Options.Timeout.
 // The file never shrinks; compact it offline from a backup if needed.
+//
+// A damaged file never panics the caller: Open refuses it (a page walk
+// that does not trust the file runs before bbolt's own), and every other
+// operation returns an error wrapping ErrCorrupt. Check runs bbolt's page
+// check first; Export refuses where Check finds problems. One gap: bbolt
+// commits batched answers in a goroutine of its own, where a panic cannot
+// be recovered.
 package store

@@ -2,8 +2,10 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"time"
 
@@ -12,7 +14,9 @@ import (
 
 // Export writes every record as one JSON object per line, each with a
 // "kind" field: space, channel, post, answer, practice, streak, report.
-// Counters are derived data and left out (Check recomputes them).
+// Counters are derived data and left out (Check recomputes them). It runs
+// Check first, in the same transaction, and writes nothing when Check
+// finds problems (the error wraps ErrCorrupt).
 func (d *DB) Export(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -23,6 +27,11 @@ func (d *DB) Export(w io.Writer) error {
 		}{kind, v})
 	}
 	return d.view(func(tx *bolt.Tx) error {
+		if r, err := d.checkTx(tx); err != nil {
+			return fmt.Errorf("export: %w", err)
+		} else if len(r.Problems) > 0 {
+			return fmt.Errorf("export %s: check found %d problems (first: %s); run \"studybot store check\": %w", d.path, len(r.Problems), r.Problems[0], ErrCorrupt)
+		}
 		each := func(b []byte, kind string, decode func(k, v []byte) (any, error)) error {
 			return tx.Bucket(b).ForEach(func(k, v []byte) error {
 				rec, err := decode(k, v)
@@ -86,15 +95,59 @@ type CheckReport struct {
 	Problems []string
 }
 
-// Check verifies the database: bbolt's own page consistency, and that
-// every leaderboard counter, rank entry and stats entry equals a recount
-// from the stored answers. It returns ErrCorrupt when anything disagrees.
+// Check verifies the database: first bbolt's own page consistency (when
+// that fails, nothing more is read), then that every leaderboard counter,
+// rank entry and stats entry equals a recount from the stored answers. It
+// returns ErrCorrupt when anything disagrees, and never panics on a
+// corrupt file.
 func (d *DB) Check() (CheckReport, error) {
 	var r CheckReport
 	err := d.view(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			r.Problems = append(r.Problems, "bbolt: "+err.Error())
+		var err error
+		r, err = d.checkTx(tx)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, ErrCorrupt) {
+			return r, err
 		}
+		return r, fmt.Errorf("check %s: %w", d.path, err)
+	}
+	if len(r.Problems) > 0 {
+		return r, fmt.Errorf("check %s: %d problems: %w", d.path, len(r.Problems), ErrCorrupt)
+	}
+	return r, nil
+}
+
+// checkTx is Check inside a transaction; problems go to the report.
+func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
+	var r CheckReport
+	err := guardPath(d.path, func() error {
+		if !d.bolt.IsReadOnly() {
+			return pageCheck(tx, nil) // the free list was built at Open, after a preflight
+		}
+		f, err := os.Open(d.path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return pageCheck(tx, f)
+	})
+	if err != nil {
+		r.Problems = append(r.Problems, "bbolt: "+err.Error())
+	}
+	if len(r.Problems) > 0 {
+		return r, nil // the pages are not sound: reading records could go anywhere
+	}
+	for _, b := range allBuckets {
+		if tx.Bucket(b) == nil {
+			r.Problems = append(r.Problems, fmt.Sprintf("bucket %q missing", b))
+		}
+	}
+	if len(r.Problems) > 0 {
+		return r, nil
+	}
+	err = func() error {
 		want := map[string]counter{}
 		wantStats := map[string]counter{}
 		add := func(m map[string]counter, k []byte, correct bool, at time.Time) {
@@ -230,13 +283,7 @@ func (d *DB) Check() (CheckReport, error) {
 			return nil
 		})
 		return nil
-	})
-	if err != nil {
-		return r, fmt.Errorf("check %s: %w", d.path, err)
-	}
+	}()
 	sort.Strings(r.Problems)
-	if len(r.Problems) > 0 {
-		return r, fmt.Errorf("check %s: %d problems: %w", d.path, len(r.Problems), ErrCorrupt)
-	}
-	return r, nil
+	return r, err
 }

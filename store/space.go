@@ -154,8 +154,14 @@ type Channel struct {
 	CloseAfter time.Duration `json:"close_after"`
 	// Paused stops the schedule without losing the settings.
 	Paused bool `json:"paused"`
-	// LastFired is the last schedule slot posted (for catch-up after restarts).
+	// LastFired is the last schedule slot posted (for catch-up after
+	// restarts). Only SetLastFired moves it, and only forwards: PutChannel
+	// and UpdateChannel keep the stored value.
 	LastFired time.Time `json:"last_fired"`
+	// SkipUntil makes slots at or before it never post: set when the
+	// schedule changes or the channel resumes, so that no slot from before
+	// the change is caught up.
+	SkipUntil time.Time `json:"skip_until,omitempty"`
 	// Created is when the channel was first configured.
 	Created time.Time `json:"created"`
 }
@@ -163,7 +169,10 @@ type Channel struct {
 // Location returns the channel's schedule time zone.
 func (c Channel) Location() *time.Location { return loadLoc(c.TZ) }
 
-// PutChannel creates or replaces a channel's settings. The space must exist.
+// PutChannel creates or replaces a channel's settings. The space must
+// exist. The stored LastFired and Created are kept (LastFired belongs to
+// the scheduler); to change settings of an existing channel use
+// UpdateChannel, which cannot lose a concurrent change.
 func (d *DB) PutChannel(c Channel) error {
 	if err := c.Space.valid(); err != nil {
 		return err
@@ -177,27 +186,58 @@ func (d *DB) PutChannel(c Channel) error {
 		}
 		b := tx.Bucket(bChannels)
 		k := key(c.Space.Platform, c.Space.ID, c.ID)
-		if c.Created.IsZero() {
-			if v := b.Get(k); v != nil {
-				var old Channel
-				if json.Unmarshal(v, &old) == nil {
-					c.Created = old.Created
-				}
+		if v := b.Get(k); v != nil {
+			var old Channel
+			if err := json.Unmarshal(v, &old); err != nil {
+				return fmt.Errorf("stored channel: %w", err)
 			}
+			c.LastFired = old.LastFired
 			if c.Created.IsZero() {
-				c.Created = d.now().UTC()
+				c.Created = old.Created
 			}
+		} else {
+			c.LastFired = time.Time{}
 		}
-		v, err := json.Marshal(c)
-		if err != nil {
-			return err
+		if c.Created.IsZero() {
+			c.Created = d.now().UTC()
 		}
-		return b.Put(k, v)
+		return putJSON(b, k, c)
 	})
 	if err != nil {
 		return fmt.Errorf("put channel %s/%s: %w", c.Space, c.ID, err)
 	}
 	return nil
+}
+
+// UpdateChannel changes a channel's settings in one transaction: fn gets
+// the stored record and edits it in place; an error from fn aborts the
+// update and is returned as is. Space, ID, Created and LastFired cannot be
+// changed this way. It returns the channel as stored, or ErrNotFound.
+func (d *DB) UpdateChannel(space SpaceRef, id string, fn func(*Channel) error) (Channel, error) {
+	var c Channel
+	err := d.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bChannels)
+		k := key(space.Platform, space.ID, id)
+		v := b.Get(k)
+		if v == nil {
+			return fmt.Errorf("channel %s/%s: %w", space, id, ErrNotFound)
+		}
+		var old Channel
+		if err := json.Unmarshal(v, &old); err != nil {
+			return fmt.Errorf("update channel %s/%s: %w", space, id, err)
+		}
+		c = old
+		c.Domains = append([]int(nil), old.Domains...)
+		if err := fn(&c); err != nil {
+			return err
+		}
+		c.Space, c.ID, c.Created, c.LastFired = old.Space, old.ID, old.Created, old.LastFired
+		return putJSON(b, k, c)
+	})
+	if err != nil {
+		return Channel{}, err
+	}
+	return c, nil
 }
 
 // GetChannel returns a channel's settings.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -92,10 +94,34 @@ func Open(path string, o *Options) (*DB, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("open database %s: it is a directory; give the path of a file inside it (e.g. %s/studybot.db): %w", path, path, ErrInvalid)
 	}
+	if o.ReadOnly {
+		fi, err := os.Stat(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			if _, derr := os.Stat(filepath.Dir(path)); derr == nil {
+				return nil, fmt.Errorf("open database %s: the file does not exist: %w", path, fs.ErrNotExist)
+			}
+		case err == nil && fi.Size() == 0:
+			return nil, fmt.Errorf("open database %s: the file is empty (0 bytes), not a studybot database: %w", path, ErrCorrupt)
+		}
+	}
+	if !o.ReadOnly {
+		if err := preflight(path, timeout); err != nil {
+			return nil, err
+		}
+	}
 	bo := &bolt.Options{Timeout: timeout, NoSync: o.NoSync, ReadOnly: o.ReadOnly, NoFreelistSync: true,
 		FreelistType: bolt.FreelistMapType}
-	db, err := bolt.Open(path, 0o600, bo)
+	var db *bolt.DB
+	err := guardPath(path, func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, bo)
+		return err
+	})
 	if err != nil {
+		if errors.Is(err, ErrCorrupt) {
+			return nil, err
+		}
 		return nil, openError(path, err)
 	}
 	switch {
@@ -112,12 +138,17 @@ func Open(path string, o *Options) (*DB, error) {
 	if d.now == nil {
 		d.now = time.Now
 	}
-	if err := d.init(o.ReadOnly); err != nil {
+	if err := d.guard(func() error { return d.init(o.ReadOnly) }); err != nil {
 		db.Close()
 		return nil, err
 	}
 	if !o.ReadOnly {
-		backup, err := d.migrate()
+		var backup string
+		err := d.guard(func() error {
+			var err error
+			backup, err = d.migrate()
+			return err
+		})
 		if err != nil {
 			db.Close()
 			return nil, err
@@ -125,6 +156,55 @@ func Open(path string, o *Options) (*DB, error) {
 		d.migratedBackup = backup
 	}
 	return d, nil
+}
+
+// preflight checks the pages of an existing file before it is opened for
+// writing. bbolt rebuilds the free list of a file opened for writing by
+// walking every page in a goroutine of its own, where a corrupt page
+// panics beyond any recover; its Tx.Check walks the same pages safely.
+func preflight(path string, timeout time.Duration) error {
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		return nil // new or empty: bbolt initialises it
+	}
+	return guardPath(path, func() error {
+		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true})
+		if err != nil {
+			return openError(path, err)
+		}
+		defer db.Close()
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("open database %s: %w", path, err)
+		}
+		defer f.Close()
+		return db.View(func(tx *bolt.Tx) error {
+			if err := pageCheck(tx, f); err != nil {
+				return fmt.Errorf("open database %s: %w (%v); run \"studybot store check\" and restore a backup; it was not modified", path, ErrCorrupt, err)
+			}
+			return nil
+		})
+	})
+}
+
+// pageCheck runs bbolt's own consistency check (Tx.Check) and returns its
+// first finding. Tx.Check of a file opened read-only, and bbolt's Open for
+// writing, first rebuild the free list of a file written without one (ours)
+// by walking every page in a goroutine where a corrupt page panics beyond
+// any recover. So when file is set (no writer holds it), the pages are
+// first judged by rawCheck, which reads the file without bbolt.
+func pageCheck(tx *bolt.Tx, file io.ReaderAt) error {
+	if file != nil {
+		if err := rawCheck(tx, file); err != nil {
+			return err
+		}
+	}
+	var first error
+	for err := range tx.Check() {
+		if first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 func openError(path string, err error) error {
@@ -191,13 +271,15 @@ func (d *DB) Ping() error {
 	if d.closed.Load() {
 		return ErrStoreClosed
 	}
-	return d.bolt.View(func(tx *bolt.Tx) error { return nil })
+	return d.view(func(tx *bolt.Tx) error { return nil })
 }
 
 // Size returns the database file size in bytes.
 func (d *DB) Size() int64 {
 	var n int64
-	_ = d.bolt.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
+	if err := d.view(func(tx *bolt.Tx) error { n = tx.Size(); return nil }); err != nil {
+		return 0
+	}
 	return n
 }
 
@@ -205,7 +287,7 @@ func (d *DB) view(fn func(tx *bolt.Tx) error) error {
 	if d.closed.Load() {
 		return ErrStoreClosed
 	}
-	return d.bolt.View(fn)
+	return d.guard(func() error { return d.bolt.View(fn) })
 }
 
 func (d *DB) update(fn func(tx *bolt.Tx) error) error {
@@ -213,7 +295,7 @@ func (d *DB) update(fn func(tx *bolt.Tx) error) error {
 		return ErrStoreClosed
 	}
 	start := time.Now()
-	err := d.bolt.Update(fn)
+	err := d.guard(func() error { return d.bolt.Update(fn) })
 	if d.observe != nil {
 		d.observe(time.Since(start))
 	}
@@ -225,11 +307,33 @@ func (d *DB) batch(fn func(tx *bolt.Tx) error) error {
 		return ErrStoreClosed
 	}
 	start := time.Now()
-	err := d.bolt.Batch(fn)
+	// bbolt runs fn in whichever goroutine triggers the batch: guard it
+	// there too, so that a corrupt page fails that answer, not the process.
+	err := d.guard(func() error {
+		return d.bolt.Batch(func(tx *bolt.Tx) error { return d.guard(func() error { return fn(tx) }) })
+	})
 	if d.observe != nil {
 		d.observe(time.Since(start))
 	}
 	return err
+}
+
+// guard runs f and turns a panic inside bbolt (a failed assertion, a slice
+// out of bounds or a fault on a corrupt page of the mapped file) into an
+// error wrapping ErrCorrupt. bbolt rolls the transaction back as the panic
+// unwinds.
+func (d *DB) guard(f func() error) (err error) {
+	return guardPath(d.path, f)
+}
+
+func guardPath(path string, f func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("database %s: %w (%v); run \"studybot store check\" and restore a backup", path, ErrCorrupt, r)
+		}
+	}()
+	return f()
 }
 
 // Backup writes a consistent copy of the database to w while it stays in

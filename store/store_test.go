@@ -510,3 +510,47 @@ func TestPostNumbersCountPerChannel(t *testing.T) {
 		t.Errorf("number not stored: %d", got.Number)
 	}
 }
+
+// TestChannelWritesKeepLastFired: neither PutChannel with a stale record
+// nor UpdateChannel moves LastFired (the scheduler's) or loses a change
+// made meanwhile.
+func TestChannelWritesKeepLastFired(t *testing.T) {
+	c := newClock(time.Date(2026, 11, 30, 8, 0, 0, 0, tokyo))
+	db := mustOpen(t, c)
+	db.EnsureSpace(testSpace, "")
+	if err := db.PutChannel(Channel{Space: testSpace, ID: "general", Cron: "0 9 * * *", TZ: "Asia/Tokyo", Lang: "ja"}); err != nil {
+		t.Fatal(err)
+	}
+	stale, _ := db.GetChannel(testSpace, "general")
+	nine := time.Date(2026, 11, 30, 9, 0, 0, 0, tokyo)
+	if err := db.SetLastFired(testSpace, "general", nine); err != nil {
+		t.Fatal(err)
+	}
+	stale.Lang = "en"
+	if err := db.PutChannel(stale); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.GetChannel(testSpace, "general")
+	if !got.LastFired.Equal(nine) || got.Lang != "en" {
+		t.Errorf("after a stale PutChannel: last fired %v lang %q", got.LastFired, got.Lang)
+	}
+	upd, err := db.UpdateChannel(testSpace, "general", func(ch *Channel) error {
+		ch.Paused = true
+		ch.LastFired = time.Time{} // ignored
+		ch.ID = "elsewhere"        // ignored
+		return nil
+	})
+	if err != nil || !upd.Paused || !upd.LastFired.Equal(nine) || upd.ID != "general" || upd.Lang != "en" {
+		t.Errorf("update: %+v %v", upd, err)
+	}
+	boom := errors.New("boom")
+	if _, err := db.UpdateChannel(testSpace, "general", func(ch *Channel) error { ch.Paused = false; return boom }); !errors.Is(err, boom) {
+		t.Errorf("fn error: %v", err)
+	}
+	if got, _ := db.GetChannel(testSpace, "general"); !got.Paused {
+		t.Error("a failed update was written")
+	}
+	if _, err := db.UpdateChannel(testSpace, "nope", func(*Channel) error { return nil }); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing channel: %v", err)
+	}
+}

@@ -16,10 +16,18 @@ import (
 	"github.com/studybot/studybot/store"
 )
 
-// Clock is a settable clock.
+// Clock is a settable clock with timers: a timer fires when Set or Add
+// moves the clock to or past its deadline, never on its own.
 type Clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu      sync.Mutex
+	t       time.Time
+	timers  []*timer
+	created int
+}
+
+type timer struct {
+	at time.Time
+	ch chan time.Time
 }
 
 // NewClock returns a clock showing t.
@@ -32,18 +40,65 @@ func (c *Clock) Now() time.Time {
 	return c.t
 }
 
-// Set moves the clock to t.
+// Set moves the clock to t and fires the timers due by then.
 func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
 	c.t = t
+	c.fireLocked()
 	c.mu.Unlock()
 }
 
-// Add moves the clock forward by d.
+// Add moves the clock forward by d and fires the timers due by then.
 func (c *Clock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
+	c.fireLocked()
 	c.mu.Unlock()
+}
+
+func (c *Clock) fireLocked() {
+	kept := c.timers[:0]
+	for _, tm := range c.timers {
+		if tm.at.After(c.t) {
+			kept = append(kept, tm)
+			continue
+		}
+		tm.ch <- c.t // buffered, fires once
+	}
+	clear(c.timers[len(kept):])
+	c.timers = kept
+}
+
+// NewTimer is a bot.Config.NewTimer on this clock.
+func (c *Clock) NewTimer(d time.Duration) (<-chan time.Time, func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.created++
+	tm := &timer{at: c.t.Add(d), ch: make(chan time.Time, 1)}
+	if d <= 0 {
+		tm.ch <- c.t
+		return tm.ch, func() {}
+	}
+	c.timers = append(c.timers, tm)
+	return tm.ch, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for i, x := range c.timers {
+			if x == tm {
+				c.timers = append(c.timers[:i], c.timers[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
+// Timers returns how many timers are waiting and how many were ever
+// created. A due-loop is idle when one is waiting and more were created
+// than before the step that woke it.
+func (c *Clock) Timers() (waiting, created int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers), c.created
 }
 
 // Sent is one message the core sent through the fake platform.
@@ -159,8 +214,9 @@ type Harness struct {
 	// Config is what the Bot was built with (Store, Bank, Now filled in).
 	Config bot.Config
 
-	path string
-	tb   testing.TB
+	path     string
+	tb       testing.TB
+	stopLoop func()
 }
 
 // New returns a harness whose clock starts at start; cfg may set anything
@@ -170,6 +226,9 @@ func New(tb testing.TB, start time.Time, cfg bot.Config) *Harness {
 	h := &Harness{Clock: NewClock(start), Platform: NewPlatform("test"), Space: store.SpaceRef{Platform: "test", ID: "team"},
 		path: filepath.Join(tb.TempDir(), "studybot.db"), tb: tb}
 	cfg.Bank, cfg.Now = Bank(tb), h.Clock.Now
+	if cfg.NewTimer == nil {
+		cfg.NewTimer = h.Clock.NewTimer
+	}
 	h.Config = cfg
 	h.open()
 	tb.Cleanup(h.close)
@@ -192,6 +251,10 @@ func (h *Harness) open() {
 }
 
 func (h *Harness) close() {
+	if h.stopLoop != nil {
+		h.stopLoop()
+		h.stopLoop = nil
+	}
 	if h.Bot != nil {
 		h.Bot.Close()
 	}
@@ -218,6 +281,47 @@ func (h *Harness) Command(user, channel string, admin bool, name string, args ..
 // Click presses a button as user.
 func (h *Harness) Click(user, channel, actionID string) bot.Response {
 	return h.Bot.HandleClick(context.Background(), bot.Click{Space: h.Space, Channel: channel, User: user, ActionID: actionID})
+}
+
+// StartLoop runs the bot's due-loop (Bot.Run) in a goroutine that the
+// harness stops when the test ends (or at Restart), and waits until the
+// loop sleeps on the clock.
+func (h *Harness) StartLoop() {
+	h.tb.Helper()
+	_, created := h.Clock.Timers()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	b := h.Bot
+	go func() { done <- b.Run(ctx) }()
+	h.stopLoop = func() {
+		cancel()
+		if err := <-done; err != nil {
+			h.tb.Errorf("due-loop: %v", err)
+		}
+	}
+	h.WaitIdle(created)
+}
+
+// Step moves the clock to t and, if that fired the due-loop's timer,
+// waits until the loop has run what was due and sleeps again.
+func (h *Harness) Step(t time.Time) {
+	h.tb.Helper()
+	_, created := h.Clock.Timers()
+	h.Clock.Set(t)
+	if w, c := h.Clock.Timers(); w == 1 && c == created {
+		return // the loop sleeps on: nothing was due
+	}
+	h.WaitIdle(created)
+}
+
+// WaitIdle waits until the due-loop has created a timer after the count
+// created (from Clock.Timers) and sleeps on it.
+func (h *Harness) WaitIdle(created int) {
+	h.tb.Helper()
+	WaitFor(h.tb, "the due-loop to sleep", func() bool {
+		w, c := h.Clock.Timers()
+		return w == 1 && c > created
+	})
 }
 
 // RunDue runs the scheduler's work as of the clock's time.

@@ -6,7 +6,9 @@ package console
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -140,15 +142,21 @@ func (c *Console) Run(ctx context.Context, banner string) error {
 	c.mu.Unlock()
 	c.core.RunDue(ctx, c.cfg.Clock.Now())
 	c.showToday(ctx)
-	lines := make(chan string)
-	go func() {
+	lines := make(chan inputLine)
+	go func() { // ends with the input or ctx; Run does not wait for a blocked read
 		defer close(lines)
-		sc := bufio.NewScanner(c.cfg.In)
-		sc.Buffer(make([]byte, 64*1024), 1<<20)
-		for sc.Scan() {
+		r := bufio.NewReaderSize(c.cfg.In, 64*1024)
+		for {
+			l, err := readLine(r, MaxLine)
+			if err != nil && l.text == "" && !l.tooLong {
+				return
+			}
 			select {
-			case lines <- sc.Text():
+			case lines <- l:
 			case <-ctx.Done():
+				return
+			}
+			if err != nil {
 				return
 			}
 		}
@@ -165,10 +173,56 @@ func (c *Console) Run(ctx context.Context, banner string) error {
 				c.mu.Unlock()
 				return nil
 			}
-			if !c.handle(ctx, strings.TrimSpace(line)) {
+			if line.tooLong {
+				c.mu.Lock()
+				fmt.Fprintln(c.cfg.Out)
+				c.mu.Unlock()
+				c.say(bot.Message{Kind: bot.KindError, Body: fmt.Sprintf("That line is over %d bytes and was ignored. %s", MaxLine, consoleHelp)})
+				continue
+			}
+			if !c.handle(ctx, strings.TrimSpace(line.text)) {
 				return nil
 			}
 		}
+	}
+}
+
+// MaxLine is the longest input line the console reads; a longer one is
+// skipped with a message, and reading goes on.
+const MaxLine = 1 << 20
+
+// inputLine is one line of input, or the news that one was too long.
+type inputLine struct {
+	text    string
+	tooLong bool
+}
+
+// readLine reads up to the next newline (or the end of the input),
+// keeping at most max bytes; a longer line is consumed and reported as
+// tooLong. The error is that of the reader (io.EOF at the end).
+func readLine(r *bufio.Reader, max int) (inputLine, error) {
+	var buf []byte
+	tooLong := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !tooLong {
+			n := len(buf) + len(chunk)
+			if bytes.HasSuffix(chunk, []byte{'\n'}) {
+				n-- // the newline does not count
+			}
+			if n > max {
+				tooLong, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if tooLong {
+			return inputLine{tooLong: true}, err
+		}
+		return inputLine{text: strings.TrimRight(string(buf), "\r\n")}, err
 	}
 }
 

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/studybot/studybot/bot"
 )
 
 // Config is the effective configuration: the YAML file (--config), then
@@ -85,14 +91,26 @@ type BackupConfig struct {
 // Duration is a time.Duration written as "8h" in YAML.
 type Duration time.Duration
 
-// UnmarshalYAML reads "8h30m".
+// UnmarshalYAML reads "8h30m"; a duration must be positive.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	v, err := time.ParseDuration(n.Value)
+	v, err := parsePositive(n.Value)
 	if err != nil {
-		return fmt.Errorf("duration %q: %w", n.Value, err)
+		return err
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// parsePositive reads a duration that must be above zero.
+func parsePositive(s string) (time.Duration, error) {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("duration %q: %w", s, err)
+	}
+	if v <= 0 {
+		return 0, fmt.Errorf("duration %q: want a positive duration such as 8h", s)
+	}
+	return v, nil
 }
 
 // MarshalYAML writes "8h0m0s".
@@ -115,7 +133,7 @@ func defaultDBPath(getenv env) string {
 func loadConfig(path string, getenv env) (Config, error) {
 	var c Config
 	if path != "" {
-		b, err := os.ReadFile(path)
+		b, err := readFileLimit(path, maxConfigBytes)
 		if err != nil {
 			return c, fmt.Errorf("config: %w", err)
 		}
@@ -154,7 +172,7 @@ func applyEnv(c *Config, getenv env) error {
 	secret := func(name string, dst *string) {
 		str(name, dst)
 		if f := getenv("STUDYBOT_" + name + "_FILE"); f != "" {
-			b, err := os.ReadFile(f)
+			b, err := readFileLimit(f, maxSecretBytes)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("STUDYBOT_%s_FILE: %w", name, err))
 				return
@@ -164,7 +182,7 @@ func applyEnv(c *Config, getenv env) error {
 	}
 	dur := func(name string, dst *Duration) {
 		if v := getenv("STUDYBOT_" + name); v != "" {
-			d, err := time.ParseDuration(v)
+			d, err := parsePositive(v)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("STUDYBOT_%s: %w", name, err))
 				return
@@ -212,15 +230,52 @@ func applyEnv(c *Config, getenv env) error {
 	return errors.Join(errs...)
 }
 
-// validate checks the config without side effects.
+// validate checks the config without side effects. It is the one check:
+// "config check" runs it, and so does every run before it starts, so a
+// config that passes here does not fail later for what it says.
 func (c Config) validate() error {
 	var errs []error
 	if c.Lang != "" && c.Lang != "ja" && c.Lang != "en" {
 		errs = append(errs, fmt.Errorf("lang %q: want ja or en", c.Lang))
 	}
-	if c.TZ != "" {
-		if _, err := time.LoadLocation(c.TZ); err != nil {
-			errs = append(errs, fmt.Errorf("tz %q: %w", c.TZ, err))
+	tz := c.TZ
+	if tz == "" {
+		tz = bot.DefaultTZ
+	}
+	if _, err := time.LoadLocation(tz); err != nil {
+		errs = append(errs, fmt.Errorf("tz %q: %w", c.TZ, err))
+	} else if c.Schedule != "" {
+		if _, err := bot.ParseSchedule(c.Schedule, tz); err != nil {
+			errs = append(errs, fmt.Errorf("schedule: %w", err))
+		}
+	}
+	if c.CloseAfter < 0 {
+		errs = append(errs, fmt.Errorf("close_after %v: want a positive duration such as 8h", time.Duration(c.CloseAfter)))
+	}
+	if c.Grace < 0 {
+		errs = append(errs, fmt.Errorf("grace %v: want a positive duration such as 6h", time.Duration(c.Grace)))
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "", "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log_level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if c.Backup.Keep < 0 {
+		errs = append(errs, fmt.Errorf("backup.keep %d: want at least 1 (0 means the default, 7)", c.Backup.Keep))
+	}
+	if c.HTTP != "" {
+		if err := checkListenAddr(c.HTTP); err != nil {
+			errs = append(errs, fmt.Errorf("http %q: %w", c.HTTP, err))
+		}
+	}
+	if c.Slack.APIURL != "" {
+		if u, err := url.Parse(c.Slack.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("slack.api_url %q: want an http(s) URL such as https://slack.com/api/", c.Slack.APIURL))
+		}
+	}
+	if c.Discord.PublicKey != "" {
+		if k, err := hex.DecodeString(c.Discord.PublicKey); err != nil || len(k) != ed25519.PublicKeySize {
+			errs = append(errs, errors.New("discord.public_key: want the application's PUBLIC KEY, 64 hex characters"))
 		}
 	}
 	if c.Slack.Mode != "socket" && c.Slack.Mode != "http" {
@@ -236,6 +291,19 @@ func (c Config) validate() error {
 		errs = append(errs, errors.New("discord: needs the application ID (STUDYBOT_DISCORD_APP_ID)"))
 	}
 	return errors.Join(errs...)
+}
+
+// checkListenAddr accepts host:port with a numeric port (":8080",
+// "127.0.0.1:0", "[::1]:9090").
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("want host:port such as :8080: %w", err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q: want a number from 0 to 65535", port)
+	}
+	return nil
 }
 
 func (c Config) slackEnabled() bool   { return c.Slack.BotToken != "" }

@@ -27,14 +27,14 @@ func (m *memoFlags) register(fs *flag.FlagSet, getenv env) {
 func loadBank(f memoFlags) (*questions.Bank, error) {
 	src, cfg := questions.DefaultMemo(), questions.DefaultConfig()
 	if f.memo != "" {
-		b, err := os.ReadFile(f.memo)
+		b, err := readFileLimit(f.memo, questions.MaxMemoBytes)
 		if err != nil {
 			return nil, fmt.Errorf("read memo: %w", err)
 		}
 		src, cfg = b, questions.Config{}
 		// A config next to the memo: exam.md → exam.yaml.
 		side := strings.TrimSuffix(f.memo, filepath.Ext(f.memo)) + ".yaml"
-		if b, err := os.ReadFile(side); err == nil {
+		if b, err := readFileLimit(side, maxConfigBytes); err == nil {
 			c, err := questions.ParseConfig(b)
 			if err != nil {
 				return nil, fmt.Errorf("memo config %s: %w", side, err)
@@ -70,7 +70,7 @@ func parseWeightsFlag(s string) (map[int]float64, error) {
 	if strings.Contains(s, "=") {
 		return questions.ParseWeights(s)
 	}
-	b, err := os.ReadFile(s)
+	b, err := readFileLimit(s, maxWeightsBytes)
 	if err != nil {
 		return nil, fmt.Errorf("weights: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,8 +19,10 @@ import (
 // backupName is the file name of a scheduled backup taken at t.
 func backupName(t time.Time) string { return "studybot-" + t.UTC().Format("20060102-150405") + ".db" }
 
-// backupOnce writes a backup into dir and deletes the oldest beyond keep.
+// backupOnce writes a backup into dir and deletes the oldest beyond keep
+// (at least the new one is always kept).
 func backupOnce(db *store.DB, dir string, keep int, now time.Time) (string, error) {
+	keep = max(keep, 1)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("backup dir: %w", err)
 	}
@@ -27,7 +30,10 @@ func backupOnce(db *store.DB, dir string, keep int, now time.Time) (string, erro
 	if err := db.BackupFile(path); err != nil {
 		return "", err
 	}
-	olds, _ := filepath.Glob(filepath.Join(dir, "studybot-*.db"))
+	olds, err := filepath.Glob(filepath.Join(dir, "studybot-*.db"))
+	if err != nil {
+		return path, fmt.Errorf("rotate backups: %w", err)
+	}
 	sort.Strings(olds) // names sort by time
 	for len(olds) > keep {
 		if err := os.Remove(olds[0]); err != nil {
@@ -87,6 +93,23 @@ func runRestore(args []string, stdout, stderr io.Writer, getenv env) int {
 		return 2
 	}
 	src := pos[0]
+	// 0. the arguments must name an existing backup other than the target
+	fi, err := os.Stat(src)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		fmt.Fprintf(stderr, "studybot: restore: the backup file %s does not exist; nothing changed\n", src)
+		return 1
+	case err != nil:
+		fmt.Fprintf(stderr, "studybot: restore: %v; nothing changed\n", err)
+		return 1
+	case fi.IsDir():
+		fmt.Fprintf(stderr, "studybot: restore: %s is a directory; give a backup file such as %s/studybot-20261201-030000.db\n", src, src)
+		return 1
+	}
+	if sameFile(src, cfg.DB) {
+		fmt.Fprintf(stderr, "studybot: restore: the backup %s is the database itself; give the database to replace with --db (nothing changed)\n", src)
+		return 2
+	}
 	// 1. the backup must be a sound studybot database
 	b, err := store.Open(src, &store.Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
 	if err != nil {
@@ -123,6 +146,19 @@ func runRestore(args []string, stdout, stderr io.Writer, getenv env) int {
 	}
 	fmt.Fprintf(stdout, "restored %s from %s (%d answers)\n", cfg.DB, src, r.Answers)
 	return 0
+}
+
+// sameFile reports whether a and b name the same file (or, when b does
+// not exist yet, the same path).
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	pa, errA := filepath.Abs(a)
+	pb, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && pa == pb
 }
 
 func copyFile(src, dst string) error {

@@ -172,7 +172,13 @@ func (s *server) run(parent context.Context) error {
 		}()
 	}
 	botDone := make(chan struct{})
-	go func() { s.bot.Run(ctx); close(botDone) }()
+	go func() { // owned by run, which waits on botDone
+		defer close(botDone)
+		if err := s.bot.Run(ctx); err != nil {
+			s.log.Error("due-loop stopped", "err", err)
+			cancel(fmt.Errorf("due-loop: %w", err))
+		}
+	}()
 	<-ctx.Done()
 	s.log.Info("shutting down")
 	if s.httpSrv != nil {

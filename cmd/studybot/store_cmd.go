@@ -84,7 +84,11 @@ func runBackup(args []string, stdout, stderr io.Writer, getenv env) int {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1
 	}
-	fi, _ := os.Stat(pos[0])
+	fi, err := os.Stat(pos[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: backup written but unreadable: %v\n", err)
+		return 1
+	}
 	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes)\n", cfg.DB, pos[0], fi.Size())
 	return 0
 }
@@ -139,7 +143,11 @@ func runConfig(args []string, stdout, stderr io.Writer, getenv env) int {
 		fmt.Fprintf(stderr, "studybot: config: %v\n", err)
 		return 1
 	}
-	out, _ := yaml.Marshal(f.cfg.redacted())
+	out, err := yaml.Marshal(f.cfg.redacted())
+	if err != nil {
+		fmt.Fprintf(stderr, "studybot: config: %v\n", err)
+		return 1
+	}
 	fmt.Fprintf(stdout, "%s", out)
 	mode := "console (no chat tokens set)"
 	switch {

@@ -1,0 +1,20 @@
+package bot
+
+import "errors"
+
+// Sentinel errors of the core. Test with errors.Is.
+var (
+	// ErrNotImplemented is returned by platforms for optional calls they lack.
+	ErrNotImplemented = errors.New("not implemented by this platform")
+	// ErrScheduleTooOften is returned by ParseSchedule for a spec that
+	// posts more often than once an hour.
+	ErrScheduleTooOften = errors.New("posts more often than once an hour")
+	// ErrScheduleNever is returned by ParseSchedule for a spec that never
+	// fires (such as 31 February).
+	ErrScheduleNever = errors.New("never fires")
+	// ErrClosed is returned by Run after Close.
+	ErrClosed = errors.New("bot is closed")
+
+	// errStale says a scheduled slot was handled while we waited for the lock.
+	errStale = errors.New("slot already handled")
+)
