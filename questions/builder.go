@@ -39,7 +39,7 @@ func (g *generator) build(d *draft) *Question {
 	if d.answer.item != nil {
 		adef = g.tokens(d.answer.item.Def)
 	}
-	ahead := headOf(d.answer.owner)
+	ahead := g.headOf(d.answer.owner)
 	rs := make([]ranked, len(pool))
 	for i, c := range pool {
 		sim := 0
@@ -55,7 +55,7 @@ func (g *generator) build(d *draft) *Question {
 				}
 			}
 		}
-		if ahead != "" && headOf(c.owner) == ahead {
+		if ahead != "" && g.headOf(c.owner) == ahead {
 			sim += 3
 		}
 		if d.typ == TypeTableRow {
@@ -133,6 +133,10 @@ func (g *generator) usablePool(d *draft) []candidate {
 		sd = Normalize(d.stemDef)
 	}
 	var out []candidate
+	var words tokenSet
+	if sd != "" {
+		words = g.distinctive(d)
+	}
 	seen := map[string]bool{an: true}
 	for _, c := range d.pool {
 		cn := Normalize(c.text)
@@ -151,28 +155,28 @@ func (g *generator) usablePool(d *draft) []candidate {
 		if d.typ != TypeTermDefinition && d.typ != TypeScenario && c.item != nil && mentions(c.item.Def, d.answer.owner) {
 			continue // defined by the answer ("OSPF と同じ…"): may be right too
 		}
-		if d.typ == TypeTermDefinition && (mentions(c.text, c.owner) || mentions(c.text, d.answer.owner) || namesOwn(c, d.answer)) {
+		if d.typ == TypeTermDefinition && (mentions(c.text, c.owner) || mentions(c.text, d.answer.owner) || g.namesOwn(c, d.answer)) {
 			continue // a definition naming its own term, or the asked term
 		}
-		if sd != "" && c.item != nil && g.alsoFits(c.owner, d.stemDef, d) {
+		if sd != "" && c.item != nil && g.alsoFits(c.owner, words) {
 			continue // its own definitions say much of what the stem says
 		}
 		seen[cn] = true
 		out = append(out, c)
 	}
-	return sameHead(out, d.answer.owner)
+	return g.sameHead(out, d.answer.owner)
 }
 
 // sameHead keeps, among kin of two sub-kinds (アクセスポート, トランクポート
 // beside ポートベース VLAN, タグ VLAN), only those of the answer's head noun.
-func sameHead(cs []candidate, answer string) []candidate {
-	ah := headOf(answer)
+func (g *generator) sameHead(cs []candidate, answer string) []candidate {
+	ah := g.headOf(answer)
 	if ah == "" {
 		return cs
 	}
 	heads := map[string]int{}
 	for _, c := range cs {
-		heads[headOf(c.owner)]++
+		heads[g.headOf(c.owner)]++
 	}
 	split := false
 	for h, n := range heads {
@@ -185,7 +189,7 @@ func sameHead(cs []candidate, answer string) []candidate {
 	}
 	var out []candidate
 	for _, c := range cs {
-		if headOf(c.owner) == ah {
+		if g.headOf(c.owner) == ah {
 			out = append(out, c)
 		}
 	}
@@ -194,9 +198,9 @@ func sameHead(cs []candidate, answer string) []candidate {
 
 // namesOwn reports whether a definition option carries a word of its own
 // term that the asked term lacks ("適合パックは…" offered for マネージドルール).
-func namesOwn(c, answer candidate) bool {
+func (g *generator) namesOwn(c, answer candidate) bool {
 	for _, t := range c.otoks {
-		if strings.HasPrefix(t, "en:") || strings.HasPrefix(t, "acr:") || answer.otoks.has(t) || leakTokens(answer.owner).has(t) {
+		if strings.HasPrefix(t, "en:") || strings.HasPrefix(t, "acr:") || answer.otoks.has(t) || g.tokens(answer.owner).has(t) {
 			continue
 		}
 		for _, x := range c.toks {
@@ -208,12 +212,11 @@ func namesOwn(c, answer candidate) bool {
 	return false
 }
 
-// alsoFits reports whether a distractor's own definitions, anywhere in the
-// memo, hold most of the stem's distinctive words (those no more than one
-// of the draft's kin states): the distractor may be right too.
-func (g *generator) alsoFits(owner, stemDef string, d *draft) bool {
+// distinctive returns the words of a draft's stem definition that no more
+// than one of its kin's definitions states.
+func (g *generator) distinctive(d *draft) tokenSet {
 	var words tokenSet
-	for _, t := range g.tokens(stemDef) {
+	for _, t := range g.tokens(d.stemDef) {
 		if strings.HasPrefix(t, "en:") || strings.HasPrefix(t, "acr:") {
 			continue
 		}
@@ -227,6 +230,13 @@ func (g *generator) alsoFits(owner, stemDef string, d *draft) bool {
 			words = append(words, t)
 		}
 	}
+	return words
+}
+
+// alsoFits reports whether a distractor's own definitions, anywhere in the
+// memo, hold most of the stem's distinctive words: the distractor may be
+// right too.
+func (g *generator) alsoFits(owner string, words tokenSet) bool {
 	if len(words) < 2 {
 		return false
 	}
@@ -248,8 +258,17 @@ func (g *generator) alsoFits(owner, stemDef string, d *draft) bool {
 // headOf returns the head noun of a name: its last word or katakana/kanji
 // run ("Routing Policy" → policy, アクセスポート → ポート), "" when the name
 // is one word.
-func headOf(name string) string {
-	toks := leakTokens(strings.TrimSpace(reParen.ReplaceAllString(name, " ")))
+func (g *generator) headOf(name string) string {
+	if h, ok := g.heads.Load(name); ok {
+		return h.(string)
+	}
+	h := headOfTokens(name, g.tokens(strings.TrimSpace(reParen.ReplaceAllString(name, " "))))
+	g.heads.Store(name, h)
+	return h
+}
+
+// headOfTokens is headOf over the name's leak tokens.
+func headOfTokens(name string, toks tokenSet) string {
 	var words []string
 	for _, t := range toks {
 		if !strings.Contains(t, ":") {
@@ -317,7 +336,7 @@ func eachCombo(n, k int, f func([]int) bool) {
 // the explanation.
 func (g *generator) assemble(d *draft, id string, ds []candidate) *Question {
 	q := &Question{ID: id, Domain: d.domain, Type: d.typ, Stem: d.stem, Source: d.source, Kind: d.kind,
-		stemDef: d.stemDef, probe: d.probe}
+		stemDef: d.stemDef, probe: d.probe, probeToks: g.tokens(d.probe)}
 	n := len(ds) + 1
 	pos := int(fnvOf(id) % uint32(n))
 	all := make([]candidate, 0, n)
@@ -337,8 +356,14 @@ func (g *generator) assemble(d *draft, id string, ds []candidate) *Question {
 		if texts[i] != c.text {
 			toks = g.tokens(texts[i]) // the words users see
 		}
+		kind := TermNone
+		if c.item != nil && c.item.Kind == KindDefinition && c.item.Term == c.owner {
+			kind = c.item.TermKind
+		} else {
+			kind = termKindOf(c.owner, g.m.services)
+		}
 		opts[i] = Option{ID: hashID(nt)[:6], Text: texts[i], Quote: c.quote, Line: c.line, owner: c.owner, norm: nt,
-			toks: toks}
+			toks: toks, kind: kind, kindSet: true}
 	}
 	opts[pos].Quote = "" // the answer's passage is the explanation's quote
 	q.Options, q.Answer = opts, pos

@@ -82,6 +82,8 @@ type generator struct {
 	starts     map[string][]*Item  // usable terms by their first two bytes
 	scen       []*Item
 	defsByTerm map[string][]*Item // every definition of a term, for also-right checks
+	plainSkip  map[*Item]bool     // plain notes inside worked scenarios and procedures
+	heads      sync.Map           // name → head noun (headOf), filled as asked
 
 	mu      sync.Mutex
 	dropped map[string]int                   // drafts that did not become questions, by reason
@@ -92,9 +94,13 @@ func newGenerator(m *Memo) *generator {
 	g := &generator{m: m, usable: map[*Item]bool{}, option: map[*Item]bool{}, kin: map[*Item][]*Item{},
 		kinLevel: map[*Item]int{}, skipped: map[*Item]string{}, masks: map[string][]string{},
 		toks: map[string]tokenSet{}, starts: map[string][]*Item{}, dropped: map[string]int{}, defsByTerm: map[string][]*Item{}}
+	g.plainSkip = map[*Item]bool{}
 	for _, it := range m.Items {
-		if it.Kind == KindDefinition {
+		switch it.Kind {
+		case KindDefinition:
 			g.defsByTerm[it.Term] = append(g.defsByTerm[it.Term], it)
+		case KindPlain:
+			g.plainSkip[it] = skipReason(it) != ""
 		}
 	}
 	g.parentKeys = make(map[*Item]string, len(m.Items))
@@ -582,7 +588,7 @@ func (g *generator) cloze(it *Item) []*draft {
 		return nil // several sentences: the blanked one may lose its subject
 	}
 	if it.Kind != KindPlain || runeLen(txt) < 20 || runeLen(txt) > maxDefRunes || strings.Count(txt, "`")%2 != 0 ||
-		pointsAway(txt) || isQuestionLine(txt) || strings.HasSuffix(txt, ":") || strings.HasSuffix(txt, "：") || g.skippedPlain(it) {
+		pointsAway(txt) || isQuestionLine(txt) || strings.HasSuffix(txt, ":") || strings.HasSuffix(txt, "：") || g.plainSkip[it] {
 		return nil
 	}
 	var best *Item
@@ -613,14 +619,6 @@ func (g *generator) cloze(it *Item) []*draft {
 		source: g.sourceOf(it, txt), base: 0.55}
 	d.answer.quote = ""
 	return []*draft{d}
-}
-
-// skippedPlain reports whether a plain note sits where nothing is worth
-// asking (a worked scenario or a procedure).
-func (g *generator) skippedPlain(it *Item) bool {
-	probe := *it
-	probe.Kind = KindPlain
-	return skipReason(&probe) != ""
 }
 
 // wordIn reports whether term occurs in s as a whole word: not glued to

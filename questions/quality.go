@@ -159,9 +159,13 @@ func checkLeak(q *Question, m *Memo) string {
 			return "answer in stem"
 		}
 	}
-	probe := q.probe
-	if probe == "" {
-		probe = q.Stem
+	pt := q.probeToks
+	if pt == nil {
+		probe := q.probe
+		if probe == "" {
+			probe = q.Stem
+		}
+		pt = leakTokens(probe)
 	}
 	var ds []tokenSet
 	for i := range q.Options {
@@ -169,7 +173,7 @@ func checkLeak(q *Question, m *Memo) string {
 			ds = append(ds, q.Options[i].tokens())
 		}
 	}
-	if t := leakBetween(leakTokens(probe), q.Options[q.Answer].tokens(), ds); t != "" {
+	if t := leakBetween(pt, q.Options[q.Answer].tokens(), ds); t != "" {
 		return "stem and answer alone share " + t
 	}
 	return ""
@@ -249,13 +253,13 @@ func checkKinds(q *Question, m *Memo) string {
 	longest := true
 	ak := TermNone
 	if named {
-		ak = termKindOf(q.Correct().owner, m.services).family()
+		ak = q.Options[q.Answer].termKind(m).family()
 	}
 	for i, o := range q.Options {
 		if i == q.Answer {
 			continue
 		}
-		if named && termKindOf(o.owner, m.services).family() != ak {
+		if named && q.Options[i].termKind(m).family() != ak {
 			return "mixed kinds: " + o.Text + " / " + ans
 		}
 		if ol := runeLen(o.Text); float64(ol)*1.5 >= float64(al) || al-ol < 8 {

@@ -49,9 +49,19 @@ type Option struct {
 	// Line is the memo line of Quote.
 	Line int `json:"line,omitempty"`
 
-	owner string   // the term this option belongs to (for also-right checks)
-	norm  string   // Normalize(Text), cached
-	toks  tokenSet // leak tokens of Text (nil: computed when asked)
+	owner   string   // the term this option belongs to (for also-right checks)
+	norm    string   // Normalize(Text), cached
+	toks    tokenSet // leak tokens of Text (nil: computed when asked)
+	kind    TermKind // what the option names, when kindSet
+	kindSet bool
+}
+
+// termKind returns what the option names.
+func (o *Option) termKind(m *Memo) TermKind {
+	if !o.kindSet {
+		o.kind, o.kindSet = termKindOf(o.owner, m.services), true
+	}
+	return o.kind
 }
 
 // tokens returns the option's leak tokens.
@@ -122,12 +132,13 @@ type Question struct {
 	// the bank (1 first); see Bank.Top.
 	Rank int `json:"rank"`
 
-	stemDef  string // the definition shown in the stem, for also-right checks
-	probe    string // the part of the stem an answer could leak into
-	itemKey  string // the memo item asked about: questions about one item share it
-	normStem string // Normalize(Stem), cached
-	failed   string // the quality rule the question failed, if any
-	fold     []byte // stem and options, ASCII lower-cased (quality checks)
+	stemDef   string   // the definition shown in the stem, for also-right checks
+	probe     string   // the part of the stem an answer could leak into
+	probeToks tokenSet // leak tokens of probe, cached
+	itemKey   string   // the memo item asked about: questions about one item share it
+	normStem  string   // Normalize(Stem), cached
+	failed    string   // the quality rule the question failed, if any
+	fold      []byte   // stem and options, ASCII lower-cased (quality checks)
 }
 
 // normalStem returns the normalised stem.
