@@ -164,7 +164,27 @@ func (g *generator) usablePool(d *draft) []candidate {
 		seen[cn] = true
 		out = append(out, c)
 	}
-	return g.sameHead(out, d.answer.owner)
+	out = g.sameHead(out, d.answer.owner)
+	if d.typ != TypeTermDefinition && d.typ != TypeScenario {
+		out = g.categoryInStem(out, d)
+	}
+	return out
+}
+
+// categoryInStem drops the kin that the stem's own category word rules
+// out: a stem that says モード leaves only the options that are modes.
+func (g *generator) categoryInStem(cs []candidate, d *draft) []candidate {
+	ah := g.headOf(d.answer.owner)
+	if ah == "" || !g.tokens(d.probe).has(ah) {
+		return cs
+	}
+	var out []candidate
+	for _, c := range cs {
+		if g.headOf(c.owner) == ah {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // sameHead keeps, among kin of two sub-kinds (アクセスポート, トランクポート

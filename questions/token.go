@@ -115,6 +115,9 @@ func leakTokens(s string) tokenSet {
 		i = j
 		switch sc {
 		case scrLatin:
+			if lr := strings.ToLower(run); !isDigits(lr) && strings.ContainsAny(lr, "0123456789") {
+				add(lr) // S3, EC2, IPv4: the name is the letters and the digits
+			}
 			for _, w := range splitCamel(run) {
 				lw := strings.ToLower(w)
 				if isAcronym(w) {
@@ -322,8 +325,22 @@ func leakBetween(probe, answer tokenSet, distractors []tokenSet) string {
 		return false
 	}
 	for _, t := range answer {
-		if !strings.HasPrefix(t, "raw:") && probe.has(t) && !held(t) {
-			return t
+		if strings.HasPrefix(t, "raw:") {
+			continue
+		}
+		for _, p := range probe {
+			if !tokensMatch(p, t) {
+				continue
+			}
+			// what the two share: for a run inside a longer run
+			// (アイデンティティ in アイデンティティベースポリシー), the shorter
+			piece := t
+			if len(p) < len(t) && !strings.Contains(p, ":") && !strings.Contains(t, ":") {
+				piece = p
+			}
+			if !held(piece) {
+				return piece
+			}
 		}
 	}
 	// the stem's English words rendered in the answer's Japanese

@@ -26,6 +26,9 @@ func TestTokenLeaks(t *testing.T) {
 		{"1 つのリソースにトラフィックを送る基本の方式", "シンプルルーティング", []string{"加重ルーティング", "フェイルオーバールーティング", "位置情報ルーティング"}, true},
 		{"最も古い起動時間を持つインスタンスから終了する", "OldestInstance", []string{"NewestInstance", "Default", "AllocationStrategy"}, true},
 		{"メッセージの配信を遅らせる", "遅延キュー", []string{"デッドレターキュー", "FIFO キュー", "標準キュー"}, true},
+		{"S3 が管理するキーで暗号化する", "SSE-S3", []string{"SSE-KMS", "SSE-C", "DSSE-KMS"}, true},
+		// a run inside the answer's longer run, though a distractor shares another part of it
+		{"ユーザーにアタッチして、そのアイデンティティができる操作を定義するポリシー", "アイデンティティベースポリシー", []string{"リソースベースポリシー", "セッションポリシー", "SCP"}, true},
 		// words every option shares, or names that translate to nothing, give nothing away
 		{"ソースコードのレビューと推奨を行う機械学習ベースのサービス", "CodeGuru", []string{"CodeArtifact", "CodeBuild", "CodeDeploy"}, false},
 		{"悪意のある活動の検出に特化", "GuardDuty", []string{"Config", "Security Hub", "Trusted Advisor"}, false},
