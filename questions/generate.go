@@ -741,19 +741,24 @@ func (g *generator) tableContext(t *Table) string {
 		if s := t.Section[len(t.Section)-1]; !genericSection(s) && !longerThan(s, 30) {
 			return s
 		}
+	} else if d := g.m.Domain(t.Domain); d != nil && d.Number != OtherDomain && !genericSection(d.Title) {
+		return d.Title
 	}
 	return ""
 }
 
-// tableAsk words a table-row stem: "「用途」が「…」であるものはどれですか？",
-// prefixed with "X のうち、" when the key column's title names the things.
+// tableAsk words a table-row stem: "「番号」が「4」である層はどれですか？",
+// or "…であるものはどれですか？" when the key column's title names nothing.
 func tableAsk(keyCol, col, val string) string {
-	ask := "「" + col + "」が「" + val + "」であるものはどれですか？"
-	switch strings.ToLower(strings.TrimSpace(keyCol)) {
+	noun := strings.TrimSpace(keyCol)
+	switch strings.ToLower(noun) {
 	case "", "名前", "名称", "項目", "name", "item", "種類", "type":
-		return ask
+		noun = "もの"
 	}
-	return keyCol + "のうち、" + ask
+	if longerThan(noun, 12) || isSentence(noun) {
+		noun = "もの"
+	}
+	return "「" + col + "」が「" + val + "」である" + noun + "はどれですか？"
 }
 
 func tablePath(m *Memo, t *Table) []string {
