@@ -3,6 +3,8 @@ package questions
 import (
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MinConfidence is the confidence below which a question is not shipped:
@@ -168,6 +170,88 @@ func (g *generator) usablePool(d *draft) []candidate {
 	if d.typ != TypeTermDefinition && d.typ != TypeScenario {
 		out = g.categoryInStem(out, d)
 	}
+	return sameCategory(out, d)
+}
+
+// genericCategories end definitions without saying what sort of thing
+// they define.
+var genericCategories = map[string]bool{"仕組": true, "方法": true, "機能": true, "技術": true, "こと": true, "もの": true,
+	"設定": true, "状態": true, "対策": true, "処理": true, "操作": true, "場合": true}
+
+// categoryOf returns the noun a definition's first clause ends with, the
+// sort of thing it defines (「…を行うプロトコルで、…」 → プロトコル), or ""
+// when that noun is generic or there is none.
+func categoryOf(def string) string {
+	clause := def
+	for _, sep := range []string{"。", "で、", "であり", "です"} {
+		if i := strings.Index(clause, sep); i >= 0 {
+			clause = clause[:i]
+		}
+	}
+	rs := []rune(strings.TrimSpace(clause))
+	end := len(rs)
+	for end > 0 && scriptOf(rs[end-1]) == scrOther && !unicode.Is(unicode.Hiragana, rs[end-1]) {
+		end--
+	}
+	start := end
+	for start > 0 && (scriptOf(rs[start-1]) == scrKata || scriptOf(rs[start-1]) == scrKanji) {
+		start--
+	}
+	cat := string(rs[start:end])
+	if utf8.RuneCountInString(cat) < 2 || genericCategories[cat] {
+		return ""
+	}
+	// only nouns that name a sort of thing: a katakana word (プロトコル,
+	// フレーム, モード, サービス) or a kanji noun of kinds
+	if r := []rune(cat); scriptOf(r[len(r)-1]) == scrKata {
+		return cat
+	}
+	for _, k := range kindNouns {
+		if strings.HasSuffix(cat, k) {
+			return k
+		}
+	}
+	return ""
+}
+
+// kindNouns are kanji nouns that name a sort of thing.
+var kindNouns = []string{"識別子", "規格", "攻撃", "形式", "署名", "方式", "属性", "層"}
+
+// sameCategory keeps, among kin of two sorts by what their definitions
+// say they are (ESP, AH, IKE: プロトコル; トンネルモード, トランスポート
+// モード: モード), only those of the answer's sort: a stem that says
+// プロトコル rules a mode out.
+func sameCategory(cs []candidate, d *draft) []candidate {
+	if d.answer.item == nil || d.typ == TypeScenario {
+		return cs
+	}
+	cat := categoryOf(d.answer.item.Def)
+	if cat == "" {
+		return cs
+	}
+	cats := make([]string, len(cs))
+	count := map[string]int{}
+	for i, c := range cs {
+		if c.item != nil {
+			cats[i] = categoryOf(c.item.Def)
+		}
+		count[cats[i]]++
+	}
+	split := false
+	for k, n := range count {
+		if k != "" && k != cat && n >= 2 {
+			split = true
+		}
+	}
+	if count[cat] == 0 || !split {
+		return cs
+	}
+	var out []candidate
+	for i, c := range cs {
+		if cats[i] == cat {
+			out = append(out, c)
+		}
+	}
 	return out
 }
 
@@ -220,7 +304,7 @@ func (g *generator) sameHead(cs []candidate, answer string) []candidate {
 // term that the asked term lacks ("適合パックは…" offered for マネージドルール).
 func (g *generator) namesOwn(c, answer candidate) bool {
 	for _, t := range c.otoks {
-		if strings.HasPrefix(t, "en:") || strings.HasPrefix(t, "acr:") || answer.otoks.has(t) || g.tokens(answer.owner).has(t) {
+		if strings.Contains(t, ":") || t == "aws" || t == "amazon" || answer.otoks.has(t) || g.tokens(answer.owner).has(t) {
 			continue
 		}
 		for _, x := range c.toks {

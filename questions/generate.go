@@ -16,7 +16,7 @@ const (
 	maxDefRunes    = 160
 	maxTermRunes   = 40
 	maxQuoteRunes  = 220 // the proof quoted in an explanation
-	maxWhyRunes    = 90  // a distractor's own line in an explanation
+	maxWhyRunes    = 140 // a distractor's own line in an explanation
 	maxPassage     = 1500
 )
 
@@ -95,12 +95,14 @@ func newGenerator(m *Memo) *generator {
 		kinLevel: map[*Item]int{}, skipped: map[*Item]string{}, masks: map[string][]string{},
 		toks: map[string]tokenSet{}, starts: map[string][]*Item{}, dropped: map[string]int{}, defsByTerm: map[string][]*Item{}}
 	g.plainSkip = map[*Item]bool{}
+	anc := map[*Item]string{}
+	skip := func(it *Item) string { return skipReasonUnder(it, ancestorReason(it.Parent, anc)) }
 	for _, it := range m.Items {
 		switch it.Kind {
 		case KindDefinition:
 			g.defsByTerm[it.Term] = append(g.defsByTerm[it.Term], it)
 		case KindPlain:
-			g.plainSkip[it] = skipReason(it) != ""
+			g.plainSkip[it] = skip(it) != ""
 		}
 	}
 	g.parentKeys = make(map[*Item]string, len(m.Items))
@@ -134,7 +136,7 @@ func newGenerator(m *Memo) *generator {
 		if !termOK(it.Term) {
 			continue
 		}
-		if why := skipReason(it); why != "" {
+		if why := skip(it); why != "" {
 			g.skipped[it] = why
 			continue
 		}
@@ -310,12 +312,16 @@ func firstSentences(s string, max int) string {
 	return strings.TrimSpace(s[:end])
 }
 
-// firstSentence returns s up to its first "。", cut to max runes.
+// firstSentence returns s up to its first "。", or "" when that is longer
+// than max runes: an explanation never shows a sentence cut mid-word.
 func firstSentence(s string, max int) string {
 	if i := strings.Index(s, "。"); i >= 0 {
 		s = s[:i+len("。")]
 	}
-	return truncateRunes(s, max)
+	if longerThan(s, max) || pointsAway(s) {
+		return "" // cut mid-word, or a caption of a figure the chat never shows
+	}
+	return s
 }
 
 var kinNames = map[int]string{1: "sibling", 2: "section"}
@@ -697,7 +703,7 @@ func (g *generator) tableRows(t *Table) []*draft {
 			var pool []candidate
 			for rj, o := range t.Rows {
 				if rj != ri && termOK(o[0]) && termKindOf(o[0], g.m.services) == kind {
-					pool = append(pool, candidate{text: o[0], owner: o[0], quote: truncateRunes(rowQuote(t, o), maxWhyRunes),
+					pool = append(pool, candidate{text: o[0], owner: o[0], quote: firstSentence(o[0]+" — "+t.Header[c]+": "+o[c], maxWhyRunes),
 						line: t.Line + 2 + rj, toks: g.tokens(o[0])})
 				}
 			}
@@ -710,7 +716,7 @@ func (g *generator) tableRows(t *Table) []*draft {
 				stemDef: val,
 				answer:  candidate{text: key, owner: key, line: t.Line + 2 + ri, toks: g.tokens(key)},
 				pool:    pool, level: 1, whole: len(t.Rows) - 1, context: ctx != "",
-				source: Source{Path: tablePath(g.m, t), Line: t.Line + 2 + ri, Quote: rowQuote(t, r), Passage: tableQuote(t)},
+				source: Source{Path: tablePath(g.m, t), Line: t.Line + 2 + ri, Quote: key + " — " + t.Header[c] + ": " + val, Passage: tableQuote(t)},
 				base:   0.75}
 			out = append(out, d)
 		}

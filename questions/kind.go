@@ -191,29 +191,55 @@ func scenarioSentence(s string) bool {
 	return strings.HasSuffix(s, "？") || strings.HasSuffix(s, "?")
 }
 
-// skipReason tells why an item is not worth asking about, or "" when it is:
-// it sits in a worked scenario or procedure, it is a numbered step or link
-// text, or its name means nothing out of context.
-func skipReason(it *Item) string {
+// ancestorReason tells why nothing under p is worth asking about, or "":
+// p or one of its ancestors is a worked question, a procedure, a scenario
+// or a sentence that sets up a case. memo, when not nil, caches answers.
+func ancestorReason(p *Item, memo map[*Item]string) string {
+	if p == nil {
+		return ""
+	}
+	if why, ok := memo[p]; ok {
+		return why
+	}
+	why := ""
+	name := p.Name()
+	switch {
+	case p.Kind == KindScenario || isQuestionLine(p.Text):
+		why = "inside a worked question"
+	case p.Number > 0 || reStepName.MatchString(name):
+		why = "inside a procedure"
+	case containsAny(strings.ToLower(name), scenarioMarkers):
+		why = "inside a worked scenario"
+	case p.Kind != KindDefinition && p.Kind != KindLabel && (isSentence(p.Text) || strings.HasSuffix(p.Text, "？")) && scenarioSentence(p.Text):
+		why = "under a scenario sentence"
+	default:
+		why = ancestorReason(p.Parent, memo)
+	}
+	if memo != nil {
+		memo[p] = why
+	}
+	return why
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipReasonUnder tells why an item is not worth asking about, or "" when
+// it is, given why its ancestors are not (ancestorReason): it sits in a
+// worked scenario or procedure, it is a numbered step, or its name means
+// nothing out of context.
+func skipReasonUnder(it *Item, anc string) string {
 	if it.Number > 0 || reStepName.MatchString(it.Text) {
 		return "procedure step"
 	}
-	for p := it.Parent; p != nil; p = p.Parent {
-		if p.Kind == KindScenario || isQuestionLine(p.Text) {
-			return "inside a worked question"
-		}
-		name := p.Name()
-		if reStepName.MatchString(name) || p.Number > 0 {
-			return "inside a procedure"
-		}
-		for _, w := range scenarioMarkers {
-			if strings.Contains(strings.ToLower(name), w) {
-				return "inside a worked scenario"
-			}
-		}
-		if p.Kind != KindDefinition && p.Kind != KindLabel && (isSentence(p.Text) || strings.HasSuffix(p.Text, "？")) && scenarioSentence(p.Text) {
-			return "under a scenario sentence"
-		}
+	if anc != "" {
+		return anc
 	}
 	for _, s := range it.Section {
 		for _, w := range scenarioMarkers {

@@ -4,6 +4,10 @@ package questions
 // lower-case English word(s) it transliterates. Several English spellings are
 // separated by "|" (e.g. "ストレージ": "storage", "フェイルオーバー": "failover|fail over").
 var loanwords = map[string]string{
+	"ハードウェア":       "hardware",
+	"ソフトウェア":       "software",
+	"スポット":         "spot",
+	"フリート":         "fleet",
 	"レポート":         "report",
 	"ホップ":          "hop",
 	"ディセーブル":       "disable|disabled",
@@ -84,7 +88,6 @@ var loanwords = map[string]string{
 	"ターゲットグループ":    "target group",
 	"タイムアウト":       "timeout|time out",
 	"ソース":          "source",
-	"ソフトウェア":       "software",
 	"ステップ":         "step",
 	"シフト":          "shift",
 	"シグナル":         "signal",
@@ -433,7 +436,6 @@ var loanwords = map[string]string{
 	"フレーム":               "frame",
 	"フルサイズ":              "full size|full-size",
 	"フルアクセスポリシー":         "full access policy",
-	"フリート":               "fleet",
 	"フォロー":               "follow",
 	"フェデレーション":           "federation",
 	"フィルター":              "filter",

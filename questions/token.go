@@ -19,7 +19,7 @@ import (
 var leakStop = map[string]bool{
 	"a": true, "an": true, "at": true, "to": true, "of": true, "in": true, "on": true, "the": true,
 	"and": true, "or": true, "for": true, "is": true, "by": true, "with": true, "as": true,
-	"aws": true, "amazon": true, "en:aws": true, "en:amazon": true, "acr:aws": true,
+	"en:aws": true, "en:amazon": true,
 }
 
 // kanaStop are katakana and kanji runs too generic to give an answer away.
@@ -117,6 +117,11 @@ func leakTokens(s string) tokenSet {
 		case scrLatin:
 			if lr := strings.ToLower(run); !isDigits(lr) && strings.ContainsAny(lr, "0123456789") {
 				add(lr) // S3, EC2, IPv4: the name is the letters and the digits
+			}
+			for _, w := range splitCamel(run) {
+				if isDigits(w) && len(w) >= 2 {
+					add("num:" + w) // OP25B and 「25 番ポート」
+				}
 			}
 			for _, w := range splitCamel(run) {
 				lw := strings.ToLower(w)
@@ -306,11 +311,46 @@ func tokensMatch(a, b string) bool {
 		}
 		return cp >= 4 && float64(cp) >= 0.65*float64(len(a))
 	case scrKata:
-		return utf8.RuneCountInString(a) >= 3 && strings.Contains(b, a)
+		// one inside the other, or one loanword opening both
+		// (スポットインスタンス, スポットフリート)
+		return utf8.RuneCountInString(a) >= 3 && strings.Contains(b, a) || kataPrefix(a, b) != ""
 	case scrKanji:
 		return utf8.RuneCountInString(a) >= 2 && strings.Contains(b, a)
 	}
 	return false
+}
+
+// kataPrefix returns the katakana word that opens both runs — at least
+// three runes and half the shorter run — or "".
+func kataPrefix(a, b string) string {
+	ra, rb := []rune(a), []rune(b)
+	n := 0
+	for n < len(ra) && n < len(rb) && ra[n] == rb[n] {
+		n++
+	}
+	if n < 3 || 2*n < min(len(ra), len(rb)) || scriptOf(ra[0]) != scrKata {
+		return ""
+	}
+	return string(ra[:n])
+}
+
+// sharedPiece returns what two matching tokens have in common: the shorter
+// of two runs one inside the other, the katakana word opening both, or the
+// answer's token itself.
+func sharedPiece(p, t string) string {
+	if strings.Contains(p, ":") || strings.Contains(t, ":") {
+		return t
+	}
+	if len(p) < len(t) && strings.Contains(t, p) {
+		return p
+	}
+	if strings.Contains(p, t) {
+		return t
+	}
+	if k := kataPrefix(p, t); k != "" {
+		return k
+	}
+	return t
 }
 
 // leakBetween returns a token that the probe (stem) and the answer share and
@@ -332,12 +372,10 @@ func leakBetween(probe, answer tokenSet, distractors []tokenSet) string {
 			if !tokensMatch(p, t) {
 				continue
 			}
-			// what the two share: for a run inside a longer run
-			// (アイデンティティ in アイデンティティベースポリシー), the shorter
-			piece := t
-			if len(p) < len(t) && !strings.Contains(p, ":") && !strings.Contains(t, ":") {
-				piece = p
-			}
+			// what the two share: a run inside a longer run
+			// (アイデンティティ in アイデンティティベースポリシー), a word
+			// opening both (スポット)
+			piece := sharedPiece(p, t)
 			if !held(piece) {
 				return piece
 			}
