@@ -148,16 +148,16 @@ func (g *generator) usablePool(d *draft) []candidate {
 		if g.m.aliases.Same(c.owner, d.answer.owner) {
 			continue
 		}
-		if d.typ != TypeTermDefinition && d.typ != TypeScenario && mentions(d.probe, c.owner) {
+		if d.typ != TypeTermDefinition && d.typ != TypeScenario && g.mentions(d.probe, c.owner) {
 			continue // named in the stem: confusing or eliminable
 		}
 		if sd != "" && c.item != nil && Normalize(firstSentences(c.item.Def, maxDefRunes)) == sd {
 			continue // its own definition is the stem's: also right
 		}
-		if d.typ != TypeTermDefinition && d.typ != TypeScenario && c.item != nil && mentions(c.item.Def, d.answer.owner) {
+		if d.typ != TypeTermDefinition && d.typ != TypeScenario && c.item != nil && g.mentions(c.item.Def, d.answer.owner) {
 			continue // defined by the answer ("OSPF と同じ…"): may be right too
 		}
-		if d.typ == TypeTermDefinition && (mentions(c.text, c.owner) || mentions(c.text, d.answer.owner) || g.namesOwn(c, d.answer)) {
+		if d.typ == TypeTermDefinition && (g.mentions(c.text, c.owner) || g.mentions(c.text, d.answer.owner) || g.namesOwn(c, d.answer)) {
 			continue // a definition naming its own term, or the asked term
 		}
 		if sd != "" && c.item != nil && g.alsoFits(c.owner, words) {
@@ -301,16 +301,17 @@ func (g *generator) sameHead(cs []candidate, answer string) []candidate {
 }
 
 // namesOwn reports whether a definition option carries a word of its own
-// term that the asked term lacks ("適合パックは…" offered for マネージドルール).
+// term, or its translation, that the asked term lacks ("適合パックは…"
+// offered for マネージドルール; "テストレポート作成" for reports).
 func (g *generator) namesOwn(c, answer candidate) bool {
+	asked := g.tokens(answer.owner)
 	for _, t := range c.otoks {
-		if strings.Contains(t, ":") || t == "aws" || t == "amazon" || answer.otoks.has(t) || g.tokens(answer.owner).has(t) {
+		if strings.HasPrefix(t, "raw:") || t == "aws" || t == "amazon" || t == "acr:aws" || answer.otoks.has(t) || asked.has(t) {
 			continue
 		}
-		for _, x := range c.toks {
-			if !strings.HasPrefix(x, "en:") && !strings.HasPrefix(x, "acr:") && tokensMatch(x, t) {
-				return true
-			}
+		// its own word, or its translation (テストレポート作成 for reports)
+		if c.toks.has(t) {
+			return true
 		}
 	}
 	return false
@@ -320,13 +321,19 @@ func (g *generator) namesOwn(c, answer candidate) bool {
 // than one of its kin's definitions states.
 func (g *generator) distinctive(d *draft) tokenSet {
 	var words tokenSet
+	defs := make([]tokenSet, 0, len(d.pool))
+	for _, c := range d.pool {
+		if c.item != nil {
+			defs = append(defs, g.tokens(c.item.Def))
+		}
+	}
 	for _, t := range g.tokens(d.stemDef) {
 		if strings.HasPrefix(t, "en:") || strings.HasPrefix(t, "acr:") {
 			continue
 		}
 		n := 0
-		for _, c := range d.pool {
-			if c.item != nil && g.tokens(c.item.Def).has(t) {
+		for _, dt := range defs {
+			if dt.has(t) {
 				n++
 			}
 		}
@@ -402,8 +409,8 @@ func abs(n int) int {
 
 // mentions reports whether text names term (any of its alias keys would
 // do; the surface form is enough here).
-func mentions(text, term string) bool {
-	nt, tt := Normalize(text), Normalize(stripVendor(strings.TrimSpace(reParen.ReplaceAllString(term, " "))))
+func (g *generator) mentions(text, term string) bool {
+	nt, tt := g.norm(text), g.normTerm(term)
 	return runeLen(tt) >= 2 && strings.Contains(nt, tt)
 }
 

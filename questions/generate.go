@@ -79,6 +79,8 @@ type generator struct {
 	parentKeys map[*Item]string  // parentKey of every item (question IDs)
 	masks      map[string][]string
 	toks       map[string]tokenSet // leak tokens by text
+	norms      map[string]string   // Normalize by text (norm)
+	normTerms  map[string]string   // a term's match key without vendor or parentheses (normTerm)
 	starts     map[string][]*Item  // usable terms by their first two bytes
 	scen       []*Item
 	defsByTerm map[string][]*Item // every definition of a term, for also-right checks
@@ -93,7 +95,7 @@ type generator struct {
 func newGenerator(m *Memo) *generator {
 	g := &generator{m: m, usable: map[*Item]bool{}, option: map[*Item]bool{}, kin: map[*Item][]*Item{},
 		kinLevel: map[*Item]int{}, skipped: map[*Item]string{}, masks: map[string][]string{},
-		toks: map[string]tokenSet{}, starts: map[string][]*Item{}, dropped: map[string]int{}, defsByTerm: map[string][]*Item{}}
+		toks: map[string]tokenSet{}, norms: map[string]string{}, normTerms: map[string]string{}, starts: map[string][]*Item{}, dropped: map[string]int{}, defsByTerm: map[string][]*Item{}}
 	g.plainSkip = map[*Item]bool{}
 	anc := map[*Item]string{}
 	skip := func(it *Item) string { return skipReasonUnder(it, ancestorReason(it.Parent, anc)) }
@@ -249,6 +251,37 @@ func (g *generator) tokens(s string) tokenSet {
 	g.toks[s] = t
 	g.mu.Unlock()
 	return t
+}
+
+// norm returns Normalize(s), cached.
+func (g *generator) norm(s string) string {
+	g.mu.Lock()
+	n, ok := g.norms[s]
+	g.mu.Unlock()
+	if ok {
+		return n
+	}
+	n = Normalize(s)
+	g.mu.Lock()
+	g.norms[s] = n
+	g.mu.Unlock()
+	return n
+}
+
+// normTerm returns a term's match key: normalised, without parentheticals
+// or vendor prefix, cached.
+func (g *generator) normTerm(term string) string {
+	g.mu.Lock()
+	n, ok := g.normTerms[term]
+	g.mu.Unlock()
+	if ok {
+		return n
+	}
+	n = Normalize(stripVendor(strings.TrimSpace(reParen.ReplaceAllString(term, " "))))
+	g.mu.Lock()
+	g.normTerms[term] = n
+	g.mu.Unlock()
+	return n
 }
 
 func (g *generator) drop(reason string) {

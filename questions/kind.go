@@ -3,6 +3,7 @@ package questions
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // TermKind tells what sort of thing a term names. It is decided once per
@@ -178,6 +179,22 @@ func hasInnerCapital(s string) bool {
 var scenarioMarkers = []string{"シナリオ", "解決策", "ステップ", "手順", "パターン", "問題のポイント", "問題", "例)", "例：", "例:",
 	"構成例", "実装例", "設定例", "ユースケース", "ワークフロー", "通信フロー", "トラフィックフロー", "step", "scenario", "solution"}
 
+// stepName is reStepName.MatchString with a fast way out for the text
+// that cannot match: no leading digit and none of its words.
+func stepName(s string) bool {
+	if s == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	if !(r >= '0' && r <= '9' || r >= '０' && r <= '９') {
+		l := strings.ToLower(s)
+		if !containsAny(l, []string{"step", "ステップ", "手順", "パターン", "フェーズ", "phase"}) {
+			return false
+		}
+	}
+	return reStepName.MatchString(s)
+}
+
 // scenarioWords mark a sentence that sets up a case (a company, a
 // requirement, a wish) rather than describing a thing.
 var scenarioWords = []string{"ある企業", "企業", "会社", "組織は", "要件", "したい", "するには", "には？", "について", "チーム", "エンジニア", "を行う", "ために、", "場合、", "ようにする", "必要があります"}
@@ -206,7 +223,7 @@ func ancestorReason(p *Item, memo map[*Item]string) string {
 	switch {
 	case p.Kind == KindScenario || isQuestionLine(p.Text):
 		why = "inside a worked question"
-	case p.Number > 0 || reStepName.MatchString(name):
+	case p.Number > 0 || stepName(name):
 		why = "inside a procedure"
 	case containsAny(strings.ToLower(name), scenarioMarkers):
 		why = "inside a worked scenario"
@@ -235,7 +252,7 @@ func containsAny(s string, words []string) bool {
 // worked scenario or procedure, it is a numbered step, or its name means
 // nothing out of context.
 func skipReasonUnder(it *Item, anc string) string {
-	if it.Number > 0 || reStepName.MatchString(it.Text) {
+	if it.Number > 0 || stepName(it.Text) {
 		return "procedure step"
 	}
 	if anc != "" {

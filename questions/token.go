@@ -34,8 +34,9 @@ type tokenSet []string
 
 // has reports whether the set holds a token matching t.
 func (s tokenSet) has(t string) bool {
+	kt := tokKind(t)
 	for _, x := range s {
-		if tokensMatch(x, t) {
+		if tokensMatchKind(x, tokKind(x), t, kt) {
 			return true
 		}
 	}
@@ -276,30 +277,70 @@ func isDigits(s string) bool {
 // equal; Latin words where one is a stem of the other (weight/weighted,
 // deploy/deployment); katakana or kanji runs where one holds the other.
 func tokensMatch(a, b string) bool {
+	return tokensMatchKind(a, tokKind(a), b, tokKind(b))
+}
+
+// Token kinds, from their prefix.
+const (
+	tkPlain = iota // a Latin word, a katakana or kanji run
+	tkRaw          // raw: the text itself
+	tkJa           // ja: a Japanese rendering of an English word
+	tkAcr          // acr: an acronym
+	tkEn           // en: an English gloss
+	tkNum          // num: a number inside a name
+)
+
+// tokKind tells a token's kind from its prefix.
+func tokKind(t string) int {
+	if len(t) < 3 || t[0] < 'a' || t[0] > 'z' {
+		return tkPlain
+	}
+	switch {
+	case strings.HasPrefix(t, "raw:"):
+		return tkRaw
+	case strings.HasPrefix(t, "ja:"):
+		return tkJa
+	case strings.HasPrefix(t, "acr:"):
+		return tkAcr
+	case strings.HasPrefix(t, "en:"):
+		return tkEn
+	case strings.HasPrefix(t, "num:"):
+		return tkNum
+	}
+	return tkPlain
+}
+
+// tokensMatchKind is tokensMatch given both tokens' kinds.
+func tokensMatchKind(a string, ka int, b string, kb int) bool {
 	if a == b {
 		// two renderings of English words meet only in a text, never in
 		// each other (監視 → monitor → 見張 is not GuardDuty → guard → 見張)
-		return !strings.HasPrefix(a, "raw:") && !strings.HasPrefix(a, "ja:")
+		return ka != tkRaw && ka != tkJa
 	}
 	// a Japanese rendering of an English word, inside a text
-	if strings.HasPrefix(b, "ja:") {
-		a, b = b, a
+	if kb == tkJa {
+		a, b, ka, kb = b, a, kb, ka
 	}
-	if strings.HasPrefix(a, "ja:") {
-		return strings.HasPrefix(b, "raw:") && strings.Contains(b, a[len("ja:"):])
+	if ka == tkJa {
+		return kb == tkRaw && strings.Contains(b, a[len("ja:"):])
 	}
-	if strings.HasPrefix(a, "raw:") || strings.HasPrefix(b, "raw:") {
-		return false
+	if ka == tkRaw || kb == tkRaw || ka == tkAcr || kb == tkAcr || ka == tkNum || kb == tkNum {
+		return false // acronyms and numbers match only themselves
 	}
-	if strings.HasPrefix(a, "acr:") || strings.HasPrefix(b, "acr:") {
-		return false
+	if ka == tkEn {
+		a = a[len("en:"):]
 	}
-	a, b = strings.TrimPrefix(a, "en:"), strings.TrimPrefix(b, "en:")
+	if kb == tkEn {
+		b = b[len("en:"):]
+	}
 	if a == b {
 		return true
 	}
 	if len(a) > len(b) {
 		a, b = b, a
+	}
+	if a == "" {
+		return false
 	}
 	ra, _ := utf8.DecodeRuneInString(a)
 	switch scriptOf(ra) {
