@@ -3,6 +3,7 @@ package questions
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -76,23 +77,11 @@ func leakTokens(s string) tokenSet {
 		}
 	}
 	addEn := func(gloss string) {
-		first := true
-		for g := range strings.SplitSeq(gloss, "|") {
-			parts := strings.Fields(g)
-			for _, p := range parts {
-				add("en:" + p)
-				// and how a Japanese text would say that English word
-				if ja, ok := englishGlosses[p]; ok {
-					for f := range strings.SplitSeq(ja, "|") {
-						add("ja:" + f)
-					}
-				}
-			}
-			if first && len(parts) > 0 {
-				words = append(words, parts...)
-				first = false
-			}
+		gt := glossTokensOf(gloss)
+		for _, t := range gt.tokens {
+			add(t)
 		}
+		words = append(words, gt.words...)
 	}
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -132,10 +121,8 @@ func leakTokens(s string) tokenSet {
 				if len(lw) >= 2 && !isDigits(lw) {
 					add(lw)
 					words = append(words, lw)
-					if g, ok := englishGlosses[lw]; ok {
-						for f := range strings.SplitSeq(g, "|") {
-							add("ja:" + f)
-						}
+					for _, t := range jaTokensOf(lw) {
+						add(t)
 					}
 				}
 			}
@@ -180,6 +167,57 @@ func leakTokens(s string) tokenSet {
 			}
 		}
 	}
+	return out
+}
+
+// glossTokens are the tokens a gloss adds (en: for each English word, ja:
+// for each Japanese rendering of those) and the words of its first
+// spelling, for acronyms.
+type glossTokens struct {
+	tokens []string
+	words  []string
+}
+
+var (
+	glossCache sync.Map // gloss → *glossTokens
+	jaCache    sync.Map // English word → []string of ja: tokens
+)
+
+// glossTokensOf returns the tokens of a "|"-separated English gloss, cached.
+func glossTokensOf(gloss string) *glossTokens {
+	if v, ok := glossCache.Load(gloss); ok {
+		return v.(*glossTokens)
+	}
+	gt := &glossTokens{}
+	first := true
+	for g := range strings.SplitSeq(gloss, "|") {
+		parts := strings.Fields(g)
+		for _, p := range parts {
+			gt.tokens = append(gt.tokens, "en:"+p)
+			// and how a Japanese text would say that English word
+			gt.tokens = append(gt.tokens, jaTokensOf(p)...)
+		}
+		if first && len(parts) > 0 {
+			gt.words = append(gt.words, parts...)
+			first = false
+		}
+	}
+	glossCache.Store(gloss, gt)
+	return gt
+}
+
+// jaTokensOf returns the ja: tokens of an English word, cached.
+func jaTokensOf(w string) []string {
+	if v, ok := jaCache.Load(w); ok {
+		return v.([]string)
+	}
+	var out []string
+	if ja, ok := englishGlosses[w]; ok {
+		for f := range strings.SplitSeq(ja, "|") {
+			out = append(out, "ja:"+f)
+		}
+	}
+	jaCache.Store(w, out)
 	return out
 }
 
