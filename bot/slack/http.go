@@ -10,6 +10,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/studybot/studybot/bot"
 )
 
 // maxBody bounds request bodies; Slack's are a few kilobytes.
@@ -93,14 +95,16 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, _ []b
 		http.Error(w, "malformed payload", http.StatusBadRequest)
 		return
 	}
-	w.WriteHeader(http.StatusOK) // acknowledge now; the reply goes out after
+	var clicks []bot.Click
 	for _, c := range a.clicks(cb) {
-		if !a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
-			continue
+		if a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
+			clicks = append(clicks, c)
 		}
-		c := c
-		a.spawn(func(ctx context.Context) { a.handleClick(ctx, c) })
 	}
+	// Acknowledge once the answers are stored (or after AckWait), so that
+	// a 200 means recorded; the replies go out after.
+	a.answerClicks(clicks, cb.ResponseURL)
+	w.WriteHeader(http.StatusOK)
 }
 
 func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {

@@ -57,6 +57,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock used for signature windows and caches (default time.Now).
 	Now func() time.Time
+	// AckWait is how long a click's acknowledgement waits for the answer to
+	// be stored (default 2s): an acknowledgement then means recorded, and
+	// only a slower write is acknowledged first.
+	AckWait time.Duration
 }
 
 // Adapter connects one Slack workspace to the core. It is the core's
@@ -75,8 +79,11 @@ type Adapter struct {
 	wg     sync.WaitGroup
 	// rateWaits counts waits on Slack 429s.
 	rateWaits atomic.Int64
-	ctx       context.Context
-	cancel    context.CancelFunc
+	// noEphemeral remembers channels where chat.postEphemeral failed (the
+	// bot is not a member): replies there go through response_url.
+	noEphemeral sync.Map
+	ctx         context.Context
+	cancel      context.CancelFunc
 }
 
 // ErrFatal wraps errors after which the adapter stops (bad tokens).
@@ -124,6 +131,12 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 	if cfg.PostEvery == 0 {
 		cfg.PostEvery = time.Second
 	}
+	if cfg.AckWait <= 0 {
+		cfg.AckWait = 2 * time.Second
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = http.DefaultClient
+	}
 	ad := &Adapter{cfg: cfg, api: a, client: client, core: c, log: cfg.Logger.With("platform", "slack"),
 		pace: bot.NewPacer(cfg.PostEvery), seen: newDedupe(10 * time.Minute)}
 	ad.admins = newAdminCache(10*time.Minute, cfg.Now, a)
@@ -136,8 +149,10 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 // Name implements bot.Platform.
 func (a *Adapter) Name() string { return store.Slack }
 
-// Mention implements bot.Platform.
-func (a *Adapter) Mention(user string) string { return "<@" + user + ">" }
+// Mention implements bot.Platform. The result is a marker that only the
+// renderer turns into <@user>, so that a user's own "<@U…>" text never
+// becomes a mention.
+func (a *Adapter) Mention(user string) string { return mentionMarker(user) }
 
 // Space returns the workspace's space (known after Start).
 func (a *Adapter) Space() store.SpaceRef {
@@ -204,7 +219,7 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) bot.Comman
 	return c
 }
 
-// respond delivers a core response for a slash command as the payload of
+// commandPayload is a core response for a slash command as the payload of
 // the acknowledgement (what Slack shows right away).
 func commandPayload(r bot.Response) map[string]any {
 	msgs := r.Messages
@@ -239,15 +254,82 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 	return out
 }
 
-// handleClick runs a click and sends the private reply with
-// chat.postEphemeral (falling back to nothing on a DM-less channel).
-func (a *Adapter) handleClick(ctx context.Context, c bot.Click) {
-	r := a.core.HandleClick(ctx, c)
-	for _, m := range r.Messages {
-		if err := a.SendPrivate(ctx, c.Channel, c.User, m); err != nil {
-			a.log.Warn("ephemeral reply", "user", c.User, "err", err)
-		}
+// answerClicks runs the clicks of one interaction and returns once their
+// answers are stored (the core returns after a durable write), or after
+// AckWait if storing takes longer, so that the caller's acknowledgement
+// means recorded. The private replies go out in the background after.
+func (a *Adapter) answerClicks(clicks []bot.Click, responseURL string) {
+	if len(clicks) == 0 {
+		return
 	}
+	stored := make(chan struct{})
+	a.spawn(func(ctx context.Context) {
+		rs := make([]bot.Response, len(clicks))
+		for i, c := range clicks {
+			rs[i] = a.core.HandleClick(ctx, c)
+		}
+		close(stored)
+		for i, r := range rs {
+			for _, m := range r.Messages {
+				if err := a.replyPrivate(ctx, clicks[i].Channel, clicks[i].User, responseURL, m); err != nil {
+					a.log.Warn("private reply", "user", clicks[i].User, "err", err)
+				}
+			}
+		}
+	})
+	t := time.NewTimer(a.cfg.AckWait)
+	defer t.Stop()
+	select {
+	case <-stored:
+	case <-t.C:
+		a.log.Warn("answer not stored in time; acknowledging before it is", "wait", a.cfg.AckWait)
+	}
+}
+
+// replyPrivate sends a private reply to a click: chat.postEphemeral where
+// the bot is a member, the interaction's response_url (ephemeral)
+// elsewhere — in DMs and channels the bot was not invited to, where
+// chat.postEphemeral fails with channel_not_found.
+func (a *Adapter) replyPrivate(ctx context.Context, channel, user, responseURL string, m bot.Message) error {
+	if responseURL != "" && !a.ephemeralWorks(channel) {
+		return a.postResponseURL(ctx, responseURL, true, m)
+	}
+	err := a.SendPrivate(ctx, channel, user, m)
+	if err != nil && responseURL != "" && notMember(err) {
+		a.noEphemeral.Store(channel, true)
+		return a.postResponseURL(ctx, responseURL, true, m)
+	}
+	return err
+}
+
+// ephemeralWorks reports whether chat.postEphemeral is worth trying in channel.
+func (a *Adapter) ephemeralWorks(channel string) bool {
+	if channel == "" || strings.HasPrefix(channel, "D") {
+		return false
+	}
+	_, bad := a.noEphemeral.Load(channel)
+	return !bad
+}
+
+// notMember reports the errors Slack gives for channels the bot is not in.
+func notMember(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "channel_not_found") || strings.Contains(s, "not_in_channel") || strings.Contains(s, "user_not_in_channel")
+}
+
+// postResponseURL sends m through a response_url (slash commands and
+// interactions; five posts within 30 minutes), ephemeral when private.
+func (a *Adapter) postResponseURL(ctx context.Context, url string, private bool, m ...bot.Message) error {
+	blocks, text := render(m...)
+	rt := slack.ResponseTypeInChannel
+	if private {
+		rt = slack.ResponseTypeEphemeral
+	}
+	msg := &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}, ResponseType: rt}
+	if err := slack.PostWebhookCustomHTTPContext(ctx, url, a.cfg.HTTPClient, msg); err != nil {
+		return fmt.Errorf("slack: response_url: %w", err)
+	}
+	return nil
 }
 
 // SendPrivate implements bot.PrivateSender with chat.postEphemeral.

@@ -47,6 +47,8 @@ func newRigOpts(t *testing.T, mode string, durable bool) *rig {
 	t.Helper()
 	fake := slackfake.New("T0001")
 	t.Cleanup(fake.Close)
+	fake.Verify(t)
+	fake.Join("C1", "C0CA5", "C9")
 	clock := bottest.NewClock(tuesday09.Add(-time.Hour))
 	opts := &store.Options{Now: clock.Now, NoSync: true, BatchDelay: -1}
 	if durable {

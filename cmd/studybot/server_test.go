@@ -49,6 +49,8 @@ func get(t *testing.T, url string) (int, string) {
 func TestSlackAndDiscordInOneProcess(t *testing.T) {
 	sf := slackfake.New("T0001")
 	defer sf.Close()
+	sf.Verify(t)
+	sf.Join("C1")
 	df := discordfake.New()
 	defer df.Close()
 	sf.SetAdmin("UADMIN", true)
