@@ -53,6 +53,7 @@ func TestSlackAndDiscordInOneProcess(t *testing.T) {
 	sf.Join("C1")
 	df := discordfake.New()
 	defer df.Close()
+	df.Verify(t)
 	sf.SetAdmin("UADMIN", true)
 	cfg := Config{DB: filepath.Join(t.TempDir(), "both.db"), HTTP: "127.0.0.1:0", Lang: "ja", TZ: "Asia/Tokyo",
 		Slack:   SlackConfig{BotToken: "xoxb-x", AppToken: "xapp-x", Mode: "socket", APIURL: sf.URL()},
