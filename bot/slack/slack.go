@@ -159,7 +159,8 @@ func (a *Adapter) Space() store.SpaceRef {
 	return store.SpaceRef{Platform: store.Slack, ID: a.team.Load().(string)}
 }
 
-// State reports the connection state: disconnected, connecting, connected or failed.
+// State reports the connection state: disconnected, connecting, connected
+// or failed. In HTTP mode it is connected once auth.test has passed.
 func (a *Adapter) State() string { return a.state.Load().(string) }
 
 // Start checks the bot token with auth.test and learns the team ID.
@@ -175,6 +176,10 @@ func (a *Adapter) Start(ctx context.Context) error {
 	}
 	a.team.Store(res.TeamID)
 	a.log.Info("slack workspace", "team", res.TeamID, "bot_user", res.UserID)
+	if a.cfg.Mode == "http" {
+		// HTTP mode has no connection to keep: a valid token is ready.
+		a.state.Store("connected")
+	}
 	return nil
 }
 

@@ -224,6 +224,14 @@ func TestReadinessReconnectBound(t *testing.T) {
 		s.readyz(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 		return rec.Code, rec.Body.String()
 	}
+	if c, b := ready(); c != 503 || !strings.Contains(b, "not connected yet") {
+		t.Errorf("never connected: %d %s", c, b)
+	}
+	stub.state = "connected"
+	if c, b := ready(); c != 200 {
+		t.Errorf("connected: %d %s", c, b)
+	}
+	stub.state = "connecting"
 	if c, b := ready(); c != 200 {
 		t.Errorf("just reconnecting: %d %s", c, b)
 	}
