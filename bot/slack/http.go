@@ -81,8 +81,11 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2500*time.Millisecond)
 	defer cancel()
-	resp := a.core.HandleCommand(ctx, a.command(ctx, sc))
-	json.NewEncoder(w).Encode(commandPayload(resp))
+	c := a.command(ctx, sc)
+	resp := a.core.HandleCommand(ctx, c)
+	if payload := a.commandReply(ctx, c, resp); payload != nil {
+		json.NewEncoder(w).Encode(payload)
+	}
 }
 
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte) {

@@ -337,9 +337,51 @@ func (a *Adapter) postResponseURL(ctx context.Context, url string, private bool,
 	return nil
 }
 
+// postsHere reports whether a command makes the bot post in the command's
+// channel (a schedule, a resume, a post now).
+func postsHere(c bot.Command) bool {
+	if c.Name != "studybot" || c.DM || len(c.Args) == 0 {
+		return false
+	}
+	switch c.Args[0] {
+	case "schedule", "resume", "post-now":
+		return true
+	}
+	return false
+}
+
+// notMemberWarning tells an admin the bot cannot post in the channel.
+var notMemberWarning = bot.Message{Kind: bot.KindError, Tone: bot.Bad,
+	Body: "⚠️ studybot はこのチャンネルのメンバーではないため、ここには問題を投稿できません。`/invite @studybot` で招待してください。\n" +
+		"studybot is not a member of this channel, so it cannot post here: invite it with `/invite @studybot`."}
+
+// commandReply returns the acknowledgement payload for a command's
+// response. Where the command makes the bot post in the channel, the
+// private reply goes by chat.postEphemeral, which doubles as a membership
+// check: where it fails (channel_not_found), the ack carries the reply and
+// tells the admin at once to invite the bot.
+func (a *Adapter) commandReply(ctx context.Context, c bot.Command, r bot.Response) map[string]any {
+	if !postsHere(c) || !r.Private || len(r.Messages) == 0 {
+		return commandPayload(r)
+	}
+	err := a.sendEphemeral(ctx, c.Channel, c.User, r.Messages...)
+	if err == nil {
+		return nil
+	}
+	if notMember(err) {
+		a.log.Warn("command in a channel the bot is not a member of", "channel", c.Channel, "command", c.Args[0])
+		r.Messages = append(r.Messages, notMemberWarning)
+	}
+	return commandPayload(r)
+}
+
 // SendPrivate implements bot.PrivateSender with chat.postEphemeral.
 func (a *Adapter) SendPrivate(ctx context.Context, channel, user string, m bot.Message) error {
-	blocks, text := render(m)
+	return a.sendEphemeral(ctx, channel, user, m)
+}
+
+func (a *Adapter) sendEphemeral(ctx context.Context, channel, user string, m ...bot.Message) error {
+	blocks, text := render(m...)
 	return a.retry(ctx, "chat.postEphemeral", func() error {
 		_, err := a.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
 		return err

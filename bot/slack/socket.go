@@ -90,8 +90,9 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		a.spawn(func(ctx context.Context) {
 			cctx, cancel := context.WithTimeout(ctx, 2500*time.Millisecond)
 			defer cancel()
-			r := a.core.HandleCommand(cctx, a.command(cctx, sc))
-			payload := commandPayload(r)
+			c := a.command(cctx, sc)
+			r := a.core.HandleCommand(cctx, c)
+			payload := a.commandReply(cctx, c, r)
 			if payload != nil && ackSize(req, payload) >= maxAck && sc.ResponseURL != "" {
 				// Too large for a Socket Mode ack: ack empty, reply through response_url.
 				if err := sm.Ack(req); err != nil {

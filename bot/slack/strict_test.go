@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -307,5 +308,48 @@ func TestSlowStoreAcksFirst(t *testing.T) {
 	waitFor(t, "the reply", func() bool { return len(r.fake.Calls("chat.postEphemeral")) == 1 })
 	if _, err := r.db.GetAnswer(p.ID, "U5"); err != nil {
 		t.Errorf("answer not stored: %v", err)
+	}
+}
+
+// TestScheduleWhereTheBotIsNotAMember: /studybot schedule in a channel
+// the bot was never invited to tells the admin at once (posts there fail
+// with channel_not_found), in Socket Mode and HTTP mode.
+func TestScheduleWhereTheBotIsNotAMember(t *testing.T) {
+	r := newRig(t, "socket")
+	r.fake.SetAdmin("UADMIN", true)
+	r.runSocket(t)
+	id, _ := r.fake.Send("slash_commands", r.fake.SlashCommand("T0001", "CNOTIN", "UADMIN", "studybot", "schedule 0 9 * * 1-5 Asia/Tokyo"))
+	raw, ok := r.fake.WaitAck(id, 3*time.Second)
+	if !ok {
+		t.Fatal("no ack")
+	}
+	if got := ackText(t, raw); !strings.Contains(got, "/invite @studybot") || !strings.Contains(got, "0 9 * * 1-5") {
+		t.Errorf("admin not told the bot is not a member: %s", got)
+	}
+	// where the bot is a member, no warning
+	id, _ = r.fake.Send("slash_commands", r.fake.SlashCommand("T0001", "C1", "UADMIN", "studybot", "schedule 0 9 * * 1-5 Asia/Tokyo"))
+	raw, _ = r.fake.WaitAck(id, 3*time.Second)
+	waitFor(t, "the reply", func() bool { return len(r.fake.Calls("chat.postEphemeral")) == 1 })
+	if got := ackText(t, raw) + r.fake.Calls("chat.postEphemeral")[0].Form.Get("blocks"); strings.Contains(got, "/invite") {
+		t.Errorf("warning in a channel the bot is in: %s", got)
+	}
+
+	h := newRig(t, "http")
+	h.fake.SetAdmin("UADMIN", true)
+	if err := h.ad.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h.ad.Handler(studyslack.DefaultPaths))
+	defer srv.Close()
+	body := form(h.fake.SlashCommand("T0001", "GPRIVATE", "UADMIN", "studybot", "resume"))
+	res, err := http.DefaultClient.Do(signed(t, srv.URL+"/slack/commands", "application/x-www-form-urlencoded", body, time.Now(), secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var b strings.Builder
+	io.Copy(&b, res.Body)
+	if !strings.Contains(b.String(), "/invite @studybot") {
+		t.Errorf("HTTP mode: admin not told: %s", b.String())
 	}
 }

@@ -101,7 +101,8 @@ func TestSlackAndDiscordInOneProcess(t *testing.T) {
 	dAction := dpost["components"].([]any)[0].(map[string]any)["components"].([]any)[0].(map[string]any)["custom_id"].(string)
 	df.Interact(discordfake.Click("G1", "D1", "UDISCORD", dAction, "1001"))
 	waitUntil(t, "both replies", func() bool {
-		return len(sf.Calls("chat.postEphemeral")) == 1 && len(df.Calls(http.MethodPost, "/api/v9/interactions/")) >= 2
+		// post-now's reply (chat.postEphemeral checks membership) and the click's
+		return len(sf.Calls("chat.postEphemeral")) == 2 && len(df.Calls(http.MethodPost, "/api/v9/interactions/")) >= 2
 	})
 	checkMetrics(t, base)
 	cancel()
