@@ -154,9 +154,13 @@ func (s *server) listen() error {
 		l = s.wrapListener(l)
 	}
 	lim := s.limits
-	s.listener = limitListener(l, lim.MaxConns)
 	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: lim.ReadHeader, ReadTimeout: lim.Read, WriteTimeout: lim.Write,
 		IdleTimeout: lim.Idle, MaxHeaderBytes: lim.MaxHeaderBytes, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+	s.listener = l
+	if lim.MaxConns > 0 {
+		c := newConnCap(l, lim.MaxConns)
+		s.listener, s.httpSrv.ConnState = c, c.track
+	}
 	return nil
 }
 
@@ -294,56 +298,6 @@ func (s *server) readyz(w http.ResponseWriter, _ *http.Request) {
 		return
 	}
 	io.WriteString(w, "ready\n")
-}
-
-// limitListener caps the connections accepted from l at n: Accept waits
-// for a free slot, which a connection's Close returns.
-func limitListener(l net.Listener, n int) net.Listener {
-	if n <= 0 {
-		return l
-	}
-	return &capped{Listener: l, slots: make(chan struct{}, n), done: make(chan struct{})}
-}
-
-type capped struct {
-	net.Listener
-	slots     chan struct{}
-	done      chan struct{}
-	closeOnce sync.Once
-}
-
-// Accept implements net.Listener.
-func (c *capped) Accept() (net.Conn, error) {
-	select {
-	case c.slots <- struct{}{}:
-	case <-c.done:
-		return nil, net.ErrClosed
-	}
-	conn, err := c.Listener.Accept()
-	if err != nil {
-		<-c.slots
-		return nil, err
-	}
-	return &slotConn{Conn: conn, release: func() { <-c.slots }}, nil
-}
-
-// Close implements net.Listener.
-func (c *capped) Close() error {
-	c.closeOnce.Do(func() { close(c.done) })
-	return c.Listener.Close()
-}
-
-type slotConn struct {
-	net.Conn
-	once    sync.Once
-	release func()
-}
-
-// Close implements net.Conn, returning the connection's slot once.
-func (c *slotConn) Close() error {
-	err := c.Conn.Close()
-	c.once.Do(c.release)
-	return err
 }
 
 // runServer runs every configured adapter in one process until a signal.
