@@ -318,8 +318,15 @@ func (a *Adapter) ephemeralWorks(channel string) bool {
 
 // notMember reports the errors Slack gives for channels the bot is not in.
 func notMember(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "channel_not_found") || strings.Contains(s, "not_in_channel") || strings.Contains(s, "user_not_in_channel")
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Err {
+	case "channel_not_found", "not_in_channel", "user_not_in_channel":
+		return true
+	}
+	return false
 }
 
 // postResponseURL sends m through a response_url (slash commands and
