@@ -89,6 +89,8 @@ type Adapter struct {
 	replays *idWindow
 	ctx     context.Context
 	cancel  context.CancelFunc
+	mu      sync.Mutex // guards closed against new background work
+	closed  bool
 }
 
 // New builds an adapter on a discordgo session.
@@ -179,13 +181,29 @@ func (a *Adapter) Run(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the gateway and waits for in-flight interactions.
+// Close closes the gateway (no new interactions), cancels the adapter's
+// context (stuck REST calls return) and waits for in-flight interactions.
+// Work offered after Close is refused.
 func (a *Adapter) Close() error {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
 	a.cancel()
-	a.wg.Wait()
 	err := a.s.Close()
+	a.wg.Wait()
 	a.state.Store("disconnected")
 	return err
+}
+
+// begin registers a unit of background work; false once closing.
+func (a *Adapter) begin() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return false
+	}
+	a.wg.Add(1)
+	return true
 }
 
 // who returns the user of an interaction and whether they may use admin
@@ -250,7 +268,9 @@ var deferral = &discordgo.InteractionResponse{Type: discordgo.InteractionRespons
 // the result as a follow-up.
 func (a *Adapter) answer(i *discordgo.Interaction) (now *bot.Response, handled bool, late <-chan *bot.Response) {
 	done := make(chan *bot.Response, 1)
-	a.wg.Add(1)
+	if !a.begin() {
+		return nil, true, nil // closing: nothing to answer with
+	}
 	go func() {
 		defer a.wg.Done()
 		done <- a.handle(a.ctx, i)
@@ -282,7 +302,9 @@ func (a *Adapter) followUp(i *discordgo.Interaction, late <-chan *bot.Response) 
 // core's reply at once, or a deferred (ephemeral) response and a follow-up
 // when the core is slow.
 func (a *Adapter) onInteraction(i *discordgo.Interaction) {
-	a.wg.Add(1)
+	if !a.begin() {
+		return
+	}
 	defer a.wg.Done()
 	r, handled, late := a.answer(i)
 	if handled {

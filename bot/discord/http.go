@@ -61,6 +61,10 @@ func (a *Adapter) Handler() http.Handler {
 		}
 		res, handled, late := a.answer(&i)
 		if handled && res == nil {
+			if a.ctx.Err() != nil {
+				http.Error(w, "shutting down", http.StatusServiceUnavailable)
+				return
+			}
 			http.Error(w, "unsupported interaction", http.StatusBadRequest)
 			return
 		}
@@ -84,7 +88,9 @@ func (a *Adapter) Handler() http.Handler {
 		if f, ok := w.(http.Flusher); ok {
 			f.Flush()
 		}
-		a.wg.Add(1)
+		if !a.begin() {
+			return // closing: the adapter's context is cancelled; no follow-up
+		}
 		go func() {
 			defer a.wg.Done()
 			a.followUp(&i, late)

@@ -106,7 +106,10 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, _ []b
 	}
 	// Acknowledge once the answers are stored (or after AckWait), so that
 	// a 200 means recorded; the replies go out after.
-	a.answerClicks(clicks, cb.ResponseURL)
+	if !a.answerClicks(clicks, cb.ResponseURL) {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable) // Slack retries
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 }
 

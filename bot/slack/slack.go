@@ -84,6 +84,8 @@ type Adapter struct {
 	noEphemeral sync.Map
 	ctx         context.Context
 	cancel      context.CancelFunc
+	mu          sync.Mutex // guards closed against new background work
+	closed      bool
 }
 
 // ErrFatal wraps errors after which the adapter stops (bad tokens).
@@ -193,20 +195,32 @@ func isAuthError(err error) bool {
 	return false
 }
 
-// Close stops background work and waits for it.
+// Close stops background work and waits for it. Work offered after Close
+// is refused (spawn reports false), so nothing starts while it waits.
 func (a *Adapter) Close() error {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
 	a.cancel()
 	a.wg.Wait()
 	return nil
 }
 
-// go runs f in the background, owned by the adapter.
-func (a *Adapter) spawn(f func(ctx context.Context)) {
+// spawn runs f in the background, owned by the adapter; it reports false
+// (and runs nothing) once the adapter is closing.
+func (a *Adapter) spawn(f func(ctx context.Context)) bool {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return false
+	}
 	a.wg.Add(1)
+	a.mu.Unlock()
 	go func() {
 		defer a.wg.Done()
 		f(a.ctx)
 	}()
+	return true
 }
 
 // command converts a slash command into the core's Command, checking
@@ -263,12 +277,14 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 // answers are stored (the core returns after a durable write), or after
 // AckWait if storing takes longer, so that the caller's acknowledgement
 // means recorded. The private replies go out in the background after.
-func (a *Adapter) answerClicks(clicks []bot.Click, responseURL string) {
+// It reports false when the adapter is closing and nothing was run: the
+// caller must not acknowledge (Slack retries).
+func (a *Adapter) answerClicks(clicks []bot.Click, responseURL string) bool {
 	if len(clicks) == 0 {
-		return
+		return true
 	}
 	stored := make(chan struct{})
-	a.spawn(func(ctx context.Context) {
+	started := a.spawn(func(ctx context.Context) {
 		rs := make([]bot.Response, len(clicks))
 		for i, c := range clicks {
 			rs[i] = a.core.HandleClick(ctx, c)
@@ -282,6 +298,9 @@ func (a *Adapter) answerClicks(clicks []bot.Click, responseURL string) {
 			}
 		}
 	})
+	if !started {
+		return false
+	}
 	t := time.NewTimer(a.cfg.AckWait)
 	defer t.Stop()
 	select {
@@ -289,6 +308,7 @@ func (a *Adapter) answerClicks(clicks []bot.Click, responseURL string) {
 	case <-t.C:
 		a.log.Warn("answer not stored in time; acknowledging before it is", "wait", a.cfg.AckWait)
 	}
+	return true
 }
 
 // replyPrivate sends a private reply to a click: chat.postEphemeral where

@@ -124,7 +124,9 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		// Off the event loop: ack once the answers are stored (or after
 		// AckWait), within Slack's 3 s; the replies follow.
 		a.spawn(func(ctx context.Context) {
-			a.answerClicks(clicks, cb.ResponseURL)
+			if !a.answerClicks(clicks, cb.ResponseURL) {
+				return // closing: unacknowledged, Slack retries
+			}
 			if evt.Request != nil {
 				if err := sm.Ack(*evt.Request); err != nil {
 					a.log.Warn("ack interaction", "err", err)

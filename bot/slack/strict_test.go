@@ -353,3 +353,32 @@ func TestScheduleWhereTheBotIsNotAMember(t *testing.T) {
 		t.Errorf("HTTP mode: admin not told: %s", b.String())
 	}
 }
+
+// TestClosedAdapterRefusesClicks: once Close has begun, a click is neither
+// run nor acknowledged (503, so Slack retries it against the next process),
+// instead of starting work that Close no longer waits for.
+func TestClosedAdapterRefusesClicks(t *testing.T) {
+	r := newRig(t, "http")
+	if err := r.ad.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.bot.PostNow(context.Background(), r.space, "C1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(r.ad.Handler(studyslack.DefaultPaths))
+	defer srv.Close()
+	r.ad.Close()
+	body := form(map[string]any{"payload": mustJSON(r.fake.BlockAction("T0001", "C1", "U9", "sb1:a:"+p.ID+":"+p.Question.AnswerID, "1.0"))})
+	res, err := http.DefaultClient.Do(signed(t, srv.URL+"/slack/interactivity", "application/x-www-form-urlencoded", body, time.Now(), secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("click after Close: %d, want 503", res.StatusCode)
+	}
+	if _, err := r.db.GetAnswer(p.ID, "U9"); err == nil {
+		t.Error("a click after Close was stored by work nobody waits for")
+	}
+}
