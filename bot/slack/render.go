@@ -272,10 +272,12 @@ func render(msgs ...bot.Message) ([]slack.Block, string) {
 			}
 			t.text(f.Value)
 			b, size, cut := section(t, maxSectionText)
+			// a field cut to a stub is left out rather than shown as "…"
 			if cut && size < 200 || !add(b, size) {
 				truncated = true
 				break
 			}
+			truncated = truncated || cut
 		}
 		if m.Context != "" {
 			c, size := new(mrk).text(m.Context).fit(maxContextText, maxPayload)
