@@ -85,8 +85,12 @@ type Adapter struct {
 	wg     sync.WaitGroup
 	// rateWaits counts 429s that discordgo waited out.
 	rateWaits atomic.Int64
-	ctx       context.Context
-	cancel    context.CancelFunc
+	// replays remembers HTTP interaction IDs for the signature window.
+	replays *idWindow
+	ctx     context.Context
+	cancel  context.CancelFunc
+	mu      sync.Mutex // guards closed against new background work
+	closed  bool
 }
 
 // New builds an adapter on a discordgo session.
@@ -121,7 +125,8 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 	if cfg.Deadline == 0 {
 		cfg.Deadline = 2 * time.Second
 	}
-	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), pace: bot.NewPacer(cfg.PostEvery)}
+	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), pace: bot.NewPacer(cfg.PostEvery),
+		replays: newIDWindow(2*MaxSignatureAge, cfg.Now)}
 	if cfg.PublicKey != "" {
 		k, err := hex.DecodeString(cfg.PublicKey)
 		if err != nil || len(k) != ed25519.PublicKeySize {
@@ -153,9 +158,9 @@ func (a *Adapter) State() string { return a.state.Load().(string) }
 
 // Register overwrites the application's commands: in the development guild
 // when one is configured (instant), globally otherwise.
-func (a *Adapter) Register() error {
+func (a *Adapter) Register(ctx context.Context) error {
 	cmds := applicationCommands(a.core.Bank().Memo)
-	if _, err := a.s.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds); err != nil {
+	if _, err := a.s.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds, discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
 	}
 	return nil
@@ -169,20 +174,36 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.state.Store("failed")
 		return fmt.Errorf("discord: open gateway: %w", err)
 	}
-	if err := a.Register(); err != nil {
+	if err := a.Register(ctx); err != nil {
 		a.log.Error("register commands", "err", err)
 	}
 	<-ctx.Done()
 	return nil
 }
 
-// Close closes the gateway and waits for in-flight interactions.
+// Close closes the gateway (no new interactions), cancels the adapter's
+// context (stuck REST calls return) and waits for in-flight interactions.
+// Work offered after Close is refused.
 func (a *Adapter) Close() error {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
 	a.cancel()
-	a.wg.Wait()
 	err := a.s.Close()
+	a.wg.Wait()
 	a.state.Store("disconnected")
 	return err
+}
+
+// begin registers a unit of background work; false once closing.
+func (a *Adapter) begin() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return false
+	}
+	a.wg.Add(1)
+	return true
 }
 
 // who returns the user of an interaction and whether they may use admin
@@ -236,37 +257,69 @@ func response(r bot.Response) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
 }
 
+// deferral is the initial response to an interaction the core is slow to
+// answer: an ephemeral "thinking…", fixed as ephemeral.
+var deferral = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+	Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
+
+// answer runs i through the core (in a goroutine the adapter owns) and
+// waits up to the deadline. It returns the response to give at once, or
+// nil and a channel of the late result: the caller then defers and sends
+// the result as a follow-up.
+func (a *Adapter) answer(i *discordgo.Interaction) (now *bot.Response, handled bool, late <-chan *bot.Response) {
+	done := make(chan *bot.Response, 1)
+	if !a.begin() {
+		return nil, true, nil // closing: nothing to answer with
+	}
+	go func() {
+		defer a.wg.Done()
+		done <- a.handle(a.ctx, i)
+	}()
+	t := time.NewTimer(a.cfg.Deadline)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r, true, nil
+	case <-t.C:
+		return nil, false, done
+	}
+}
+
+// followUp sends a late result as a follow-up of a deferred interaction.
+func (a *Adapter) followUp(i *discordgo.Interaction, late <-chan *bot.Response) {
+	r := <-late
+	if r == nil {
+		return
+	}
+	resp := response(*r).Data
+	if _, err := a.s.FollowupMessageCreate(i, false, &discordgo.WebhookParams{Embeds: resp.Embeds, Components: resp.Components, Flags: resp.Flags},
+		discordgo.WithContext(a.ctx)); err != nil {
+		a.log.Warn("follow-up", "err", err)
+	}
+}
+
 // onInteraction answers a gateway interaction within the deadline: the
 // core's reply at once, or a deferred (ephemeral) response and a follow-up
 // when the core is slow.
 func (a *Adapter) onInteraction(i *discordgo.Interaction) {
-	a.wg.Add(1)
+	if !a.begin() {
+		return
+	}
 	defer a.wg.Done()
-	done := make(chan *bot.Response, 1)
-	go func() { done <- a.handle(a.ctx, i) }()
-	select {
-	case r := <-done:
+	r, handled, late := a.answer(i)
+	if handled {
 		if r == nil {
 			return
 		}
-		if err := a.s.InteractionRespond(i, response(*r)); err != nil {
+		if err := a.s.InteractionRespond(i, response(*r), discordgo.WithContext(a.ctx)); err != nil {
 			a.log.Warn("interaction response", "err", err)
 		}
-	case <-time.After(a.cfg.Deadline):
-		defer_ := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
-		if err := a.s.InteractionRespond(i, defer_); err != nil {
-			a.log.Warn("deferred response", "err", err)
-		}
-		r := <-done
-		if r == nil {
-			return
-		}
-		resp := response(*r).Data
-		if _, err := a.s.FollowupMessageCreate(i, false, &discordgo.WebhookParams{Embeds: resp.Embeds, Components: resp.Components, Flags: resp.Flags}); err != nil {
-			a.log.Warn("follow-up", "err", err)
-		}
+		return
 	}
+	if err := a.s.InteractionRespond(i, deferral, discordgo.WithContext(a.ctx)); err != nil {
+		a.log.Warn("deferred response", "err", err)
+	}
+	a.followUp(i, late)
 }
 
 // PostCard implements bot.Platform; the reference is the message ID.
@@ -274,7 +327,8 @@ func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (
 	if err := a.pace.Wait(ctx, channel); err != nil {
 		return "", err
 	}
-	msg, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}, Components: components(m)})
+	msg, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}, Components: components(m)},
+		discordgo.WithContext(ctx))
 	if err != nil {
 		return "", fmt.Errorf("discord: post card: %w", err)
 	}
@@ -285,7 +339,7 @@ func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (
 func (a *Adapter) UpdateCard(ctx context.Context, channel, ref string, m bot.Message) error {
 	es := []*discordgo.MessageEmbed{embed(m)}
 	comps := components(m)
-	_, err := a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{Channel: channel, ID: ref, Embeds: &es, Components: &comps})
+	_, err := a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{Channel: channel, ID: ref, Embeds: &es, Components: &comps}, discordgo.WithContext(ctx))
 	if err != nil {
 		return fmt.Errorf("discord: update card: %w", err)
 	}
@@ -297,7 +351,7 @@ func (a *Adapter) Post(ctx context.Context, channel string, m bot.Message) error
 	if err := a.pace.Wait(ctx, channel); err != nil {
 		return err
 	}
-	_, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}})
+	_, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}}, discordgo.WithContext(ctx))
 	if err != nil {
 		return fmt.Errorf("discord: post: %w", err)
 	}

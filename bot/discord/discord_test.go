@@ -43,6 +43,7 @@ func newRig(t *testing.T) *rig {
 	t.Helper()
 	fake := discordfake.New()
 	t.Cleanup(fake.Close)
+	fake.Verify(t)
 	clock := bottest.NewClock(tuesday09.Add(-time.Hour))
 	db, err := store.Open(filepath.Join(t.TempDir(), "d.db"), &store.Options{Now: clock.Now, NoSync: true, BatchDelay: -1})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -47,16 +48,83 @@ func (a *Adapter) Handler() http.Handler {
 			http.Error(w, "malformed interaction", http.StatusBadRequest)
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
 		if i.Type == discordgo.InteractionPing {
+			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte(`{"type":1}`))
 			return
 		}
-		res := a.handle(r.Context(), &i)
-		if res == nil {
+		// A signed request replayed within the window runs once.
+		if !a.replays.first(i.ID) {
+			a.log.Warn("rejected replayed interaction", "id", i.ID)
+			http.Error(w, "replayed interaction", http.StatusUnauthorized)
+			return
+		}
+		res, handled, late := a.answer(&i)
+		if handled && res == nil {
+			if a.ctx.Err() != nil {
+				http.Error(w, "shutting down", http.StatusServiceUnavailable)
+				return
+			}
 			http.Error(w, "unsupported interaction", http.StatusBadRequest)
 			return
 		}
-		json.NewEncoder(w).Encode(response(*res))
+		out := deferral
+		if handled {
+			out = response(*res)
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			http.Error(w, "cannot encode response", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.Write(b)
+		if handled {
+			return
+		}
+		// Deferred: the follow-up goes out once the core is done, after
+		// this response (Discord needs the deferral first).
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		if !a.begin() {
+			return // closing: the adapter's context is cancelled; no follow-up
+		}
+		go func() {
+			defer a.wg.Done()
+			a.followUp(&i, late)
+		}()
 	})
+}
+
+// idWindow remembers IDs for a while (replay protection).
+type idWindow struct {
+	ttl  time.Duration
+	now  func() time.Time
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+func newIDWindow(ttl time.Duration, now func() time.Time) *idWindow {
+	return &idWindow{ttl: ttl, now: now, seen: map[string]time.Time{}}
+}
+
+// first reports whether id is new within the window, and remembers it.
+func (w *idWindow) first(id string) bool {
+	now := w.now()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.seen) > 10000 {
+		for k, t := range w.seen {
+			if now.Sub(t) > w.ttl {
+				delete(w.seen, k)
+			}
+		}
+	}
+	if t, ok := w.seen[id]; ok && now.Sub(t) <= w.ttl {
+		return false
+	}
+	w.seen[id] = now
+	return true
 }

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -31,9 +32,13 @@ var toneColour = map[bot.Tone]int{bot.Neutral: 0x5865F2, bot.Good: 0x57F287, bot
 
 // embed renders a message as one embed within Discord's limits (6,000
 // characters in all, 25 fields), truncating with a hint rather than failing.
-func embed(m bot.Message) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Title: cut(m.Title, maxTitle), Color: toneColour[m.Tone]}
-	budget := maxEmbedTotal - len([]rune(e.Title)) - len([]rune(truncHint)) - 10
+func embed(m bot.Message) *discordgo.MessageEmbed { return embedWithin(m, maxEmbedTotal) }
+
+// embedWithin renders m as one embed of at most total characters (the
+// 6,000 count across every embed of a message).
+func embedWithin(m bot.Message, total int) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{Title: cut(m.Title, min(maxTitle, max(total/4, 1))), Color: toneColour[m.Tone]}
+	budget := total - len([]rune(e.Title)) - len([]rune(truncHint)) - 10
 	desc := m.Body
 	if m.Kind == bot.KindCard {
 		var opts []string
@@ -50,12 +55,12 @@ func embed(m bot.Message) *discordgo.MessageEmbed {
 		desc += "\n\n" + strings.Join(lines, "\n")
 	}
 	truncated := false
-	d := cut(desc, min(maxDescription, budget/2))
+	d := cut(desc, max(min(maxDescription, budget/2), 1))
 	truncated = d != desc
 	e.Description = d
 	budget -= len([]rune(d))
 	if m.Context != "" {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: cut(m.Context, min(maxFooter, 300))}
+		e.Footer = &discordgo.MessageEmbedFooter{Text: cut(m.Context, max(min(maxFooter, 300, budget/2), 1))}
 		budget -= len([]rune(e.Footer.Text))
 	}
 	for i, f := range m.Fields {
@@ -102,14 +107,33 @@ func components(m bot.Message) []discordgo.MessageComponent {
 	return append(rows, row)
 }
 
-// embeds renders several messages (at most 10 embeds per message).
+// embeds renders several messages: at most 10 embeds per message, 6,000
+// characters across them all.
 func embeds(msgs []bot.Message) []*discordgo.MessageEmbed {
 	var out []*discordgo.MessageEmbed
+	left := maxEmbedTotal
 	for _, m := range msgs {
-		if len(out) == 10 {
+		if len(out) == 10 || left < 200 {
 			break
 		}
-		out = append(out, embed(m))
+		e := embedWithin(m, left)
+		left -= embedSize(e)
+		out = append(out, e)
 	}
 	return out
+}
+
+// embedSize counts an embed's characters as Discord does for the 6,000 limit.
+func embedSize(e *discordgo.MessageEmbed) int {
+	n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+	for _, f := range e.Fields {
+		n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+	}
+	if e.Footer != nil {
+		n += utf8.RuneCountInString(e.Footer.Text)
+	}
+	if e.Author != nil {
+		n += utf8.RuneCountInString(e.Author.Name)
+	}
+	return n
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/studybot/studybot/bot"
 )
 
 // maxBody bounds request bodies; Slack's are a few kilobytes.
@@ -79,8 +81,11 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2500*time.Millisecond)
 	defer cancel()
-	resp := a.core.HandleCommand(ctx, a.command(ctx, sc))
-	json.NewEncoder(w).Encode(commandPayload(resp))
+	c := a.command(ctx, sc)
+	resp := a.core.HandleCommand(ctx, c)
+	if payload := a.commandReply(ctx, c, resp); payload != nil {
+		json.NewEncoder(w).Encode(payload)
+	}
 }
 
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte) {
@@ -93,14 +98,19 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, _ []b
 		http.Error(w, "malformed payload", http.StatusBadRequest)
 		return
 	}
-	w.WriteHeader(http.StatusOK) // acknowledge now; the reply goes out after
+	var clicks []bot.Click
 	for _, c := range a.clicks(cb) {
-		if !a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
-			continue
+		if a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
+			clicks = append(clicks, c)
 		}
-		c := c
-		a.spawn(func(ctx context.Context) { a.handleClick(ctx, c) })
 	}
+	// Acknowledge once the answers are stored (or after AckWait), so that
+	// a 200 means recorded; the replies go out after.
+	if !a.answerClicks(clicks, cb.ResponseURL) {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable) // Slack retries
+		return
+	}
+	w.WriteHeader(http.StatusOK)
 }
 
 func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {

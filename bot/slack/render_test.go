@@ -27,8 +27,8 @@ func TestRenderStaysWithinLimits(t *testing.T) {
 	if strings.Contains(string(payload), "<script>") {
 		t.Error("mrkdwn not escaped")
 	}
-	// mentions survive escaping
-	if got := escape("1. <@U123> & <b>"); got != "1. <@U123> &amp; &lt;b&gt;" {
+	// our mentions survive escaping, a user's typed ones do not
+	if got := mdText("1. "+mentionMarker("U123")+" & <b> <@U999>", 100); got != "1. <@U123> &amp; &lt;b&gt; &lt;@U999&gt;" {
 		t.Errorf("escape = %q", got)
 	}
 }

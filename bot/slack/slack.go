@@ -57,6 +57,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock used for signature windows and caches (default time.Now).
 	Now func() time.Time
+	// AckWait is how long a click's acknowledgement waits for the answer to
+	// be stored (default 2s): an acknowledgement then means recorded, and
+	// only a slower write is acknowledged first.
+	AckWait time.Duration
 }
 
 // Adapter connects one Slack workspace to the core. It is the core's
@@ -75,8 +79,13 @@ type Adapter struct {
 	wg     sync.WaitGroup
 	// rateWaits counts waits on Slack 429s.
 	rateWaits atomic.Int64
-	ctx       context.Context
-	cancel    context.CancelFunc
+	// noEphemeral remembers channels where chat.postEphemeral failed (the
+	// bot is not a member): replies there go through response_url.
+	noEphemeral sync.Map
+	ctx         context.Context
+	cancel      context.CancelFunc
+	mu          sync.Mutex // guards closed against new background work
+	closed      bool
 }
 
 // ErrFatal wraps errors after which the adapter stops (bad tokens).
@@ -124,6 +133,12 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 	if cfg.PostEvery == 0 {
 		cfg.PostEvery = time.Second
 	}
+	if cfg.AckWait <= 0 {
+		cfg.AckWait = 2 * time.Second
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = http.DefaultClient
+	}
 	ad := &Adapter{cfg: cfg, api: a, client: client, core: c, log: cfg.Logger.With("platform", "slack"),
 		pace: bot.NewPacer(cfg.PostEvery), seen: newDedupe(10 * time.Minute)}
 	ad.admins = newAdminCache(10*time.Minute, cfg.Now, a)
@@ -136,15 +151,18 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 // Name implements bot.Platform.
 func (a *Adapter) Name() string { return store.Slack }
 
-// Mention implements bot.Platform.
-func (a *Adapter) Mention(user string) string { return "<@" + user + ">" }
+// Mention implements bot.Platform. The result is a marker that only the
+// renderer turns into <@user>, so that a user's own "<@U…>" text never
+// becomes a mention.
+func (a *Adapter) Mention(user string) string { return mentionMarker(user) }
 
 // Space returns the workspace's space (known after Start).
 func (a *Adapter) Space() store.SpaceRef {
 	return store.SpaceRef{Platform: store.Slack, ID: a.team.Load().(string)}
 }
 
-// State reports the connection state: disconnected, connecting, connected or failed.
+// State reports the connection state: disconnected, connecting, connected
+// or failed. In HTTP mode it is connected once auth.test has passed.
 func (a *Adapter) State() string { return a.state.Load().(string) }
 
 // Start checks the bot token with auth.test and learns the team ID.
@@ -160,6 +178,10 @@ func (a *Adapter) Start(ctx context.Context) error {
 	}
 	a.team.Store(res.TeamID)
 	a.log.Info("slack workspace", "team", res.TeamID, "bot_user", res.UserID)
+	if a.cfg.Mode == "http" {
+		// HTTP mode has no connection to keep: a valid token is ready.
+		a.state.Store("connected")
+	}
 	return nil
 }
 
@@ -173,20 +195,32 @@ func isAuthError(err error) bool {
 	return false
 }
 
-// Close stops background work and waits for it.
+// Close stops background work and waits for it. Work offered after Close
+// is refused (spawn reports false), so nothing starts while it waits.
 func (a *Adapter) Close() error {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
 	a.cancel()
 	a.wg.Wait()
 	return nil
 }
 
-// go runs f in the background, owned by the adapter.
-func (a *Adapter) spawn(f func(ctx context.Context)) {
+// spawn runs f in the background, owned by the adapter; it reports false
+// (and runs nothing) once the adapter is closing.
+func (a *Adapter) spawn(f func(ctx context.Context)) bool {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return false
+	}
 	a.wg.Add(1)
+	a.mu.Unlock()
 	go func() {
 		defer a.wg.Done()
 		f(a.ctx)
 	}()
+	return true
 }
 
 // command converts a slash command into the core's Command, checking
@@ -204,7 +238,7 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) bot.Comman
 	return c
 }
 
-// respond delivers a core response for a slash command as the payload of
+// commandPayload is a core response for a slash command as the payload of
 // the acknowledgement (what Slack shows right away).
 func commandPayload(r bot.Response) map[string]any {
 	msgs := r.Messages
@@ -239,20 +273,142 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 	return out
 }
 
-// handleClick runs a click and sends the private reply with
-// chat.postEphemeral (falling back to nothing on a DM-less channel).
-func (a *Adapter) handleClick(ctx context.Context, c bot.Click) {
-	r := a.core.HandleClick(ctx, c)
-	for _, m := range r.Messages {
-		if err := a.SendPrivate(ctx, c.Channel, c.User, m); err != nil {
-			a.log.Warn("ephemeral reply", "user", c.User, "err", err)
-		}
+// answerClicks runs the clicks of one interaction and returns once their
+// answers are stored (the core returns after a durable write), or after
+// AckWait if storing takes longer, so that the caller's acknowledgement
+// means recorded. The private replies go out in the background after.
+// It reports false when the adapter is closing and nothing was run: the
+// caller must not acknowledge (Slack retries).
+func (a *Adapter) answerClicks(clicks []bot.Click, responseURL string) bool {
+	if len(clicks) == 0 {
+		return true
 	}
+	stored := make(chan struct{})
+	started := a.spawn(func(ctx context.Context) {
+		rs := make([]bot.Response, len(clicks))
+		for i, c := range clicks {
+			rs[i] = a.core.HandleClick(ctx, c)
+		}
+		close(stored)
+		for i, r := range rs {
+			for _, m := range r.Messages {
+				if err := a.replyPrivate(ctx, clicks[i].Channel, clicks[i].User, responseURL, m); err != nil {
+					a.log.Warn("private reply", "user", clicks[i].User, "err", err)
+				}
+			}
+		}
+	})
+	if !started {
+		return false
+	}
+	t := time.NewTimer(a.cfg.AckWait)
+	defer t.Stop()
+	select {
+	case <-stored:
+	case <-t.C:
+		a.log.Warn("answer not stored in time; acknowledging before it is", "wait", a.cfg.AckWait)
+	}
+	return true
+}
+
+// replyPrivate sends a private reply to a click: chat.postEphemeral where
+// the bot is a member, the interaction's response_url (ephemeral)
+// elsewhere — in DMs and channels the bot was not invited to, where
+// chat.postEphemeral fails with channel_not_found.
+func (a *Adapter) replyPrivate(ctx context.Context, channel, user, responseURL string, m bot.Message) error {
+	if responseURL != "" && !a.ephemeralWorks(channel) {
+		return a.postResponseURL(ctx, responseURL, true, m)
+	}
+	err := a.SendPrivate(ctx, channel, user, m)
+	if err != nil && responseURL != "" && notMember(err) {
+		a.noEphemeral.Store(channel, true)
+		return a.postResponseURL(ctx, responseURL, true, m)
+	}
+	return err
+}
+
+// ephemeralWorks reports whether chat.postEphemeral is worth trying in channel.
+func (a *Adapter) ephemeralWorks(channel string) bool {
+	if channel == "" || strings.HasPrefix(channel, "D") {
+		return false
+	}
+	_, bad := a.noEphemeral.Load(channel)
+	return !bad
+}
+
+// notMember reports the errors Slack gives for channels the bot is not in.
+func notMember(err error) bool {
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Err {
+	case "channel_not_found", "not_in_channel", "user_not_in_channel":
+		return true
+	}
+	return false
+}
+
+// postResponseURL sends m through a response_url (slash commands and
+// interactions; five posts within 30 minutes), ephemeral when private.
+func (a *Adapter) postResponseURL(ctx context.Context, url string, private bool, m ...bot.Message) error {
+	blocks, text := render(m...)
+	rt := slack.ResponseTypeInChannel
+	if private {
+		rt = slack.ResponseTypeEphemeral
+	}
+	msg := &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}, ResponseType: rt}
+	if err := slack.PostWebhookCustomHTTPContext(ctx, url, a.cfg.HTTPClient, msg); err != nil {
+		return fmt.Errorf("slack: response_url: %w", err)
+	}
+	return nil
+}
+
+// postsHere reports whether a command makes the bot post in the command's
+// channel (a schedule, a resume, a post now).
+func postsHere(c bot.Command) bool {
+	if c.Name != "studybot" || c.DM || len(c.Args) == 0 {
+		return false
+	}
+	switch c.Args[0] {
+	case "schedule", "resume", "post-now":
+		return true
+	}
+	return false
+}
+
+// notMemberWarning tells an admin the bot cannot post in the channel.
+var notMemberWarning = bot.Message{Kind: bot.KindError, Tone: bot.Bad,
+	Body: "⚠️ studybot はこのチャンネルのメンバーではないため、ここには問題を投稿できません。`/invite @studybot` で招待してください。\n" +
+		"studybot is not a member of this channel, so it cannot post here: invite it with `/invite @studybot`."}
+
+// commandReply returns the acknowledgement payload for a command's
+// response. Where the command makes the bot post in the channel, the
+// private reply goes by chat.postEphemeral, which doubles as a membership
+// check: where it fails (channel_not_found), the ack carries the reply and
+// tells the admin at once to invite the bot.
+func (a *Adapter) commandReply(ctx context.Context, c bot.Command, r bot.Response) map[string]any {
+	if !postsHere(c) || !r.Private || len(r.Messages) == 0 {
+		return commandPayload(r)
+	}
+	err := a.sendEphemeral(ctx, c.Channel, c.User, r.Messages...)
+	if err == nil {
+		return nil
+	}
+	if notMember(err) {
+		a.log.Warn("command in a channel the bot is not a member of", "channel", c.Channel, "command", c.Args[0])
+		r.Messages = append(r.Messages, notMemberWarning)
+	}
+	return commandPayload(r)
 }
 
 // SendPrivate implements bot.PrivateSender with chat.postEphemeral.
 func (a *Adapter) SendPrivate(ctx context.Context, channel, user string, m bot.Message) error {
-	blocks, text := render(m)
+	return a.sendEphemeral(ctx, channel, user, m)
+}
+
+func (a *Adapter) sendEphemeral(ctx context.Context, channel, user string, m ...bot.Message) error {
+	blocks, text := render(m...)
 	return a.retry(ctx, "chat.postEphemeral", func() error {
 		_, err := a.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
 		return err

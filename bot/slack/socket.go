@@ -2,12 +2,15 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/studybot/studybot/bot"
 )
 
 // RunSocket connects with Socket Mode and serves events until ctx is done.
@@ -50,6 +53,18 @@ func (a *Adapter) RunSocket(ctx context.Context, opts ...socketmode.Option) erro
 	}
 }
 
+// maxAck is the size at which Slack drops a Socket Mode response.
+const maxAck = 20 * 1024
+
+// ackSize is the size of the Socket Mode response carrying payload.
+func ackSize(req socketmode.Request, payload any) int {
+	b, err := json.Marshal(socketmode.Response{EnvelopeID: req.EnvelopeID, Payload: payload})
+	if err != nil {
+		return maxAck
+	}
+	return len(b)
+}
+
 func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
@@ -75,26 +90,49 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		a.spawn(func(ctx context.Context) {
 			cctx, cancel := context.WithTimeout(ctx, 2500*time.Millisecond)
 			defer cancel()
-			r := a.core.HandleCommand(cctx, a.command(cctx, sc))
-			if err := sm.Ack(req, commandPayload(r)); err != nil {
+			c := a.command(cctx, sc)
+			r := a.core.HandleCommand(cctx, c)
+			payload := a.commandReply(cctx, c, r)
+			if payload != nil && ackSize(req, payload) >= maxAck && sc.ResponseURL != "" {
+				// Too large for a Socket Mode ack: ack empty, reply through response_url.
+				if err := sm.Ack(req); err != nil {
+					a.log.Warn("ack slash command", "err", err)
+				}
+				if err := a.postResponseURL(ctx, sc.ResponseURL, r.Private, r.Messages...); err != nil {
+					a.log.Warn("slash command reply", "err", err)
+				}
+				return
+			}
+			if err := sm.Ack(req, payload); err != nil {
 				a.log.Warn("ack slash command", "err", err)
 			}
 		})
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
-		if evt.Request != nil {
-			sm.Ack(*evt.Request) // ack first, within 3 s; reply after
-		}
 		if !ok {
+			if evt.Request != nil {
+				sm.Ack(*evt.Request)
+			}
 			return
 		}
+		var clicks []bot.Click
 		for _, c := range a.clicks(cb) {
-			if !a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
-				continue
+			if a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
+				clicks = append(clicks, c)
 			}
-			c := c
-			a.spawn(func(ctx context.Context) { a.handleClick(ctx, c) })
 		}
+		// Off the event loop: ack once the answers are stored (or after
+		// AckWait), within Slack's 3 s; the replies follow.
+		a.spawn(func(ctx context.Context) {
+			if !a.answerClicks(clicks, cb.ResponseURL) {
+				return // closing: unacknowledged, Slack retries
+			}
+			if evt.Request != nil {
+				if err := sm.Ack(*evt.Request); err != nil {
+					a.log.Warn("ack interaction", "err", err)
+				}
+			}
+		})
 	case socketmode.EventTypeEventsAPI:
 		if evt.Request != nil {
 			sm.Ack(*evt.Request)

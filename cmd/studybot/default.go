@@ -143,17 +143,36 @@ func runConsole(ctx context.Context, f *runFlags, bank *questions.Bank, stdin io
 		start, frozen = t, true
 	}
 	clock := console.NewClock(start, frozen, nil)
-	db, err := openStore(cfg.DB, clock.Now)
+	m := newMetrics()
+	db, err := openStoreObserved(cfg.DB, clock.Now, m.observeCommit)
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1
 	}
 	defer db.Close()
-	b, err := bot.New(botConfig(cfg, bank, db, clock.Now, log))
+	bc := botConfig(cfg, bank, db, clock.Now, log)
+	bc.Metrics = m
+	b, err := bot.New(bc)
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1
 	}
+	// --http serves health, readiness and metrics beside the console too.
+	ops := newOpsServer(cfg, log, db, b, m, clock.Now)
+	m.watch(db, nil)
+	if err := ops.listen(); err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		ops.serveHTTP()
+	}()
+	defer func() {
+		ops.shutdownHTTP()
+		<-served
+	}()
 	tz := cfg.TZ
 	if tz == "" {
 		tz = bot.DefaultTZ

@@ -42,7 +42,12 @@ type server struct {
 	mu       sync.Mutex
 	down     map[string]error     // adapters that stopped for good
 	away     map[string]time.Time // since when an adapter has not been connected
+	up       map[string]bool      // adapters seen connected at least once
 	metrics  *metrics
+	now      func() time.Time
+	limits   httpLimits
+	// wrapListener, if set, wraps the raw listener (tests count connections).
+	wrapListener func(net.Listener) net.Listener
 }
 
 // reconnectBound is how long an adapter may be (re)connecting before
@@ -68,10 +73,7 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 		db.Close()
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, db: db, bot: b, mux: http.NewServeMux(), down: map[string]error{}, away: map[string]time.Time{}, metrics: m}
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	s := newOpsServer(cfg, log, db, b, m, now)
 	if cfg.slackEnabled() {
 		ad, err := studyslack.New(studyslack.Config{BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
 			SigningSecret: cfg.Slack.SigningSecret, Mode: cfg.Slack.Mode, APIURL: cfg.Slack.APIURL, Logger: log, Now: now}, b)
@@ -112,6 +114,32 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 	return s, nil
 }
 
+// newOpsServer is a server with health, readiness and metrics routes and
+// no adapters yet (the console's --http uses it as is).
+func newOpsServer(cfg Config, log *slog.Logger, db *store.DB, b *bot.Bot, m *metrics, now func() time.Time) *server {
+	s := &server{cfg: cfg, log: log, db: db, bot: b, mux: http.NewServeMux(), down: map[string]error{}, away: map[string]time.Time{},
+		up: map[string]bool{}, metrics: m, now: now, limits: defaultHTTPLimits}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	return s
+}
+
+// httpLimits bound what one client can hold of the HTTP server.
+type httpLimits struct {
+	// ReadHeader, Read, Write and Idle are the server's timeouts.
+	ReadHeader, Read, Write, Idle time.Duration
+	// MaxHeaderBytes bounds request headers.
+	MaxHeaderBytes int
+	// MaxConns caps concurrent connections; more wait to be accepted.
+	MaxConns int
+}
+
+// defaultHTTPLimits: Slack's and Discord's requests are a few kilobytes and
+// answered within 3 s; health probes are tiny.
+var defaultHTTPLimits = httpLimits{ReadHeader: 5 * time.Second, Read: 10 * time.Second, Write: 15 * time.Second, Idle: 30 * time.Second,
+	MaxHeaderBytes: 32 << 10, MaxConns: 512}
+
 // listen opens the HTTP listener (if configured) so that its address is
 // known before Run.
 func (s *server) listen() error {
@@ -122,9 +150,40 @@ func (s *server) listen() error {
 	if err != nil {
 		return fmt.Errorf("http listener %s: %w", s.cfg.HTTP, err)
 	}
+	if s.wrapListener != nil {
+		l = s.wrapListener(l)
+	}
+	lim := s.limits
+	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: lim.ReadHeader, ReadTimeout: lim.Read, WriteTimeout: lim.Write,
+		IdleTimeout: lim.Idle, MaxHeaderBytes: lim.MaxHeaderBytes, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	s.listener = l
-	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	if lim.MaxConns > 0 {
+		c := newConnCap(l, lim.MaxConns)
+		s.listener, s.httpSrv.ConnState = c, c.track
+	}
 	return nil
+}
+
+// serveHTTP serves the listener until shutdown (a no-op without one).
+func (s *server) serveHTTP() {
+	if s.httpSrv == nil {
+		return
+	}
+	s.log.Info("listening", "addr", s.listener.Addr().String())
+	if err := s.httpSrv.Serve(s.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		s.log.Error("http server", "err", err)
+	}
+}
+
+// shutdownHTTP stops taking requests and waits (10 s at most) for those
+// in flight.
+func (s *server) shutdownHTTP() {
+	if s.httpSrv == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.httpSrv.Shutdown(ctx)
 }
 
 // run serves until ctx is done, then shuts down in order: stop taking
@@ -136,16 +195,11 @@ func (s *server) run(parent context.Context) error {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	var wg sync.WaitGroup
-	if s.httpSrv != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := s.httpSrv.Serve(s.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				s.log.Error("http server", "err", err)
-			}
-		}()
-		s.log.Info("listening", "addr", s.listener.Addr().String())
-	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s.serveHTTP()
+	}()
 	for i, run := range s.runs {
 		name := s.adapters[i].Name()
 		wg.Add(1)
@@ -181,11 +235,7 @@ func (s *server) run(parent context.Context) error {
 	}()
 	<-ctx.Done()
 	s.log.Info("shutting down")
-	if s.httpSrv != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		s.httpSrv.Shutdown(sctx)
-		cancel()
-	}
+	s.shutdownHTTP()
 	wg.Wait()
 	<-botDone
 	s.closeAll()
@@ -208,8 +258,10 @@ func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
 	io.WriteString(w, "ok\n")
 }
 
-// readyz is 200 when the store answers and every adapter is connected (or
-// reconnecting); 503 otherwise, with the reason.
+// readyz is 200 when the store answers and every adapter is connected
+// (Slack: auth.test passed, and in Socket Mode the socket is up; Discord:
+// the gateway is up), or was and is reconnecting for less than
+// reconnectBound; 503 otherwise, with the reason.
 func (s *server) readyz(w http.ResponseWriter, _ *http.Request) {
 	var problems []string
 	if err := s.db.Ping(); err != nil {
@@ -217,10 +269,17 @@ func (s *server) readyz(w http.ResponseWriter, _ *http.Request) {
 	}
 	s.mu.Lock()
 	now := time.Now()
+	if s.now != nil {
+		now = s.now()
+	}
+	if s.up == nil {
+		s.up = map[string]bool{}
+	}
 	for _, a := range s.adapters {
 		st := a.State()
 		if st == "connected" {
 			delete(s.away, a.Name())
+			s.up[a.Name()] = true
 		} else if _, ok := s.away[a.Name()]; !ok {
 			s.away[a.Name()] = now
 		}
@@ -229,6 +288,8 @@ func (s *server) readyz(w http.ResponseWriter, _ *http.Request) {
 			problems = append(problems, a.Name()+": "+err.Error())
 		case st == "failed":
 			problems = append(problems, a.Name()+": "+st)
+		case st != "connected" && !s.up[a.Name()]:
+			problems = append(problems, a.Name()+": "+st+", not connected yet")
 		case st != "connected" && now.Sub(s.away[a.Name()]) > reconnectBound:
 			problems = append(problems, fmt.Sprintf("%s: %s for %s", a.Name(), st, now.Sub(s.away[a.Name()]).Round(time.Second)))
 		}

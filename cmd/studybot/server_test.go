@@ -49,8 +49,11 @@ func get(t *testing.T, url string) (int, string) {
 func TestSlackAndDiscordInOneProcess(t *testing.T) {
 	sf := slackfake.New("T0001")
 	defer sf.Close()
+	sf.Verify(t)
+	sf.Join("C1")
 	df := discordfake.New()
 	defer df.Close()
+	df.Verify(t)
 	sf.SetAdmin("UADMIN", true)
 	cfg := Config{DB: filepath.Join(t.TempDir(), "both.db"), HTTP: "127.0.0.1:0", Lang: "ja", TZ: "Asia/Tokyo",
 		Slack:   SlackConfig{BotToken: "xoxb-x", AppToken: "xapp-x", Mode: "socket", APIURL: sf.URL()},
@@ -98,7 +101,8 @@ func TestSlackAndDiscordInOneProcess(t *testing.T) {
 	dAction := dpost["components"].([]any)[0].(map[string]any)["components"].([]any)[0].(map[string]any)["custom_id"].(string)
 	df.Interact(discordfake.Click("G1", "D1", "UDISCORD", dAction, "1001"))
 	waitUntil(t, "both replies", func() bool {
-		return len(sf.Calls("chat.postEphemeral")) == 1 && len(df.Calls(http.MethodPost, "/api/v9/interactions/")) >= 2
+		// post-now's reply (chat.postEphemeral checks membership) and the click's
+		return len(sf.Calls("chat.postEphemeral")) == 2 && len(df.Calls(http.MethodPost, "/api/v9/interactions/")) >= 2
 	})
 	checkMetrics(t, base)
 	cancel()
@@ -221,6 +225,14 @@ func TestReadinessReconnectBound(t *testing.T) {
 		s.readyz(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 		return rec.Code, rec.Body.String()
 	}
+	if c, b := ready(); c != 503 || !strings.Contains(b, "not connected yet") {
+		t.Errorf("never connected: %d %s", c, b)
+	}
+	stub.state = "connected"
+	if c, b := ready(); c != 200 {
+		t.Errorf("connected: %d %s", c, b)
+	}
+	stub.state = "connecting"
 	if c, b := ready(); c != 200 {
 		t.Errorf("just reconnecting: %d %s", c, b)
 	}

@@ -5,6 +5,12 @@
 // gateway websocket that sends HELLO, takes IDENTIFY, sends READY, answers
 // heartbeats and dispatches INTERACTION_CREATE. Tests drive the real
 // discordgo client against it.
+//
+// It is strict where Discord is: an interaction takes one initial response
+// within 3 s of its dispatch ("Unknown interaction" after), follow-ups need
+// an acknowledged interaction, and every outgoing message, edit, response
+// and follow-up is checked against Discord's documented limits.
+// Violations are collected; Verify fails the test on any.
 package discordfake
 
 import (
@@ -46,11 +52,27 @@ type Server struct {
 	seq      int
 	identify map[string]any
 	upgrader websocket.Upgrader
+	// interactions maps dispatched interaction IDs and tokens to their state.
+	interactions map[string]*interaction
+	violations   []string
+	stalls       []string
+	stalled      map[string]int
+	release      chan struct{}
 }
+
+// interaction is a dispatched interaction as Discord tracks it.
+type interaction struct {
+	at    time.Time
+	acked bool
+}
+
+// ResponseWindow is how long after dispatch an interaction takes its
+// initial response.
+const ResponseWindow = 3 * time.Second
 
 // New starts a fake Discord on loopback.
 func New() *Server {
-	s := &Server{limits: map[string]int{}}
+	s := &Server{limits: map[string]int{}, interactions: map[string]*interaction{}, stalled: map[string]int{}, release: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw", s.serveGateway)
 	mux.HandleFunc("/gw/", s.serveGateway)
@@ -61,6 +83,13 @@ func New() *Server {
 
 // Close shuts the fake down.
 func (s *Server) Close() {
+	s.mu.Lock()
+	select {
+	case <-s.release:
+	default:
+		close(s.release)
+	}
+	s.mu.Unlock()
 	s.wsMu.Lock()
 	if s.ws != nil {
 		s.ws.Close()
@@ -96,6 +125,55 @@ func (s *Server) RateLimit(prefix string, n int) {
 	s.mu.Unlock()
 }
 
+// TB is the part of testing.TB that Verify uses.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Cleanup(func())
+}
+
+// Verify fails tb, when the test ends, for every violation of Discord's
+// limits or rules the fake saw.
+func (s *Server) Verify(tb TB) {
+	tb.Cleanup(func() {
+		tb.Helper()
+		for _, v := range s.Violations() {
+			tb.Errorf("discordfake: %s", v)
+		}
+	})
+}
+
+// Violations returns what the client sent that Discord would refuse.
+func (s *Server) Violations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.violations...)
+}
+
+func (s *Server) violate(v ...string) {
+	if len(v) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.violations = append(s.violations, v...)
+	s.mu.Unlock()
+}
+
+// Stall makes requests whose path starts with prefix hang until the
+// client gives up (its context) or the fake closes: a stuck Discord.
+func (s *Server) Stall(prefix string) {
+	s.mu.Lock()
+	s.stalls = append(s.stalls, prefix)
+	s.mu.Unlock()
+}
+
+// Stalled returns how many requests a Stall prefix has held.
+func (s *Server) Stalled(prefix string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stalled[prefix]
+}
+
 // Calls returns the calls whose method and path match (path by prefix).
 func (s *Server) Calls(method, pathPrefix string) []Call {
 	s.mu.Lock()
@@ -123,6 +201,17 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	w.Header().Set("Content-Type", "application/json")
 	s.mu.Lock()
+	for _, p := range s.stalls {
+		if strings.HasPrefix(path, p) {
+			s.stalled[p]++
+			s.mu.Unlock()
+			select {
+			case <-r.Context().Done():
+			case <-s.release:
+			}
+			return
+		}
+	}
 	for p, n := range s.limits {
 		if n > 0 && strings.HasPrefix(path, p) && r.Method != http.MethodGet {
 			s.limits[p] = n - 1
@@ -148,19 +237,72 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		}
 		json.NewEncoder(w).Encode(cmds)
 	case r.Method == http.MethodPost && strings.HasSuffix(path, "/messages"):
+		s.violate(ValidateMessage("POST "+path, raw, false)...)
 		ch := strings.Split(strings.TrimPrefix(path, "/api/v9/channels/"), "/")[0]
 		json.NewEncoder(w).Encode(map[string]any{"id": id, "channel_id": ch, "content": body["content"]})
 	case r.Method == http.MethodPatch && strings.Contains(path, "/messages/"):
+		s.violate(ValidateMessage("PATCH "+path, raw, true)...)
 		parts := strings.Split(path, "/")
 		json.NewEncoder(w).Encode(map[string]any{"id": parts[len(parts)-1]})
 	case strings.HasSuffix(path, "/callback"):
-		w.WriteHeader(http.StatusNoContent)
+		s.serveCallback(w, path, body)
 	case strings.HasPrefix(path, "/api/v9/webhooks/"):
+		parts := strings.Split(path, "/") // /api/v9/webhooks/APP/TOKEN
+		if len(parts) >= 6 {
+			s.mu.Lock()
+			it := s.interactions["token:"+parts[5]]
+			s.mu.Unlock()
+			if it != nil && !it.acked {
+				s.violate("follow-up " + path + " before the interaction was acknowledged")
+				w.WriteHeader(http.StatusNotFound)
+				w.Write([]byte(`{"message":"Unknown Webhook","code":10015}`))
+				return
+			}
+		}
+		s.violate(ValidateMessage("POST "+path, raw, false)...)
 		json.NewEncoder(w).Encode(map[string]any{"id": id})
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		w.Write([]byte(`{"message":"404: Not Found","code":0}`))
 	}
+}
+
+// serveCallback answers /interactions/{id}/{token}/callback like Discord:
+// one initial response within ResponseWindow of the dispatch.
+func (s *Server) serveCallback(w http.ResponseWriter, path string, body map[string]any) {
+	parts := strings.Split(path, "/") // /api/v9/interactions/ID/TOKEN/callback
+	id := ""
+	if len(parts) >= 5 {
+		id = parts[4]
+	}
+	s.mu.Lock()
+	it := s.interactions[id]
+	var late, again bool
+	if it != nil {
+		late = time.Since(it.at) > ResponseWindow
+		again = it.acked
+		if !late && !again {
+			it.acked = true
+		}
+	}
+	s.mu.Unlock()
+	switch {
+	case again:
+		s.violate("interaction " + id + " answered twice")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"message":"Interaction has already been acknowledged.","code":40060}`))
+		return
+	case late:
+		s.violate("interaction " + id + " answered after " + ResponseWindow.String() + ": This interaction failed")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"message":"Unknown interaction","code":10062}`))
+		return
+	}
+	if t, _ := body["type"].(float64); t == 4 || t == 7 {
+		data, _ := json.Marshal(body["data"])
+		s.violate(ValidateMessage("interaction "+id+" response", data, t == 7)...)
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
@@ -219,8 +361,20 @@ func (s *Server) Ready() bool {
 	return s.identify != nil
 }
 
-// Interact dispatches an INTERACTION_CREATE over the gateway.
-func (s *Server) Interact(i map[string]any) error { return s.dispatch("INTERACTION_CREATE", i) }
+// Interact dispatches an INTERACTION_CREATE over the gateway; the 3 s
+// response window starts now.
+func (s *Server) Interact(i map[string]any) error {
+	it := &interaction{at: time.Now()}
+	s.mu.Lock()
+	if id, ok := i["id"].(string); ok {
+		s.interactions[id] = it
+	}
+	if tok, ok := i["token"].(string); ok {
+		s.interactions["token:"+tok] = it
+	}
+	s.mu.Unlock()
+	return s.dispatch("INTERACTION_CREATE", i)
+}
 
 var interactionSeq struct {
 	sync.Mutex

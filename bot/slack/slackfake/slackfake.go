@@ -1,8 +1,16 @@
 // Package slackfake is a loopback fake of the parts of Slack studybot
 // uses: the Web API methods (auth.test, apps.connections.open,
-// chat.postMessage, chat.postEphemeral, chat.update, users.info) and a
-// Socket Mode websocket that sends hello and envelopes and collects acks.
-// It speaks the real wire formats, so tests drive the real slack-go client.
+// chat.postMessage, chat.postEphemeral, chat.update, users.info), the
+// response_url of slash commands and clicks, and a Socket Mode websocket
+// that sends hello and envelopes and collects acks. It speaks the real
+// wire formats, so tests drive the real slack-go client.
+//
+// It is strict where Slack is: posts in channels the bot is not a member
+// of fail with channel_not_found, chat.update needs a message the bot
+// posted, Socket Mode acks of 20 KB or more are dropped, a response_url
+// takes five posts, and every outgoing message is checked against Block
+// Kit's documented limits and mrkdwn escaping. Violations are collected;
+// Verify fails the test on any.
 package slackfake
 
 import (
@@ -11,6 +19,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -30,6 +39,8 @@ type Call struct {
 	Form url.Values
 	// Token is the bearer token used.
 	Token string
+	// Body is the JSON body of a response_url post (Method "response_url").
+	Body map[string]any
 }
 
 // Server is the fake Slack.
@@ -46,6 +57,13 @@ type Server struct {
 	acks     map[string]json.RawMessage
 	upgrader websocket.Upgrader
 	envSeq   int
+	members  map[string]bool
+	refused  []Call
+	// messages maps channel/ts to the block IDs of the message's current version.
+	messages   map[string][]string
+	violations []string
+	hooks      map[string]int // response_url path → posts
+	hookSeq    int
 }
 
 type limit struct {
@@ -60,10 +78,12 @@ type conn struct {
 
 // New starts a fake Slack for team teamID on loopback.
 func New(teamID string) *Server {
-	s := &Server{team: teamID, admins: map[string]bool{}, limits: map[string]limit{}, acks: map[string]json.RawMessage{}}
+	s := &Server{team: teamID, admins: map[string]bool{}, limits: map[string]limit{}, acks: map[string]json.RawMessage{},
+		members: map[string]bool{}, messages: map[string][]string{}, hooks: map[string]int{}}
 	s.upgrader = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveWS)
+	mux.HandleFunc("/hooks/", s.serveHook)
 	mux.HandleFunc("/", s.serveAPI)
 	s.srv = httptest.NewServer(mux)
 	return s
@@ -80,6 +100,65 @@ func (s *Server) Close() {
 	}
 	s.mu.Unlock()
 	s.srv.Close()
+}
+
+// Join makes the bot a member of channels: only there do
+// chat.postMessage, chat.postEphemeral and chat.update work.
+func (s *Server) Join(channels ...string) {
+	s.mu.Lock()
+	for _, c := range channels {
+		s.members[c] = true
+	}
+	s.mu.Unlock()
+}
+
+// TB is the part of testing.TB that Verify uses.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Cleanup(func())
+}
+
+// Verify fails tb, when the test ends, for every violation of Slack's
+// limits or rules the fake saw.
+func (s *Server) Verify(tb TB) {
+	tb.Cleanup(func() {
+		tb.Helper()
+		for _, v := range s.Violations() {
+			tb.Errorf("slackfake: %s", v)
+		}
+	})
+}
+
+// Violations returns what the client sent that Slack would refuse or
+// misrender.
+func (s *Server) Violations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.violations...)
+}
+
+func (s *Server) violate(v ...string) {
+	if len(v) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.violations = append(s.violations, v...)
+	s.mu.Unlock()
+}
+
+// Refused returns the calls of one method ("" for all) that failed
+// because the bot is not a member of the channel or the message is unknown.
+func (s *Server) Refused(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.refused {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // SetAdmin marks a user as a workspace admin for users.info.
@@ -136,7 +215,25 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "ratelimited"})
 		return
 	}
-	s.calls = append(s.calls, Call{Method: method, Form: r.PostForm, Token: tok})
+	call := Call{Method: method, Form: r.PostForm, Token: tok}
+	ch := r.PostForm.Get("channel")
+	refuse := ""
+	switch method {
+	case "chat.postMessage", "chat.postEphemeral", "chat.update":
+		if !s.members[ch] {
+			refuse = "channel_not_found"
+		} else if _, ok := s.messages[ch+"/"+r.PostForm.Get("ts")]; method == "chat.update" && !ok {
+			refuse = "message_not_found"
+		}
+	}
+	if refuse != "" {
+		s.refused = append(s.refused, call)
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": refuse})
+		return
+	}
+	s.calls = append(s.calls, call)
 	authErr := s.authErr
 	s.ts++
 	ts := fmt.Sprintf("1700000000.%06d", s.ts)
@@ -163,15 +260,28 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		reply(map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/ws"})
 	case "chat.postMessage":
-		if r.PostForm.Get("channel") == "" {
-			reply(map[string]any{"ok": false, "error": "channel_not_found"})
-			return
-		}
-		reply(map[string]any{"ok": true, "channel": r.PostForm.Get("channel"), "ts": ts})
+		ids := s.checkForm(method, r.PostForm)
+		s.mu.Lock()
+		s.messages[ch+"/"+ts] = ids
+		s.mu.Unlock()
+		reply(map[string]any{"ok": true, "channel": ch, "ts": ts})
 	case "chat.postEphemeral":
+		s.checkForm(method, r.PostForm)
 		reply(map[string]any{"ok": true, "message_ts": ts})
 	case "chat.update":
-		reply(map[string]any{"ok": true, "channel": r.PostForm.Get("channel"), "ts": r.PostForm.Get("ts"), "text": r.PostForm.Get("text")})
+		ids := s.checkForm(method, r.PostForm)
+		key := ch + "/" + r.PostForm.Get("ts")
+		s.mu.Lock()
+		for _, old := range s.messages[key] {
+			for _, id := range ids {
+				if id == old {
+					s.violations = append(s.violations, "chat.update: block_id "+id+" reused; use a new block_id on each update")
+				}
+			}
+		}
+		s.messages[key] = ids
+		s.mu.Unlock()
+		reply(map[string]any{"ok": true, "channel": ch, "ts": r.PostForm.Get("ts"), "text": r.PostForm.Get("text")})
 	case "users.info":
 		u := r.PostForm.Get("user")
 		s.mu.Lock()
@@ -214,12 +324,25 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}()
 	defer close(stop)
 	for {
+		_, raw, err := ws.ReadMessage()
+		if err != nil {
+			return
+		}
 		var ack struct {
 			EnvelopeID string          `json:"envelope_id"`
 			Payload    json.RawMessage `json:"payload"`
 		}
-		if err := ws.ReadJSON(&ack); err != nil {
-			return
+		if err := json.Unmarshal(raw, &ack); err != nil {
+			s.violate("socket mode: response is not JSON: " + err.Error())
+			continue
+		}
+		if len(raw) >= MaxAck {
+			// Slack drops it silently: the envelope stays unacknowledged.
+			s.violate(fmt.Sprintf("socket mode: ack of %s is %d bytes, Slack drops responses of %d or more", ack.EnvelopeID, len(raw), MaxAck))
+			continue
+		}
+		if len(ack.Payload) > 0 && string(ack.Payload) != "null" {
+			s.checkJSON("socket mode ack", ack.Payload)
 		}
 		s.mu.Lock()
 		s.acks[ack.EnvelopeID] = ack.Payload
@@ -303,4 +426,89 @@ func Sign(secret string, body []byte, ts time.Time) http.Header {
 	h.Set("X-Slack-Request-Timestamp", stamp)
 	h.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
 	return h
+}
+
+// checkForm validates a Web API message (form fields blocks and text)
+// and returns its block IDs.
+func (s *Server) checkForm(method string, f url.Values) []string {
+	v, ids := validateMessage(method, []byte(f.Get("blocks")), f.Get("text"), f.Get("mrkdwn") != "false")
+	s.violate(v...)
+	return ids
+}
+
+// checkJSON validates a message sent as JSON (an ack payload or a
+// response_url post).
+func (s *Server) checkJSON(where string, raw []byte) map[string]any {
+	var m struct {
+		Text   string          `json:"text"`
+		Blocks json.RawMessage `json:"blocks"`
+		Mrkdwn *bool           `json:"mrkdwn"`
+	}
+	var body map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil || json.Unmarshal(raw, &body) != nil {
+		s.violate(where + ": not a JSON object")
+		return nil
+	}
+	if string(m.Blocks) == "null" {
+		m.Blocks = nil
+	}
+	v, _ := validateMessage(where, m.Blocks, m.Text, m.Mrkdwn == nil || *m.Mrkdwn)
+	s.violate(v...)
+	return body
+}
+
+// ResponseURL returns a new response_url served by the fake (what Slack
+// puts in slash-command and interaction payloads).
+func (s *Server) ResponseURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hookSeq++
+	p := fmt.Sprintf("/hooks/%d", s.hookSeq)
+	s.hooks[p] = 0
+	return s.srv.URL + p
+}
+
+func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
+	raw, err := io.ReadAll(r.Body)
+	if err != nil || r.Method != http.MethodPost {
+		http.Error(w, "invalid_payload", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	n, ok := s.hooks[r.URL.Path]
+	if ok {
+		s.hooks[r.URL.Path] = n + 1
+	}
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		http.Error(w, "no_service", http.StatusNotFound)
+		return
+	case n >= MaxResponseURLPosts:
+		s.violate(fmt.Sprintf("response_url %s: post %d, Slack takes %d", r.URL.Path, n+1, MaxResponseURLPosts))
+		http.Error(w, "used_url", http.StatusNotFound)
+		return
+	}
+	body := s.checkJSON("response_url", raw)
+	s.mu.Lock()
+	s.calls = append(s.calls, Call{Method: "response_url", Body: body, Form: url.Values{"path": {r.URL.Path}}})
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "text/plain")
+	io.WriteString(w, "ok")
+}
+
+// SlashCommand builds a slash-command payload whose response_url is served
+// by the fake.
+func (s *Server) SlashCommand(team, channel, user, command, text string) map[string]any {
+	p := SlashCommand(team, channel, user, command, text)
+	p["response_url"] = s.ResponseURL()
+	return p
+}
+
+// BlockAction builds a block_actions payload whose response_url is served
+// by the fake.
+func (s *Server) BlockAction(team, channel, user, actionID, messageTS string) map[string]any {
+	p := BlockAction(team, channel, user, actionID, messageTS)
+	p["response_url"] = s.ResponseURL()
+	return p
 }
