@@ -30,14 +30,20 @@
 //     defined term blanked in a one-sentence note that names its subject),
 //     worked question; tables have their own recipe (row by column value).
 //  4. One builder (builder.go) takes every draft: it filters the draft's kin
-//     (no alias, copy, option naming its own term or the asked one, option
-//     named in the stem, option whose own definitions say what the stem
-//     says), orders the rest (those sharing the answer's words first, then a
-//     per-question hash), tries distractor sets until one passes every
+//     (no alias, copy, definition naming or translating its own term or the
+//     asked one, option named in the stem, option whose own definitions say
+//     what the stem says or that is defined by the answer; among kin of two
+//     sorts — by head noun, アクセスポート/トランクポート beside ポートベース
+//     VLAN, or by what their definitions say they are, プロトコル beside
+//     モード — only the answer's sort; a stem's category word keeps only kin
+//     of that head noun), orders the rest (the most confusable first: shared
+//     words, shared definition words, the same head noun, neighbouring table
+//     rows; then a per-question hash), tries distractor sets until one passes every
 //     quality rule (quality.go), writes vendor prefixes alike on every
 //     option, places the answer by the question's ID, and scores the
 //     question's Confidence from its evidence. A draft whose kin cannot
-//     make three options is dropped ("too-few-kin"); a question below
+//     make four options is dropped ("too-few-kin"), unless its kin are a
+//     whole set of three; a question below
 //     MinConfidence is dropped ("low-confidence"). Nothing is ever filled
 //     from the wider domain or memo.
 //  5. The Bank (bank.go) drops duplicates and the IDs the memo's config
@@ -54,18 +60,24 @@
 // English of katakana loanwords and of common kanji words (loanwords.go:
 // ビルド → build, カタログ → catalog, 一度 → once, 直線 → linear), and
 // acronyms from capitals or from the initials of consecutive words
-// (継続的インテグレーション → ci). A token the stem and the answer share and
-// no distractor holds is a leak, in both directions (definition → term and
-// term → definition).
+// (継続的インテグレーション → ci), numbers inside names (OP25B → 25), and the
+// Japanese renderings of English words (englosses.go: oldest → 最も古,
+// target → 目標, hub → 統合), matched against the other text itself. Runs
+// match when one holds the other or one loanword opens both (スポット in
+// スポットインスタンス and スポットフリート). A token the stem and the answer
+// share and no distractor holds is a leak, in both directions (definition →
+// term and term → definition).
 //
 // # Caveats
 //
 //   - No rule knows the facts. A memo that defines a term wrongly yields a
-//     question with a wrong answer; the config's "rejected:" list (and, for
-//     the team, /report) keeps such questions out.
+//     question with a wrong answer; the config's "rejected:" list (sidecar
+//     YAML or front matter; and, for the team, /report) keeps such
+//     questions out.
 //   - Precision comes before volume: a memo whose notes are mostly prose,
-//     procedures and worked scenarios yields few questions (the bundled
-//     memo: about fifty). Worked questions are generated but rank below
+//     procedures and worked scenarios, and whose Japanese descriptions
+//     translate the English names they describe, yields few questions (the
+//     bundled memo: about twenty; memos of grouped definitions: 60–110). Worked questions are generated but rank below
 //     MinConfidence, because their only candidate distractors are the
 //     answers of other, unrelated worked questions.
 //   - The loanword and gloss tables are finite: a translation they do not

@@ -200,6 +200,9 @@ func checkStem(q *Question, _ *Memo) string {
 		if strings.HasPrefix(after, "など") || strings.HasPrefix(after, "や") {
 			return "blank in a list"
 		}
+		if open := strings.LastIndexAny(before, "(（"); open >= 0 && !strings.ContainsAny(before[open:], ")）") {
+			return "blank in a parenthetical" // (旧 Kinesis ＿＿＿): an alias or a former name
+		}
 		if strings.HasPrefix(after, "同様") || strings.HasPrefix(after, "と同様") || strings.HasPrefix(after, "と比較") || strings.HasPrefix(after, "と同じ") {
 			return "blank compared with an unnamed subject"
 		}
