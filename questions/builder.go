@@ -23,6 +23,10 @@ func (g *generator) build(d *draft) *Question {
 	if id == "" {
 		id = g.idOf(d.item, d.typ, d.idKey)
 	}
+	if len(d.pool) < 2 || len(d.pool) < 3 && d.whole != 2 {
+		g.drop("too-few-kin") // filtering only ever removes kin
+		return nil
+	}
 	pool := g.usablePool(d)
 	if len(pool) < 2 {
 		g.drop("too-few-kin")
@@ -136,9 +140,7 @@ func (g *generator) usablePool(d *draft) []candidate {
 	}
 	var out []candidate
 	var words tokenSet
-	if sd != "" {
-		words = g.distinctive(d)
-	}
+	wordsDone := false
 	seen := map[string]bool{an: true}
 	for _, c := range d.pool {
 		cn := Normalize(c.text)
@@ -159,6 +161,9 @@ func (g *generator) usablePool(d *draft) []candidate {
 		}
 		if d.typ == TypeTermDefinition && (g.mentions(c.text, c.owner) || g.mentions(c.text, d.answer.owner) || g.namesOwn(c, d.answer)) {
 			continue // a definition naming its own term, or the asked term
+		}
+		if sd != "" && c.item != nil && !wordsDone {
+			words, wordsDone = g.distinctive(d), true
 		}
 		if sd != "" && c.item != nil && g.alsoFits(c.owner, words) {
 			continue // its own definitions say much of what the stem says

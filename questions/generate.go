@@ -78,10 +78,10 @@ type generator struct {
 	skipped    map[*Item]string  // why an item is not asked about
 	parentKeys map[*Item]string  // parentKey of every item (question IDs)
 	masks      map[string][]string
-	toks       map[string]tokenSet // leak tokens by text
-	norms      map[string]string   // Normalize by text (norm)
-	normTerms  map[string]string   // a term's match key without vendor or parentheses (normTerm)
-	starts     map[string][]*Item  // usable terms by their first two bytes
+	toks       sync.Map           // text → tokenSet: leak tokens (tokens)
+	norms      sync.Map           // text → Normalize(text) (norm)
+	normTerms  sync.Map           // term → its match key without vendor or parentheses (normTerm)
+	starts     map[string][]*Item // usable terms by their first two bytes
 	scen       []*Item
 	defsByTerm map[string][]*Item // every definition of a term, for also-right checks
 	plainSkip  map[*Item]bool     // plain notes inside worked scenarios and procedures
@@ -95,7 +95,7 @@ type generator struct {
 func newGenerator(m *Memo) *generator {
 	g := &generator{m: m, usable: map[*Item]bool{}, option: map[*Item]bool{}, kin: map[*Item][]*Item{},
 		kinLevel: map[*Item]int{}, skipped: map[*Item]string{}, masks: map[string][]string{},
-		toks: map[string]tokenSet{}, norms: map[string]string{}, normTerms: map[string]string{}, starts: map[string][]*Item{}, dropped: map[string]int{}, defsByTerm: map[string][]*Item{}}
+		starts: map[string][]*Item{}, dropped: map[string]int{}, defsByTerm: map[string][]*Item{}}
 	g.plainSkip = map[*Item]bool{}
 	anc := map[*Item]string{}
 	skip := func(it *Item) string { return skipReasonUnder(it, ancestorReason(it.Parent, anc)) }
@@ -237,50 +237,34 @@ func (g *generator) comparisonConflict(it *Item) bool {
 	return n > 0
 }
 
-// tokens returns the leak tokens of s, cached (generation is single-writer
-// per text: the cache is filled before the workers start, see warm).
+// tokens returns the leak tokens of s, cached; the workers share the cache.
 func (g *generator) tokens(s string) tokenSet {
-	g.mu.Lock()
-	t, ok := g.toks[s]
-	g.mu.Unlock()
-	if ok {
-		return t
+	if t, ok := g.toks.Load(s); ok {
+		return t.(tokenSet)
 	}
-	t = leakTokens(s)
-	g.mu.Lock()
-	g.toks[s] = t
-	g.mu.Unlock()
+	t := leakTokens(s)
+	g.toks.Store(s, t)
 	return t
 }
 
 // norm returns Normalize(s), cached.
 func (g *generator) norm(s string) string {
-	g.mu.Lock()
-	n, ok := g.norms[s]
-	g.mu.Unlock()
-	if ok {
-		return n
+	if n, ok := g.norms.Load(s); ok {
+		return n.(string)
 	}
-	n = Normalize(s)
-	g.mu.Lock()
-	g.norms[s] = n
-	g.mu.Unlock()
+	n := Normalize(s)
+	g.norms.Store(s, n)
 	return n
 }
 
 // normTerm returns a term's match key: normalised, without parentheticals
 // or vendor prefix, cached.
 func (g *generator) normTerm(term string) string {
-	g.mu.Lock()
-	n, ok := g.normTerms[term]
-	g.mu.Unlock()
-	if ok {
-		return n
+	if n, ok := g.normTerms.Load(term); ok {
+		return n.(string)
 	}
-	n = Normalize(stripVendor(strings.TrimSpace(reParen.ReplaceAllString(term, " "))))
-	g.mu.Lock()
-	g.normTerms[term] = n
-	g.mu.Unlock()
+	n := Normalize(stripVendor(strings.TrimSpace(reParen.ReplaceAllString(term, " "))))
+	g.normTerms.Store(term, n)
 	return n
 }
 

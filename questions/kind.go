@@ -187,8 +187,20 @@ func stepName(s string) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(s)
 	if !(r >= '0' && r <= '9' || r >= '０' && r <= '９') {
-		l := strings.ToLower(s)
-		if !containsAny(l, []string{"step", "ステップ", "手順", "パターン", "フェーズ", "phase"}) {
+		// the words open the text (the pattern is anchored)
+		head := s
+		if len(head) > 32 {
+			head = head[:32]
+		}
+		head = strings.ToLower(head)
+		opens := false
+		for _, w := range []string{"step", "ステップ", "手順", "パターン", "デプロイパターン", "フェーズ", "phase"} {
+			if strings.HasPrefix(head, w) {
+				opens = true
+				break
+			}
+		}
+		if !opens {
 			return false
 		}
 	}
@@ -238,6 +250,12 @@ func ancestorReason(p *Item, memo map[*Item]string) string {
 	return why
 }
 
+// startsWithDigit reports a leading ASCII or full-width digit.
+func startsWithDigit(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r >= '0' && r <= '9' || r >= '０' && r <= '９'
+}
+
 func containsAny(s string, words []string) bool {
 	for _, w := range words {
 		if strings.Contains(s, w) {
@@ -259,17 +277,13 @@ func skipReasonUnder(it *Item, anc string) string {
 		return anc
 	}
 	for _, s := range it.Section {
-		for _, w := range scenarioMarkers {
-			if strings.Contains(strings.ToLower(s), w) {
-				return "in a scenario section"
-			}
+		if containsAny(strings.ToLower(s), scenarioMarkers) {
+			return "in a scenario section"
 		}
 	}
 	if it.Kind == KindDefinition {
-		for _, w := range scenarioMarkers {
-			if strings.Contains(strings.ToLower(it.Term), w) {
-				return "names a step of a scenario"
-			}
+		if containsAny(strings.ToLower(it.Term), scenarioMarkers) {
+			return "names a step of a scenario"
 		}
 		if reOneLetter.MatchString(it.Term) {
 			return "name meaningless out of context"
@@ -277,7 +291,7 @@ func skipReasonUnder(it *Item, anc string) string {
 		if it.TermKind == TermValue || it.TermKind == TermProse || it.TermKind == TermNone {
 			return "not a thing to name"
 		}
-		if reValue.MatchString(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(it.Def), "CIDR"))) {
+		if v := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(it.Def), "CIDR")); v != "" && startsWithDigit(v) && reValue.MatchString(v) {
 			return "a bare value"
 		}
 	}
