@@ -1,8 +1,10 @@
 package questions
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,4 +139,35 @@ func BenchmarkLookupVsScan(b *testing.B) {
 	b.ReportMetric(mi, "index-median-ns/query")
 	b.ReportMetric(ms, "scan-median-ns/query")
 	b.ReportMetric(ms/mi, "speedup")
+}
+
+// deepMemo returns a memo of about size bytes whose bullets nest depth
+// levels deep, again and again: the shape that made parsing quadratic.
+func deepMemo(depth, size int) []byte {
+	var b bytes.Buffer
+	b.WriteString("## 第 1 分野: 入れ子\n\n")
+	for r := 0; b.Len() < size; r++ {
+		for d := 0; d < depth && b.Len() < size; d++ {
+			fmt.Fprintf(&b, "%s- 項目%d-%d: 説明 %d です。\n", strings.Repeat("  ", d), r, d, d)
+		}
+	}
+	return b.Bytes()
+}
+
+// BenchmarkParseDeep parses memos nested 800 levels deep (read at
+// MaxIndent) of growing size: the time per byte stays flat when parsing is
+// linear. The largest is just under MaxMemoBytes.
+func BenchmarkParseDeep(b *testing.B) {
+	for _, mb := range []float64{1, 2, 4, 7.9} {
+		src := deepMemo(800, int(mb*(1<<20)))
+		b.Run(fmt.Sprintf("%gMB", mb), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Parse(src, ParseOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

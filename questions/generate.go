@@ -2,6 +2,7 @@ package questions
 
 import (
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -206,6 +207,25 @@ func (g *generator) headingOf(it *Item) string {
 		return ""
 	}
 	return h
+}
+
+// maxKin bounds the kin one question looks at: a parent with hundreds of
+// children (a generated or flattened memo) would make every question cost
+// as much as the whole group; the nearest siblings are the closest kin.
+const maxKin = 16
+
+// nearKin returns the item's kin, or the maxKin of them nearest to it in
+// the memo when the group is larger.
+func (g *generator) nearKin(it *Item) []*Item {
+	kin := g.kin[it]
+	if len(kin) <= maxKin+1 {
+		return kin
+	}
+	i := slices.Index(kin, it)
+	lo := max(0, i-maxKin/2)
+	hi := min(len(kin), lo+maxKin+1)
+	lo = max(0, hi-maxKin-1)
+	return kin[lo:hi]
 }
 
 // comparisonConflict reports whether a term defined several times is a
@@ -461,10 +481,10 @@ func proofOf(it *Item) string {
 // and its children's, indented (a leaf's parent with all its children).
 func passageOf(it *Item) string {
 	var b strings.Builder
-	var walk func(x *Item, depth int)
-	walk = func(x *Item, depth int) {
+	var walk func(x *Item, depth int) bool
+	walk = func(x *Item, depth int) bool {
 		if b.Len() > maxPassage*3 {
-			return
+			return false // enough: a passage is cut at maxPassage runes anyway
 		}
 		if x.Kind != KindCode {
 			b.WriteString(strings.Repeat("  ", depth))
@@ -473,8 +493,11 @@ func passageOf(it *Item) string {
 			b.WriteByte('\n')
 		}
 		for _, c := range x.Children {
-			walk(c, depth+1)
+			if !walk(c, depth+1) {
+				return false
+			}
 		}
+		return true
 	}
 	root := it
 	if len(it.Children) == 0 && it.Parent != nil {
@@ -511,7 +534,7 @@ func (g *generator) defCandidate(it *Item) (candidate, bool) {
 // kinTerms returns the same-kind kin of it as term options.
 func (g *generator) kinTerms(it *Item) []candidate {
 	var out []candidate
-	for _, k := range g.kin[it] {
+	for _, k := range g.nearKin(it) {
 		if k != it && g.option[k] && k.Term != it.Term {
 			out = append(out, g.termCandidate(k))
 		}
@@ -570,7 +593,7 @@ func (g *generator) termDefinition(it *Item) []*draft {
 		return nil // definitions of a section's peers describe unlike things
 	}
 	var pool []candidate
-	for _, k := range g.kin[it] {
+	for _, k := range g.nearKin(it) {
 		if k == it || !g.option[k] || k.Term == it.Term {
 			continue
 		}

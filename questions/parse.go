@@ -28,6 +28,94 @@ type ParseOptions struct {
 // MaxMemoBytes bounds the memo size Parse accepts.
 const MaxMemoBytes = 8 << 20
 
+// MaxIndent and MaxQuoteDepth bound how deep a memo nests: a line indented
+// further, or quoted more often, is read at that depth. Markdown parsing
+// costs grow with the square of the nesting; notes never need more.
+const (
+	MaxIndent     = 40 // columns of leading white space (20 levels of 2-space lists)
+	MaxQuoteDepth = 8
+)
+
+// clampNesting returns src with every line's leading white space cut to
+// MaxIndent columns and its leading quote markers to MaxQuoteDepth, and the
+// 1-based numbers of the lines it changed (at most 20 of them are listed).
+// Line numbers are kept; src is returned as is when nothing is too deep.
+func clampNesting(src []byte) ([]byte, []int) {
+	deep := false
+	for _, line := range bytes.SplitAfter(src, []byte("\n")) {
+		if indentCols(line) > MaxIndent || quoteDepth(line) > MaxQuoteDepth {
+			deep = true
+			break
+		}
+	}
+	if !deep {
+		return src, nil
+	}
+	out := make([]byte, 0, len(src))
+	var lines []int
+	for i, line := range bytes.SplitAfter(src, []byte("\n")) {
+		cols, n := 0, 0
+		for n < len(line) && (line[n] == ' ' || line[n] == '\t') {
+			if line[n] == '\t' {
+				cols += 4 - cols%4
+			} else {
+				cols++
+			}
+			n++
+		}
+		changed := false
+		if cols > MaxIndent {
+			out = append(out, bytes.Repeat([]byte(" "), MaxIndent)...)
+			line, changed = line[n:], true
+		}
+		if quoteDepth(line) > MaxQuoteDepth {
+			rest := line
+			for q := 0; q < quoteDepth(line); q++ {
+				rest = bytes.TrimLeft(rest, " ")
+				rest = rest[1:] // the '>'
+			}
+			out = append(out, bytes.Repeat([]byte("> "), MaxQuoteDepth)...)
+			line, changed = bytes.TrimLeft(rest, " "), true
+		}
+		if changed && len(lines) < 20 {
+			lines = append(lines, i+1)
+		}
+		out = append(out, line...)
+	}
+	return out, lines
+}
+
+// indentCols returns the columns of a line's leading white space (tabs to 4).
+func indentCols(line []byte) int {
+	cols := 0
+	for _, c := range line {
+		switch c {
+		case ' ':
+			cols++
+		case '\t':
+			cols += 4 - cols%4
+		default:
+			return cols
+		}
+	}
+	return cols
+}
+
+// quoteDepth counts a line's leading '>' markers (spaces between allowed).
+func quoteDepth(line []byte) int {
+	d := 0
+	for _, c := range line {
+		switch c {
+		case '>':
+			d++
+		case ' ', '\t':
+		default:
+			return d
+		}
+	}
+	return d
+}
+
 var md = goldmark.New(goldmark.WithExtensions(extension.GFM))
 
 var (
@@ -67,7 +155,12 @@ func Parse(src []byte, opts ParseOptions) (*Memo, error) {
 		cfg = cfg.Merge(fc)
 	}
 	sum := sha256.Sum256(src)
+	src, clamped := clampNesting(src)
 	p := &parser{src: src, memo: &Memo{Hash: hex.EncodeToString(sum[:8]), Exam: cfg.Exam, Rejected: cfg.Rejected}}
+	if len(clamped) > 0 {
+		p.memo.Problems = append(p.memo.Problems, Problem{Kind: "parse", Lines: clamped,
+			Detail: fmt.Sprintf("nested deeper than %d columns (or %d quote levels); read at that depth", MaxIndent, MaxQuoteDepth)})
+	}
 	p.lineStarts = lineStarts(src)
 	doc := md.Parser().Parse(text.NewReader(src))
 	p.planDomains(doc)

@@ -1,6 +1,7 @@
 package questions
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -362,4 +363,54 @@ func TestDomainShapes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDeepNestingIsBounded reads a memo nested far deeper than any note
+// needs: it parses, no item sits deeper than MaxIndent allows, line numbers
+// still point into the file, and lint reports the lines read shallower.
+func TestDeepNestingIsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("## 第 1 分野: 入れ子\n\n")
+	for d := 0; d < 200; d++ {
+		fmt.Fprintf(&b, "%s- 項目%d: 説明 %d です。\n", strings.Repeat("  ", d), d, d)
+	}
+	b.WriteString("> > > > > > > > > > > > 深い引用\n")
+	m, err := Parse([]byte(b.String()), ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	maxDepth := 0
+	for _, it := range m.Items {
+		d := 0
+		for p := it.Parent; p != nil; p = p.Parent {
+			d++
+		}
+		maxDepth = max(maxDepth, d)
+		if it.Term == "項目150" && it.Line != 153 {
+			t.Errorf("項目150 on line %d, want 153", it.Line)
+		}
+	}
+	if maxDepth > MaxIndent/2+1 || maxDepth < MaxIndent/2-1 {
+		t.Errorf("deepest item at depth %d, want about %d", maxDepth, MaxIndent/2)
+	}
+	found := false
+	for _, p := range m.Problems {
+		if p.Kind == "parse" && strings.Contains(p.Detail, "deeper") && len(p.Lines) > 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no parse problem reported: %+v", m.Problems)
+	}
+	if !strings.Contains(strings.Join(itemTexts(m), "\n"), "深い引用") {
+		t.Error("the deep quote was lost")
+	}
+}
+
+func itemTexts(m *Memo) []string {
+	var out []string
+	for _, it := range m.Items {
+		out = append(out, it.Text)
+	}
+	return out
 }
