@@ -129,6 +129,10 @@ func (g *generator) build(d *draft) *Question {
 	return q
 }
 
+// named reports whether the draft's options are names (terms, keys, table
+// rows) rather than sentences (definitions, worked answers).
+func (d *draft) named() bool { return d.kind != TermProse }
+
 // usablePool filters a draft's kin to the options that can stand beside
 // its answer: not an alias or a copy of it, not naming an option's own
 // term, not sharing the stem's definition.
@@ -150,13 +154,13 @@ func (g *generator) usablePool(d *draft) []candidate {
 		if g.m.aliases.Same(c.owner, d.answer.owner) {
 			continue
 		}
-		if d.typ != TypeTermDefinition && d.typ != TypeScenario && g.mentions(d.probe, c.owner) {
+		if d.named() && g.mentions(d.probe, c.owner) {
 			continue // named in the stem: confusing or eliminable
 		}
 		if sd != "" && c.item != nil && Normalize(firstSentences(c.item.Def, maxDefRunes)) == sd {
 			continue // its own definition is the stem's: also right
 		}
-		if d.typ != TypeTermDefinition && d.typ != TypeScenario && c.item != nil && g.mentions(c.item.Def, d.answer.owner) {
+		if d.named() && c.item != nil && g.mentions(c.item.Def, d.answer.owner) {
 			continue // defined by the answer ("OSPF と同じ…"): may be right too
 		}
 		if d.typ == TypeTermDefinition && (g.mentions(c.text, c.owner) || g.mentions(c.text, d.answer.owner) || g.namesOwn(c, d.answer)) {
@@ -172,7 +176,7 @@ func (g *generator) usablePool(d *draft) []candidate {
 		out = append(out, c)
 	}
 	out = g.sameHead(out, d.answer.owner)
-	if d.typ != TypeTermDefinition && d.typ != TypeScenario {
+	if d.named() {
 		out = g.categoryInStem(out, d)
 	}
 	return sameCategory(out, d)
@@ -227,7 +231,7 @@ var kindNouns = []string{"識別子", "規格", "攻撃", "形式", "署名", "�
 // モード: モード), only those of the answer's sort: a stem that says
 // プロトコル rules a mode out.
 func sameCategory(cs []candidate, d *draft) []candidate {
-	if d.answer.item == nil || d.typ == TypeScenario {
+	if d.answer.item == nil || d.typ == TypeScenario && !d.named() {
 		return cs
 	}
 	cat := categoryOf(d.answer.item.Def)

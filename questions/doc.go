@@ -28,7 +28,11 @@
 //     per-text token cache. A table of recipes turns each item into drafts:
 //     definition → term, term → definition, attribute → term, cloze (a
 //     defined term blanked in a one-sentence note that names its subject),
-//     worked question; tables have their own recipe (row by column value).
+//     worked question (when its answer opens with a defined term, the options
+//     are that term and its kin and the worked answer is the explanation;
+//     otherwise only other worked answers could be offered, and the question
+//     ranks below MinConfidence); tables have their own recipe (row by
+//     column value).
 //  4. One builder (builder.go) takes every draft: it filters the draft's kin
 //     (no alias, copy, definition naming or translating its own term or the
 //     asked one, option named in the stem, option whose own definitions say
@@ -77,11 +81,12 @@
 //   - Precision comes before volume: a memo whose notes are mostly prose,
 //     procedures and worked scenarios, and whose Japanese descriptions
 //     translate the English names they describe, yields few questions (the
-//     bundled memo: about twenty; memos of grouped definitions: 60–110). Worked questions are generated but rank below
-//     MinConfidence, because their only candidate distractors are the
-//     answers of other, unrelated worked questions.
+//     bundled memo: about twenty; memos of grouped definitions: 60–110).
 //   - The loanword and gloss tables are finite: a translation they do not
-//     know (予め定義された時間 → Scheduled) is not seen as a leak.
+//     know is not seen as a leak, and a synonym no table lists (決まった日時
+//     for Scheduled before it was added) passes until a review finds it.
+//   - The bundled memo's six worked questions answer with whole procedures,
+//     none of which opens with a defined term: they make no question.
 //   - Question IDs hash domain, section, parent chain, item key and type, so
 //     an item that moves to another parent gets a new ID.
 package questions

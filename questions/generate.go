@@ -689,14 +689,28 @@ func sameScript(a, b rune) bool {
 	return ca != scrOther && ca == scriptOf(b)
 }
 
-// scenario turns one of the memo's worked questions into a question whose
-// distractors are the answers of its other worked questions.
+// scenario turns one of the memo's worked questions into a question. When
+// the worked answer opens with a term the memo defines (「ESP。AH は…」,
+// 「RTS/CTS で送信権を予約し…」), the options are that term and its kin and
+// the worked answer is the explanation: the answer is the memo's own claim,
+// never a sentence cut to fit. Otherwise the other worked answers are the
+// only candidates, and the question ranks below MinConfidence.
 func (g *generator) scenario(it *Item) []*draft {
-	ans := it.Def
-	if runeLen(ans) > MaxOptionRunes || runeLen(ans) < 6 || runeLen(it.Text) > MaxStemRunes {
-		return nil // an answer cut to fit would be a different claim
+	if runeLen(it.Text) > MaxStemRunes || strings.HasSuffix(strings.TrimSpace(it.Text), "か？") {
+		return nil // a yes/no question has no term for an answer
 	}
 	owner := "scenario:" + Normalize(it.Text)
+	if t := g.answerTerm(it.Def); t != nil {
+		ans := g.termCandidate(t)
+		ans.quote = ""
+		return []*draft{{typ: TypeScenario, item: it, idKey: Normalize(it.Text), domain: it.Domain, kind: t.TermKind,
+			stem: it.Text, probe: it.Text, answer: ans, pool: g.kinTerms(t), level: g.kinLevel[t], whole: len(g.kin[t]) - 1,
+			context: true, source: g.sourceOf(it, it.Text+"\n"+proofLine(it.Def)), base: 0.75}}
+	}
+	ans := it.Def
+	if runeLen(ans) > MaxOptionRunes || runeLen(ans) < 6 {
+		return nil // an answer cut to fit would be a different claim
+	}
 	var pool []candidate
 	for _, s := range g.scen {
 		if s != it && runeLen(s.Def) <= MaxOptionRunes && runeLen(s.Def) >= 6 {
@@ -708,6 +722,35 @@ func (g *generator) scenario(it *Item) []*draft {
 		stem: it.Text, probe: it.Text,
 		answer: candidate{text: ans, owner: owner, line: it.Line, item: it, toks: g.tokens(ans)},
 		pool:   pool, level: 2, whole: len(g.scen) - 1, source: g.sourceOf(it, it.Text+"\n"+ans), base: 0.35}}
+}
+
+// proofLine is a worked answer as the explanation quotes it: its first
+// sentences, to a chat-sized length.
+func proofLine(s string) string {
+	if p := firstSentences(s, maxQuoteRunes); p != "" {
+		return p
+	}
+	return s
+}
+
+// answerTerm returns the usable term a worked answer opens with, when the
+// term ends there (「ESP。」「RTS/CTS で」「スポットインスタンスを使う」) rather
+// than starting a longer name (「Amazon RDS イベント通知」), and has kin.
+func (g *generator) answerTerm(ans string) *Item {
+	ans = strings.TrimSpace(ans)
+	var best *Item
+	for _, t := range g.termsIn(ans) {
+		if !strings.HasPrefix(ans, t.Term) || len(g.kin[t]) < 3 || best != nil && len(t.Term) <= len(best.Term) {
+			continue
+		}
+		rest := strings.TrimLeft(ans[len(t.Term):], " 　")
+		if rest == "" || strings.HasPrefix(rest, "。") || strings.HasPrefix(rest, "、") ||
+			strings.HasPrefix(rest, "を") || strings.HasPrefix(rest, "で") || strings.HasPrefix(rest, "が") ||
+			strings.HasPrefix(rest, "(") || strings.HasPrefix(rest, "（") {
+			best = t
+		}
+	}
+	return best
 }
 
 // tableRows asks, for every column whose values are distinct, which row
