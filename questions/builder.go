@@ -234,30 +234,39 @@ func sameCategory(cs []candidate, d *draft) []candidate {
 	if d.answer.item == nil || d.typ == TypeScenario && !d.named() {
 		return cs
 	}
-	cat := categoryOf(d.answer.item.Def)
-	if cat == "" {
+	return keepAnswerSort(cs, categoryOf(d.answer.item.Def), func(c candidate) string {
+		if c.item == nil {
+			return ""
+		}
+		return categoryOf(c.item.Def)
+	})
+}
+
+// keepAnswerSort keeps only the candidates of the answer's sort when the
+// candidates split into sorts: the answer's has members, and another sort
+// has two or more. An empty sort is no sort.
+func keepAnswerSort(cs []candidate, answer string, sortOf func(candidate) string) []candidate {
+	if answer == "" {
 		return cs
 	}
-	cats := make([]string, len(cs))
+	sorts := make([]string, len(cs))
 	count := map[string]int{}
 	for i, c := range cs {
-		if c.item != nil {
-			cats[i] = categoryOf(c.item.Def)
-		}
-		count[cats[i]]++
+		sorts[i] = sortOf(c)
+		count[sorts[i]]++
 	}
 	split := false
 	for k, n := range count {
-		if k != "" && k != cat && n >= 2 {
+		if k != "" && k != answer && n >= 2 {
 			split = true
 		}
 	}
-	if count[cat] == 0 || !split {
+	if count[answer] == 0 || !split {
 		return cs
 	}
 	var out []candidate
 	for i, c := range cs {
-		if cats[i] == cat {
+		if sorts[i] == answer {
 			out = append(out, c)
 		}
 	}
@@ -283,30 +292,7 @@ func (g *generator) categoryInStem(cs []candidate, d *draft) []candidate {
 // sameHead keeps, among kin of two sub-kinds (アクセスポート, トランクポート
 // beside ポートベース VLAN, タグ VLAN), only those of the answer's head noun.
 func (g *generator) sameHead(cs []candidate, answer string) []candidate {
-	ah := g.headOf(answer)
-	if ah == "" {
-		return cs
-	}
-	heads := map[string]int{}
-	for _, c := range cs {
-		heads[g.headOf(c.owner)]++
-	}
-	split := false
-	for h, n := range heads {
-		if h != "" && h != ah && n >= 2 {
-			split = true
-		}
-	}
-	if heads[ah] == 0 || !split {
-		return cs
-	}
-	var out []candidate
-	for _, c := range cs {
-		if g.headOf(c.owner) == ah {
-			out = append(out, c)
-		}
-	}
-	return out
+	return keepAnswerSort(cs, g.headOf(answer), func(c candidate) string { return g.headOf(c.owner) })
 }
 
 // namesOwn reports whether a definition option carries a word of its own

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 )
@@ -26,27 +27,23 @@ func (c Config) Merge(o Config) Config {
 	if o.Exam != "" {
 		c.Exam = o.Exam
 	}
-	if len(o.Weights) > 0 {
-		w := make(map[int]float64, len(c.Weights)+len(o.Weights))
-		for k, v := range c.Weights {
-			w[k] = v
-		}
-		for k, v := range o.Weights {
-			w[k] = v
-		}
-		c.Weights = w
-	}
-	if len(o.Rejected) > 0 {
-		r := make(map[string]string, len(c.Rejected)+len(o.Rejected))
-		for k, v := range c.Rejected {
-			r[k] = v
-		}
-		for k, v := range o.Rejected {
-			r[k] = v
-		}
-		c.Rejected = r
-	}
+	c.Weights = mergeMaps(c.Weights, o.Weights)
+	c.Rejected = mergeMaps(c.Rejected, o.Rejected)
 	return c
+}
+
+// mergeMaps returns a new map of base's entries overridden by over's, or
+// base itself when over is empty (the caller's maps are never written).
+func mergeMaps[K comparable, V any](base, over map[K]V) map[K]V {
+	if len(over) == 0 {
+		return base
+	}
+	out := maps.Clone(base)
+	if out == nil {
+		out = make(map[K]V, len(over))
+	}
+	maps.Copy(out, over)
+	return out
 }
 
 // ParseConfig reads the config format used next to a memo and in its front

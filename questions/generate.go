@@ -268,24 +268,24 @@ func (g *generator) tokens(s string) tokenSet {
 }
 
 // norm returns Normalize(s), cached.
-func (g *generator) norm(s string) string {
-	if n, ok := g.norms.Load(s); ok {
-		return n.(string)
-	}
-	n := Normalize(s)
-	g.norms.Store(s, n)
-	return n
-}
+func (g *generator) norm(s string) string { return cached(&g.norms, s, Normalize) }
 
 // normTerm returns a term's match key: normalised, without parentheticals
 // or vendor prefix, cached.
 func (g *generator) normTerm(term string) string {
-	if n, ok := g.normTerms.Load(term); ok {
-		return n.(string)
+	return cached(&g.normTerms, term, func(t string) string {
+		return Normalize(stripVendor(strings.TrimSpace(reParen.ReplaceAllString(t, " "))))
+	})
+}
+
+// cached returns f(key), computed once per key in m.
+func cached(m *sync.Map, key string, f func(string) string) string {
+	if v, ok := m.Load(key); ok {
+		return v.(string)
 	}
-	n := Normalize(stripVendor(strings.TrimSpace(reParen.ReplaceAllString(term, " "))))
-	g.normTerms.Store(term, n)
-	return n
+	v := f(key)
+	m.Store(key, v)
+	return v
 }
 
 func (g *generator) drop(reason string) {

@@ -224,35 +224,24 @@ func jaTokensOf(w string) []string {
 // kataParts splits a katakana compound into the longest known loanwords
 // it is made of, left to right; unknown stretches are skipped.
 func kataParts(run string) []string {
-	var out []string
-	rs := []rune(run)
-	for i := 0; i < len(rs); {
-		found := 0
-		for j := len(rs); j > i+1; j-- {
-			if _, ok := loanwords[string(rs[i:j])]; ok {
-				found = j
-				break
-			}
-		}
-		if found == 0 {
-			i++
-			continue
-		}
-		out = append(out, string(rs[i:found]))
-		i = found
-	}
-	return out
+	return longestParts(run, 2, func(w string) bool { _, ok := loanwords[w]; return ok })
 }
 
 // glossesIn returns the kanji words of kanjiGlosses found inside a kanji
 // run, longest first at each position.
 func glossesIn(run string) []string {
+	return longestParts(run, 1, func(w string) bool { _, ok := kanjiGlosses[w]; return ok })
+}
+
+// longestParts splits run, left to right, into the longest words of at
+// least min runes that known accepts, skipping runes that start none.
+func longestParts(run string, min int, known func(string) bool) []string {
 	var out []string
 	rs := []rune(run)
 	for i := 0; i < len(rs); {
 		found := 0
-		for j := len(rs); j > i; j-- {
-			if _, ok := kanjiGlosses[string(rs[i:j])]; ok {
+		for j := len(rs); j >= i+min; j-- {
+			if known(string(rs[i:j])) {
 				found = j
 				break
 			}
