@@ -106,21 +106,26 @@ func (b *Bot) cmdQuiz(c Command, lang string) Response {
 		if !ok {
 			return usageError(lang, T(lang, "domains.bad", c.Args[0], b.domainChoices()), "/quiz 3")
 		}
-		pool = b.bank.ByDomain(d)
+		for _, q := range b.bank.Top(0) {
+			if q.Domain == d {
+				pool = append(pool, q)
+			}
+		}
 	} else {
-		pool = b.bank.Questions
+		pool = b.bank.Top(0)
 	}
 	if len(pool) == 0 {
 		return private(Message{Kind: KindError, Body: T(lang, "quiz.none")})
 	}
-	// a different question each time (the clock and the user's answer
-	// count move it), without global randomness
+	// The most confident first: the user's n-th answer moves them down the
+	// bank's draw order; the clock picks among the next three, so asking
+	// again without answering shows another question. No global randomness.
 	seen := 0
 	if st, err := b.db.Stats(c.Space, c.User); err == nil && len(st) > 0 {
 		seen = st[len(st)-1].Answered
 	}
-	n := uint64(b.now().UnixNano())/1000 + uint64(seen)*7919
-	q := pool[int(n%uint64(len(pool)))]
+	jitter := int(uint64(b.now().UnixNano()) / 1000 % 3)
+	q := pool[(seen+jitter)%len(pool)]
 	return private(b.practiceCard(q, lang))
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/bot/bottest"
+	"github.com/studybot/studybot/questions"
 )
 
 func body(r bot.Response) string {
@@ -220,4 +221,32 @@ func TestPostNowAndScheduleDoNotDoublePost(t *testing.T) {
 	if n := len(h2.Platform.Sent("card")); n != 1 {
 		t.Errorf("schedule then post-now: %d cards", n)
 	}
+}
+
+// TestQuizDrawsMostConfidentFirst: a member's practice questions walk down
+// the bank's draw order, so a newcomer sees one of the most confident.
+func TestQuizDrawsMostConfidentFirst(t *testing.T) {
+	h := bottest.New(t, monday.Add(2*time.Hour), bot.Config{})
+	var pool []*questions.Question
+	for _, q := range h.Bot.Bank().Top(0) {
+		if q.Domain == 4 {
+			pool = append(pool, q)
+		}
+	}
+	if len(pool) < 4 {
+		t.Skipf("domain 4 has %d questions", len(pool))
+	}
+	r := h.Command("zed", "general", false, "quiz", "4")
+	card := r.Messages[0]
+	if len(card.Buttons) == 0 {
+		t.Fatalf("/quiz 4: %+v", card)
+	}
+	id := strings.Split(card.Buttons[0].ActionID, ":")
+	qid := id[len(id)-2]
+	for _, q := range pool[:3] {
+		if q.ID == qid {
+			return
+		}
+	}
+	t.Errorf("first practice question %s is not among the domain's three best-ranked %s, %s, %s", qid, pool[0].ID, pool[1].ID, pool[2].ID)
 }
