@@ -6,6 +6,7 @@ package questions
 // katakana (hiragana only where needed to be specific, e.g. "古い"),
 // as short as they can be while still specific to the word.
 var englishGlosses = map[string]string{
+	"ack":             "確認応答|確認|受け取",
 	"above":           "上記|以上|上回",
 	"accelerated":     "高速化|加速",
 	"acceleration":    "高速化|加速|アクセラレーション",

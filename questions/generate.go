@@ -85,6 +85,7 @@ type generator struct {
 	starts     map[string][]*Item // usable terms by their first two bytes
 	scen       []*Item
 	defsByTerm map[string][]*Item // every definition of a term, for also-right checks
+	siblings   map[*Item]int      // how many definitions stand beside an item, itself included, kin or not
 	plainSkip  map[*Item]bool     // plain notes inside worked scenarios and procedures
 	heads      sync.Map           // name → head noun (headOf), filled as asked
 
@@ -96,7 +97,7 @@ type generator struct {
 func newGenerator(m *Memo) *generator {
 	g := &generator{m: m, usable: map[*Item]bool{}, option: map[*Item]bool{}, kin: map[*Item][]*Item{},
 		kinLevel: map[*Item]int{}, skipped: map[*Item]string{}, masks: map[string][]string{},
-		starts: map[string][]*Item{}, dropped: map[string]int{}, defsByTerm: map[string][]*Item{}}
+		starts: map[string][]*Item{}, siblings: map[*Item]int{}, dropped: map[string]int{}, defsByTerm: map[string][]*Item{}}
 	g.plainSkip = map[*Item]bool{}
 	anc := map[*Item]string{}
 	skip := func(it *Item) string { return skipReasonUnder(it, ancestorReason(it.Parent, anc)) }
@@ -166,6 +167,12 @@ func newGenerator(m *Memo) *generator {
 	}
 	for _, k := range order {
 		lvl := 1
+		for _, it := range groups[k] {
+			g.siblings[it] = len(groups[k])
+			if it.Parent != nil {
+				g.siblings[it] = countDefs(it.Parent.Children)
+			}
+		}
 		if k.parent == nil && g.headingOf(groups[k][0]) == "" {
 			lvl = 2
 			// Top-level peers of a section are kin only when they are
@@ -207,6 +214,17 @@ func (g *generator) headingOf(it *Item) string {
 		return ""
 	}
 	return h
+}
+
+// countDefs counts the definitions among items.
+func countDefs(items []*Item) int {
+	n := 0
+	for _, it := range items {
+		if it.Kind == KindDefinition {
+			n++
+		}
+	}
+	return n
 }
 
 // maxKin bounds the kin one question looks at: a parent with hundreds of
@@ -558,7 +576,7 @@ func (g *generator) definitionTerm(it *Item) []*draft {
 	d := &draft{typ: TypeDefinitionTerm, item: it, idKey: Normalize(it.Term), domain: it.Domain, kind: it.TermKind,
 		stem:    withContext(ctx, "次の説明に当てはまるものはどれですか？\n「"+masked+"」"),
 		probe:   ctx + " " + masked,
-		stemDef: def, answer: g.termCandidate(it), pool: g.kinTerms(it), level: g.kinLevel[it], whole: len(g.kin[it]) - 1,
+		stemDef: def, answer: g.termCandidate(it), pool: g.kinTerms(it), level: g.kinLevel[it], whole: g.siblings[it] - 1,
 		context: ctx != "", source: g.sourceOf(it, proofOf(it)), base: 0.8}
 	return []*draft{d}
 }
@@ -580,7 +598,7 @@ func (g *generator) attributeTerm(it *Item) []*draft {
 		d := &draft{typ: TypeDefinitionTerm, item: it, idKey: Normalize(it.Term) + "#" + label, domain: it.Domain, kind: it.TermKind,
 			stem:    withContext(ctx, "次の"+label+"に当てはまるものはどれですか？\n「"+masked+"」"),
 			probe:   ctx + " " + masked,
-			stemDef: v, answer: g.termCandidate(it), pool: g.kinTerms(it), level: g.kinLevel[it], whole: len(g.kin[it]) - 1,
+			stemDef: v, answer: g.termCandidate(it), pool: g.kinTerms(it), level: g.kinLevel[it], whole: g.siblings[it] - 1,
 			context: ctx != "", source: g.sourceOf(it, proofOf(it)+"\n"+label+": "+it.Attrs[label]), base: 0.75}
 		return []*draft{d}
 	}
@@ -605,7 +623,7 @@ func (g *generator) termDefinition(it *Item) []*draft {
 	d := &draft{typ: TypeTermDefinition, item: it, idKey: Normalize(it.Term), domain: it.Domain, kind: TermProse,
 		stem:   withContext(ctx, "「"+it.Term+"」の説明として正しいものはどれですか？"),
 		probe:  ctx + " " + it.Term,
-		answer: ans, pool: pool, level: g.kinLevel[it], whole: len(g.kin[it]) - 1, context: ctx != "",
+		answer: ans, pool: pool, level: g.kinLevel[it], whole: g.siblings[it] - 1, context: ctx != "",
 		source: g.sourceOf(it, proofOf(it)), base: 0.75}
 	return []*draft{d}
 }
@@ -661,7 +679,7 @@ func (g *generator) cloze(it *Item) []*draft {
 	d := &draft{typ: TypeCloze, item: it, idKey: Normalize(txt), domain: it.Domain, kind: best.TermKind,
 		stem:   withContext(ctx, "空欄に当てはまる語句はどれですか？\n「"+blanked+"」"),
 		probe:  ctx + " " + blanked,
-		answer: g.termCandidate(best), pool: g.kinTerms(best), level: g.kinLevel[best], whole: len(g.kin[best]) - 1, context: ctx != "",
+		answer: g.termCandidate(best), pool: g.kinTerms(best), level: g.kinLevel[best], whole: g.siblings[best] - 1, context: ctx != "",
 		source: g.sourceOf(it, txt), base: 0.55}
 	d.answer.quote = ""
 	return []*draft{d}
@@ -704,7 +722,7 @@ func (g *generator) scenario(it *Item) []*draft {
 		ans := g.termCandidate(t)
 		ans.quote = ""
 		return []*draft{{typ: TypeScenario, item: it, idKey: Normalize(it.Text), domain: it.Domain, kind: t.TermKind,
-			stem: it.Text, probe: it.Text, answer: ans, pool: g.kinTerms(t), level: g.kinLevel[t], whole: len(g.kin[t]) - 1,
+			stem: it.Text, probe: it.Text, answer: ans, pool: g.kinTerms(t), level: g.kinLevel[t], whole: g.siblings[t] - 1,
 			context: true, source: g.sourceOf(it, it.Text+"\n"+proofLine(it.Def)), base: 0.75}}
 	}
 	ans := it.Def
