@@ -21,6 +21,11 @@ type Bank struct {
 	// Index answers memo lookups.
 	Index *Index
 
+	// AuthoredErrors lists the authored questions left out of the bank,
+	// each naming its file, line and rule (set by the caller that read the
+	// questions file; see AddAuthored).
+	AuthoredErrors []error
+
 	byID   map[string]*Question
 	ranked []*Question // the daily post's draw order
 }
@@ -93,14 +98,14 @@ func newBank(m *Memo, withIndex bool) (*Bank, error) {
 // rank orders the bank the way the daily post draws from it and numbers
 // each question's place in Rank: domains interleaved by exam weight
 // (smooth weighted round robin; weight 1 where unknown), within a domain
-// the most confident first, and a second question about the same item only
+// authored questions first and then the most confident, and a second question about the same item only
 // after every item's first.
 func (b *Bank) rank() {
 	byDom := map[int][]*Question{}
 	var doms []int
 	variants := map[string]int{}
 	sorted := append([]*Question(nil), b.Questions...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Confidence > sorted[j].Confidence })
+	sort.SliceStable(sorted, func(i, j int) bool { return drawWeight(sorted[i]) > drawWeight(sorted[j]) })
 	vr := map[*Question]int{}
 	for _, q := range sorted {
 		vr[q] = variants[q.itemKey]
@@ -119,8 +124,8 @@ func (b *Bank) rank() {
 			if vr[qs[i]] != vr[qs[j]] {
 				return vr[qs[i]] < vr[qs[j]]
 			}
-			if qs[i].Confidence != qs[j].Confidence {
-				return qs[i].Confidence > qs[j].Confidence
+			if wi, wj := drawWeight(qs[i]), drawWeight(qs[j]); wi != wj {
+				return wi > wj
 			}
 			return qs[i].ID < qs[j].ID
 		})
@@ -152,6 +157,15 @@ func (b *Bank) rank() {
 		q.Rank = len(b.ranked) + 1
 		b.ranked = append(b.ranked, q)
 	}
+}
+
+// drawWeight orders questions within a domain: a person's (authored)
+// before any generated one, then by confidence.
+func drawWeight(q *Question) float64 {
+	if q.Type == TypeAuthored {
+		return 1 + q.Confidence
+	}
+	return q.Confidence
 }
 
 // Top returns the first n questions in the order the daily post draws

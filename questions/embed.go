@@ -11,6 +11,13 @@ var defaultMemo []byte
 //go:embed memo/dop-c02.yaml
 var defaultConfig []byte
 
+//go:embed memo/dop-c02.questions.yaml
+var defaultAuthored []byte
+
+// DefaultAuthored returns the bundled memo's questions file: questions a
+// person wrote, in the format of "<memo>.questions.yaml".
+func DefaultAuthored() []byte { return defaultAuthored }
+
 // DefaultMemo returns the bundled DOP-C02 memo.
 func DefaultMemo() []byte { return defaultMemo }
 

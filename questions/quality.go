@@ -252,7 +252,7 @@ func checkAlsoRight(q *Question, m *Memo) string {
 func checkKinds(q *Question, m *Memo) string {
 	ans := q.Correct().Text
 	al := runeLen(ans)
-	named := q.Type != TypeTermDefinition && q.Type != TypeScenario
+	named := q.Type != TypeTermDefinition && q.Type != TypeScenario && q.Type != TypeAuthored || q.Type == TypeScenario && q.Kind != TermProse
 	longest := true
 	ak := TermNone
 	if named {
@@ -323,6 +323,13 @@ func checkNegative(q *Question, _ *Memo) string {
 }
 
 func checkExplanation(q *Question, _ *Memo) string {
+	if q.Type == TypeAuthored {
+		// a person's explanation; the memo line, when named, is quoted too
+		if q.note == "" || q.Source.Quote != "" && !strings.Contains(q.Explanation, "> "+strings.Split(q.Source.Quote, "\n")[0]) {
+			return "no explanation"
+		}
+		return ""
+	}
 	if q.Source.Quote == "" {
 		return "no quoted passage"
 	}

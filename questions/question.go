@@ -24,7 +24,7 @@ const (
 )
 
 // Types lists every question type in a fixed order.
-var Types = []Type{TypeDefinitionTerm, TypeTermDefinition, TypeTableRow, TypeCloze, TypeScenario}
+var Types = []Type{TypeDefinitionTerm, TypeTermDefinition, TypeTableRow, TypeCloze, TypeScenario, TypeAuthored}
 
 // Difficulty levels, from how close the distractors are to the answer.
 const (
@@ -134,6 +134,7 @@ type Question struct {
 
 	stemDef   string   // the definition shown in the stem, for also-right checks
 	probe     string   // the part of the stem an answer could leak into
+	note      string   // an authored question's own explanation
 	probeToks tokenSet // leak tokens of probe, cached
 	itemKey   string   // the memo item asked about: questions about one item share it
 	normStem  string   // Normalize(Stem), cached
@@ -193,10 +194,17 @@ func (q *Question) buildExplanation() {
 		}
 	}
 	w("正解: ", q.Correct().Text, "\n")
-	for l := range strings.SplitSeq(q.Source.Quote, "\n") {
-		w("> ", l, "\n")
+	if q.note != "" {
+		w(q.note, "\n")
 	}
-	w("（", crumb, "、", itoa(q.Source.Line), " 行目）")
+	if q.Source.Quote != "" {
+		for l := range strings.SplitSeq(q.Source.Quote, "\n") {
+			w("> ", l, "\n")
+		}
+		w("（", crumb, "、", itoa(q.Source.Line), " 行目）")
+	} else {
+		w("（", crumb, "）")
+	}
 	first := true
 	for i, o := range q.Options {
 		if i == q.Answer || o.Quote == "" {

@@ -122,6 +122,9 @@ func runDefault(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1
 	}
+	if n := len(bank.AuthoredErrors); n > 0 {
+		fmt.Fprintf(stderr, "studybot: %d authored questions left out: %v (studybot questions lint lists them all)\n", n, bank.AuthoredErrors[0])
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if !cfg.slackEnabled() && !cfg.discordEnabled() {

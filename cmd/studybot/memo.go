@@ -52,6 +52,16 @@ func loadBank(f memoFlags) (*questions.Bank, error) {
 		cfg = cfg.Merge(questions.Config{Weights: w})
 	}
 	bank, err := questions.Build(src, questions.ParseOptions{Config: cfg})
+	if bank != nil && (err == nil || errors.Is(err, questions.ErrNoQuestions)) {
+		// a team's own questions join the bank, even a bank the memo
+		// alone could not fill
+		if aerr := addAuthored(bank, f.memo); aerr != nil {
+			return nil, aerr
+		}
+		if len(bank.Questions) > 0 {
+			err = nil
+		}
+	}
 	if err != nil {
 		return bank, fmt.Errorf("memo %s: %w", memoName(f.memo), err)
 	}

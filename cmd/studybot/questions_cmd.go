@@ -44,6 +44,10 @@ func runQuestions(args []string, stdout, stderr io.Writer, getenv env) int {
 			fmt.Fprintf(stderr, "studybot: %v\n", err)
 			return 1
 		}
+		if len(bank.AuthoredErrors) > 0 {
+			fmt.Fprintf(stderr, "studybot: %d authored questions left out (see above)\n", len(bank.AuthoredErrors))
+			return 1
+		}
 		return 0
 	case "export":
 		if err != nil { // lint rejects this memo: no questions to export
@@ -101,6 +105,12 @@ func printLint(w io.Writer, bank *questions.Bank, memo string) {
 	}
 	fmt.Fprintf(w, "\ncorrect answer position: A %d, B %d, C %d, D %d\n", r.Positions[0], r.Positions[1], r.Positions[2], r.Positions[3])
 	printCounts(w, "dropped by rule", r.Dropped)
+	if len(bank.AuthoredErrors) > 0 {
+		fmt.Fprintf(w, "\nauthored questions left out (%d):\n", len(bank.AuthoredErrors))
+		for _, e := range bank.AuthoredErrors {
+			fmt.Fprintf(w, "  %v\n", e)
+		}
+	}
 	printCounts(w, "definitions not asked about", r.Skipped)
 	fmt.Fprintf(w, "\ndefinitions to review (%d):\n", len(r.Problems))
 	for _, p := range r.Problems {

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/studybot/studybot/questions"
+)
+
+// maxAuthoredBytes bounds a questions file.
+const maxAuthoredBytes = 4 << 20
+
+// authoredFile is the questions file beside a memo: exam.md →
+// exam.questions.yaml.
+func authoredFile(memo string) string {
+	return strings.TrimSuffix(memo, filepath.Ext(memo)) + ".questions.yaml"
+}
+
+// authoredYAML is one question as written in a questions file.
+type authoredYAML struct {
+	Domain      int      `yaml:"domain"`
+	Stem        string   `yaml:"stem"`
+	Options     []string `yaml:"options"`
+	Answer      int      `yaml:"answer"`
+	Explanation string   `yaml:"explanation"`
+	Source      string   `yaml:"source"`
+	Replaces    string   `yaml:"replaces"`
+}
+
+// parseAuthored reads a questions file: a "questions:" list of
+// {domain, stem, options, answer (0-based), explanation, source, replaces}.
+// Unknown keys are errors, so a typo is not silently ignored.
+func parseAuthored(src []byte) ([]questions.Authored, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("line %d: want a mapping with a questions: list", root.Line)
+	}
+	var list *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "questions" {
+			list = root.Content[i+1]
+		} else {
+			return nil, fmt.Errorf("line %d: unknown key %q (want questions:)", root.Content[i].Line, root.Content[i].Value)
+		}
+	}
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("line %d: want a questions: list", root.Line)
+	}
+	var out []questions.Authored
+	for _, n := range list.Content {
+		var a authoredYAML
+		dec := yaml.NewDecoder(bytes.NewReader(mustMarshal(n)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&a); err != nil {
+			return nil, fmt.Errorf("line %d: %v", n.Line, err)
+		}
+		out = append(out, questions.Authored{Domain: a.Domain, Stem: a.Stem, Options: a.Options, Answer: a.Answer,
+			Explanation: a.Explanation, Source: a.Source, Replaces: a.Replaces, Line: n.Line})
+	}
+	return out, nil
+}
+
+func mustMarshal(n *yaml.Node) []byte {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return nil // a node yaml.v3 parsed always marshals
+	}
+	return b
+}
+
+// addAuthored adds the authored questions of a memo to its bank: the file
+// beside the memo, or for the bundled memo the bundled file. Questions the
+// rules refuse are recorded on the bank as "file:line: rule: reason"; a
+// file that cannot be read or parsed is an error.
+func addAuthored(bank *questions.Bank, memo string) error {
+	name, src := "(bundled DOP-C02 questions)", questions.DefaultAuthored()
+	if memo != "" {
+		name = authoredFile(memo)
+		b, err := readFileLimit(name, maxAuthoredBytes)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("questions file: %w", err)
+		}
+		src = b
+	}
+	qs, err := parseAuthored(src)
+	if err != nil {
+		return fmt.Errorf("questions file %s: %w", name, err)
+	}
+	for _, e := range bank.AddAuthored(qs) {
+		var ae *questions.AuthoredError
+		if errors.As(e, &ae) {
+			e = fmt.Errorf("%s:%d: %s: %s", name, ae.Line, ae.Rule, ae.Reason)
+		}
+		bank.AuthoredErrors = append(bank.AuthoredErrors, e)
+	}
+	return nil
+}

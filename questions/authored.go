@@ -1,0 +1,149 @@
+package questions
+
+import (
+	"fmt"
+	"strings"
+)
+
+// TypeAuthored is a question a person wrote, from the team's questions
+// file beside the memo.
+const TypeAuthored Type = "authored"
+
+// Authored is one hand-written question as read from a questions file.
+type Authored struct {
+	// Domain is the exam domain number.
+	Domain int
+	// Stem is the question text.
+	Stem string
+	// Options are the choices, in the order written (3 or 4).
+	Options []string
+	// Answer is the 0-based index of the correct option.
+	Answer int
+	// Explanation says why the answer is right.
+	Explanation string
+	// Source, optional, is a memo passage the question rests on: a piece of
+	// a memo line, verbatim, or the line's breadcrumb; the explanation
+	// quotes that line.
+	Source string
+	// Replaces, optional, is the ID of a generated question about the same
+	// item that this one takes the place of.
+	Replaces string
+	// Line is where the question starts in its file, for messages.
+	Line int
+}
+
+// AuthoredError is why one authored question was not added.
+type AuthoredError struct {
+	// Line is where the question starts in its file.
+	Line int
+	// Rule is the quality rule it failed, or "source", "domain", "answer".
+	Rule string
+	// Reason says what is wrong.
+	Reason string
+}
+
+// Error returns "line N: rule: reason".
+func (e *AuthoredError) Error() string {
+	return fmt.Sprintf("line %d: %s: %s", e.Line, e.Rule, e.Reason)
+}
+
+// AddAuthored checks each authored question with the same quality rules as
+// generated ones and adds those that pass to the bank, most confident of
+// all (a person chose them); a question naming Replaces removes that
+// generated question. It returns an *AuthoredError for each question left
+// out, and re-ranks the bank.
+func (b *Bank) AddAuthored(qs []Authored) []error {
+	var errs []error
+	for _, a := range qs {
+		q, err := b.authored(a)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if rule, why := Check(q, b.Memo); rule != "" {
+			errs = append(errs, &AuthoredError{Line: a.Line, Rule: rule, Reason: why})
+			continue
+		}
+		if _, dup := b.byID[q.ID]; dup {
+			errs = append(errs, &AuthoredError{Line: a.Line, Rule: "duplicate", Reason: "the same stem is written twice"})
+			continue
+		}
+		if a.Replaces != "" {
+			if _, ok := b.byID[a.Replaces]; !ok {
+				errs = append(errs, &AuthoredError{Line: a.Line, Rule: "replaces", Reason: "no generated question " + a.Replaces})
+				continue
+			}
+			b.remove(a.Replaces)
+		}
+		b.byID[q.ID] = q
+		b.Questions = append(b.Questions, q)
+	}
+	b.rank()
+	return errs
+}
+
+// remove takes the question with the given ID out of the bank.
+func (b *Bank) remove(id string) {
+	delete(b.byID, id)
+	for i, q := range b.Questions {
+		if q.ID == id {
+			b.Questions = append(b.Questions[:i], b.Questions[i+1:]...)
+			return
+		}
+	}
+}
+
+// authored turns one authored question into a Question.
+func (b *Bank) authored(a Authored) (*Question, error) {
+	fail := func(rule, format string, args ...any) error {
+		return &AuthoredError{Line: a.Line, Rule: rule, Reason: fmt.Sprintf(format, args...)}
+	}
+	d := b.Memo.Domain(a.Domain)
+	if d == nil || a.Domain == OtherDomain {
+		return nil, fail("domain", "the memo has no domain %d", a.Domain)
+	}
+	if a.Answer < 0 || a.Answer >= len(a.Options) {
+		return nil, fail("answer", "answer %d is not one of the %d options (0-based)", a.Answer, len(a.Options))
+	}
+	if strings.TrimSpace(a.Stem) == "" || strings.TrimSpace(a.Explanation) == "" {
+		return nil, fail("explanation", "a question needs a stem and an explanation")
+	}
+	q := &Question{ID: hashID("authored", itoa(a.Domain), Normalize(a.Stem)), Domain: a.Domain, DomainTitle: d.Title,
+		Type: TypeAuthored, Stem: strings.TrimSpace(a.Stem), Answer: a.Answer, Difficulty: Hard, Kin: "authored",
+		Kind: TermProse, Confidence: 1, probe: a.Stem, note: strings.TrimSpace(a.Explanation)}
+	for _, o := range a.Options {
+		o = strings.TrimSpace(o)
+		q.Options = append(q.Options, Option{ID: optionID(o), Text: o, owner: o})
+	}
+	if a.Source != "" {
+		it := b.Memo.find(a.Source)
+		if it == nil {
+			return nil, fail("source", "no memo line holds %q", a.Source)
+		}
+		q.Source = Source{Path: it.Path(b.Memo), Line: it.Line, Quote: proofOf(it), Passage: passageOf(it)}
+	} else {
+		q.Source = Source{Path: []string{d.Label()}}
+	}
+	q.buildExplanation()
+	return q, nil
+}
+
+// find returns the memo item whose text holds s (normalised), or whose
+// breadcrumb is s, first in memo order; nil when none does.
+func (m *Memo) find(s string) *Item {
+	ns := Normalize(s)
+	if ns == "" {
+		return nil
+	}
+	for _, it := range m.Items {
+		if strings.Contains(Normalize(it.Text), ns) {
+			return it
+		}
+	}
+	for _, it := range m.Items {
+		if Normalize(it.Breadcrumb(m)) == ns {
+			return it
+		}
+	}
+	return nil
+}
