@@ -138,7 +138,6 @@ type Question struct {
 	probeToks tokenSet // leak tokens of probe, cached
 	itemKey   string   // the memo item asked about: questions about one item share it
 	normStem  string   // Normalize(Stem), cached
-	failed    string   // the quality rule the question failed, if any
 	fold      []byte   // stem and options, ASCII lower-cased (quality checks)
 }
 
