@@ -464,5 +464,8 @@ func (b *Bot) statusMessage(ch store.Channel, lang string) Message {
 		{T(lang, "status.bank"), strconv.Itoa(len(b.bank.Questions))},
 		{T(lang, "status.open"), open},
 	}
+	if ch.LastError != "" {
+		m.Fields = append(m.Fields, Field{T(lang, "status.error"), formatTime(ch.LastErrorAt, b.now(), ch.Location()) + ": " + ch.LastError})
+	}
 	return m
 }

@@ -137,9 +137,9 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 // postSlot picks, stores and posts the question for a slot. Storing first
 // (with the slot guard) makes a double fire or a restart harmless, and
 // nothing is closed unless the slot was free; a card that failed to reach
-// the platform is posted again by closeDue's repair. A scheduled slot is
-// re-checked under the lock: a post-now or another fire may have handled
-// it meanwhile. Only scheduled slots move the channel's LastFired.
+// the platform is tried again by closeDue, with a backoff (deliverCard).
+// A scheduled slot is re-checked under the lock: a post-now or another
+// fire may have handled it meanwhile. Only scheduled slots move the channel's LastFired.
 func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, scheduled bool) (store.Post, error) {
 	b.postMu.Lock()
 	defer b.postMu.Unlock()
@@ -179,7 +179,7 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	if prevErr == nil && !prev.Closed && prev.ID != p.ID {
 		b.closePost(ctx, prev)
 	}
-	b.sendCard(ctx, p, ch.Lang)
+	b.deliverCard(ctx, p, ch.Lang)
 	return p, nil
 }
 
@@ -191,22 +191,115 @@ func (b *Bot) setLastFired(sp Space, channel string, slot time.Time) {
 	}
 }
 
-func (b *Bot) sendCard(ctx context.Context, p store.Post, lang string) {
+// Card delivery retries: a card that failed to reach its platform (the bot
+// is not a member of the channel, the platform is down) is tried again
+// after firstRetry, doubling up to maxRetryWait, and the slot is given up
+// after maxSendTries tries in all: 1, 2, 4, 8, 16, 30 and 30 minutes
+// apart, so over an hour and a half rather than every minute until the
+// question would close.
+const (
+	firstRetry   = time.Minute
+	maxRetryWait = 30 * time.Minute
+	maxSendTries = 8
+)
+
+// retryWait is the wait after the given number of failed tries (≥ 1).
+func retryWait(failures int) time.Duration {
+	d := firstRetry
+	for i := 1; i < failures && d < maxRetryWait; i++ {
+		d *= 2
+	}
+	return min(d, maxRetryWait)
+}
+
+// nextSend is when an undelivered post's card is due to be tried again.
+func nextSend(p store.Post) time.Time {
+	if p.NextSend.IsZero() {
+		// never tried, or the process stopped before recording the try
+		return p.OpenedAt.Add(firstRetry)
+	}
+	return p.NextSend
+}
+
+// deliverCard posts a post's card and records the outcome: on success the
+// channel's last error is cleared; on failure the error is kept for
+// /studybot status and the next try is scheduled, and after maxSendTries
+// the slot is given up (the post closes without results, the admins are
+// told once in the log and the metrics). The caller holds postMu.
+func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) {
+	err := b.sendCard(ctx, p, lang)
+	if err == nil {
+		b.setChannelError(p.Space, p.Channel, nil)
+		return
+	}
+	if ctx.Err() != nil {
+		return // shutting down: not the platform's failure
+	}
+	b.setChannelError(p.Space, p.Channel, err)
+	now := b.now()
+	p, rerr := b.db.RecordSendFailure(p.ID, now.Add(retryWait(p.SendFailures+1)))
+	if rerr != nil {
+		b.log.Error("record send failure", "post", p.ID, "err", rerr)
+		b.metrics.Error("store")
+		return
+	}
+	if p.SendFailures < maxSendTries {
+		b.log.Warn("post card failed; will try again", "channel", p.Channel, "slot", p.Slot,
+			"tries", p.SendFailures, "next", p.NextSend, "err", err)
+		return
+	}
+	b.log.Error("card never reached the channel; gave up on this slot", "channel", p.Channel, "slot", p.Slot,
+		"tries", p.SendFailures, "err", err)
+	b.metrics.Error("post_gave_up")
+	b.closePost(ctx, p)
+}
+
+// maxErrorText bounds the error kept for /studybot status.
+const maxErrorText = 300
+
+// setChannelError records err (nil: clears it) as the channel's last
+// posting error, writing only when that changes it.
+func (b *Bot) setChannelError(sp Space, channel string, err error) {
+	text := ""
+	if err != nil {
+		text = err.Error()
+		if r := []rune(text); len(r) > maxErrorText {
+			text = string(r[:maxErrorText]) + "…"
+		}
+	}
+	if ch, gerr := b.db.GetChannel(sp, channel); gerr == nil && ch.LastError == text && text == "" {
+		return
+	}
+	now := b.now()
+	_, uerr := b.db.UpdateChannel(sp, channel, func(c *store.Channel) error {
+		c.LastError, c.LastErrorAt = text, now.UTC()
+		if text == "" {
+			c.LastErrorAt = time.Time{}
+		}
+		return nil
+	})
+	if uerr != nil && !errors.Is(uerr, store.ErrNotFound) {
+		b.log.Error("set channel error", "channel", channel, "err", uerr)
+		b.metrics.Error("store")
+	}
+}
+
+// sendCard posts a post's card and stores the platform's reference.
+func (b *Bot) sendCard(ctx context.Context, p store.Post, lang string) error {
 	plat, err := b.platform(p.Space.Platform)
 	if err != nil {
-		b.log.Error("post card", "err", err)
-		return
+		return err
 	}
 	ref, err := plat.PostCard(ctx, p.Channel, b.cardMessage(p, lang, 0))
 	if err != nil {
-		b.log.Error("post card", "post", p.ID, "err", err)
 		b.metrics.Error("platform")
-		return
+		return fmt.Errorf("post card: %w", err)
 	}
 	b.metrics.Posted(p.Space.Platform)
 	if err := b.db.SetPostMessage(p.ID, ref); err != nil {
 		b.log.Error("set post message", "err", err)
 	}
+	return nil
 }
 
 // PostNow posts a question in a channel at once (slot = now). Its platform
@@ -225,8 +318,8 @@ func (b *Bot) PostNow(ctx context.Context, sp Space, channel string) (store.Post
 	return p, err
 }
 
-// closeDue closes posts past their closing time and re-posts cards that
-// never reached their platform.
+// closeDue closes posts past their closing time and tries again the cards
+// that never reached their platform, when their retry is due.
 func (b *Bot) closeDue(ctx context.Context, now time.Time) {
 	defer b.track()()
 	open, err := b.db.OpenPosts()
@@ -240,14 +333,20 @@ func (b *Bot) closeDue(ctx context.Context, now time.Time) {
 			b.postMu.Lock()
 			b.closePost(ctx, p)
 			b.postMu.Unlock()
-		case p.MessageRef == "" && now.Sub(p.OpenedAt) > time.Minute:
-			b.sendCard(ctx, p, b.channelLang(p.Space, p.Channel))
+		case p.MessageRef == "" && !now.Before(nextSend(p)):
+			b.postMu.Lock()
+			// under the lock, as stored: the listing may be stale
+			if cur, err := b.db.GetPost(p.ID); err == nil && !cur.Closed && cur.MessageRef == "" && !now.Before(nextSend(cur)) {
+				b.deliverCard(ctx, cur, b.channelLang(p.Space, p.Channel))
+			}
+			b.postMu.Unlock()
 		}
 	}
 }
 
 // closePost closes a post, updates its card and posts the results. It is
-// idempotent: only the call that closes the post posts results.
+// idempotent: only the call that closes the post posts results. A post
+// whose card never reached the channel closes without results.
 func (b *Bot) closePost(ctx context.Context, p store.Post) {
 	p, did, err := b.db.ClosePost(p.ID)
 	if err != nil || !did {
@@ -257,6 +356,10 @@ func (b *Bot) closePost(ctx context.Context, p store.Post) {
 		return
 	}
 	b.cards.forget(p.ID)
+	if p.MessageRef == "" {
+		b.log.Warn("closed a question that never reached the channel; no results posted", "channel", p.Channel, "slot", p.Slot)
+		return
+	}
 	lang := b.channelLang(p.Space, p.Channel)
 	plat, err := b.platform(p.Space.Platform)
 	if err != nil {
@@ -268,10 +371,8 @@ func (b *Bot) closePost(ctx context.Context, p store.Post) {
 		b.log.Error("results", "err", err)
 		return
 	}
-	if p.MessageRef != "" {
-		if err := plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.cardMessage(p, lang, res.Total)); err != nil {
-			b.log.Error("close card", "post", p.ID, "err", err)
-		}
+	if err := plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.cardMessage(p, lang, res.Total)); err != nil {
+		b.log.Error("close card", "post", p.ID, "err", err)
 	}
 	if err := plat.Post(ctx, p.Channel, b.resultsMessage(p, res, lang, plat)); err != nil {
 		b.log.Error("post results", "post", p.ID, "err", err)
@@ -350,6 +451,9 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 	}
 	for _, p := range open {
 		consider(p.ClosesAt)
+		if p.MessageRef == "" {
+			consider(nextSend(p))
+		}
 	}
 	chans, err := b.db.Channels()
 	if err != nil {

@@ -69,8 +69,13 @@ type Post struct {
 	Number int `json:"number"`
 	// Question is the question as shown.
 	Question Snapshot `json:"question"`
-	// MessageRef is the platform's reference to the posted message.
+	// MessageRef is the platform's reference to the posted message; empty
+	// while the card has not reached the platform.
 	MessageRef string `json:"message_ref,omitempty"`
+	// SendFailures counts the failed tries to post the card.
+	SendFailures int `json:"send_failures,omitempty"`
+	// NextSend is when the card is tried again after a failure.
+	NextSend time.Time `json:"next_send,omitempty"`
 	// OpenedAt is when the post opened.
 	OpenedAt time.Time `json:"opened_at"`
 	// ClosesAt is when the post closes.
@@ -227,6 +232,25 @@ func (d *DB) SetPostMessage(id, ref string) error {
 		p.MessageRef = ref
 		return putJSON(tx.Bucket(bPosts), []byte(id), p)
 	})
+}
+
+// RecordSendFailure counts a failed try to post a post's card and sets
+// when to try again. It returns the post as stored, with the new count.
+func (d *DB) RecordSendFailure(id string, next time.Time) (Post, error) {
+	var p Post
+	err := d.update(func(tx *bolt.Tx) error {
+		var err error
+		if p, err = getPost(tx, id); err != nil {
+			return err
+		}
+		p.SendFailures++
+		p.NextSend = next.UTC()
+		return putJSON(tx.Bucket(bPosts), []byte(id), p)
+	})
+	if err != nil {
+		return Post{}, fmt.Errorf("record send failure: %w", err)
+	}
+	return p, nil
 }
 
 // ClosePost closes a post: later answers get ErrClosed. Closing a closed

@@ -164,6 +164,11 @@ type Channel struct {
 	SkipUntil time.Time `json:"skip_until,omitempty"`
 	// Created is when the channel was first configured.
 	Created time.Time `json:"created"`
+	// LastError is the last error met posting in the channel (empty once a
+	// post gets through), for admins; LastErrorAt is when it happened.
+	// PutChannel keeps the stored values.
+	LastError   string    `json:"last_error,omitempty"`
+	LastErrorAt time.Time `json:"last_error_at,omitempty"`
 }
 
 // Location returns the channel's schedule time zone.
@@ -191,12 +196,12 @@ func (d *DB) PutChannel(c Channel) error {
 			if err := json.Unmarshal(v, &old); err != nil {
 				return fmt.Errorf("stored channel: %w", err)
 			}
-			c.LastFired = old.LastFired
+			c.LastFired, c.LastError, c.LastErrorAt = old.LastFired, old.LastError, old.LastErrorAt
 			if c.Created.IsZero() {
 				c.Created = old.Created
 			}
 		} else {
-			c.LastFired = time.Time{}
+			c.LastFired, c.LastError, c.LastErrorAt = time.Time{}, "", time.Time{}
 		}
 		if c.Created.IsZero() {
 			c.Created = d.now().UTC()
