@@ -489,12 +489,3 @@ func (a *Adapter) retry(ctx context.Context, method string, f func() error) erro
 
 // RateLimitWaits returns how many times the adapter waited out a 429.
 func (a *Adapter) RateLimitWaits() int64 { return a.rateWaits.Load() }
-
-// Commands returns the slash commands the adapter serves (the core's).
-func Commands() []string {
-	out := make([]string, 0, len(bot.Commands))
-	for _, c := range bot.Commands {
-		out = append(out, c.Name)
-	}
-	return out
-}
