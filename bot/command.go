@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,7 +93,7 @@ func (b *Bot) cmdQuiz(_ context.Context, c Command, lang string) Response {
 	}
 	n := uint64(b.now().UnixNano())/1000 + uint64(seen)*7919
 	q := pool[int(n%uint64(len(pool)))]
-	return private(b.practiceCard(q, lang))
+	return private(practiceCard(q, lang, b.domainLabel(lang, q.Domain, q.DomainTitle)))
 }
 
 // maxLookup is the number of lookup results shown.
@@ -105,22 +104,7 @@ func (b *Bot) cmdMemo(_ context.Context, c Command, lang string) Response {
 	if strings.TrimSpace(query) == "" {
 		return usageError(lang, T(lang, "memo.usage"), "memo.example")
 	}
-	res := b.bank.Index.Search(query, maxLookup)
-	if len(res) == 0 {
-		return private(Message{Kind: KindLookup, Body: T(lang, "memo.none", query)})
-	}
-	m := Message{Kind: KindLookup, Title: T(lang, "memo.title", query)}
-	for _, r := range res {
-		v := r.Doc.Text
-		for _, d := range r.Doc.Details {
-			v += "\n・" + d
-		}
-		m.Fields = append(m.Fields, Field{Name: fmt.Sprintf("%s (L%d)", r.Doc.Breadcrumb, r.Doc.Line), Value: v})
-	}
-	if len(res) == maxLookup {
-		m.Context = T(lang, "memo.more", maxLookup)
-	}
-	return private(m)
+	return private(lookupMessage(query, b.bank.Index.Search(query, maxLookup), lang, maxLookup))
 }
 
 func windowName(lang string, w store.Window) string { return T(lang, "window."+string(w)) }
@@ -156,43 +140,26 @@ func (b *Bot) cmdLeaderboard(_ context.Context, c Command, lang string) Response
 		dl = b.domainLabel(lang, domain, "")
 	}
 	var board store.Board
+	var title string
 	var err error
-	m := Message{Kind: KindLeaderboard}
 	if accuracy {
 		const minAnswers = 5
 		board, err = b.db.AccuracyBoard(c.Space, domain, window, minAnswers, 10, c.User)
-		m.Title = T(lang, "lb.title.acc", minAnswers, dl, windowName(lang, window))
+		title = T(lang, "lb.title.acc", minAnswers, dl, windowName(lang, window))
 	} else {
 		board, err = b.db.Leaderboard(c.Space, domain, window, 10, c.User)
-		m.Title = T(lang, "lb.title", dl, windowName(lang, window))
+		title = T(lang, "lb.title", dl, windowName(lang, window))
 	}
 	if err != nil {
 		return b.internalError(lang, "leaderboard", err)
 	}
-	plat, err := b.platform(c.Space.Platform)
-	if err != nil {
+	mention := func(u string) string { return u }
+	if plat, err := b.platform(c.Space.Platform); err == nil {
+		mention = plat.Mention
+	} else {
 		b.log.Warn("leaderboard without mentions", "err", err)
 	}
-	mention := func(u string) string {
-		if plat != nil {
-			return plat.Mention(u)
-		}
-		return u
-	}
-	if len(board.Rows) == 0 {
-		m.Body = T(lang, "lb.empty")
-	}
-	for _, r := range board.Rows {
-		m.Fields = append(m.Fields, Field{Name: fmt.Sprintf("%d. %s", r.Rank, mention(r.User)),
-			Value: T(lang, "lb.row", r.Points, r.Answered, int(r.Accuracy*100+0.5))})
-	}
-	if board.Me != nil {
-		m.Context = T(lang, "lb.me", board.Me.Rank, board.Me.Points, board.Me.Answered, int(board.Me.Accuracy*100+0.5))
-	} else {
-		m.Context = T(lang, "lb.me.none")
-	}
-	m.Context += " ・ " + T(lang, "lb.players", board.Players)
-	return private(m)
+	return private(leaderboardMessage(board, lang, title, mention))
 }
 
 func (b *Bot) cmdStreak(_ context.Context, c Command, lang string) Response {
@@ -200,8 +167,7 @@ func (b *Bot) cmdStreak(_ context.Context, c Command, lang string) Response {
 	if err != nil {
 		return b.internalError(lang, "streak", err)
 	}
-	return private(Message{Title: T(lang, "streak.title"), Body: T(lang, "streak.body", s.Current, s.Best, s.Freezes, store.MaxFreezes),
-		Context: T(lang, "streak.hint", store.FreezeEvery)})
+	return private(streakMessage(s, lang))
 }
 
 func (b *Bot) cmdStats(_ context.Context, c Command, lang string) Response {
@@ -209,19 +175,8 @@ func (b *Bot) cmdStats(_ context.Context, c Command, lang string) Response {
 	if err != nil {
 		return b.internalError(lang, "stats", err)
 	}
-	m := Message{Title: T(lang, "stats.title")}
-	if len(st) == 0 {
-		m.Body = T(lang, "stats.empty")
-	}
-	loc := store.Space{TZ: b.cfg.TZ}.Location()
-	for _, s := range st {
-		name := T(lang, "stats.total")
-		if s.Domain != store.AllDomains {
-			name = b.domainLabel(lang, s.Domain, "")
-		}
-		m.Fields = append(m.Fields, Field{Name: name, Value: T(lang, "stats.row", s.Correct, s.Answered, int(s.Accuracy*100+0.5), formatTime(s.LastSeen, b.now(), loc))})
-	}
-	return private(m)
+	label := func(d int) string { return b.domainLabel(lang, d, "") }
+	return private(statsMessage(st, lang, label, b.now(), store.Space{TZ: b.cfg.TZ}.Location()))
 }
 
 func (b *Bot) cmdExplain(_ context.Context, c Command, lang string) Response {
@@ -232,7 +187,7 @@ func (b *Bot) cmdExplain(_ context.Context, c Command, lang string) Response {
 	if err != nil {
 		return unknownQuestion(lang, c.Args[0], "explain.example")
 	}
-	return private(b.explainMessage(q, lang))
+	return private(explainMessage(q, b.snapshotOf(q), lang, b.domainLabel(lang, q.Domain, q.DomainTitle)))
 }
 
 func (b *Bot) cmdReport(_ context.Context, c Command, lang string) Response {
@@ -363,18 +318,6 @@ func (b *Bot) adminDomains(_ context.Context, c Command, args []string, _ store.
 	return b.saveChannel(c, lang, func(cur *store.Channel) { cur.Domains = ds }, text(lang, "domains.set", domainList(lang, ds)))
 }
 
-// domainList shows a channel's domains ("1,3,6", or all domains).
-func domainList(lang string, ds []int) string {
-	if len(ds) == 0 {
-		return T(lang, "domain.all")
-	}
-	parts := make([]string, len(ds))
-	for i, d := range ds {
-		parts[i] = strconv.Itoa(d)
-	}
-	return strings.Join(parts, ",")
-}
-
 func (b *Bot) adminLang(_ context.Context, c Command, args []string, _ store.Channel, lang string) Response {
 	if len(args) != 1 || !validLang(args[0]) {
 		return usageError(lang, T(lang, "lang.bad", strings.Join(args, " ")), "lang.example")
@@ -417,7 +360,7 @@ func (b *Bot) adminPostNow(_ context.Context, c Command, _ []string, _ store.Cha
 }
 
 func (b *Bot) adminStatus(_ context.Context, _ Command, _ []string, ch store.Channel, lang string) Response {
-	return private(b.statusMessage(ch, lang))
+	return private(b.status(ch, lang))
 }
 
 func (b *Bot) adminClearReport(_ context.Context, c Command, args []string, _ store.Channel, lang string) Response {
@@ -436,47 +379,17 @@ func (b *Bot) adminReports(_ context.Context, c Command, _ []string, _ store.Cha
 	if err != nil {
 		return b.internalError(lang, "reports", err)
 	}
-	if len(order) == 0 {
-		return private(Message{Body: T(lang, "report.none")})
-	}
-	m := Message{Title: T(lang, "report.title")}
-	for _, qid := range order {
-		var reasons []string
-		for _, r := range by[qid] {
-			reasons = append(reasons, r.Reason)
-		}
-		m.Fields = append(m.Fields, Field{Name: qid, Value: T(lang, "report.row", len(by[qid]), strings.Join(reasons, " / "))})
-	}
-	return private(m)
+	return private(reportsMessage(by, order, lang))
 }
 
-func (b *Bot) statusMessage(ch store.Channel, lang string) Message {
-	m := Message{Title: T(lang, "status.title")}
-	next := T(lang, "status.none")
+// status gathers what /studybot status shows and renders it.
+func (b *Bot) status(ch store.Channel, lang string) Message {
+	v := statusView{now: b.now(), bank: len(b.bank.Questions)}
 	if s, err := channelSchedule(ch); err == nil && !ch.Paused {
-		next = formatTime(s.Next(b.now()), b.now(), ch.Location())
+		v.next = s.Next(v.now)
 	}
-	doms := domainList(lang, ch.Domains)
-	state := T(lang, "status.active")
-	if ch.Paused {
-		state = T(lang, "status.paused")
-	}
-	open := T(lang, "status.none")
 	if p, err := b.db.LatestPost(ch.Space, ch.ID); err == nil && !p.Closed {
-		open = p.Question.QuestionID
+		v.open = p.Question.QuestionID
 	}
-	m.Fields = []Field{
-		{T(lang, "status.schedule"), ch.Cron + " (" + ch.TZ + ")"},
-		{T(lang, "status.next"), next},
-		{T(lang, "status.close"), ch.CloseAfter.String()},
-		{T(lang, "status.domains"), doms},
-		{T(lang, "status.lang"), ch.Lang},
-		{T(lang, "status.state"), state},
-		{T(lang, "status.bank"), strconv.Itoa(len(b.bank.Questions))},
-		{T(lang, "status.open"), open},
-	}
-	if ch.LastError != "" {
-		m.Fields = append(m.Fields, Field{T(lang, "status.error"), formatTime(ch.LastErrorAt, b.now(), ch.Location()) + ": " + ch.LastError})
-	}
-	return m
+	return statusMessage(ch, lang, v)
 }
