@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -146,7 +147,7 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 		hp := prefix(p.Space.Platform, p.Space.ID, p.Channel)
 		cur := tx.Bucket(bHistory).Cursor()
 		p.Number = 1
-		for k, _ := cur.Seek(hp); k != nil && hasPrefix(k, hp); k, _ = cur.Next() {
+		for k, _ := cur.Seek(hp); k != nil && bytes.HasPrefix(k, hp); k, _ = cur.Next() {
 			p.Number++
 		}
 		v, err := json.Marshal(p)
@@ -312,7 +313,7 @@ func (d *DB) LatestPost(space SpaceRef, channel string) (Post, error) {
 		} else {
 			k, v = c.Prev()
 		}
-		if k == nil || len(k) < len(pre) || string(k[:len(pre)]) != string(pre) {
+		if k == nil || !bytes.HasPrefix(k, pre) {
 			return fmt.Errorf("channel %s/%s has no post: %w", space, channel, ErrNotFound)
 		}
 		_, id := splitHistory(v)
@@ -349,7 +350,7 @@ func (d *DB) PostResults(id string, firstN int) (Results, error) {
 		}
 		c := tx.Bucket(bAnswers).Cursor()
 		pre := prefix(id)
-		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+		for k, v := c.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = c.Next() {
 			a := decodeAnswer(id, string(k[len(pre):]), v)
 			r.Counts[a.OptionID]++
 			r.Total++
@@ -367,15 +368,13 @@ func (d *DB) PostResults(id string, firstN int) (Results, error) {
 	return r, err
 }
 
-func hasPrefix(k, pre []byte) bool { return len(k) >= len(pre) && string(k[:len(pre)]) == string(pre) }
-
 // PostAnswers returns every answer to a post, earliest first.
 func (d *DB) PostAnswers(id string) ([]Answer, error) {
 	var out []Answer
 	err := d.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bAnswers).Cursor()
 		pre := prefix(id)
-		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+		for k, v := c.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = c.Next() {
 			out = append(out, decodeAnswer(id, string(k[len(pre):]), v))
 		}
 		return nil

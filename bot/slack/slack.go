@@ -88,10 +88,17 @@ type Adapter struct {
 	closed      bool
 }
 
+// The adapter's lifecycle is the core's, with an HTTP handler in HTTP mode.
+var (
+	_ bot.Adapter     = (*Adapter)(nil)
+	_ bot.HTTPAdapter = (*Adapter)(nil)
+)
+
 // ErrFatal wraps errors after which the adapter stops (bad tokens).
 var ErrFatal = errors.New("slack: fatal")
 
-// New builds an adapter. Run connects it.
+// New builds an adapter: register it with the core (bot.AddPlatform),
+// mount its HTTPHandler in HTTP mode, then Run it and Close it after.
 func New(cfg Config, c core) (*Adapter, error) {
 	if cfg.BotToken == "" {
 		return nil, errors.New("slack: no bot token (STUDYBOT_SLACK_BOT_TOKEN)")
@@ -164,6 +171,30 @@ func (a *Adapter) Space() store.SpaceRef {
 // State reports the connection state: disconnected, connecting, connected
 // or failed. In HTTP mode it is connected once auth.test has passed.
 func (a *Adapter) State() string { return a.state.Load().(string) }
+
+// Run is the adapter's lifecycle (bot.Adapter): in Socket Mode it connects
+// and serves events (RunSocket); in HTTP mode it checks the token (Start)
+// and then serves through HTTPHandler until ctx is done. A revoked or
+// invalid token ends it with ErrFatal.
+func (a *Adapter) Run(ctx context.Context) error {
+	if a.cfg.Mode != "http" {
+		return a.RunSocket(ctx)
+	}
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// HTTPHandler implements bot.HTTPAdapter: in HTTP mode, Handler on
+// DefaultPaths under /slack/; nothing in Socket Mode.
+func (a *Adapter) HTTPHandler() (string, http.Handler) {
+	if a.cfg.Mode != "http" {
+		return "", nil
+	}
+	return "/slack/", a.Handler(DefaultPaths)
+}
 
 // Start checks the bot token with auth.test and learns the team ID.
 // invalid_auth and token_revoked are fatal (ErrFatal).
@@ -402,7 +433,8 @@ func (a *Adapter) commandReply(ctx context.Context, c bot.Command, r bot.Respons
 	return commandPayload(r)
 }
 
-// SendPrivate implements bot.PrivateSender with chat.postEphemeral.
+// SendPrivate sends m with chat.postEphemeral, so that only user sees it
+// in channel.
 func (a *Adapter) SendPrivate(ctx context.Context, channel, user string, m bot.Message) error {
 	return a.sendEphemeral(ctx, channel, user, m)
 }
