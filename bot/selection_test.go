@@ -30,14 +30,14 @@ func drawDomains(t *testing.T, h *bottest.Harness, n int) map[int]int {
 // (the draw is deterministic per channel and slot, so both runs draw the
 // same random numbers and only the weights differ).
 func TestWeakDomainTilt(t *testing.T) {
-	const n, weak = 300, 2
+	const n, weak = 200, 2
 	base := bottest.New(t, monday.Add(2*time.Hour), bot.Config{})
 	before := drawDomains(t, base, n)
 
 	h := bottest.New(t, monday.Add(2*time.Hour), bot.Config{})
 	// daily answers (practice does not count): wrong in the weak domain,
 	// right elsewhere
-	for i := range 60 {
+	for i := range 40 {
 		p, err := h.Bot.PostNow(t.Context(), h.Space, fmt.Sprintf("setup%02d", i))
 		if err != nil {
 			t.Fatal(err)
@@ -66,9 +66,13 @@ func TestWeakDomainTilt(t *testing.T) {
 	if after[weak]*3 < before[weak]*4 {
 		t.Errorf("domain %d drawn %d times when weakest, %d without answers: no tilt", weak, after[weak], before[weak])
 	}
-	for d, c := range after {
-		if a, ok := acc[d]; ok && a == 1 && c > before[d] {
-			t.Errorf("strong domain %d drawn more often (%d > %d)", d, c, before[d])
+	strongBefore, strongAfter := 0, 0
+	for d := range after {
+		if a, ok := acc[d]; ok && a == 1 {
+			strongBefore, strongAfter = strongBefore+before[d], strongAfter+after[d]
 		}
+	}
+	if strongAfter >= strongBefore {
+		t.Errorf("the strong domains together drawn %d times, %d without answers", strongAfter, strongBefore)
 	}
 }
