@@ -227,12 +227,13 @@ func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) {
 	}
 	b.setChannelError(p.Space, p.Channel, err)
 	now := b.now()
-	p, rerr := b.db.RecordSendFailure(p.ID, now.Add(retryWait(p.SendFailures+1)))
-	if rerr != nil {
-		b.log.Error("record send failure", "post", p.ID, "err", rerr)
+	saved, serr := b.db.RecordSendFailure(p.ID, now.Add(retryWait(p.SendFailures+1)))
+	if serr != nil {
+		b.log.Error("record send failure", "post", p.ID, "err", serr)
 		b.metrics.Error("store")
 		return
 	}
+	p = saved
 	if p.SendFailures < maxSendTries {
 		b.log.Warn("post card failed; will try again", "channel", p.Channel, "slot", p.Slot,
 			"tries", p.SendFailures, "next", p.NextSend, "err", err)
