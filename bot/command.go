@@ -319,8 +319,11 @@ func (b *Bot) adminDomains(_ context.Context, c Command, args []string, _ store.
 }
 
 func (b *Bot) adminLang(_ context.Context, c Command, args []string, _ store.Channel, lang string) Response {
-	if len(args) != 1 || !validLang(args[0]) {
-		return usageError(lang, T(lang, "lang.bad", strings.Join(args, " ")), "lang.example")
+	if len(args) != 1 {
+		return usageError(lang, T(lang, "lang.usage"), "lang.example")
+	}
+	if !validLang(args[0]) {
+		return usageError(lang, T(lang, "lang.bad", args[0]), "lang.example")
 	}
 	nl := strings.ToLower(args[0])
 	return b.saveChannel(c, lang, func(cur *store.Channel) { cur.Lang = nl }, text(nl, "lang.set"))

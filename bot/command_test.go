@@ -294,3 +294,40 @@ func TestRegistry(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistryUsage: a command or /studybot subcommand called without its
+// arguments answers with its own registry entry's usage text and example,
+// never another command's.
+func TestRegistryUsage(t *testing.T) {
+	h := bottest.New(t, monday.Add(2*time.Hour), bot.Config{Lang: "en"})
+	if r := h.Command("adm", "general", true, "studybot", "lang", "en"); r.Messages[0].Kind == bot.KindError {
+		t.Fatal(body(r))
+	}
+	check := func(name string, r bot.Response, usage, example string) {
+		t.Helper()
+		got := body(r)
+		// a usage text with a verb (domains.usage) is checked up to it
+		want := strings.SplitN(bot.T("en", usage), "%", 2)[0]
+		if r.Messages[0].Kind != bot.KindError || !strings.Contains(got, want) || !strings.Contains(got, bot.T("en", example)) {
+			t.Errorf("%s without arguments:\n%s\nwant %q and %q", name, got, want, bot.T("en", example))
+		}
+	}
+	for _, c := range bot.Commands {
+		required := false
+		for _, o := range c.Options {
+			required = required || o.Required
+		}
+		if !required || c.Name == "studybot" {
+			continue
+		}
+		check("/"+c.Name, h.Command("adm", "general", true, c.Name), c.Usage, c.Example)
+	}
+	for _, s := range bot.AdminCommands {
+		if s.Usage == "" {
+			continue
+		}
+		check("/studybot "+s.Name, h.Command("adm", "general", true, "studybot", s.Name), s.Usage, s.Example)
+	}
+	spec := bot.Commands[slices.IndexFunc(bot.Commands, func(c bot.CommandSpec) bool { return c.Name == "studybot" })]
+	check("/studybot", h.Command("adm", "general", true, "studybot"), spec.Usage, spec.Example)
+}
