@@ -331,3 +331,27 @@ func TestRegistryUsage(t *testing.T) {
 	spec := bot.Commands[slices.IndexFunc(bot.Commands, func(c bot.CommandSpec) bool { return c.Name == "studybot" })]
 	check("/studybot", h.Command("adm", "general", true, "studybot"), spec.Usage, spec.Example)
 }
+
+// TestCommandKinds: adapters learn from the registry which commands need
+// an admin and which make the bot post in the channel.
+func TestCommandKinds(t *testing.T) {
+	tests := []struct {
+		c            bot.Command
+		admin, posts bool
+	}{
+		{bot.Command{Name: "quiz", Channel: "C1"}, false, false},
+		{bot.Command{Name: "lb", Channel: "C1"}, false, false},
+		{bot.Command{Name: "studybot", Channel: "C1", Args: []string{"status"}}, true, false},
+		{bot.Command{Name: "studybot", Channel: "C1", Args: []string{"schedule", "0", "9", "*", "*", "*"}}, true, true},
+		{bot.Command{Name: "/studybot", Channel: "C1", Args: []string{"Post-Now"}}, true, true},
+		{bot.Command{Name: "studybot", Channel: "C1", Args: []string{"resume"}}, true, true},
+		{bot.Command{Name: "studybot", DM: true, Args: []string{"post-now"}}, true, false},
+		{bot.Command{Name: "studybot", Channel: "C1"}, true, false},
+		{bot.Command{Name: "frob", Channel: "C1", Args: []string{"post-now"}}, false, false},
+	}
+	for _, tt := range tests {
+		if a, p := tt.c.IsAdmin(), tt.c.PostsHere(); a != tt.admin || p != tt.posts {
+			t.Errorf("%s %v: admin %v posts %v, want %v %v", tt.c.Name, tt.c.Args, a, p, tt.admin, tt.posts)
+		}
+	}
+}

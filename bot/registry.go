@@ -92,6 +92,9 @@ type AdminCommand struct {
 	// Channel subcommands act on the channel they are used in (and are
 	// refused in DMs); the others act on the whole space.
 	Channel bool
+	// Posts subcommands make the bot post in the channel (now or on
+	// schedule), so adapters check the bot may post there.
+	Posts bool
 
 	run func(b *Bot, ctx context.Context, c Command, args []string, ch store.Channel, lang string) Response
 }
@@ -109,13 +112,13 @@ func init() {
 	domain := Option{Name: "domain", Label: ja("分野", "domain"), Description: ja("試験の分野", "Exam domain"), Type: OptionInteger, Domains: true}
 	id := Option{Name: "id", Label: ja("id", "id"), Description: ja("問題 ID", "Question ID"), Type: OptionString, Required: true}
 	AdminCommands = []AdminCommand{
-		{Name: "schedule", Usage: "sched.usage", Example: "sched.example", Channel: true, run: (*Bot).adminSchedule},
+		{Name: "schedule", Usage: "sched.usage", Example: "sched.example", Channel: true, Posts: true, run: (*Bot).adminSchedule},
 		{Name: "close-after", Usage: "closeafter.usage", Example: "closeafter.example", Channel: true, run: (*Bot).adminCloseAfter},
 		{Name: "domains", Usage: "domains.usage", Example: "domains.example", Channel: true, run: (*Bot).adminDomains},
 		{Name: "lang", Usage: "lang.usage", Example: "lang.example", Channel: true, run: (*Bot).adminLang},
 		{Name: "pause", Channel: true, run: (*Bot).adminPause},
-		{Name: "resume", Channel: true, run: (*Bot).adminResume},
-		{Name: "post-now", Channel: true, run: (*Bot).adminPostNow},
+		{Name: "resume", Channel: true, Posts: true, run: (*Bot).adminResume},
+		{Name: "post-now", Channel: true, Posts: true, run: (*Bot).adminPostNow},
 		{Name: "status", Channel: true, run: (*Bot).adminStatus},
 		{Name: "reports", run: (*Bot).adminReports},
 		{Name: "clear-report", Usage: "clearreport.usage", Example: "clearreport.example", run: (*Bot).adminClearReport},
@@ -148,6 +151,24 @@ func init() {
 			Usage: "admin.usage", Example: "admin.example", run: (*Bot).cmdAdmin},
 		{Name: "help", Aliases: []string{"start"}, Description: ja("使い方", "How to use studybot"), run: (*Bot).cmdHelp},
 	}
+}
+
+// IsAdmin reports whether the command needs an admin, so that adapters
+// look up a user's admin status only then.
+func (c Command) IsAdmin() bool {
+	s, ok := lookupCommand(strings.TrimPrefix(strings.ToLower(c.Name), "/"))
+	return ok && s.Admin
+}
+
+// PostsHere reports whether the command makes the bot post in its channel
+// (an admin subcommand marked Posts, used in a channel), so that adapters
+// can check the bot may post there and tell the admin at once.
+func (c Command) PostsHere() bool {
+	if !c.IsAdmin() || c.DM || c.Channel == "" || len(c.Args) == 0 {
+		return false
+	}
+	sub, ok := lookupAdmin(strings.ToLower(c.Args[0]))
+	return ok && sub.Posts
 }
 
 // lookupCommand returns the command called name (or one of its aliases).

@@ -263,7 +263,7 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) bot.Comman
 	if c.Space.ID == "" {
 		c.Space = a.Space()
 	}
-	if name == "studybot" {
+	if c.IsAdmin() {
 		c.Admin = a.admins.isAdmin(ctx, sc.UserID)
 	}
 	return c
@@ -395,19 +395,6 @@ func (a *Adapter) postResponseURL(ctx context.Context, url string, private bool,
 	return nil
 }
 
-// postsHere reports whether a command makes the bot post in the command's
-// channel (a schedule, a resume, a post now).
-func postsHere(c bot.Command) bool {
-	if c.Name != "studybot" || c.DM || len(c.Args) == 0 {
-		return false
-	}
-	switch c.Args[0] {
-	case "schedule", "resume", "post-now":
-		return true
-	}
-	return false
-}
-
 // notMemberWarning tells an admin the bot cannot post in the channel.
 var notMemberWarning = bot.Message{Kind: bot.KindError, Tone: bot.Bad,
 	Body: "⚠️ studybot はこのチャンネルのメンバーではないため、ここには問題を投稿できません。`/invite @studybot` で招待してください。\n" +
@@ -419,7 +406,7 @@ var notMemberWarning = bot.Message{Kind: bot.KindError, Tone: bot.Bad,
 // check: where it fails (channel_not_found), the ack carries the reply and
 // tells the admin at once to invite the bot.
 func (a *Adapter) commandReply(ctx context.Context, c bot.Command, r bot.Response) map[string]any {
-	if !postsHere(c) || !r.Private || len(r.Messages) == 0 {
+	if !c.PostsHere() || !r.Private || len(r.Messages) == 0 {
 		return commandPayload(r)
 	}
 	err := a.sendEphemeral(ctx, c.Channel, c.User, r.Messages...)
