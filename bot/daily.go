@@ -14,7 +14,7 @@ import (
 func (b *Bot) snapshotOf(q *questions.Question) store.Snapshot {
 	s := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
 		AnswerID: q.Correct().ID, MemoHash: b.bank.Memo.Hash,
-		Explanation: q.Source.Quote + "\n— " + q.Source.Breadcrumb() + fmt.Sprintf(" (L%d)", q.Source.Line)}
+		Explanation: quoteSource(q.Source.Quote, q.Source)}
 	for _, o := range q.Options {
 		s.Options = append(s.Options, store.SnapOption{ID: o.ID, Text: o.Text, Why: o.Quote})
 	}

@@ -152,9 +152,14 @@ func explainMessage(q *questions.Question, s store.Snapshot, lang, domain string
 	m.Body = q.Stem + "\n" + strings.Join(opts, "\n") + "\n\n" + m.Body
 	if q.Source.Passage != "" {
 		// the whole passage, where the answer's reply quotes only the proof
-		m.Quote = q.Source.Passage + "\n— " + q.Source.Breadcrumb() + fmt.Sprintf(" (L%d)", q.Source.Line)
+		m.Quote = quoteSource(q.Source.Passage, q.Source)
 	}
 	return m
+}
+
+// quoteSource is memo text with where it comes from: "text\n— a › b (L12)".
+func quoteSource(text string, s questions.Source) string {
+	return text + "\n— " + s.Breadcrumb() + fmt.Sprintf(" (L%d)", s.Line)
 }
 
 // statusView is what /studybot status shows beyond the channel's settings.
