@@ -304,6 +304,18 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 	return out
 }
 
+// newClicks is clicks without the ones already seen: Slack's retries and
+// replays of an interaction are answered once.
+func (a *Adapter) newClicks(cb slack.InteractionCallback) []bot.Click {
+	var out []bot.Click
+	for _, c := range a.clicks(cb) {
+		if a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // answerClicks runs the clicks of one interaction and returns once their
 // answers are stored (the core returns after a durable write), or after
 // AckWait if storing takes longer, so that the caller's acknowledgement
