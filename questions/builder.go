@@ -267,9 +267,14 @@ func (g *generator) categoryInStem(cs []candidate, d *draft) []candidate {
 	if ah == "" || !g.tokens(d.probe).has(ah) {
 		return cs
 	}
+	return g.withHead(cs, ah)
+}
+
+// withHead keeps the candidates whose owner's head noun is head.
+func (g *generator) withHead(cs []candidate, head string) []candidate {
 	var out []candidate
 	for _, c := range cs {
-		if g.headOf(c.owner) == ah {
+		if g.headOf(c.owner) == head {
 			out = append(out, c)
 		}
 	}
@@ -296,13 +301,7 @@ func (g *generator) sameHead(cs []candidate, answer string) []candidate {
 	if heads[ah] == 0 || !split {
 		return cs
 	}
-	var out []candidate
-	for _, c := range cs {
-		if g.headOf(c.owner) == ah {
-			out = append(out, c)
-		}
-	}
-	return out
+	return g.withHead(cs, ah)
 }
 
 // namesOwn reports whether a definition option carries a word of its own
