@@ -16,7 +16,7 @@ import (
 // Defaults a newcomer never has to set.
 const (
 	DefaultSchedule   = "0 9 * * 1-5"
-	DefaultTZ         = "Asia/Tokyo"
+	DefaultTZ         = store.DefaultTZ
 	DefaultLang       = "ja"
 	DefaultCloseAfter = 8 * time.Hour
 	DefaultGrace      = 6 * time.Hour

@@ -282,7 +282,10 @@ func TestCardUpdatesCoalesced(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	time.Sleep(300 * time.Millisecond) // let the last coalesced edit go out
+	bottest.WaitFor(t, "an edit showing all 500 answers", func() bool {
+		ups := h.Platform.Sent("update")
+		return len(ups) > 0 && strings.Contains(ups[len(ups)-1].Msg.Context, "回答 500 人")
+	})
 	ups := h.Platform.Sent("update")
 	// at most one edit per interval (plus the first and the last), however
 	// slow the machine made the burst

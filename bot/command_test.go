@@ -1,7 +1,9 @@
 package bot_test
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,10 +21,14 @@ func body(r bot.Response) string {
 	return strings.Join(parts, "\n")
 }
 
+// TestCommands runs each row as its own subtest in a channel of its own,
+// after the row's setup commands (run as an admin), so that no row
+// depends on another.
 func TestCommands(t *testing.T) {
 	h := bottest.New(t, monday.Add(2*time.Hour), bot.Config{Admins: []string{"boss"}})
 	tests := []struct {
 		name  string
+		setup [][]string // admin commands run first in the row's channel
 		user  string
 		admin bool
 		cmd   string
@@ -30,50 +36,75 @@ func TestCommands(t *testing.T) {
 		want  []string // substrings of the reply
 		kind  bot.Kind
 	}{
-		{"memo", "ann", false, "memo", []string{"CodeDeploy", "ロールバック"}, []string{"メモ検索", "CodeDeploy", "L"}, bot.KindLookup},
-		{"memo full-width", "ann", false, "memo", []string{"ＣｏｄｅＤｅｐｌｏｙ"}, []string{"CodeDeploy"}, bot.KindLookup},
-		{"memo empty", "ann", false, "memo", nil, []string{"検索語", "例: /memo"}, bot.KindError},
-		{"memo nothing", "ann", false, "memo", []string{"zzzqqq"}, []string{"ありません"}, bot.KindLookup},
-		{"quiz bad domain", "ann", false, "quiz", []string{"9"}, []string{"分野の指定", "例: /quiz 3"}, bot.KindError},
-		{"leaderboard bad", "ann", false, "leaderboard", []string{"9"}, []string{"例: /leaderboard"}, bot.KindError},
-		{"leaderboard empty", "ann", false, "leaderboard", []string{"3", "month"}, []string{"第 3 分野", "今月", "まだ誰も"}, bot.KindLeaderboard},
-		{"leaderboard accuracy", "ann", false, "leaderboard", []string{"accuracy"}, []string{"正解率ランキング"}, bot.KindLeaderboard},
-		{"streak", "ann", false, "streak", nil, []string{"現在 0 日", "フリーズ"}, bot.KindText},
-		{"stats empty", "ann", false, "stats", nil, []string{"まだ回答"}, bot.KindText},
-		{"explain bad", "ann", false, "explain", []string{"nope"}, []string{"not found", "例: /explain"}, bot.KindError},
-		{"report short", "ann", false, "report", []string{"x"}, []string{"例: /report"}, bot.KindError},
-		{"unknown", "ann", false, "frob", nil, []string{"知らないコマンド"}, bot.KindError},
-		{"help", "ann", false, "help", nil, []string{"/quiz", "/studybot"}, bot.KindText},
-		{"admin refused", "ann", false, "studybot", []string{"pause"}, []string{"管理者だけ"}, bot.KindError},
-		{"admin by config", "boss", false, "studybot", []string{"status"}, []string{"スケジュール", "0 9 * * 1-5", "Asia/Tokyo"}, bot.KindText},
-		{"bad cron", "adm", true, "studybot", []string{"schedule", "61", "9", "*", "*", "*"}, []string{"cron の書式", "例: /studybot schedule 0 9 * * 1-5 Asia/Tokyo"}, bot.KindError},
-		{"bad zone", "adm", true, "studybot", []string{"schedule", "0", "9", "*", "*", "*", "Mars/Olympus"}, []string{"タイムゾーン", "Mars/Olympus"}, bot.KindError},
-		{"schedule", "adm", true, "studybot", []string{"schedule", "30", "8", "*", "*", "1-5", "Asia/Tokyo"}, []string{"30 8 * * 1-5", "次の出題"}, bot.KindText},
-		{"close-after bad", "adm", true, "studybot", []string{"close-after", "soon"}, []string{"時間の書式", "例: /studybot close-after 8h"}, bot.KindError},
-		{"close-after", "adm", true, "studybot", []string{"close-after", "6h"}, []string{"6h0m0s"}, bot.KindText},
-		{"domains bad", "adm", true, "studybot", []string{"domains", "1,9"}, []string{"分野の指定", "9", "1,2,3,4,5,6"}, bot.KindError},
-		{"domains", "adm", true, "studybot", []string{"domains", "1,3,6"}, []string{"出題分野: 1,3,6"}, bot.KindText},
-		{"lang bad", "adm", true, "studybot", []string{"lang", "fr"}, []string{"ja か en"}, bot.KindError},
-		{"pause", "adm", true, "studybot", []string{"pause"}, []string{"一時停止"}, bot.KindText},
-		{"status paused", "adm", true, "studybot", []string{"status"}, []string{"一時停止中", "30 8 * * 1-5", "1,3,6", "6h0m0s"}, bot.KindText},
-		{"resume", "adm", true, "studybot", []string{"resume"}, []string{"再開"}, bot.KindText},
-		{"reports none", "adm", true, "studybot", []string{"reports"}, []string{"報告はありません"}, bot.KindText},
-		{"unknown sub", "adm", true, "studybot", []string{"explode"}, []string{"知らないコマンド"}, bot.KindError},
+		{"memo", nil, "ann", false, "memo", []string{"CodeDeploy", "ロールバック"}, []string{"メモ検索", "CodeDeploy", "L"}, bot.KindLookup},
+		{"memo full-width", nil, "ann", false, "memo", []string{"ＣｏｄｅＤｅｐｌｏｙ"}, []string{"CodeDeploy"}, bot.KindLookup},
+		{"memo empty", nil, "ann", false, "memo", nil, []string{"検索語", "例: /memo"}, bot.KindError},
+		{"memo nothing", nil, "ann", false, "memo", []string{"zzzqqq"}, []string{"ありません"}, bot.KindLookup},
+		{"quiz bad domain", nil, "ann", false, "quiz", []string{"9"}, []string{"分野の指定", "例: /quiz 3"}, bot.KindError},
+		{"quiz two domains", nil, "ann", false, "quiz", []string{"1", "2"}, []string{"分野の番号を 1 つ", "例: /quiz 3"}, bot.KindError},
+		{"leaderboard bad", nil, "ann", false, "leaderboard", []string{"9"}, []string{"例: /leaderboard"}, bot.KindError},
+		{"leaderboard bad word", nil, "ann", false, "leaderboard", []string{"yesterday"}, []string{"期間", "例: /leaderboard"}, bot.KindError},
+		{"leaderboard empty", nil, "ann", false, "leaderboard", []string{"3", "month"}, []string{"第 3 分野", "今月", "まだ誰も"}, bot.KindLeaderboard},
+		{"lb alias", nil, "ann", false, "lb", []string{"3", "month"}, []string{"第 3 分野", "今月"}, bot.KindLeaderboard},
+		{"leaderboard accuracy", nil, "ann", false, "leaderboard", []string{"accuracy"}, []string{"正解率ランキング"}, bot.KindLeaderboard},
+		{"streak", nil, "ann", false, "streak", nil, []string{"現在 0 日", "フリーズ"}, bot.KindText},
+		{"stats empty", nil, "ann", false, "stats", nil, []string{"まだ回答"}, bot.KindText},
+		{"explain none", nil, "ann", false, "explain", nil, []string{"問題 ID を 1 つ", "例: /explain"}, bot.KindError},
+		{"explain bad", nil, "ann", false, "explain", []string{"nope"}, []string{"問題 nope は見つかりません", "例: /explain"}, bot.KindError},
+		{"report short", nil, "ann", false, "report", []string{"x"}, []string{"理由", "例: /report"}, bot.KindError},
+		{"report bad", nil, "ann", false, "report", []string{"nope", "why"}, []string{"問題 nope は見つかりません", "例: /report"}, bot.KindError},
+		{"unknown", nil, "ann", false, "frob", nil, []string{"知らないコマンド"}, bot.KindError},
+		{"help", nil, "ann", false, "help", nil, []string{"/quiz", "/explain <question-id>", "/studybot schedule|"}, bot.KindText},
+		{"admin refused", nil, "ann", false, "studybot", []string{"pause"}, []string{"管理者だけ"}, bot.KindError},
+		{"admin by config", nil, "boss", false, "studybot", []string{"status"}, []string{"スケジュール", "0 9 * * 1-5", "Asia/Tokyo"}, bot.KindText},
+		{"admin no sub", nil, "adm", true, "studybot", nil, []string{"サブコマンド", "schedule|close-after", "例: /studybot status"}, bot.KindError},
+		{"bad cron", nil, "adm", true, "studybot", []string{"schedule", "61", "9", "*", "*", "*"}, []string{"cron の書式", "例: /studybot schedule 0 9 * * 1-5 Asia/Tokyo"}, bot.KindError},
+		{"bad zone", nil, "adm", true, "studybot", []string{"schedule", "0", "9", "*", "*", "*", "Mars/Olympus"}, []string{"タイムゾーン", "Mars/Olympus"}, bot.KindError},
+		{"schedule", nil, "adm", true, "studybot", []string{"schedule", "30", "8", "*", "*", "1-5", "Asia/Tokyo"}, []string{"30 8 * * 1-5", "次の出題"}, bot.KindText},
+		{"close-after bad", nil, "adm", true, "studybot", []string{"close-after", "soon"}, []string{"時間の書式", "例: /studybot close-after 8h"}, bot.KindError},
+		{"close-after", nil, "adm", true, "studybot", []string{"close-after", "6h"}, []string{"6h0m0s"}, bot.KindText},
+		{"domains bad", nil, "adm", true, "studybot", []string{"domains", "1,9"}, []string{"分野の指定", "9", "1,2,3,4,5,6"}, bot.KindError},
+		{"domains", nil, "adm", true, "studybot", []string{"domains", "1,3,6"}, []string{"出題分野: 1,3,6"}, bot.KindText},
+		{"lang bad", nil, "adm", true, "studybot", []string{"lang", "fr"}, []string{"ja か en"}, bot.KindError},
+		{"pause", nil, "adm", true, "studybot", []string{"pause"}, []string{"一時停止"}, bot.KindText},
+		{"status paused", [][]string{{"schedule", "30", "8", "*", "*", "1-5"}, {"close-after", "6h"}, {"domains", "1,3,6"}, {"pause"}},
+			"adm", true, "studybot", []string{"status"}, []string{"一時停止中", "30 8 * * 1-5", "1,3,6", "6h0m0s"}, bot.KindText},
+		{"resume", [][]string{{"pause"}}, "adm", true, "studybot", []string{"resume"}, []string{"再開"}, bot.KindText},
+		{"reports none", nil, "adm", true, "studybot", []string{"reports"}, []string{"報告はありません"}, bot.KindText},
+		{"clear-report none", nil, "adm", true, "studybot", []string{"clear-report"}, []string{"報告を消す問題 ID", "例: /studybot clear-report"}, bot.KindError},
+		{"unknown sub", nil, "adm", true, "studybot", []string{"explode"}, []string{"知らないコマンド"}, bot.KindError},
 	}
-	for _, tt := range tests {
-		r := h.Command(tt.user, "general", tt.admin, tt.cmd, tt.args...)
-		if len(r.Messages) == 0 {
-			t.Errorf("%s: no reply", tt.name)
-			continue
-		}
-		got := body(r)
-		for _, w := range tt.want {
-			if !strings.Contains(got, w) {
-				t.Errorf("%s: reply lacks %q:\n%s", tt.name, w, got)
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			channel := fmt.Sprintf("c%d", i)
+			for _, args := range tt.setup {
+				if r := h.Command("adm", channel, true, "studybot", args...); r.Messages[0].Kind == bot.KindError {
+					t.Fatalf("setup %v: %s", args, body(r))
+				}
 			}
-		}
-		if r.Messages[0].Kind != tt.kind {
-			t.Errorf("%s: kind %d, want %d", tt.name, r.Messages[0].Kind, tt.kind)
+			r := h.Command(tt.user, channel, tt.admin, tt.cmd, tt.args...)
+			if len(r.Messages) == 0 {
+				t.Fatal("no reply")
+			}
+			got := body(r)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("reply lacks %q:\n%s", w, got)
+				}
+			}
+			if r.Messages[0].Kind != tt.kind {
+				t.Errorf("kind %d, want %d", r.Messages[0].Kind, tt.kind)
+			}
+		})
+	}
+}
+
+// TestAdminSettingsSaved: the admin subcommands store what they say.
+func TestAdminSettingsSaved(t *testing.T) {
+	h := bottest.New(t, monday.Add(2*time.Hour), bot.Config{})
+	for _, args := range [][]string{{"schedule", "30", "8", "*", "*", "1-5", "Asia/Tokyo"}, {"close-after", "6h"}, {"domains", "1,3,6"}, {"pause"}, {"resume"}} {
+		if r := h.Command("adm", "general", true, "studybot", args...); r.Messages[0].Kind == bot.KindError {
+			t.Fatalf("%v: %s", args, body(r))
 		}
 	}
 	ch, err := h.DB.GetChannel(h.Space, "general")
@@ -174,15 +205,6 @@ func TestCatalogsMatch(t *testing.T) {
 	}
 }
 
-// TestCommandsListed checks every command has descriptions in both languages.
-func TestCommandsListed(t *testing.T) {
-	for _, c := range bot.Commands {
-		if c.Description["ja"] == "" || c.Description["en"] == "" {
-			t.Errorf("%s lacks a description", c.Name)
-		}
-	}
-}
-
 func TestMissedSlotBeyondGrace(t *testing.T) {
 	h := bottest.New(t, monday, bot.Config{})
 	h.Bot.EnsureChannel(h.Space, "general")
@@ -249,4 +271,116 @@ func TestQuizDrawsMostConfidentFirst(t *testing.T) {
 		}
 	}
 	t.Errorf("first practice question %s is not among the domain's three best-ranked %s, %s, %s", qid, pool[0].ID, pool[1].ID, pool[2].ID)
+}
+
+// TestRegistry checks every command and admin subcommand has what the
+// adapters and usage errors need: descriptions and option labels in both
+// languages, and usage and example texts in both catalogs.
+func TestRegistry(t *testing.T) {
+	has := func(key string) bool {
+		return slices.Contains(bot.CatalogKeys("ja"), key) && slices.Contains(bot.CatalogKeys("en"), key)
+	}
+	seen := map[string]bool{}
+	for _, c := range bot.Commands {
+		for _, n := range append([]string{c.Name}, c.Aliases...) {
+			if seen[n] {
+				t.Errorf("%s: name used twice", n)
+			}
+			seen[n] = true
+		}
+		for _, l := range bot.Languages {
+			if c.Description[l] == "" {
+				t.Errorf("%s lacks a %s description", c.Name, l)
+			}
+			for _, o := range c.Options {
+				if o.Label[l] == "" || o.Description[l] == "" {
+					t.Errorf("%s option %s lacks a %s label or description", c.Name, o.Name, l)
+				}
+				for _, ch := range o.Choices {
+					if ch.Label[l] == "" {
+						t.Errorf("%s option %s choice %s lacks a %s label", c.Name, o.Name, ch.Value, l)
+					}
+				}
+			}
+		}
+		if (len(c.Options) > 0) != (c.Usage != "" && c.Example != "") {
+			t.Errorf("%s: options %d, usage %q, example %q", c.Name, len(c.Options), c.Usage, c.Example)
+		}
+		for _, k := range []string{c.Usage, c.Example} {
+			if k != "" && !has(k) {
+				t.Errorf("%s: text %q missing", c.Name, k)
+			}
+		}
+	}
+	for _, s := range bot.AdminCommands {
+		if (s.Usage == "") != (s.Example == "") {
+			t.Errorf("studybot %s: usage %q, example %q", s.Name, s.Usage, s.Example)
+		}
+		for _, k := range []string{s.Usage, s.Example} {
+			if k != "" && !has(k) {
+				t.Errorf("studybot %s: text %q missing", s.Name, k)
+			}
+		}
+	}
+}
+
+// TestRegistryUsage: a command or /studybot subcommand called without its
+// arguments answers with its own registry entry's usage text and example,
+// never another command's.
+func TestRegistryUsage(t *testing.T) {
+	h := bottest.New(t, monday.Add(2*time.Hour), bot.Config{Lang: "en"})
+	if r := h.Command("adm", "general", true, "studybot", "lang", "en"); r.Messages[0].Kind == bot.KindError {
+		t.Fatal(body(r))
+	}
+	check := func(name string, r bot.Response, usage, example string) {
+		t.Helper()
+		got := body(r)
+		// a usage text with a verb (domains.usage) is checked up to it
+		want := strings.SplitN(bot.T("en", usage), "%", 2)[0]
+		if r.Messages[0].Kind != bot.KindError || !strings.Contains(got, want) || !strings.Contains(got, bot.T("en", example)) {
+			t.Errorf("%s without arguments:\n%s\nwant %q and %q", name, got, want, bot.T("en", example))
+		}
+	}
+	for _, c := range bot.Commands {
+		required := false
+		for _, o := range c.Options {
+			required = required || o.Required
+		}
+		if !required || c.Name == "studybot" {
+			continue
+		}
+		check("/"+c.Name, h.Command("adm", "general", true, c.Name), c.Usage, c.Example)
+	}
+	for _, s := range bot.AdminCommands {
+		if s.Usage == "" {
+			continue
+		}
+		check("/studybot "+s.Name, h.Command("adm", "general", true, "studybot", s.Name), s.Usage, s.Example)
+	}
+	spec := bot.Commands[slices.IndexFunc(bot.Commands, func(c bot.CommandSpec) bool { return c.Name == "studybot" })]
+	check("/studybot", h.Command("adm", "general", true, "studybot"), spec.Usage, spec.Example)
+}
+
+// TestCommandKinds: adapters learn from the registry which commands need
+// an admin and which make the bot post in the channel.
+func TestCommandKinds(t *testing.T) {
+	tests := []struct {
+		c            bot.Command
+		admin, posts bool
+	}{
+		{bot.Command{Name: "quiz", Channel: "C1"}, false, false},
+		{bot.Command{Name: "lb", Channel: "C1"}, false, false},
+		{bot.Command{Name: "studybot", Channel: "C1", Args: []string{"status"}}, true, false},
+		{bot.Command{Name: "studybot", Channel: "C1", Args: []string{"schedule", "0", "9", "*", "*", "*"}}, true, true},
+		{bot.Command{Name: "/studybot", Channel: "C1", Args: []string{"Post-Now"}}, true, true},
+		{bot.Command{Name: "studybot", Channel: "C1", Args: []string{"resume"}}, true, true},
+		{bot.Command{Name: "studybot", DM: true, Args: []string{"post-now"}}, true, false},
+		{bot.Command{Name: "studybot", Channel: "C1"}, true, false},
+		{bot.Command{Name: "frob", Channel: "C1", Args: []string{"post-now"}}, false, false},
+	}
+	for _, tt := range tests {
+		if a, p := tt.c.IsAdmin(), tt.c.PostsHere(); a != tt.admin || p != tt.posts {
+			t.Errorf("%s %v: admin %v posts %v, want %v %v", tt.c.Name, tt.c.Args, a, p, tt.admin, tt.posts)
+		}
+	}
 }

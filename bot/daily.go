@@ -4,31 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
 
-// actionPrefix starts every action ID the core makes; adapters route
-// clicks by it.
-const actionPrefix = "sb1:"
-
-func answerAction(postID, optionID string) string {
-	return actionPrefix + "a:" + postID + ":" + optionID
-}
-
-func practiceAction(questionID, optionID string) string {
-	return actionPrefix + "p:" + questionID + ":" + optionID
-}
-
 // snapshotOf freezes a question as posted.
 func (b *Bot) snapshotOf(q *questions.Question) store.Snapshot {
 	s := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
 		AnswerID: q.Correct().ID, MemoHash: b.bank.Memo.Hash,
-		Explanation: q.Source.Quote + "\n— " + q.Source.Breadcrumb() + fmt.Sprintf(" (L%d)", q.Source.Line)}
+		Explanation: quoteSource(q.Source.Quote, q.Source)}
 	for _, o := range q.Options {
 		s.Options = append(s.Options, store.SnapOption{ID: o.ID, Text: o.Text, Why: o.Quote})
 	}
@@ -51,33 +37,36 @@ func (b *Bot) closesAt(ch store.Channel, opened time.Time) time.Time {
 	return end
 }
 
-// cardMessage renders a post as a question card.
-func (b *Bot) cardMessage(p store.Post, lang string, answers int) Message {
-	q := p.Question
+// card renders a post's card as it should look now, with answers so far.
+func (b *Bot) card(p store.Post, lang string, answers int) Message {
 	loc := store.Channel{TZ: b.cfg.TZ}.Location()
 	if ch, err := b.db.GetChannel(p.Space, p.Channel); err == nil {
 		loc = ch.Location()
 	}
-	m := Message{Kind: KindCard, PostID: p.ID, Title: T(lang, "card.title", p.Number, b.domainLabel(lang, q.Domain, q.DomainTitle)), Body: q.Stem}
-	for i, o := range q.Options {
-		m.Buttons = append(m.Buttons, Button{ActionID: answerAction(p.ID, o.ID), Label: questions.Letter(i), Text: o.Text, Disabled: p.Closed})
-	}
-	if p.Closed {
-		m.Context = T(lang, "card.context.closed", answers, q.QuestionID)
-	} else {
-		m.Context = T(lang, "card.context", formatTime(p.ClosesAt, b.now(), loc), answers, q.QuestionID)
-	}
-	return m
+	return cardMessage(p, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), answers, b.now(), loc)
 }
 
-// practiceCard renders a practice question for one user.
-func (b *Bot) practiceCard(q *questions.Question, lang string) Message {
-	m := Message{Kind: KindCard, Title: T(lang, "card.title.practice", b.domainLabel(lang, q.Domain, q.DomainTitle)), Body: q.Stem,
-		Context: T(lang, "card.practice", q.ID)}
-	for i, o := range q.Options {
-		m.Buttons = append(m.Buttons, Button{ActionID: practiceAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
+// results gathers what a post's results show (mentions, streak
+// milestones) and renders them.
+func (b *Bot) results(p store.Post, r store.Results, lang string, plat Platform) Message {
+	var milestones []milestone
+	if answers, err := b.db.PostAnswers(p.ID); err == nil {
+		at := map[int]int{} // streak length → index in milestones
+		for _, a := range answers {
+			st, err := b.db.GetStreak(p.Space, a.UserID)
+			if err != nil || st.Current == 0 || st.Current%store.FreezeEvery != 0 {
+				continue
+			}
+			i, ok := at[st.Current]
+			if !ok {
+				i = len(milestones)
+				at[st.Current] = i
+				milestones = append(milestones, milestone{days: st.Current})
+			}
+			milestones[i].users = append(milestones[i].users, plat.Mention(a.UserID))
+		}
 	}
-	return m
+	return resultsMessage(p, r, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), plat.Mention, milestones)
 }
 
 // RunDue posts every channel's due slot and closes every post past its
@@ -137,9 +126,10 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 // postSlot picks, stores and posts the question for a slot. Storing first
 // (with the slot guard) makes a double fire or a restart harmless, and
 // nothing is closed unless the slot was free; a card that failed to reach
-// the platform is posted again by closeDue's repair. A scheduled slot is
-// re-checked under the lock: a post-now or another fire may have handled
-// it meanwhile. Only scheduled slots move the channel's LastFired.
+// the platform is tried again by closeDue, with a backoff (deliverCard).
+// A scheduled slot is re-checked under the lock: a post-now or another
+// fire may have handled it meanwhile. Only scheduled slots move the
+// channel's LastFired.
 func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, scheduled bool) (store.Post, error) {
 	b.postMu.Lock()
 	defer b.postMu.Unlock()
@@ -179,7 +169,7 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	if prevErr == nil && !prev.Closed && prev.ID != p.ID {
 		b.closePost(ctx, prev)
 	}
-	b.sendCard(ctx, p, ch.Lang)
+	b.deliverCard(ctx, p, ch.Lang)
 	return p, nil
 }
 
@@ -191,22 +181,116 @@ func (b *Bot) setLastFired(sp Space, channel string, slot time.Time) {
 	}
 }
 
-func (b *Bot) sendCard(ctx context.Context, p store.Post, lang string) {
-	plat, err := b.platform(p.Space.Platform)
-	if err != nil {
-		b.log.Error("post card", "err", err)
+// Card delivery retries: a card that failed to reach its platform (the bot
+// is not a member of the channel, the platform is down) is tried again
+// after firstRetry, doubling up to maxRetryWait, and the slot is given up
+// after maxSendTries tries in all: 1, 2, 4, 8, 16, 30 and 30 minutes
+// apart, so over an hour and a half rather than every minute until the
+// question would close.
+const (
+	firstRetry   = time.Minute
+	maxRetryWait = 30 * time.Minute
+	maxSendTries = 8
+)
+
+// retryWait is the wait after the given number of failed tries (≥ 1).
+func retryWait(failures int) time.Duration {
+	d := firstRetry
+	for i := 1; i < failures && d < maxRetryWait; i++ {
+		d *= 2
+	}
+	return min(d, maxRetryWait)
+}
+
+// nextSend is when an undelivered post's card is due to be tried again.
+func nextSend(p store.Post) time.Time {
+	if p.NextSend.IsZero() {
+		// never tried, or the process stopped before recording the try
+		return p.OpenedAt.Add(firstRetry)
+	}
+	return p.NextSend
+}
+
+// deliverCard posts a post's card and records the outcome: on success the
+// channel's last error is cleared; on failure the error is kept for
+// /studybot status and the next try is scheduled, and after maxSendTries
+// the slot is given up (the post closes without results, the admins are
+// told once in the log and the metrics). The caller holds postMu.
+func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) {
+	err := b.sendCard(ctx, p, lang)
+	if err == nil {
+		b.setChannelError(p.Space, p.Channel, nil)
 		return
 	}
-	ref, err := plat.PostCard(ctx, p.Channel, b.cardMessage(p, lang, 0))
-	if err != nil {
-		b.log.Error("post card", "post", p.ID, "err", err)
-		b.metrics.Error("platform")
+	if ctx.Err() != nil {
+		return // shutting down: not the platform's failure
+	}
+	b.setChannelError(p.Space, p.Channel, err)
+	now := b.now()
+	saved, serr := b.db.RecordSendFailure(p.ID, now.Add(retryWait(p.SendFailures+1)))
+	if serr != nil {
+		b.log.Error("record send failure", "post", p.ID, "err", serr)
+		b.metrics.Error("store")
 		return
+	}
+	p = saved
+	if p.SendFailures < maxSendTries {
+		b.log.Warn("post card failed; will try again", "channel", p.Channel, "slot", p.Slot,
+			"tries", p.SendFailures, "next", p.NextSend, "err", err)
+		return
+	}
+	b.log.Error("card never reached the channel; gave up on this slot", "channel", p.Channel, "slot", p.Slot,
+		"tries", p.SendFailures, "err", err)
+	b.metrics.Error("post_gave_up")
+	b.closePost(ctx, p)
+}
+
+// maxErrorText bounds the error kept for /studybot status.
+const maxErrorText = 300
+
+// setChannelError records err (nil: clears it) as the channel's last
+// posting error, writing only when that changes it.
+func (b *Bot) setChannelError(sp Space, channel string, err error) {
+	text := ""
+	if err != nil {
+		text = err.Error()
+		if r := []rune(text); len(r) > maxErrorText {
+			text = string(r[:maxErrorText]) + "…"
+		}
+	}
+	if ch, gerr := b.db.GetChannel(sp, channel); gerr == nil && ch.LastError == text && text == "" {
+		return
+	}
+	now := b.now()
+	_, uerr := b.db.UpdateChannel(sp, channel, func(c *store.Channel) error {
+		c.LastError, c.LastErrorAt = text, now.UTC()
+		if text == "" {
+			c.LastErrorAt = time.Time{}
+		}
+		return nil
+	})
+	if uerr != nil && !errors.Is(uerr, store.ErrNotFound) {
+		b.log.Error("set channel error", "channel", channel, "err", uerr)
+		b.metrics.Error("store")
+	}
+}
+
+// sendCard posts a post's card and stores the platform's reference.
+func (b *Bot) sendCard(ctx context.Context, p store.Post, lang string) error {
+	plat, err := b.platform(p.Space.Platform)
+	if err != nil {
+		return err
+	}
+	ref, err := plat.PostCard(ctx, p.Channel, b.card(p, lang, 0))
+	if err != nil {
+		b.metrics.Error("platform")
+		return fmt.Errorf("post card: %w", err)
 	}
 	b.metrics.Posted(p.Space.Platform)
 	if err := b.db.SetPostMessage(p.ID, ref); err != nil {
 		b.log.Error("set post message", "err", err)
 	}
+	return nil
 }
 
 // PostNow posts a question in a channel at once (slot = now). Its platform
@@ -225,8 +309,8 @@ func (b *Bot) PostNow(ctx context.Context, sp Space, channel string) (store.Post
 	return p, err
 }
 
-// closeDue closes posts past their closing time and re-posts cards that
-// never reached their platform.
+// closeDue closes posts past their closing time and tries again the cards
+// that never reached their platform, when their retry is due.
 func (b *Bot) closeDue(ctx context.Context, now time.Time) {
 	defer b.track()()
 	open, err := b.db.OpenPosts()
@@ -240,14 +324,20 @@ func (b *Bot) closeDue(ctx context.Context, now time.Time) {
 			b.postMu.Lock()
 			b.closePost(ctx, p)
 			b.postMu.Unlock()
-		case p.MessageRef == "" && now.Sub(p.OpenedAt) > time.Minute:
-			b.sendCard(ctx, p, b.channelLang(p.Space, p.Channel))
+		case p.MessageRef == "" && !now.Before(nextSend(p)):
+			b.postMu.Lock()
+			// under the lock, as stored: the listing may be stale
+			if cur, err := b.db.GetPost(p.ID); err == nil && !cur.Closed && cur.MessageRef == "" && !now.Before(nextSend(cur)) {
+				b.deliverCard(ctx, cur, b.channelLang(p.Space, p.Channel))
+			}
+			b.postMu.Unlock()
 		}
 	}
 }
 
 // closePost closes a post, updates its card and posts the results. It is
-// idempotent: only the call that closes the post posts results.
+// idempotent: only the call that closes the post posts results. A post
+// whose card never reached the channel closes without results.
 func (b *Bot) closePost(ctx context.Context, p store.Post) {
 	p, did, err := b.db.ClosePost(p.ID)
 	if err != nil || !did {
@@ -257,6 +347,10 @@ func (b *Bot) closePost(ctx context.Context, p store.Post) {
 		return
 	}
 	b.cards.forget(p.ID)
+	if p.MessageRef == "" {
+		b.log.Warn("closed a question that never reached the channel; no results posted", "channel", p.Channel, "slot", p.Slot)
+		return
+	}
 	lang := b.channelLang(p.Space, p.Channel)
 	plat, err := b.platform(p.Space.Platform)
 	if err != nil {
@@ -268,71 +362,13 @@ func (b *Bot) closePost(ctx context.Context, p store.Post) {
 		b.log.Error("results", "err", err)
 		return
 	}
-	if p.MessageRef != "" {
-		if err := plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.cardMessage(p, lang, res.Total)); err != nil {
-			b.log.Error("close card", "post", p.ID, "err", err)
-		}
+	if err := plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.card(p, lang, res.Total)); err != nil {
+		b.log.Error("close card", "post", p.ID, "err", err)
 	}
-	if err := plat.Post(ctx, p.Channel, b.resultsMessage(p, res, lang, plat)); err != nil {
+	if err := plat.Post(ctx, p.Channel, b.results(p, res, lang, plat)); err != nil {
 		b.log.Error("post results", "post", p.ID, "err", err)
 		b.metrics.Error("platform")
 	}
-}
-
-// resultsMessage shows the distribution per option, the answer with its
-// explanation, the first correct answerers and streak milestones.
-func (b *Bot) resultsMessage(p store.Post, r store.Results, lang string, plat Platform) Message {
-	q := p.Question
-	m := Message{Kind: KindResults, PostID: p.ID, Title: T(lang, "results.title", p.Number, b.domainLabel(lang, q.Domain, q.DomainTitle)), Body: q.Stem}
-	for i, o := range q.Options {
-		n := r.Counts[o.ID]
-		mark := ""
-		if o.ID == q.AnswerID {
-			mark = " ✅"
-		}
-		m.Fields = append(m.Fields, Field{Name: questions.Letter(i) + ") " + o.Text + mark, Value: bar(n, r.Total) + fmt.Sprintf(" %d (%d%%)", n, pct(n, r.Total))})
-	}
-	ai := q.OptionIndex(q.AnswerID)
-	lines := []string{T(lang, "results.answer", questions.Letter(ai), q.Options[ai].Text)}
-	if r.Total == 0 {
-		lines = append(lines, T(lang, "results.none"))
-	}
-	if len(r.FirstCorrect) > 0 {
-		var ms []string
-		for _, u := range r.FirstCorrect {
-			ms = append(ms, plat.Mention(u))
-		}
-		lines = append(lines, T(lang, "results.first", strings.Join(ms, " ")))
-	}
-	if answers, err := b.db.PostAnswers(p.ID); err == nil {
-		byLen := map[int][]string{}
-		var lens []int
-		for _, a := range answers {
-			st, err := b.db.GetStreak(p.Space, a.UserID)
-			if err == nil && st.Current > 0 && st.Current%store.FreezeEvery == 0 {
-				if len(byLen[st.Current]) == 0 {
-					lens = append(lens, st.Current)
-				}
-				byLen[st.Current] = append(byLen[st.Current], plat.Mention(a.UserID))
-			}
-		}
-		for _, n := range lens {
-			lines = append(lines, T(lang, "results.milestone", n, strings.Join(byLen[n], " ")))
-		}
-	}
-	m.Body = q.Stem + "\n\n" + strings.Join(lines, "\n")
-	m.Quote = q.Explanation
-	m.Context = T(lang, "results.context", r.Total, pct(r.Correct, r.Total), q.QuestionID)
-	return m
-}
-
-// bar draws a ten-cell text bar for n of total.
-func bar(n, total int) string {
-	full := 0
-	if total > 0 {
-		full = (n*10 + total/2) / total
-	}
-	return strings.Repeat("▇", full) + strings.Repeat("░", 10-full)
 }
 
 // NextEvent returns the next time something happens: a post closing or a
@@ -350,6 +386,9 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 	}
 	for _, p := range open {
 		consider(p.ClosesAt)
+		if p.MessageRef == "" {
+			consider(nextSend(p))
+		}
 	}
 	chans, err := b.db.Channels()
 	if err != nil {
@@ -361,116 +400,6 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 		}
 	}
 	return next
-}
-
-// coalescer batches card updates: a burst of clicks on one card becomes at
-// most one edit per interval.
-type coalescer struct {
-	b        *Bot
-	every    time.Duration
-	mu       sync.Mutex
-	dirty    map[string]bool
-	wake     chan struct{}
-	done     chan struct{}
-	stopped  chan struct{}
-	stopOnce sync.Once
-	running  bool
-}
-
-func newCoalescer(b *Bot, every time.Duration) *coalescer {
-	return &coalescer{b: b, every: every, dirty: map[string]bool{}, wake: make(chan struct{}, 1),
-		done: make(chan struct{}), stopped: make(chan struct{})}
-}
-
-// mark records that a post's card needs an update.
-func (c *coalescer) mark(postID string) {
-	c.mu.Lock()
-	c.dirty[postID] = true
-	c.mu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (c *coalescer) forget(postID string) {
-	c.mu.Lock()
-	delete(c.dirty, postID)
-	c.mu.Unlock()
-}
-
-func (c *coalescer) run() {
-	c.mu.Lock()
-	c.running = true
-	c.mu.Unlock()
-	defer close(c.stopped)
-	for {
-		select {
-		case <-c.done:
-			c.Flush(c.b.ctx)
-			return
-		case <-c.wake:
-		}
-		c.Flush(c.b.ctx)
-		select {
-		case <-c.done:
-			c.Flush(c.b.ctx)
-			return
-		case <-time.After(c.every):
-		}
-	}
-}
-
-// Flush sends every pending card update now; ctx bounds the platform calls.
-func (c *coalescer) Flush(ctx context.Context) {
-	c.mu.Lock()
-	ids := make([]string, 0, len(c.dirty))
-	for id := range c.dirty {
-		ids = append(ids, id)
-	}
-	c.dirty = map[string]bool{}
-	c.mu.Unlock()
-	for _, id := range ids {
-		c.b.updateCard(ctx, id)
-	}
-}
-
-func (c *coalescer) stop() {
-	c.stopOnce.Do(func() {
-		close(c.done)
-		c.mu.Lock()
-		running := c.running
-		c.mu.Unlock()
-		if running {
-			<-c.stopped
-		} else {
-			c.Flush(c.b.ctx)
-		}
-	})
-}
-
-func (b *Bot) updateCard(ctx context.Context, postID string) {
-	p, err := b.db.GetPost(postID)
-	if err != nil {
-		b.log.Error("update card", "post", postID, "err", err)
-		return
-	}
-	if p.MessageRef == "" || p.Closed {
-		return
-	}
-	res, err := b.db.PostResults(postID, 0)
-	if err != nil {
-		b.log.Error("update card", "post", postID, "err", err)
-		return
-	}
-	plat, err := b.platform(p.Space.Platform)
-	if err != nil {
-		b.log.Error("update card", "post", postID, "err", err)
-		return
-	}
-	if err := plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.cardMessage(p, b.channelLang(p.Space, p.Channel), res.Total)); err != nil {
-		b.log.Warn("update card", "post", postID, "err", err)
-	}
 }
 
 // CurrentCard returns the card of a channel's open post, as it should look
@@ -487,5 +416,5 @@ func (b *Bot) CurrentCard(sp Space, channel string) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	return b.cardMessage(p, b.channelLang(sp, channel), res.Total), nil
+	return b.card(p, b.channelLang(sp, channel), res.Total), nil
 }

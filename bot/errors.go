@@ -4,8 +4,6 @@ import "errors"
 
 // Sentinel errors of the core. Test with errors.Is.
 var (
-	// ErrNotImplemented is returned by platforms for optional calls they lack.
-	ErrNotImplemented = errors.New("not implemented by this platform")
 	// ErrScheduleTooOften is returned by ParseSchedule for a spec that
 	// posts more often than once an hour.
 	ErrScheduleTooOften = errors.New("posts more often than once an hour")

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/studybot/studybot/store"
 )
@@ -26,9 +27,24 @@ type Platform interface {
 	Mention(user string) string
 }
 
-// PrivateSender is an optional capability: a platform that can send a
-// private (ephemeral) message to a user outside of a response.
-type PrivateSender interface {
-	// SendPrivate sends m so that only user sees it in channel.
-	SendPrivate(ctx context.Context, channel, user string, m Message) error
+// Adapter is the one lifecycle every chat adapter has: construct it with
+// its package's New (which takes the core), register it with
+// Bot.AddPlatform, Run it, and Close it after Run returns. The program's
+// wiring is a loop over adapters.
+type Adapter interface {
+	Platform
+	// Run connects to the platform and serves until ctx is done (nil) or
+	// the adapter cannot go on (a revoked token: an error).
+	Run(ctx context.Context) error
+	// Close waits for the adapter's background work to finish.
+	Close() error
+}
+
+// HTTPAdapter is an optional capability of an Adapter that takes
+// requests over HTTP too (Slack in HTTP mode, Discord's interactions
+// endpoint): the program mounts Handler at Pattern on its server.
+type HTTPAdapter interface {
+	// HTTPHandler returns the ServeMux pattern and the handler to mount
+	// there; a nil handler means the adapter serves no HTTP as configured.
+	HTTPHandler() (pattern string, h http.Handler)
 }

@@ -16,9 +16,9 @@ import (
 // MinInterval is the shortest time allowed between two posts of a schedule.
 const MinInterval = time.Hour
 
-// maxIdle bounds how long the due-loop sleeps without looking: cards that
-// never reached their platform are retried at this pace, and a wall clock
-// that jumped is noticed.
+// maxIdle bounds how long the due-loop sleeps without looking, so that a
+// wall clock that jumped is noticed. (Cards that never reached their
+// platform are tried again on their own backoff: see deliverCard.)
 const maxIdle = time.Minute
 
 // ParseSchedule parses a standard cron spec ("0 9 * * 1-5", or a

@@ -93,7 +93,7 @@ func BenchmarkLookupScan(b *testing.B) {
 	x := bundledBank(b).Index
 	for b.Loop() {
 		for _, q := range lookupQueries {
-			x.ScanSearch(q)
+			x.scanSearch(q)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lookupQueries)), "ns/query")
@@ -125,7 +125,7 @@ func BenchmarkLookupVsScan(b *testing.B) {
 			t0 := time.Now()
 			x.Search(q, 5)
 			t1 := time.Now()
-			x.ScanSearch(q)
+			x.scanSearch(q)
 			idx[i] += t1.Sub(t0)
 			scan[i] += time.Since(t1)
 		}

@@ -280,9 +280,14 @@ func (g *generator) categoryInStem(cs []candidate, d *draft) []candidate {
 	if ah == "" || !g.tokens(d.probe).has(ah) {
 		return cs
 	}
+	return g.withHead(cs, ah)
+}
+
+// withHead keeps the candidates whose owner's head noun is head.
+func (g *generator) withHead(cs []candidate, head string) []candidate {
 	var out []candidate
 	for _, c := range cs {
-		if g.headOf(c.owner) == ah {
+		if g.headOf(c.owner) == head {
 			out = append(out, c)
 		}
 	}

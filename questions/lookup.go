@@ -218,7 +218,6 @@ func (x *Index) index(d Doc, keys []string) {
 // Len returns the number of indexed passages.
 func (x *Index) Len() int { return len(x.docs) }
 
-// candidates returns the sorted ids of docs holding every gram of term.
 // candidates returns the passages whose posting lists hold the term's
 // two rarest grams (every gram must exist). It is a claim, not a proof:
 // Search verifies the passages that can place. buf, if given, receives the
@@ -439,28 +438,4 @@ func (x *Index) Search(query string, limit int) []Result {
 		out[i] = s.r
 	}
 	return out
-}
-
-// ScanSearch is the linear baseline Search is measured against: a
-// normalised strings.Contains over every passage. It returns the number of
-// passages holding every word of the query.
-func (x *Index) ScanSearch(query string) int {
-	var terms []string
-	for _, f := range strings.Fields(query) {
-		terms = append(terms, Normalize(f))
-	}
-	n := 0
-	for i := range x.docs {
-		all := true
-		for _, t := range terms {
-			if !strings.Contains(x.docs[i].norm, t) {
-				all = false
-				break
-			}
-		}
-		if all {
-			n++
-		}
-	}
-	return n
 }

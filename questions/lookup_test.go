@@ -75,7 +75,7 @@ func TestLookupAgreesWithScan(t *testing.T) {
 		t.Fatalf("want at least 30 benchmark queries, have %d", len(lookupQueries))
 	}
 	for _, q := range lookupQueries {
-		scan, idx := x.ScanSearch(q), countAll(x, q)
+		scan, idx := x.scanSearch(q), countAll(x, q)
 		if scan != idx {
 			t.Errorf("%q: scan found %d passages, index %d", q, scan, idx)
 		}

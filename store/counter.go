@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -172,7 +173,7 @@ func pointsRank(tx *bolt.Tx, space SpaceRef, wk string, dom int, points uint64) 
 	stop := pointsKey(space, wk, dom, points)
 	ahead := 0
 	cur := tx.Bucket(bPoints).Cursor()
-	for k, v := cur.Seek(pre); k != nil && hasPrefix(k, pre) && string(k) < string(stop); k, v = cur.Next() {
+	for k, v := cur.Seek(pre); k != nil && bytes.HasPrefix(k, pre) && string(k) < string(stop); k, v = cur.Next() {
 		ahead += int(getU64(v))
 	}
 	return ahead + 1
@@ -250,7 +251,7 @@ func (d *DB) Leaderboard(space SpaceRef, domain int, w Window, limit int, me str
 		rp := prefix(space.Platform, space.ID, wk, domainKey(domain))
 		cur := tx.Bucket(bRanks).Cursor()
 		n := 0
-		for k, _ := cur.Seek(rp); k != nil && hasPrefix(k, rp); k, _ = cur.Next() {
+		for k, _ := cur.Seek(rp); k != nil && bytes.HasPrefix(k, rp); k, _ = cur.Next() {
 			n++
 			user := string(k[len(rp)+16:])
 			if n <= limit || user == me && board.Me == nil {
@@ -295,7 +296,7 @@ func (d *DB) AccuracyBoard(space SpaceRef, domain int, w Window, minAnswered, li
 		board.Period = wk
 		pre := prefix(space.Platform, space.ID, wk, domainKey(domain))
 		cur := tx.Bucket(bCounters).Cursor()
-		for k, v := cur.Seek(pre); k != nil && hasPrefix(k, pre); k, v = cur.Next() {
+		for k, v := cur.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = cur.Next() {
 			c := decodeCounter(v)
 			if int(c.answered) >= minAnswered {
 				cands = append(cands, cand{string(k[len(pre):]), c})

@@ -31,7 +31,7 @@ func (d *DB) History(space SpaceRef, channel string) ([]HistoryEntry, error) {
 	err := d.view(func(tx *bolt.Tx) error {
 		pre := prefix(space.Platform, space.ID, channel)
 		cur := tx.Bucket(bHistory).Cursor()
-		for k, v := cur.Seek(pre); k != nil && hasPrefix(k, pre); k, v = cur.Next() {
+		for k, v := cur.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = cur.Next() {
 			q, p := splitHistory(v)
 			out = append(out, HistoryEntry{QuestionID: q, PostID: p, At: getTime(k[len(pre):])})
 		}
@@ -78,7 +78,7 @@ func (d *DB) ReportQuestion(space SpaceRef, r Report) (int, error) {
 		}
 		pre := prefix(space.Platform, space.ID, r.QuestionID)
 		cur := b.Cursor()
-		for k, _ := cur.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = cur.Next() {
+		for k, _ := cur.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = cur.Next() {
 			n++
 		}
 		return nil
@@ -96,7 +96,7 @@ func (d *DB) Reports(space SpaceRef) (map[string][]Report, []string, error) {
 	err := d.view(func(tx *bolt.Tx) error {
 		pre := prefix(space.Platform, space.ID)
 		cur := tx.Bucket(bReports).Cursor()
-		for k, v := cur.Seek(pre); k != nil && hasPrefix(k, pre); k, v = cur.Next() {
+		for k, v := cur.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = cur.Next() {
 			var r Report
 			if err := json.Unmarshal(v, &r); err != nil {
 				return err
@@ -127,7 +127,7 @@ func (d *DB) ClearReports(space SpaceRef, questionID string) (int, error) {
 		pre := prefix(space.Platform, space.ID, questionID)
 		var keys [][]byte
 		cur := b.Cursor()
-		for k, _ := cur.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = cur.Next() {
+		for k, _ := cur.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = cur.Next() {
 			keys = append(keys, append([]byte{}, k...))
 		}
 		for _, k := range keys {

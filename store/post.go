@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -69,8 +70,13 @@ type Post struct {
 	Number int `json:"number"`
 	// Question is the question as shown.
 	Question Snapshot `json:"question"`
-	// MessageRef is the platform's reference to the posted message.
+	// MessageRef is the platform's reference to the posted message; empty
+	// while the card has not reached the platform.
 	MessageRef string `json:"message_ref,omitempty"`
+	// SendFailures counts the failed tries to post the card.
+	SendFailures int `json:"send_failures,omitempty"`
+	// NextSend is when the card is tried again after a failure.
+	NextSend time.Time `json:"next_send,omitempty"`
 	// OpenedAt is when the post opened.
 	OpenedAt time.Time `json:"opened_at"`
 	// ClosesAt is when the post closes.
@@ -141,7 +147,7 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 		hp := prefix(p.Space.Platform, p.Space.ID, p.Channel)
 		cur := tx.Bucket(bHistory).Cursor()
 		p.Number = 1
-		for k, _ := cur.Seek(hp); k != nil && hasPrefix(k, hp); k, _ = cur.Next() {
+		for k, _ := cur.Seek(hp); k != nil && bytes.HasPrefix(k, hp); k, _ = cur.Next() {
 			p.Number++
 		}
 		v, err := json.Marshal(p)
@@ -229,6 +235,25 @@ func (d *DB) SetPostMessage(id, ref string) error {
 	})
 }
 
+// RecordSendFailure counts a failed try to post a post's card and sets
+// when to try again. It returns the post as stored, with the new count.
+func (d *DB) RecordSendFailure(id string, next time.Time) (Post, error) {
+	var p Post
+	err := d.update(func(tx *bolt.Tx) error {
+		var err error
+		if p, err = getPost(tx, id); err != nil {
+			return err
+		}
+		p.SendFailures++
+		p.NextSend = next.UTC()
+		return putJSON(tx.Bucket(bPosts), []byte(id), p)
+	})
+	if err != nil {
+		return Post{}, fmt.Errorf("record send failure: %w", err)
+	}
+	return p, nil
+}
+
 // ClosePost closes a post: later answers get ErrClosed. Closing a closed
 // post returns it unchanged; the bool reports whether this call closed it.
 func (d *DB) ClosePost(id string) (Post, bool, error) {
@@ -288,7 +313,7 @@ func (d *DB) LatestPost(space SpaceRef, channel string) (Post, error) {
 		} else {
 			k, v = c.Prev()
 		}
-		if k == nil || len(k) < len(pre) || string(k[:len(pre)]) != string(pre) {
+		if k == nil || !bytes.HasPrefix(k, pre) {
 			return fmt.Errorf("channel %s/%s has no post: %w", space, channel, ErrNotFound)
 		}
 		_, id := splitHistory(v)
@@ -325,7 +350,7 @@ func (d *DB) PostResults(id string, firstN int) (Results, error) {
 		}
 		c := tx.Bucket(bAnswers).Cursor()
 		pre := prefix(id)
-		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+		for k, v := c.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = c.Next() {
 			a := decodeAnswer(id, string(k[len(pre):]), v)
 			r.Counts[a.OptionID]++
 			r.Total++
@@ -343,15 +368,13 @@ func (d *DB) PostResults(id string, firstN int) (Results, error) {
 	return r, err
 }
 
-func hasPrefix(k, pre []byte) bool { return len(k) >= len(pre) && string(k[:len(pre)]) == string(pre) }
-
 // PostAnswers returns every answer to a post, earliest first.
 func (d *DB) PostAnswers(id string) ([]Answer, error) {
 	var out []Answer
 	err := d.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bAnswers).Cursor()
 		pre := prefix(id)
-		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+		for k, v := c.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = c.Next() {
 			out = append(out, decodeAnswer(id, string(k[len(pre):]), v))
 		}
 		return nil

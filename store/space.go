@@ -164,6 +164,11 @@ type Channel struct {
 	SkipUntil time.Time `json:"skip_until,omitempty"`
 	// Created is when the channel was first configured.
 	Created time.Time `json:"created"`
+	// LastError is the last error met posting in the channel (empty once a
+	// post gets through), for admins; LastErrorAt is when it happened.
+	// PutChannel keeps the stored values.
+	LastError   string    `json:"last_error,omitempty"`
+	LastErrorAt time.Time `json:"last_error_at,omitempty"`
 }
 
 // Location returns the channel's schedule time zone.
@@ -191,12 +196,12 @@ func (d *DB) PutChannel(c Channel) error {
 			if err := json.Unmarshal(v, &old); err != nil {
 				return fmt.Errorf("stored channel: %w", err)
 			}
-			c.LastFired = old.LastFired
+			c.LastFired, c.LastError, c.LastErrorAt = old.LastFired, old.LastError, old.LastErrorAt
 			if c.Created.IsZero() {
 				c.Created = old.Created
 			}
 		} else {
-			c.LastFired = time.Time{}
+			c.LastFired, c.LastError, c.LastErrorAt = time.Time{}, "", time.Time{}
 		}
 		if c.Created.IsZero() {
 			c.Created = d.now().UTC()
@@ -216,15 +221,9 @@ func (d *DB) PutChannel(c Channel) error {
 func (d *DB) UpdateChannel(space SpaceRef, id string, fn func(*Channel) error) (Channel, error) {
 	var c Channel
 	err := d.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bChannels)
-		k := key(space.Platform, space.ID, id)
-		v := b.Get(k)
-		if v == nil {
-			return fmt.Errorf("channel %s/%s: %w", space, id, ErrNotFound)
-		}
-		var old Channel
-		if err := json.Unmarshal(v, &old); err != nil {
-			return fmt.Errorf("update channel %s/%s: %w", space, id, err)
+		old, err := getChannel(tx, space, id)
+		if err != nil {
+			return err
 		}
 		c = old
 		c.Domains = append([]int(nil), old.Domains...)
@@ -232,7 +231,7 @@ func (d *DB) UpdateChannel(space SpaceRef, id string, fn func(*Channel) error) (
 			return err
 		}
 		c.Space, c.ID, c.Created, c.LastFired = old.Space, old.ID, old.Created, old.LastFired
-		return putJSON(b, k, c)
+		return putChannel(tx, c)
 	})
 	if err != nil {
 		return Channel{}, err
@@ -244,13 +243,29 @@ func (d *DB) UpdateChannel(space SpaceRef, id string, fn func(*Channel) error) (
 func (d *DB) GetChannel(space SpaceRef, id string) (Channel, error) {
 	var c Channel
 	err := d.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bChannels).Get(key(space.Platform, space.ID, id))
-		if v == nil {
-			return fmt.Errorf("channel %s/%s: %w", space, id, ErrNotFound)
-		}
-		return json.Unmarshal(v, &c)
+		var err error
+		c, err = getChannel(tx, space, id)
+		return err
 	})
 	return c, err
+}
+
+// getChannel reads a channel's record in tx, or ErrNotFound.
+func getChannel(tx *bolt.Tx, space SpaceRef, id string) (Channel, error) {
+	var c Channel
+	v := tx.Bucket(bChannels).Get(key(space.Platform, space.ID, id))
+	if v == nil {
+		return c, fmt.Errorf("channel %s/%s: %w", space, id, ErrNotFound)
+	}
+	if err := json.Unmarshal(v, &c); err != nil {
+		return c, fmt.Errorf("channel %s/%s: %w", space, id, err)
+	}
+	return c, nil
+}
+
+// putChannel writes a channel's record in tx.
+func putChannel(tx *bolt.Tx, c Channel) error {
+	return putJSON(tx.Bucket(bChannels), key(c.Space.Platform, c.Space.ID, c.ID), c)
 }
 
 // Channels returns every configured channel, ordered by space and ID.
@@ -279,24 +294,14 @@ func (d *DB) Channels() ([]Channel, error) {
 // moves backwards.
 func (d *DB) SetLastFired(space SpaceRef, id string, slot time.Time) error {
 	return d.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bChannels)
-		k := key(space.Platform, space.ID, id)
-		v := b.Get(k)
-		if v == nil {
-			return fmt.Errorf("channel %s/%s: %w", space, id, ErrNotFound)
-		}
-		var c Channel
-		if err := json.Unmarshal(v, &c); err != nil {
+		c, err := getChannel(tx, space, id)
+		if err != nil {
 			return err
 		}
 		if !slot.After(c.LastFired) {
 			return nil
 		}
 		c.LastFired = slot.UTC()
-		nv, err := json.Marshal(c)
-		if err != nil {
-			return err
-		}
-		return b.Put(k, nv)
+		return putChannel(tx, c)
 	})
 }

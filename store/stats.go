@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strconv"
@@ -49,7 +50,7 @@ func (d *DB) Stats(space SpaceRef, user string) ([]DomainStat, error) {
 	err := d.view(func(tx *bolt.Tx) error {
 		pre := prefix(space.Platform, space.ID, user)
 		cur := tx.Bucket(bUserStats).Cursor()
-		for k, v := cur.Seek(pre); k != nil && hasPrefix(k, pre); k, v = cur.Next() {
+		for k, v := cur.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = cur.Next() {
 			c := decodeCounter(v)
 			ds := DomainStat{Answered: int(c.answered), Correct: int(c.correct), Accuracy: c.accuracy(), LastSeen: c.reached}
 			dk := string(k[len(pre):])
@@ -90,7 +91,7 @@ func (d *DB) DomainAccuracy(space SpaceRef) (map[int]float64, error) {
 	err := d.view(func(tx *bolt.Tx) error {
 		pre := prefix(space.Platform, space.ID, "a")
 		cur := tx.Bucket(bCounters).Cursor()
-		for k, v := cur.Seek(pre); k != nil && hasPrefix(k, pre); k, v = cur.Next() {
+		for k, v := cur.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = cur.Next() {
 			parts := splitKey(k[len(pre):])
 			if len(parts) < 2 || parts[0] == "all" {
 				continue

@@ -554,3 +554,45 @@ func TestChannelWritesKeepLastFired(t *testing.T) {
 		t.Errorf("missing channel: %v", err)
 	}
 }
+
+// TestSendFailuresAndChannelError: failed card tries are counted on the
+// post with the next try's time, and a channel's last error survives a
+// stale PutChannel like LastFired does.
+func TestSendFailuresAndChannelError(t *testing.T) {
+	c := newClock(time.Date(2026, 11, 30, 9, 0, 0, 0, tokyo))
+	db := mustOpen(t, c)
+	if _, err := db.EnsureSpace(testSpace, "Asia/Tokyo"); err != nil {
+		t.Fatal(err)
+	}
+	p := post(t, db, c, c.Now(), "q1", 3)
+	for i, wait := range []time.Duration{time.Minute, 2 * time.Minute} {
+		got, err := db.RecordSendFailure(p.ID, c.Now().Add(wait))
+		if err != nil || got.SendFailures != i+1 || !got.NextSend.Equal(c.Now().Add(wait)) {
+			t.Fatalf("failure %d: %+v %v", i+1, got, err)
+		}
+	}
+	if got, _ := db.GetPost(p.ID); got.SendFailures != 2 {
+		t.Errorf("stored failures %d, want 2", got.SendFailures)
+	}
+	if _, err := db.RecordSendFailure("nope", c.Now()); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing post: %v", err)
+	}
+
+	if err := db.PutChannel(Channel{Space: testSpace, ID: "general", Cron: "0 9 * * *", TZ: "Asia/Tokyo", Lang: "ja"}); err != nil {
+		t.Fatal(err)
+	}
+	stale, _ := db.GetChannel(testSpace, "general")
+	if _, err := db.UpdateChannel(testSpace, "general", func(ch *Channel) error {
+		ch.LastError, ch.LastErrorAt = "not_in_channel", c.Now()
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stale.Lang = "en"
+	if err := db.PutChannel(stale); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.GetChannel(testSpace, "general"); got.LastError != "not_in_channel" || !got.LastErrorAt.Equal(c.Now()) || got.Lang != "en" {
+		t.Errorf("after a stale PutChannel: %+v", got)
+	}
+}

@@ -327,8 +327,8 @@ func (h *Harness) WaitIdle(created int) {
 // RunDue runs the scheduler's work as of the clock's time.
 func (h *Harness) RunDue() { h.Bot.RunDue(context.Background(), h.Clock.Now()) }
 
-// WaitFor polls cond every 10 ms until it holds, failing the test after
-// five seconds with what it was waiting for.
+// WaitFor polls cond every millisecond until it holds, failing the test
+// after five seconds with what it was waiting for.
 func WaitFor(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
 	deadline := time.Now().Add(5 * time.Second)
@@ -336,6 +336,6 @@ func WaitFor(tb testing.TB, what string, cond func() bool) {
 		if time.Now().After(deadline) {
 			tb.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(time.Millisecond)
 	}
 }

@@ -49,7 +49,12 @@ type Config struct {
 	Clock *Clock
 	// Location is the zone times are shown in (default: local).
 	Location *time.Location
+	// Banner is shown first.
+	Banner string
 }
+
+// The console has the core's adapter lifecycle.
+var _ bot.Adapter = (*Console)(nil)
 
 // Console is the terminal adapter. It is also the bot's Platform for the
 // "console" space.
@@ -64,8 +69,9 @@ type Console struct {
 	seq   int
 }
 
-// New returns a console; register it with bot.AddPlatform before Run.
-func New(cfg Config) *Console {
+// New returns a console driving the core c: register it with the core
+// (bot.AddPlatform), then Run it and Close it after.
+func New(cfg Config, c core) *Console {
 	if cfg.User == "" {
 		cfg.User = "you"
 	}
@@ -75,11 +81,11 @@ func New(cfg Config) *Console {
 	if cfg.Location == nil {
 		cfg.Location = time.Local
 	}
-	return &Console{cfg: cfg, user: cfg.User, space: store.SpaceRef{Platform: store.Console, ID: cfg.Session}, cards: map[string]bot.Message{}}
+	return &Console{cfg: cfg, core: c, user: cfg.User, space: store.SpaceRef{Platform: store.Console, ID: cfg.Session}, cards: map[string]bot.Message{}}
 }
 
-// Attach connects the console to the core it drives.
-func (c *Console) Attach(b core) { c.core = b }
+// Close implements bot.Adapter; the console's work ends with Run.
+func (c *Console) Close() error { return nil }
 
 // Name implements bot.Platform.
 func (c *Console) Name() string { return store.Console }
@@ -127,17 +133,18 @@ func (c *Console) Post(_ context.Context, channel string, m bot.Message) error {
 	return nil
 }
 
-// Run shows the banner, makes sure today's question is out, then reads
-// commands until the input ends or ctx is done.
-func (c *Console) Run(ctx context.Context, banner string) error {
+// Run is the console's lifecycle (bot.Adapter): it shows the banner,
+// makes sure today's question is out, then reads commands until the input
+// ends or ctx is done.
+func (c *Console) Run(ctx context.Context) error {
 	if c.core == nil {
-		return fmt.Errorf("console: not attached to a bot")
+		return errors.New("console: no bot to drive")
 	}
 	if _, err := c.core.EnsureChannel(c.space, Channel); err != nil {
 		return fmt.Errorf("console: %w", err)
 	}
 	c.mu.Lock()
-	fmt.Fprintln(c.cfg.Out, banner)
+	fmt.Fprintln(c.cfg.Out, c.cfg.Banner)
 	fmt.Fprintln(c.cfg.Out, c.dim(consoleHelp))
 	c.mu.Unlock()
 	c.core.RunDue(ctx, c.cfg.Clock.Now())
@@ -303,7 +310,8 @@ func (c *Console) currentUser() string {
 	return c.user
 }
 
-// answerIndex reads "a"–"d" or "1"–"4".
+// answerIndex reads a letter a–h (A–H) or a digit 1–8, as many as a card
+// can have options; answer refuses one the current card lacks.
 func answerIndex(s string) (int, bool) {
 	if len(s) != 1 {
 		return 0, false

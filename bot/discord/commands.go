@@ -17,9 +17,9 @@ func loc(ja string) *map[discordgo.Locale]string {
 	return &map[discordgo.Locale]string{discordgo.Japanese: ja}
 }
 
-// applicationCommands describes the core's commands as Discord application
-// commands: typed options (domain as an integer choice with titles, window
-// as a choice) and Japanese localisations.
+// applicationCommands derives Discord application commands from the core's
+// registry (bot.Commands): typed options with choices (the domain option
+// gets the memo's domains, with titles) and Japanese localisations.
 func applicationCommands(memo *questions.Memo) []*discordgo.ApplicationCommand {
 	var domainChoices []*discordgo.ApplicationCommandOptionChoice
 	for _, d := range memo.Domains {
@@ -30,36 +30,23 @@ func applicationCommands(memo *questions.Memo) []*discordgo.ApplicationCommand {
 		domainChoices = append(domainChoices, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: d.Number,
 			NameLocalizations: map[discordgo.Locale]string{discordgo.Japanese: name}})
 	}
-	domain := func(required bool) *discordgo.ApplicationCommandOption {
-		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "domain", Description: "Exam domain",
-			NameLocalizations: map[discordgo.Locale]string{discordgo.Japanese: "分野"}, DescriptionLocalizations: map[discordgo.Locale]string{discordgo.Japanese: "試験の分野"},
-			Required: required, Choices: domainChoices}
-	}
-	str := func(name, ja, desc, descJa string, required bool) *discordgo.ApplicationCommandOption {
-		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name, Description: desc,
-			NameLocalizations: map[discordgo.Locale]string{discordgo.Japanese: ja}, DescriptionLocalizations: map[discordgo.Locale]string{discordgo.Japanese: descJa},
-			Required: required}
-	}
-	opts := map[string][]*discordgo.ApplicationCommandOption{
-		"quiz": {domain(false)},
-		"memo": {str("query", "検索語", "What to look up", "検索する言葉", true)},
-		"leaderboard": {domain(false),
-			{Type: discordgo.ApplicationCommandOptionString, Name: "window", Description: "Period", NameLocalizations: map[discordgo.Locale]string{discordgo.Japanese: "期間"},
-				DescriptionLocalizations: map[discordgo.Locale]string{discordgo.Japanese: "集計する期間"},
-				Choices: []*discordgo.ApplicationCommandOptionChoice{
-					{Name: "this week", Value: "week", NameLocalizations: map[discordgo.Locale]string{discordgo.Japanese: "今週"}},
-					{Name: "this month", Value: "month", NameLocalizations: map[discordgo.Locale]string{discordgo.Japanese: "今月"}},
-					{Name: "all time", Value: "all", NameLocalizations: map[discordgo.Locale]string{discordgo.Japanese: "全期間"}}}},
-			{Type: discordgo.ApplicationCommandOptionBoolean, Name: "accuracy", Description: "Rank by accuracy instead",
-				NameLocalizations: map[discordgo.Locale]string{discordgo.Japanese: "正解率"}, DescriptionLocalizations: map[discordgo.Locale]string{discordgo.Japanese: "正解率で並べる"}}},
-		"explain":  {str("id", "id", "Question ID", "問題 ID", true)},
-		"report":   {str("id", "id", "Question ID", "問題 ID", true), str("reason", "理由", "What is wrong", "何が誤りか", true)},
-		"studybot": {str("args", "引数", "schedule|close-after|domains|lang|pause|resume|post-now|status|reports|clear-report …", "設定の内容（例: schedule 0 9 * * 1-5）", true)},
-	}
 	var out []*discordgo.ApplicationCommand
 	for _, c := range bot.Commands {
 		ac := &discordgo.ApplicationCommand{Name: c.Name, Description: cut(c.Description["en"], 100),
-			DescriptionLocalizations: loc(cut(c.Description["ja"], 100)), Options: opts[c.Name]}
+			DescriptionLocalizations: loc(cut(c.Description["ja"], 100))}
+		for _, o := range c.Options {
+			ao := &discordgo.ApplicationCommandOption{Type: optionType(o.Type), Name: o.Name, Description: cut(o.Description["en"], 100),
+				NameLocalizations: map[discordgo.Locale]string{discordgo.Japanese: o.Label["ja"]}, DescriptionLocalizations: map[discordgo.Locale]string{discordgo.Japanese: cut(o.Description["ja"], 100)},
+				Required: o.Required}
+			if o.Domains {
+				ao.Choices = domainChoices
+			}
+			for _, ch := range o.Choices {
+				ao.Choices = append(ao.Choices, &discordgo.ApplicationCommandOptionChoice{Name: ch.Label["en"], Value: ch.Value,
+					NameLocalizations: map[discordgo.Locale]string{discordgo.Japanese: ch.Label["ja"]}})
+			}
+			ac.Options = append(ac.Options, ao)
+		}
 		contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
 		if c.Admin {
 			perm := manageGuild
@@ -72,37 +59,49 @@ func applicationCommands(memo *questions.Memo) []*discordgo.ApplicationCommand {
 	return out
 }
 
-// args turns typed options back into the core's argument list.
+// optionType maps the core's option types to Discord's.
+func optionType(t bot.OptionType) discordgo.ApplicationCommandOptionType {
+	switch t {
+	case bot.OptionInteger:
+		return discordgo.ApplicationCommandOptionInteger
+	case bot.OptionBoolean:
+		return discordgo.ApplicationCommandOptionBoolean
+	default:
+		return discordgo.ApplicationCommandOptionString
+	}
+}
+
+// args turns typed options back into the core's argument list, in the
+// order of the command's registry entry: a string is split at spaces, an
+// integer written out, a true boolean passes its name.
 func args(name string, opts []*discordgo.ApplicationCommandInteractionDataOption) []string {
 	get := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
 	for _, o := range opts {
 		get[o.Name] = o
 	}
 	var out []string
-	str := func(k string) {
-		if o := get[k]; o != nil {
-			if s, ok := o.Value.(string); ok {
-				out = append(out, splitFields(s)...)
+	for _, c := range bot.Commands {
+		if c.Name != name {
+			continue
+		}
+		for _, spec := range c.Options {
+			o := get[spec.Name]
+			if o == nil {
+				continue
+			}
+			switch v := o.Value.(type) {
+			case string:
+				out = append(out, splitFields(v)...)
+			case bool:
+				if v {
+					out = append(out, spec.Name)
+				}
+			case float64:
+				out = append(out, strconv.Itoa(int(v)))
+			case int64:
+				out = append(out, strconv.FormatInt(v, 10))
 			}
 		}
 	}
-	if o := get["accuracy"]; o != nil {
-		if b, ok := o.Value.(bool); ok && b {
-			out = append(out, "accuracy")
-		}
-	}
-	if o := get["domain"]; o != nil {
-		switch v := o.Value.(type) {
-		case float64:
-			out = append(out, strconv.Itoa(int(v)))
-		case int64:
-			out = append(out, strconv.FormatInt(v, 10))
-		}
-	}
-	str("window")
-	str("query")
-	str("id")
-	str("reason")
-	str("args")
 	return out
 }

@@ -93,7 +93,15 @@ type Adapter struct {
 	closed  bool
 }
 
-// New builds an adapter on a discordgo session.
+// The adapter's lifecycle is the core's, with an optional HTTP endpoint.
+var (
+	_ bot.Adapter     = (*Adapter)(nil)
+	_ bot.HTTPAdapter = (*Adapter)(nil)
+)
+
+// New builds an adapter on a discordgo session: register it with the core
+// (bot.AddPlatform), mount its HTTPHandler if it has one, then Run it and
+// Close it after.
 func New(cfg Config, c core) (*Adapter, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("discord: no bot token (STUDYBOT_DISCORD_TOKEN)")
@@ -156,9 +164,10 @@ func (a *Adapter) RateLimitWaits() int64 { return a.rateWaits.Load() }
 // State reports the gateway connection state.
 func (a *Adapter) State() string { return a.state.Load().(string) }
 
-// Register overwrites the application's commands: in the development guild
-// when one is configured (instant), globally otherwise.
-func (a *Adapter) Register(ctx context.Context) error {
+// register overwrites the application's commands with the core's registry:
+// in the development guild when one is configured (instant), globally
+// otherwise.
+func (a *Adapter) register(ctx context.Context) error {
 	cmds := applicationCommands(a.core.Bank().Memo)
 	if _, err := a.s.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds, discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
@@ -166,15 +175,16 @@ func (a *Adapter) Register(ctx context.Context) error {
 	return nil
 }
 
-// Run opens the gateway, registers the commands and serves interactions
-// until ctx is done. discordgo reconnects on its own.
+// Run is the adapter's lifecycle (bot.Adapter): it opens the gateway,
+// registers the commands and serves interactions until ctx is done.
+// discordgo reconnects on its own.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.state.Store("connecting")
 	if err := a.s.Open(); err != nil {
 		a.state.Store("failed")
 		return fmt.Errorf("discord: open gateway: %w", err)
 	}
-	if err := a.Register(ctx); err != nil {
+	if err := a.register(ctx); err != nil {
 		a.log.Error("register commands", "err", err)
 	}
 	<-ctx.Done()

@@ -203,7 +203,14 @@ func TestGatewayEndToEnd(t *testing.T) {
 	if res, _ := r.db.PostResults(post.ID, 0); res.Total != 50 {
 		t.Errorf("%d answers", res.Total)
 	}
-	time.Sleep(300 * time.Millisecond)
+	waitFor(t, "an edit showing all 50 answers", func() bool {
+		edits := r.fake.Calls(http.MethodPatch, "/api/v9/channels/C1/messages/")
+		if len(edits) == 0 {
+			return false
+		}
+		last, _ := json.Marshal(edits[len(edits)-1].Body)
+		return strings.Contains(string(last), "回答 50 人")
+	})
 	if n, limit := len(r.fake.Calls(http.MethodPatch, "/api/v9/channels/C1/messages/")), int(time.Since(burst)/(100*time.Millisecond))+2; n == 0 || n > limit || n >= 50 {
 		t.Errorf("%d card edits for 50 clicks (limit %d)", n, limit)
 	}

@@ -16,6 +16,15 @@ import (
 // interaction's timestamp may be.
 const MaxSignatureAge = 5 * time.Minute
 
+// HTTPHandler implements bot.HTTPAdapter: with a public key configured,
+// Handler at POST /discord/interactions; nothing otherwise.
+func (a *Adapter) HTTPHandler() (string, http.Handler) {
+	if a.pubKey == nil {
+		return "", nil
+	}
+	return "POST /discord/interactions", a.Handler()
+}
+
 // Handler is the optional HTTP interactions endpoint. Each request is
 // verified (Ed25519 with the application's public key, plus the timestamp
 // window) before it is parsed; failures get 401 and are never processed.

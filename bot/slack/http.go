@@ -10,8 +10,6 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-
-	"github.com/studybot/studybot/bot"
 )
 
 // maxBody bounds request bodies; Slack's are a few kilobytes.
@@ -98,12 +96,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, _ []b
 		http.Error(w, "malformed payload", http.StatusBadRequest)
 		return
 	}
-	var clicks []bot.Click
-	for _, c := range a.clicks(cb) {
-		if a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
-			clicks = append(clicks, c)
-		}
-	}
+	clicks := a.newClicks(cb)
 	// Acknowledge once the answers are stored (or after AckWait), so that
 	// a 200 means recorded; the replies go out after.
 	if !a.answerClicks(clicks, cb.ResponseURL) {

@@ -9,12 +9,14 @@ import (
 	"github.com/slack-go/slack"
 	"gopkg.in/yaml.v3"
 
+	"github.com/studybot/studybot/bot"
 	studyslack "github.com/studybot/studybot/bot/slack"
 )
 
 // TestManifests loads deploy/slack's manifests into slack-go's Manifest
-// type and checks they list exactly the commands the adapter serves, the
-// scopes it needs and no more, interactivity, and the connection mode.
+// type and checks they list exactly the core's registry (bot.Commands), in
+// its order, with its descriptions and argument hints, the scopes the
+// adapter needs and no more, interactivity, and the connection mode.
 func TestManifests(t *testing.T) {
 	for _, tt := range []struct {
 		file   string
@@ -30,21 +32,22 @@ func TestManifests(t *testing.T) {
 		if err := dec.Decode(&m); err != nil {
 			t.Fatalf("%s: %v", tt.file, err)
 		}
-		var got []string
-		for _, c := range m.Features.SlashCommands {
-			got = append(got, strings.TrimPrefix(c.Command, "/"))
-			if !tt.socket && !strings.HasSuffix(c.Url, studyslack.DefaultPaths.Commands) {
-				t.Errorf("%s: /%s url %q", tt.file, c.Command, c.Url)
-			}
-			if c.Description == "" {
-				t.Errorf("%s: %s has no description", tt.file, c.Command)
-			}
+		if len(m.Features.SlashCommands) != len(bot.Commands) {
+			t.Errorf("%s: %d commands, the registry has %d", tt.file, len(m.Features.SlashCommands), len(bot.Commands))
 		}
-		want := studyslack.Commands()
-		sort.Strings(got)
-		sort.Strings(want)
-		if strings.Join(got, ",") != strings.Join(want, ",") {
-			t.Errorf("%s commands %v, adapter serves %v", tt.file, got, want)
+		for i, c := range m.Features.SlashCommands {
+			if !tt.socket && !strings.HasSuffix(c.Url, studyslack.DefaultPaths.Commands) {
+				t.Errorf("%s: %s url %q", tt.file, c.Command, c.Url)
+			}
+			if i >= len(bot.Commands) {
+				t.Errorf("%s: %s is not in the registry", tt.file, c.Command)
+				continue
+			}
+			spec := bot.Commands[i]
+			if c.Command != "/"+spec.Name || c.Description != spec.SlackDescription() || c.UsageHint != spec.Hint {
+				t.Errorf("%s: command %d is %s %q %q, the registry says /%s %q %q", tt.file, i,
+					c.Command, c.Description, c.UsageHint, spec.Name, spec.SlackDescription(), spec.Hint)
+			}
 		}
 		scopes := append([]string{}, m.OAuthConfig.Scopes.Bot...)
 		sort.Strings(scopes)

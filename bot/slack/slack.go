@@ -88,10 +88,17 @@ type Adapter struct {
 	closed      bool
 }
 
+// The adapter's lifecycle is the core's, with an HTTP handler in HTTP mode.
+var (
+	_ bot.Adapter     = (*Adapter)(nil)
+	_ bot.HTTPAdapter = (*Adapter)(nil)
+)
+
 // ErrFatal wraps errors after which the adapter stops (bad tokens).
 var ErrFatal = errors.New("slack: fatal")
 
-// New builds an adapter. Run connects it.
+// New builds an adapter: register it with the core (bot.AddPlatform),
+// mount its HTTPHandler in HTTP mode, then Run it and Close it after.
 func New(cfg Config, c core) (*Adapter, error) {
 	if cfg.BotToken == "" {
 		return nil, errors.New("slack: no bot token (STUDYBOT_SLACK_BOT_TOKEN)")
@@ -165,6 +172,30 @@ func (a *Adapter) Space() store.SpaceRef {
 // or failed. In HTTP mode it is connected once auth.test has passed.
 func (a *Adapter) State() string { return a.state.Load().(string) }
 
+// Run is the adapter's lifecycle (bot.Adapter): in Socket Mode it connects
+// and serves events (RunSocket); in HTTP mode it checks the token (Start)
+// and then serves through HTTPHandler until ctx is done. A revoked or
+// invalid token ends it with ErrFatal.
+func (a *Adapter) Run(ctx context.Context) error {
+	if a.cfg.Mode != "http" {
+		return a.RunSocket(ctx)
+	}
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// HTTPHandler implements bot.HTTPAdapter: in HTTP mode, Handler on
+// DefaultPaths under /slack/; nothing in Socket Mode.
+func (a *Adapter) HTTPHandler() (string, http.Handler) {
+	if a.cfg.Mode != "http" {
+		return "", nil
+	}
+	return "/slack/", a.Handler(DefaultPaths)
+}
+
 // Start checks the bot token with auth.test and learns the team ID.
 // invalid_auth and token_revoked are fatal (ErrFatal).
 func (a *Adapter) Start(ctx context.Context) error {
@@ -232,7 +263,7 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) bot.Comman
 	if c.Space.ID == "" {
 		c.Space = a.Space()
 	}
-	if name == "studybot" {
+	if c.IsAdmin() {
 		c.Admin = a.admins.isAdmin(ctx, sc.UserID)
 	}
 	return c
@@ -269,6 +300,18 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 			continue
 		}
 		out = append(out, bot.Click{Space: store.SpaceRef{Platform: store.Slack, ID: team}, Channel: cb.Channel.ID, User: cb.User.ID, ActionID: act.ActionID})
+	}
+	return out
+}
+
+// newClicks is clicks without the ones already seen: Slack's retries and
+// replays of an interaction are answered once.
+func (a *Adapter) newClicks(cb slack.InteractionCallback) []bot.Click {
+	var out []bot.Click
+	for _, c := range a.clicks(cb) {
+		if a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
+			out = append(out, c)
+		}
 	}
 	return out
 }
@@ -364,19 +407,6 @@ func (a *Adapter) postResponseURL(ctx context.Context, url string, private bool,
 	return nil
 }
 
-// postsHere reports whether a command makes the bot post in the command's
-// channel (a schedule, a resume, a post now).
-func postsHere(c bot.Command) bool {
-	if c.Name != "studybot" || c.DM || len(c.Args) == 0 {
-		return false
-	}
-	switch c.Args[0] {
-	case "schedule", "resume", "post-now":
-		return true
-	}
-	return false
-}
-
 // notMemberWarning tells an admin the bot cannot post in the channel.
 var notMemberWarning = bot.Message{Kind: bot.KindError, Tone: bot.Bad,
 	Body: "⚠️ studybot はこのチャンネルのメンバーではないため、ここには問題を投稿できません。`/invite @studybot` で招待してください。\n" +
@@ -388,7 +418,7 @@ var notMemberWarning = bot.Message{Kind: bot.KindError, Tone: bot.Bad,
 // check: where it fails (channel_not_found), the ack carries the reply and
 // tells the admin at once to invite the bot.
 func (a *Adapter) commandReply(ctx context.Context, c bot.Command, r bot.Response) map[string]any {
-	if !postsHere(c) || !r.Private || len(r.Messages) == 0 {
+	if !c.PostsHere() || !r.Private || len(r.Messages) == 0 {
 		return commandPayload(r)
 	}
 	err := a.sendEphemeral(ctx, c.Channel, c.User, r.Messages...)
@@ -402,7 +432,8 @@ func (a *Adapter) commandReply(ctx context.Context, c bot.Command, r bot.Respons
 	return commandPayload(r)
 }
 
-// SendPrivate implements bot.PrivateSender with chat.postEphemeral.
+// SendPrivate sends m with chat.postEphemeral, so that only user sees it
+// in channel.
 func (a *Adapter) SendPrivate(ctx context.Context, channel, user string, m bot.Message) error {
 	return a.sendEphemeral(ctx, channel, user, m)
 }
@@ -489,12 +520,3 @@ func (a *Adapter) retry(ctx context.Context, method string, f func() error) erro
 
 // RateLimitWaits returns how many times the adapter waited out a 429.
 func (a *Adapter) RateLimitWaits() int64 { return a.rateWaits.Load() }
-
-// Commands returns the slash commands the adapter serves (the core's).
-func Commands() []string {
-	out := make([]string, 0, len(bot.Commands))
-	for _, c := range bot.Commands {
-		out = append(out, c.Name)
-	}
-	return out
-}

@@ -214,7 +214,10 @@ func TestSocketModeEndToEnd(t *testing.T) {
 	if res, _ := r.db.PostResults(post.ID, 0); res.Total != 50 {
 		t.Errorf("%d answers stored", res.Total)
 	}
-	time.Sleep(300 * time.Millisecond)
+	waitFor(t, "an update showing all 50 answers", func() bool {
+		ups := r.fake.Calls("chat.update")
+		return len(ups) > 0 && strings.Contains(ups[len(ups)-1].Form.Get("blocks"), "回答 50 人")
+	})
 	updates := len(r.fake.Calls("chat.update"))
 	if limit := int(time.Since(burst)/(100*time.Millisecond)) + 2; updates == 0 || updates > limit || updates >= 50 {
 		t.Errorf("%d card updates for 50 clicks (limit %d)", updates, limit)

@@ -9,8 +9,6 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
-
-	"github.com/studybot/studybot/bot"
 )
 
 // RunSocket connects with Socket Mode and serves events until ctx is done.
@@ -115,12 +113,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 			}
 			return
 		}
-		var clicks []bot.Click
-		for _, c := range a.clicks(cb) {
-			if a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
-				clicks = append(clicks, c)
-			}
-		}
+		clicks := a.newClicks(cb)
 		// Off the event loop: ack once the answers are stored (or after
 		// AckWait), within Slack's 3 s; the replies follow.
 		a.spawn(func(ctx context.Context) {

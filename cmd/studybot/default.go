@@ -181,12 +181,12 @@ func runConsole(ctx context.Context, f *runFlags, bank *questions.Bank, stdin io
 		tz = bot.DefaultTZ
 	}
 	loc, _ := time.LoadLocation(tz)
-	con := console.New(console.Config{In: stdin, Out: stdout, User: f.user, Color: isTerminal(stdout), Clock: clock, Location: loc})
-	con.Attach(b)
+	banner := fmt.Sprintf("studybot console — %d questions from %s\ndatabase: %s", len(bank.Questions), memoName(cfg.Memo), cfg.DB)
+	con := console.New(console.Config{In: stdin, Out: stdout, User: f.user, Color: isTerminal(stdout), Clock: clock, Location: loc, Banner: banner}, b)
 	b.AddPlatform(con)
 	b.StartUpdater()
-	banner := fmt.Sprintf("studybot console — %d questions from %s\ndatabase: %s", len(bank.Questions), memoName(cfg.Memo), cfg.DB)
-	err = con.Run(ctx, banner)
+	err = con.Run(ctx)
+	con.Close()
 	b.Close()
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)

@@ -44,7 +44,7 @@ func newMetrics() *metrics {
 		m.commands.WithLabelValues(c.Name)
 	}
 	m.commands.WithLabelValues("unknown")
-	for _, k := range []string{"internal", "platform", "post", "backup", "store", "schedule"} {
+	for _, k := range []string{"internal", "platform", "post", "post_gave_up", "backup", "store", "schedule"} {
 		m.errors.WithLabelValues(k)
 	}
 	return m
@@ -56,7 +56,6 @@ func (m *metrics) watch(db *store.DB, adapters []adapter) {
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "studybot_db_size_bytes", Help: "Size of the database file."},
 		func() float64 { return float64(db.Size()) }))
 	for _, a := range adapters {
-		a := a
 		labels := prometheus.Labels{"platform": a.Name()}
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "studybot_adapter_connected", Help: "1 when the adapter is connected.", ConstLabels: labels},
 			func() float64 {

@@ -49,7 +49,8 @@ func TestMemoryFootprint(t *testing.T) {
 			t.Fatalf("exited early:\n%s", seen)
 		}
 	}
-	time.Sleep(500 * time.Millisecond)
+	// the prompt comes after start-up (memo, bank, store, today's card):
+	// the process is up and idle, nothing to wait for
 	status, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/status")
 	if err != nil {
 		t.Fatal(err)

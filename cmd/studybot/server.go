@@ -20,12 +20,15 @@ import (
 	"github.com/studybot/studybot/store"
 )
 
-// adapter is a running chat adapter as the server sees it.
+// adapter is a chat adapter as the server runs it: the one lifecycle
+// (bot.Adapter: Run, Close, and an optional HTTP handler) plus what
+// readiness and metrics read.
 type adapter interface {
-	Name() string
+	bot.Adapter
+	// State is "connected" when the adapter can serve.
 	State() string
+	// RateLimitWaits counts waits on the platform's rate limits.
 	RateLimitWaits() int64
-	Close() error
 }
 
 // server is everything a non-console studybot runs in one process.
@@ -35,7 +38,6 @@ type server struct {
 	db       *store.DB
 	bot      *bot.Bot
 	adapters []adapter
-	runs     []func(ctx context.Context) error
 	mux      *http.ServeMux
 	httpSrv  *http.Server
 	listener net.Listener
@@ -74,44 +76,45 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 		return nil, err
 	}
 	s := newOpsServer(cfg, log, db, b, m, now)
+	ads, err := newAdapters(cfg, b, log, now, opt)
+	s.adapters = ads
+	if err != nil {
+		s.closeAll()
+		return nil, err
+	}
+	for _, ad := range ads {
+		b.AddPlatform(instrumented{ad, m})
+		if h, ok := ad.(bot.HTTPAdapter); ok {
+			if pattern, handler := h.HTTPHandler(); handler != nil {
+				s.mux.Handle(pattern, handler)
+			}
+		}
+	}
+	m.watch(db, s.adapters)
+	return s, nil
+}
+
+// newAdapters builds every configured chat adapter on the core b. On an
+// error it returns the adapters built so far, for the caller to close.
+func newAdapters(cfg Config, b *bot.Bot, log *slog.Logger, now func() time.Time, opt serverOptions) ([]adapter, error) {
+	var out []adapter
 	if cfg.slackEnabled() {
 		ad, err := studyslack.New(studyslack.Config{BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
 			SigningSecret: cfg.Slack.SigningSecret, Mode: cfg.Slack.Mode, APIURL: cfg.Slack.APIURL, Logger: log, Now: now}, b)
 		if err != nil {
-			s.closeAll()
-			return nil, err
+			return out, err
 		}
-		b.AddPlatform(instrumented{ad, m})
-		s.adapters = append(s.adapters, ad)
-		if cfg.Slack.Mode == "http" {
-			s.mux.Handle("/slack/", ad.Handler(studyslack.DefaultPaths))
-			s.runs = append(s.runs, func(ctx context.Context) error {
-				if err := ad.Start(ctx); err != nil {
-					return err
-				}
-				<-ctx.Done()
-				return nil
-			})
-		} else {
-			s.runs = append(s.runs, func(ctx context.Context) error { return ad.RunSocket(ctx) })
-		}
+		out = append(out, ad)
 	}
 	if cfg.discordEnabled() {
 		ad, err := studydiscord.New(studydiscord.Config{Token: cfg.Discord.Token, AppID: cfg.Discord.AppID, PublicKey: cfg.Discord.PublicKey,
 			GuildID: cfg.Discord.GuildID, HTTPClient: opt.discordClient, Logger: log}, b)
 		if err != nil {
-			s.closeAll()
-			return nil, err
+			return out, err
 		}
-		b.AddPlatform(instrumented{ad, m})
-		s.adapters = append(s.adapters, ad)
-		if cfg.Discord.PublicKey != "" {
-			s.mux.Handle("POST /discord/interactions", ad.Handler())
-		}
-		s.runs = append(s.runs, ad.Run)
+		out = append(out, ad)
 	}
-	m.watch(db, s.adapters)
-	return s, nil
+	return out, nil
 }
 
 // newOpsServer is a server with health, readiness and metrics routes and
@@ -200,12 +203,12 @@ func (s *server) run(parent context.Context) error {
 		defer wg.Done()
 		s.serveHTTP()
 	}()
-	for i, run := range s.runs {
-		name := s.adapters[i].Name()
+	for _, ad := range s.adapters {
+		name := ad.Name()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := run(ctx); err != nil {
+			if err := ad.Run(ctx); err != nil {
 				// a fatal adapter error stops that adapter only
 				s.log.Error("adapter stopped", "platform", name, "err", err)
 				s.mu.Lock()

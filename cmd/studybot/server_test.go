@@ -15,6 +15,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/bot/bottest"
 	"github.com/studybot/studybot/bot/discord/discordfake"
 	"github.com/studybot/studybot/bot/slack/slackfake"
@@ -203,13 +204,18 @@ func checkMetrics(t *testing.T, base string) {
 	}
 }
 
-// stubAdapter is an adapter whose state the test sets.
-type stubAdapter struct{ state string }
+// stubAdapter is an adapter whose state the test sets; readiness calls
+// none of its Platform methods.
+type stubAdapter struct {
+	bot.Platform
+	state string
+}
 
-func (s *stubAdapter) Name() string          { return "stub" }
-func (s *stubAdapter) State() string         { return s.state }
-func (s *stubAdapter) RateLimitWaits() int64 { return 0 }
-func (s *stubAdapter) Close() error          { return nil }
+func (s *stubAdapter) Name() string                  { return "stub" }
+func (s *stubAdapter) Run(ctx context.Context) error { <-ctx.Done(); return nil }
+func (s *stubAdapter) State() string                 { return s.state }
+func (s *stubAdapter) RateLimitWaits() int64         { return 0 }
+func (s *stubAdapter) Close() error                  { return nil }
 
 // TestReadinessReconnectBound: reconnecting is ready for a while, then not.
 func TestReadinessReconnectBound(t *testing.T) {
