@@ -94,11 +94,8 @@ func newLogger(w io.Writer, level string, fallback slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
-// openStore opens the database, creating its directory.
-func openStore(path string, now func() time.Time) (*store.DB, error) {
-	return openStoreObserved(path, now, nil)
-}
-
+// openStoreObserved opens the database, creating its directory; observe,
+// when set, is told how long each commit took.
 func openStoreObserved(path string, now func() time.Time, observe func(time.Duration)) (*store.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("database directory: %w", err)

@@ -58,7 +58,6 @@ type Server struct {
 	upgrader websocket.Upgrader
 	envSeq   int
 	members  map[string]bool
-	refused  []Call
 	// messages maps channel/ts to the block IDs of the message's current version.
 	messages   map[string][]string
 	violations []string
@@ -147,20 +146,6 @@ func (s *Server) violate(v ...string) {
 	s.mu.Unlock()
 }
 
-// Refused returns the calls of one method ("" for all) that failed
-// because the bot is not a member of the channel or the message is unknown.
-func (s *Server) Refused(method string) []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Call
-	for _, c := range s.refused {
-		if method == "" || c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // SetAdmin marks a user as a workspace admin for users.info.
 func (s *Server) SetAdmin(user string, admin bool) {
 	s.mu.Lock()
@@ -227,7 +212,6 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if refuse != "" {
-		s.refused = append(s.refused, call)
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": refuse})
