@@ -11,6 +11,7 @@ import (
 
 	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/bot/bottest"
+	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
 
@@ -372,5 +373,37 @@ func TestSelectionPolicy(t *testing.T) {
 		if p.Question.QuestionID == order[0] {
 			t.Fatal("a question reported twice was posted")
 		}
+	}
+}
+
+// TestAuthoredExplanationReachesTheReply: the private reply to an answer on
+// a hand-written question carries the person's explanation and the memo
+// line it rests on.
+func TestAuthoredExplanationReachesTheReply(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{})
+	errs := h.Bot.Bank().AddAuthored([]questions.Authored{{Domain: 6, Line: 1,
+		Stem:        "親 OU で禁止した操作を、子 OU の SCP で Allow した。子 OU のアカウントでその操作はできるか？",
+		Options:     []string{"できない。継承された拒否は緩和できない", "できる。子 OU の SCP が優先される", "できる。Allow が Deny より優先される", "できる。管理者ユーザーには効かない"},
+		Answer:      0,
+		Explanation: "SCP は階層を通じて継承され、上位の制限は下位で外せない。"}})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	ch, _ := h.Bot.EnsureChannel(h.Space, "general")
+	ch.Domains = []int{6}
+	if err := h.DB.PutChannel(ch); err != nil {
+		t.Fatal(err)
+	}
+	p, err := h.Bot.PostNow(context.Background(), h.Space, "general")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Question.Type != "authored" {
+		t.Fatalf("the daily post drew %s first, want the authored question", p.Question.Type)
+	}
+	card := h.Platform.Sent("card")[0].Msg
+	r := h.Click("ann", "general", optionFor(card, true, p.Question.AnswerID))
+	if got := r.Messages[0].Quote; !strings.Contains(got, "上位の制限は下位で外せない") {
+		t.Errorf("reply quote lacks the authored explanation:\n%s", got)
 	}
 }

@@ -14,11 +14,24 @@ import (
 func (b *Bot) snapshotOf(q *questions.Question) store.Snapshot {
 	s := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
 		AnswerID: q.Correct().ID, MemoHash: b.bank.Memo.Hash,
-		Explanation: quoteSource(q.Source.Quote, q.Source)}
+		Explanation: explanationOf(q)}
 	for _, o := range q.Options {
 		s.Options = append(s.Options, store.SnapOption{ID: o.ID, Text: o.Text, Why: o.Quote})
 	}
 	return s
+}
+
+// explanationOf is what the private reply quotes: the memo passage with
+// its breadcrumb, after an authored question's own explanation; an
+// authored question resting on no memo line shows its explanation alone.
+func explanationOf(q *questions.Question) string {
+	if q.Rationale == "" {
+		return quoteSource(q.Source.Quote, q.Source)
+	}
+	if q.Source.Quote == "" {
+		return q.Rationale
+	}
+	return q.Rationale + "\n" + quoteSource(q.Source.Quote, q.Source)
 }
 
 // closesAt is CloseAfter after opening, or one minute before the channel's

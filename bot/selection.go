@@ -32,7 +32,8 @@ const drawAmong = 3
 //     domains by accuracy;
 //   - questions reported by Withheld users are left out until cleared;
 //   - within the domain the most confident questions come first: the draw
-//     is among the three best-ranked candidates (questions.Question.Rank);
+//     is among the three best-ranked candidates (questions.Question.Rank),
+//     and authored questions before any generated one;
 //   - the draw is deterministic for (seed, space, channel, slot).
 func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error) {
 	enabled := map[int]bool{}
@@ -108,9 +109,11 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 	}
 	cands := byDomain[chosen]
 	sort.Slice(cands, func(i, j int) bool { return cands[i].Rank < cands[j].Rank })
-	n := len(cands)
-	if n > drawAmong {
-		n = drawAmong
+	// among the best-ranked, never a generated question while a person's
+	// (authored) one is waiting
+	n := 1
+	for n < len(cands) && n < drawAmong && (cands[n].Type == questions.TypeAuthored) == (cands[0].Type == questions.TypeAuthored) {
+		n++
 	}
 	return cands[r.IntN(n)], nil
 }

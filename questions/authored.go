@@ -110,7 +110,8 @@ func (b *Bank) authored(a Authored) (*Question, error) {
 	}
 	q := &Question{ID: hashID("authored", itoa(a.Domain), Normalize(a.Stem)), Domain: a.Domain, DomainTitle: d.Title,
 		Type: TypeAuthored, Stem: strings.TrimSpace(a.Stem), Answer: a.Answer, Difficulty: Hard, Kin: "authored",
-		Kind: TermProse, Confidence: 1, probe: a.Stem, note: strings.TrimSpace(a.Explanation)}
+		Kind: TermProse, Confidence: 1, probe: a.Stem, note: strings.TrimSpace(a.Explanation),
+		Rationale: strings.TrimSpace(a.Explanation)}
 	for _, o := range a.Options {
 		o = strings.TrimSpace(o)
 		q.Options = append(q.Options, Option{ID: optionID(o), Text: o, owner: o})

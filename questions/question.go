@@ -122,6 +122,9 @@ type Question struct {
 	Explanation string `json:"explanation"`
 	// Source is the passage the question was made from.
 	Source Source `json:"source"`
+	// Rationale is an authored question's own explanation of its answer
+	// (empty for generated ones, whose memo quote is the explanation).
+	Rationale string `json:"rationale,omitempty"`
 	// Kind is what the options name (service, feature, key …).
 	Kind TermKind `json:"-"`
 	// Confidence scores the evidence the question stands on, from 0 to 1:
