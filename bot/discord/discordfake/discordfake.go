@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/studybot/studybot/bot/internal/violation"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -54,7 +55,7 @@ type Server struct {
 	upgrader websocket.Upgrader
 	// interactions maps dispatched interaction IDs and tokens to their state.
 	interactions map[string]*interaction
-	violations   []string
+	violations   violation.Log // what the real platform would refuse
 	stalls       []string
 	stalled      map[string]int
 	release      chan struct{}
@@ -126,38 +127,17 @@ func (s *Server) RateLimit(prefix string, n int) {
 }
 
 // TB is the part of testing.TB that Verify uses.
-type TB interface {
-	Helper()
-	Errorf(format string, args ...any)
-	Cleanup(func())
-}
+type TB = violation.TB
 
 // Verify fails tb, when the test ends, for every violation of Discord's
 // limits or rules the fake saw.
-func (s *Server) Verify(tb TB) {
-	tb.Cleanup(func() {
-		tb.Helper()
-		for _, v := range s.Violations() {
-			tb.Errorf("discordfake: %s", v)
-		}
-	})
-}
+func (s *Server) Verify(tb TB) { s.violations.Verify(tb, "discordfake") }
 
-// Violations returns what the client sent that Discord would refuse.
-func (s *Server) Violations() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.violations...)
-}
+// Violations returns what the client sent that the real platform would
+// refuse.
+func (s *Server) Violations() []string { return s.violations.List() }
 
-func (s *Server) violate(v ...string) {
-	if len(v) == 0 {
-		return
-	}
-	s.mu.Lock()
-	s.violations = append(s.violations, v...)
-	s.mu.Unlock()
-}
+func (s *Server) violate(v ...string) { s.violations.Add(v...) }
 
 // Stall makes requests whose path starts with prefix hang until the
 // client gives up (its context) or the fake closes: a stuck Discord.

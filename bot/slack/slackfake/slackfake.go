@@ -19,6 +19,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/studybot/studybot/bot/internal/violation"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -60,7 +61,7 @@ type Server struct {
 	members  map[string]bool
 	// messages maps channel/ts to the block IDs of the message's current version.
 	messages   map[string][]string
-	violations []string
+	violations violation.Log  // what the real platform would refuse
 	hooks      map[string]int // response_url path → posts
 	hookSeq    int
 }
@@ -112,39 +113,17 @@ func (s *Server) Join(channels ...string) {
 }
 
 // TB is the part of testing.TB that Verify uses.
-type TB interface {
-	Helper()
-	Errorf(format string, args ...any)
-	Cleanup(func())
-}
+type TB = violation.TB
 
 // Verify fails tb, when the test ends, for every violation of Slack's
 // limits or rules the fake saw.
-func (s *Server) Verify(tb TB) {
-	tb.Cleanup(func() {
-		tb.Helper()
-		for _, v := range s.Violations() {
-			tb.Errorf("slackfake: %s", v)
-		}
-	})
-}
+func (s *Server) Verify(tb TB) { s.violations.Verify(tb, "slackfake") }
 
-// Violations returns what the client sent that Slack would refuse or
-// misrender.
-func (s *Server) Violations() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.violations...)
-}
+// Violations returns what the client sent that the real platform would
+// refuse.
+func (s *Server) Violations() []string { return s.violations.List() }
 
-func (s *Server) violate(v ...string) {
-	if len(v) == 0 {
-		return
-	}
-	s.mu.Lock()
-	s.violations = append(s.violations, v...)
-	s.mu.Unlock()
-}
+func (s *Server) violate(v ...string) { s.violations.Add(v...) }
 
 // SetAdmin marks a user as a workspace admin for users.info.
 func (s *Server) SetAdmin(user string, admin bool) {
@@ -259,7 +238,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		for _, old := range s.messages[key] {
 			for _, id := range ids {
 				if id == old {
-					s.violations = append(s.violations, "chat.update: block_id "+id+" reused; use a new block_id on each update")
+					s.violations.Add("chat.update: block_id " + id + " reused; use a new block_id on each update")
 				}
 			}
 		}
