@@ -30,6 +30,7 @@ Flags of a bare studybot:
   --db FILE        database (default: studybot.db under the user's data directory)
   --memo FILE      a memo other than the bundled DOP-C02 memo
   --weights W      domain weights, "1=22,2=17,…" or a config file
+  --review FILE    review file (default: <memo>.review.yaml beside the memo)
   --http ADDR      health, metrics and webhook listener, e.g. :8080
   --clock TIME     console: simulated start time (RFC 3339), still until /tick
   --user NAME      console: who you are at start

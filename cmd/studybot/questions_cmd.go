@@ -48,6 +48,10 @@ func runQuestions(args []string, stdout, stderr io.Writer, getenv env) int {
 			fmt.Fprintf(stderr, "studybot: %d authored questions left out (see above)\n", len(bank.AuthoredErrors))
 			return 1
 		}
+		if len(bank.ReviewErrors) > 0 {
+			fmt.Fprintf(stderr, "studybot: %d review decisions not applied (see above)\n", len(bank.ReviewErrors))
+			return 1
+		}
 		return 0
 	case "export":
 		if err != nil { // lint rejects this memo: no questions to export
@@ -111,6 +115,12 @@ func printLint(w io.Writer, bank *questions.Bank, memo string) {
 			fmt.Fprintf(w, "  %v\n", e)
 		}
 	}
+	if len(bank.ReviewErrors) > 0 {
+		fmt.Fprintf(w, "\nreview decisions not applied (%d):\n", len(bank.ReviewErrors))
+		for _, e := range bank.ReviewErrors {
+			fmt.Fprintf(w, "  %v\n", e)
+		}
+	}
 	printCounts(w, "definitions not asked about", r.Skipped)
 	fmt.Fprintf(w, "\ndefinitions to review (%d):\n", len(r.Problems))
 	for _, p := range r.Problems {
@@ -166,6 +176,7 @@ type exportRecord struct {
 	Kin         string       `json:"kin" yaml:"kin"`
 	Confidence  float64      `json:"confidence" yaml:"confidence"`
 	Rank        int          `json:"rank" yaml:"rank"`
+	Approved    bool         `json:"approved" yaml:"approved"`
 	Explanation string       `json:"explanation" yaml:"explanation"`
 	Source      exportSource `json:"source" yaml:"source"`
 }
@@ -183,7 +194,7 @@ func exportBank(w io.Writer, bank *questions.Bank, format string, top int) error
 	recs := make([]exportRecord, 0, len(qs))
 	for _, q := range qs {
 		r := exportRecord{ID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
-			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Confidence: q.Confidence, Rank: q.Rank, Explanation: q.Explanation,
+			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Confidence: q.Confidence, Rank: q.Rank, Approved: q.Approved, Explanation: q.Explanation,
 			Source: exportSource{Path: q.Source.Path, Line: q.Source.Line}}
 		for _, o := range q.Options {
 			r.Options = append(r.Options, o.Text)
