@@ -89,16 +89,11 @@ func (b *Bank) ApplyReview(ds []Decision) []error {
 			b.remove(d.ID)
 			b.Dropped["rejected"]++
 		case Edited:
-			e, err := edited(q, d)
+			e, err := b.CheckEdit(d)
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			if rule, why := Check(e, b.Memo); rule != "" {
-				fail(d, rule, "%s", why)
-				continue
-			}
-			e.Approved = true
 			*q = *e
 		default:
 			fail(d, "verdict", "want approved, rejected or edited, got %q", d.Verdict)
@@ -106,6 +101,26 @@ func (b *Bank) ApplyReview(ds []Decision) []error {
 	}
 	b.rank()
 	return errs
+}
+
+// CheckEdit returns the question d.ID as the edit d would leave it,
+// approved, without changing the bank; a *ReviewError when no question has
+// that ID, the answer is out of range or the edited question fails a
+// quality rule (Rule is the rule's name).
+func (b *Bank) CheckEdit(d Decision) (*Question, error) {
+	q, ok := b.byID[d.ID]
+	if !ok {
+		return nil, &ReviewError{Line: d.Line, ID: d.ID, Rule: "unknown-id", Reason: "no question has this ID"}
+	}
+	e, err := edited(q, d)
+	if err != nil {
+		return nil, err
+	}
+	if rule, why := Check(e, b.Memo); rule != "" {
+		return nil, &ReviewError{Line: d.Line, ID: d.ID, Rule: rule, Reason: why}
+	}
+	e.Approved = true
+	return e, nil
 }
 
 // edited returns a copy of q with the decision's new text.

@@ -15,6 +15,8 @@ Usage:
   studybot questions lint [--memo F]   check the memo and the generated questions
   studybot questions export [--memo F] [--format json|yaml]
   studybot questions show ID           one question with its answer and source
+  studybot questions review [--memo F] [--review F] [--only new|reported|flagged]
+                                       approve, reject or edit one question at a time
   studybot lookup [--memo F] QUERY...  search the memo
   studybot config check [--config F]   validate and print the effective config (secrets redacted)
   studybot backup FILE [--db F]        consistent copy of the database
@@ -49,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) i
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "questions":
-		return runQuestions(args[1:], stdout, stderr, getenv)
+		return runQuestions(args[1:], stdin, stdout, stderr, getenv)
 	case "lookup":
 		return runLookup(args[1:], stdout, stderr, getenv)
 	case "version":

@@ -16,6 +16,8 @@ type memoFlags struct {
 	memo    string
 	weights string
 	review  string
+
+	noReview bool // leave the review file out (questions review shows every question)
 }
 
 func (m *memoFlags) register(fs *flag.FlagSet, getenv env) {
@@ -78,6 +80,9 @@ func loadBank(f memoFlags) (*questions.Bank, error) {
 // reviewPath is the review file to read: --review, else the one beside
 // the memo ("" for the bundled memo).
 func (m memoFlags) reviewPath() string {
+	if m.noReview {
+		return ""
+	}
 	if m.review != "" {
 		return m.review
 	}

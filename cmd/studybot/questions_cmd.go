@@ -14,10 +14,13 @@ import (
 	"github.com/studybot/studybot/questions"
 )
 
-func runQuestions(args []string, stdout, stderr io.Writer, getenv env) int {
+func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "studybot questions: want lint, export or show\n")
+		fmt.Fprint(stderr, "studybot questions: want lint, export, show or review\n")
 		return 2
+	}
+	if args[0] == "review" {
+		return runReview(args[1:], stdin, stdout, stderr, getenv)
 	}
 	fs := flag.NewFlagSet("questions "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -76,7 +79,7 @@ func runQuestions(args []string, stdout, stderr io.Writer, getenv env) int {
 		printQuestion(stdout, q)
 		return 0
 	}
-	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export or show)\n", args[0])
+	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show or review)\n", args[0])
 	return 2
 }
 
