@@ -116,6 +116,7 @@ func init() {
 		{Name: "close-after", Usage: "closeafter.usage", Example: "closeafter.example", Channel: true, run: (*Bot).adminCloseAfter},
 		{Name: "domains", Usage: "domains.usage", Example: "domains.example", Channel: true, run: (*Bot).adminDomains},
 		{Name: "lang", Usage: "lang.usage", Example: "lang.example", Channel: true, run: (*Bot).adminLang},
+		{Name: "pool", Usage: "pool.usage", Example: "pool.example", Channel: true, run: (*Bot).adminPool},
 		{Name: "pause", Channel: true, run: (*Bot).adminPause},
 		{Name: "resume", Channel: true, Posts: true, run: (*Bot).adminResume},
 		{Name: "post-now", Channel: true, Posts: true, run: (*Bot).adminPostNow},
