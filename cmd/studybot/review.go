@@ -156,7 +156,15 @@ func (rf *reviewFile) save(path string) error {
 		return fmt.Errorf("review file: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
-	if _, err := tmp.WriteString(reviewHeader); err == nil {
+	mode := os.FileMode(0o644)  // a team file, kept in git
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	err = tmp.Chmod(mode)
+	if err == nil {
+		_, err = tmp.WriteString(reviewHeader)
+	}
+	if err == nil {
 		_, err = tmp.Write(body)
 	}
 	if err == nil {

@@ -165,10 +165,11 @@ func stty(f *os.File, args ...string) (string, error) {
 	return string(out), err
 }
 
-// keys puts the terminal in single-key mode.
+// keys puts the terminal in single-key mode; Ctrl-C and Ctrl-D then
+// arrive as keys (and quit), so the terminal is always given back.
 func (u *reviewUI) keys() {
 	if u.tty != nil {
-		stty(u.tty, "-icanon", "-echo", "min", "1")
+		stty(u.tty, "-icanon", "-echo", "-isig", "min", "1")
 	}
 }
 
@@ -203,6 +204,12 @@ func (u *reviewUI) line(prompt string) (string, error) {
 	}
 	return strings.TrimSpace(s), nil
 }
+
+// Ctrl-C and Ctrl-D as single-key mode delivers them.
+const (
+	ctrlC = 0x03
+	ctrlD = 0x04
+)
 
 // step is one decision, kept for undo.
 type step struct {
@@ -242,7 +249,7 @@ func (u *reviewUI) run(bank *questions.Bank, rf *reviewFile, path string, qs []*
 		u.show(i, len(qs), q, rf)
 		fmt.Fprint(u.out, "[a]pprove [r]eject [e]dit [s]kip [u]ndo [q]uit > ")
 		c, err := u.key()
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) || c == ctrlC || c == ctrlD {
 			c = 'q'
 		} else if err != nil {
 			return fmt.Errorf("review: %w", err)

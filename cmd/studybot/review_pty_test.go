@@ -88,6 +88,10 @@ fi
 		}
 		return ""
 	}
+	before, err := stty(tty, "-g")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var errb bytes.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run([]string{"questions", "review", "--memo", memo}, tty, tty, &errb, getenv) }()
@@ -146,6 +150,22 @@ fi
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("review did not return after q")
+	}
+	// Ctrl-C quits too, and the terminal is given back as it was
+	go func() { done <- run([]string{"questions", "review", "--memo", memo}, tty, tty, &errb, getenv) }()
+	scr.waitFor(t, prompt)
+	key("\x03")
+	scr.waitFor(t, "quit: 0 approved")
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d after Ctrl-C: %s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("review did not return after Ctrl-C")
+	}
+	if after, _ := stty(tty, "-g"); after != before {
+		t.Errorf("terminal not restored: %q, was %q", after, before)
 	}
 	tty.Close()
 	ptmx.Close()

@@ -119,6 +119,9 @@ func TestReviewFileRoundTrip(t *testing.T) {
 	if err := rf.save(path); err != nil {
 		t.Fatal(err)
 	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("review file mode: %v %v", fi.Mode(), err)
+	}
 	got, err := readReview(path)
 	if err != nil {
 		t.Fatal(err)
