@@ -36,8 +36,11 @@ func channelPool(ch store.Channel) string {
 // poolName is a pool as users read it.
 func poolName(lang, p string) string { return T(lang, "pool."+p) }
 
-// inPool reports whether pool p may use q at all.
-func inPool(p string, q *questions.Question) bool { return p != PoolApproved || q.Approved }
+// inPool reports whether pool p may use q at all: never a question
+// rejected in chat, only approved ones for PoolApproved.
+func (b *Bot) inPool(p string, q *questions.Question) bool {
+	return !b.isRejected(q) && (p != PoolApproved || b.isApproved(q))
+}
 
 // quizPool narrows /quiz's questions (in draw order) to the pool of the
 // channel the command came from (the default pool in DMs and unset
@@ -51,21 +54,16 @@ func (b *Bot) quizPool(c Command, qs []*questions.Question) []*questions.Questio
 			b.log.Warn("quiz pool", "err", err)
 		}
 	}
-	if p == PoolAll {
-		return qs
-	}
 	out := make([]*questions.Question, 0, len(qs))
+	var rest []*questions.Question
 	for _, q := range qs {
-		if q.Approved {
+		switch {
+		case !b.inPool(p, q):
+		case p == PoolAll || b.isApproved(q):
 			out = append(out, q)
+		default:
+			rest = append(rest, q)
 		}
 	}
-	if p == PoolApprovedFirst {
-		for _, q := range qs {
-			if !q.Approved {
-				out = append(out, q)
-			}
-		}
-	}
-	return out
+	return append(out, rest...)
 }

@@ -122,6 +122,7 @@ func init() {
 		{Name: "post-now", Channel: true, Posts: true, run: (*Bot).adminPostNow},
 		{Name: "status", Channel: true, run: (*Bot).adminStatus},
 		{Name: "reports", run: (*Bot).adminReports},
+		{Name: "review", run: (*Bot).adminReview},
 		{Name: "clear-report", Usage: "clearreport.usage", Example: "clearreport.example", run: (*Bot).adminClearReport},
 	}
 	subs := adminNames()

@@ -58,7 +58,7 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 	var pool []*questions.Question
 	min := -1
 	for _, q := range b.bank.Questions {
-		if len(enabled) > 0 && !enabled[q.Domain] || len(reports[q.ID]) >= Withheld || !inPool(kind, q) {
+		if len(enabled) > 0 && !enabled[q.Domain] || len(reports[q.ID]) >= Withheld || !b.inPool(kind, q) {
 			continue
 		}
 		pool = append(pool, q)
@@ -71,7 +71,7 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 	onlyApproved := false
 	if kind == PoolApprovedFirst {
 		for _, q := range pool {
-			if posted[q.ID] == min && q.Approved {
+			if posted[q.ID] == min && b.isApproved(q) {
 				onlyApproved = true
 				break
 			}
@@ -79,7 +79,7 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 	}
 	byDomain := map[int][]*questions.Question{}
 	for _, q := range pool {
-		if posted[q.ID] == min && (!onlyApproved || q.Approved) {
+		if posted[q.ID] == min && (!onlyApproved || b.isApproved(q)) {
 			byDomain[q.Domain] = append(byDomain[q.Domain], q)
 		}
 	}

@@ -17,6 +17,8 @@ Usage:
   studybot questions show ID           one question with its answer and source
   studybot questions review [--memo F] [--review F] [--only new|reported|flagged]
                                        approve, reject or edit one question at a time
+  studybot questions review --export [--db F]
+                                       decisions made in chat, kept in the database, as review file entries
   studybot lookup [--memo F] QUERY...  search the memo
   studybot config check [--config F]   validate and print the effective config (secrets redacted)
   studybot backup FILE [--db F]        consistent copy of the database

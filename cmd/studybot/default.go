@@ -201,7 +201,8 @@ func runConsole(ctx context.Context, f *runFlags, bank *questions.Bank, stdin io
 
 func botConfig(cfg Config, bank *questions.Bank, db *store.DB, now func() time.Time, log *slog.Logger) bot.Config {
 	return bot.Config{Bank: bank, Store: db, Now: now, Logger: log, Lang: cfg.Lang, TZ: cfg.TZ, Schedule: cfg.Schedule,
-		CloseAfter: time.Duration(cfg.CloseAfter), Grace: time.Duration(cfg.Grace), Admins: cfg.Admins, Seed: cfg.Seed}
+		CloseAfter: time.Duration(cfg.CloseAfter), Grace: time.Duration(cfg.Grace), Admins: cfg.Admins, Seed: cfg.Seed,
+		Reviews: chatReviewer(memoFlags{memo: cfg.Memo, review: cfg.Review}.reviewPath())}
 }
 
 func isTerminal(w io.Writer) bool {

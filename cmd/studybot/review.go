@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
 )
 
 // maxReviewBytes bounds a review file.
@@ -202,4 +206,74 @@ func applyReview(bank *questions.Bank, path string) error {
 		bank.ReviewErrors = append(bank.ReviewErrors, e)
 	}
 	return nil
+}
+
+// fileReviewer writes the decisions admins make in chat (/studybot
+// review) to the review file, one read-modify-write at a time.
+type fileReviewer struct {
+	mu   sync.Mutex
+	path string
+}
+
+// RecordReview sets the question's entry in the review file.
+func (f *fileReviewer) RecordReview(d questions.Decision) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rf, err := readReview(f.path)
+	if err != nil {
+		return err
+	}
+	rf.set(d.ID, reviewEntry{Status: string(d.Verdict), Reason: d.Reason})
+	return rf.save(f.path)
+}
+
+// chatReviewer returns what takes chat review decisions: the review file
+// at path when it can be written, else nil (the bot keeps them in the
+// store, for "questions review --export").
+func chatReviewer(path string) bot.ReviewRecorder {
+	if path == "" || !writable(path) {
+		return nil
+	}
+	return &fileReviewer{path: path}
+}
+
+// writable reports whether path can be replaced by a rename (its
+// directory takes a new file) and, when it exists, is not read-only.
+func writable(path string) bool {
+	probe, err := os.CreateTemp(filepath.Dir(path), ".review-probe-*")
+	if err != nil {
+		return false
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	if _, err := os.Stat(path); err == nil {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return false
+		}
+		f.Close()
+	}
+	return true
+}
+
+// exportReviews writes the review decisions kept in the database (made in
+// chat while the review file was read-only) as review file entries.
+func exportReviews(w io.Writer, db *store.DB) error {
+	ds, err := db.ReviewDecisions()
+	if err != nil {
+		return err
+	}
+	rf := &reviewFile{entries: map[string]reviewEntry{}}
+	for _, d := range ds {
+		rf.set(d.QuestionID, reviewEntry{Status: d.Verdict, Reason: d.Reason})
+	}
+	if len(ds) == 0 {
+		return nil
+	}
+	body, err := yaml.Marshal(rf.entries)
+	if err != nil {
+		return fmt.Errorf("export reviews: %w", err)
+	}
+	_, err = w.Write(body)
+	return err
 }

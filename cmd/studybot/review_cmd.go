@@ -27,9 +27,23 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv 
 	var mf memoFlags
 	mf.register(fs, getenv)
 	only := fs.String("only", "", "review only `which` questions: new (no decision yet), reported (/report), flagged (reported by two or more)")
-	dbPath := fs.String("db", "", "database `file` for --only reported|flagged (default: the configured one)")
+	dbPath := fs.String("db", "", "database `file` for --only reported|flagged and --export (default: the configured one)")
+	export := fs.Bool("export", false, "print the decisions made in chat and kept in the database (the review file was read-only) as review file entries")
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return 2
+	}
+	if *export {
+		db, err := openDB(*dbPath, getenv)
+		if err != nil {
+			fmt.Fprintf(stderr, "studybot: %v\n", err)
+			return 1
+		}
+		defer db.Close()
+		if err := exportReviews(stdout, db); err != nil {
+			fmt.Fprintf(stderr, "studybot: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	path := mf.reviewPath()
 	if path == "" {
@@ -101,16 +115,9 @@ func reviewQueue(bank *questions.Bank, rf *reviewFile, only, dbPath string, gete
 // reportCounts counts, per question ID, the users who reported it in any
 // space of the database.
 func reportCounts(path string, getenv env) (map[string]int, error) {
-	if path == "" {
-		cfg, err := loadConfig(getenv("STUDYBOT_CONFIG"), getenv)
-		if err != nil {
-			return nil, err
-		}
-		path = cfg.DB
-	}
-	db, err := openExisting(path, true)
+	db, err := openDB(path, getenv)
 	if err != nil {
-		return nil, fmt.Errorf("reports: %w%s", err, lockedHint(err))
+		return nil, fmt.Errorf("reports: %w", err)
 	}
 	defer db.Close()
 	chans, err := db.Channels()
@@ -133,6 +140,23 @@ func reportCounts(path string, getenv env) (map[string]int, error) {
 		}
 	}
 	return counts, nil
+}
+
+// openDB opens the database at path (default: the configured one)
+// read-only.
+func openDB(path string, getenv env) (*store.DB, error) {
+	if path == "" {
+		cfg, err := loadConfig(getenv("STUDYBOT_CONFIG"), getenv)
+		if err != nil {
+			return nil, err
+		}
+		path = cfg.DB
+	}
+	db, err := openExisting(path, true)
+	if err != nil {
+		return nil, fmt.Errorf("%w%s", err, lockedHint(err))
+	}
+	return db, nil
 }
 
 // reviewUI is the terminal side of "questions review": keys in, text

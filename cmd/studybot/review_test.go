@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
 )
 
 // copyMemo copies a test memo of the questions package into dir.
@@ -132,5 +135,57 @@ func TestReviewFileRoundTrip(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".review-*")); len(m) != 0 {
 		t.Errorf("temp files left: %v", m)
+	}
+}
+
+// TestChatReviewFile: decisions made in chat go to the review file beside
+// the memo when it can be written (keeping its other entries), else to
+// the store, from which "questions review --export" prints them as review
+// file entries.
+func TestChatReviewFile(t *testing.T) {
+	dir := t.TempDir()
+	memo := filepath.Join(dir, "exam.md")
+	rfile := filepath.Join(dir, "exam.review.yaml")
+	os.WriteFile(rfile, []byte("aaaa:\n  status: approved\n"), 0o644)
+	bc := botConfig(Config{Memo: memo}, nil, nil, nil, nil)
+	fr, ok := bc.Reviews.(*fileReviewer)
+	if !ok || fr.path != rfile {
+		t.Fatalf("bot config takes chat reviews into %#v", bc.Reviews)
+	}
+	if err := bc.Reviews.RecordReview(questions.Decision{ID: "bbbb", Verdict: questions.Rejected, Reason: "wrong in chat"}); err != nil {
+		t.Fatal(err)
+	}
+	rf, err := readReview(rfile)
+	if err != nil || len(rf.entries) != 2 || rf.entries["aaaa"].Status != "approved" || rf.entries["bbbb"].Reason != "wrong in chat" {
+		t.Fatalf("review file after a chat decision: %+v %v", rf, err)
+	}
+	if bc := botConfig(Config{}, nil, nil, nil, nil); bc.Reviews != nil {
+		t.Errorf("the bundled memo without --review has a review file: %#v", bc.Reviews)
+	}
+	if r := chatReviewer(filepath.Join(dir, "gone", "exam.review.yaml")); r != nil {
+		t.Errorf("a review file in a missing directory taken for chat reviews")
+	}
+	if os.Getuid() != 0 { // root writes anyway
+		os.Chmod(rfile, 0o444)
+		if r := chatReviewer(rfile); r != nil {
+			t.Errorf("a read-only review file taken for chat reviews")
+		}
+	}
+
+	dbPath := filepath.Join(dir, "studybot.db")
+	db, err := store.Open(dbPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.PutReviewDecision(store.ReviewDecision{QuestionID: "cccc", Verdict: "approved", User: "adm"})
+	db.PutReviewDecision(store.ReviewDecision{QuestionID: "dddd", Verdict: "rejected", Reason: "rejected in chat by adm", User: "adm"})
+	db.Close()
+	code, out, errs := runCmd(t, "questions", "review", "--export", "--db", dbPath)
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errs)
+	}
+	got, err := parseReview([]byte(out))
+	if err != nil || len(got.entries) != 2 || got.entries["cccc"].Status != "approved" || got.entries["dddd"].Reason != "rejected in chat by adm" {
+		t.Errorf("export:\n%s\n%+v %v", out, got, err)
 	}
 }
