@@ -128,6 +128,17 @@ func (rf *reviewFile) unset(id string) {
 	}
 }
 
+// reload re-reads the file at path into rf, so that a save does not undo
+// what someone else (an admin's /studybot review) wrote meanwhile.
+func (rf *reviewFile) reload(path string) error {
+	fresh, err := readReview(path)
+	if err != nil {
+		return err
+	}
+	*rf = *fresh
+	return nil
+}
+
 // readReview reads the review file at path; a missing file is an empty
 // review.
 func readReview(path string) (*reviewFile, error) {

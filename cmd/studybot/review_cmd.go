@@ -253,6 +253,9 @@ func (u *reviewUI) run(bank *questions.Bank, rf *reviewFile, path string, qs []*
 	drafts := map[string]*editYAML{} // refused edits, to start the next edit from
 	counts := map[string]int{}
 	record := func(i int, q *questions.Question, e *reviewEntry) error {
+		if err := rf.reload(path); err != nil {
+			return err
+		}
 		st := step{pos: i, id: q.ID}
 		if old, ok := rf.entries[q.ID]; ok {
 			st.prev = &old
@@ -324,6 +327,9 @@ func (u *reviewUI) run(bank *questions.Bank, rf *reviewFile, path string, qs []*
 			}
 			st := undo[len(undo)-1]
 			undo = undo[:len(undo)-1]
+			if err := rf.reload(path); err != nil {
+				return err
+			}
 			if st.prev == nil {
 				rf.unset(st.id)
 			} else {

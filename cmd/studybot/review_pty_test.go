@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
 )
 
 // screen collects what the program writes to the terminal.
@@ -114,6 +117,10 @@ fi
 	if f := file(); !strings.Contains(f, q1+":\n    status: approved") {
 		t.Fatalf("after approve the file holds:\n%s", f)
 	}
+	// an admin decides in chat meanwhile: the next save keeps it
+	if err := (&fileReviewer{path: rfile}).RecordReview(questions.Decision{ID: "fromchat00", Verdict: questions.Approved}); err != nil {
+		t.Fatal(err)
+	}
 
 	scr.waitFor(t, q2)
 	scr.waitFor(t, prompt)
@@ -175,7 +182,7 @@ fi
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rf.entries) != 2 || rf.entries[q1].Status != "approved" || rf.entries[q2].Reason != "the memo is wrong here" {
+	if len(rf.entries) != 3 || rf.entries["fromchat00"].Status != "approved" || rf.entries[q1].Status != "approved" || rf.entries[q2].Reason != "the memo is wrong here" {
 		t.Errorf("review file: %+v", rf.entries)
 	}
 	if _, ok := rf.entries[q3]; ok {
@@ -217,5 +224,45 @@ func TestQuestionsReviewPiped(t *testing.T) {
 	}
 	if code, _, errs := review("q\n", "--memo", memo, "--only", "old"); code != 2 || !strings.Contains(errs, "--only") {
 		t.Errorf("--only old: exit %d, %q", code, errs)
+	}
+}
+
+// TestQuestionsReviewReported: --only reported and --only flagged read
+// the /reports of every space in the database, most reported first.
+func TestQuestionsReviewReported(t *testing.T) {
+	dir := t.TempDir()
+	memo := copyMemo(t, dir, "go-plain.md")
+	recs := exportRecords(t, "--memo", memo)
+	once, twice := recs[0].ID, recs[1].ID
+	dbPath := filepath.Join(dir, "studybot.db")
+	db, err := store.Open(dbPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := store.SpaceRef{Platform: store.Console, ID: "team"}
+	if _, err := db.EnsureSpace(sp, "UTC"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutChannel(store.Channel{Space: sp, ID: "general", Cron: "0 9 * * *", TZ: "UTC", Lang: "ja"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []store.Report{{QuestionID: once, User: "ann"}, {QuestionID: twice, User: "ann"}, {QuestionID: twice, User: "ben"}} {
+		if _, err := db.ReportQuestion(sp, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	review := func(only string) string {
+		var out, errb bytes.Buffer
+		if code := run([]string{"questions", "review", "--memo", memo, "--db", dbPath, "--only", only}, strings.NewReader("s\ns\n"), &out, &errb, noEnv); code != 0 {
+			t.Fatalf("--only %s: exit %d: %s", only, code, errb.String())
+		}
+		return out.String()
+	}
+	if out := review("reported"); !strings.Contains(out, "1/2  "+twice) || !strings.Contains(out, "2/2  "+once) {
+		t.Errorf("--only reported:\n%s", out)
+	}
+	if out := review("flagged"); !strings.Contains(out, "1/1  "+twice) || strings.Contains(out, once) {
+		t.Errorf("--only flagged:\n%s", out)
 	}
 }
