@@ -20,8 +20,11 @@ func (b *Bot) HandleClick(ctx context.Context, c Click) Response {
 		b.metrics.Answered(c.Space.Platform, "invalid")
 		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
 	}
-	if kind == "p" {
+	switch kind {
+	case "p":
 		return b.practiceAnswer(c, lang, id, opt)
+	case "r":
+		return b.reviewClick(c, lang, id, opt)
 	}
 	p, err := b.db.GetPost(id)
 	if errors.Is(err, store.ErrNotFound) || err == nil && (p.Question.OptionIndex(opt) < 0 || p.Space != c.Space) {
@@ -60,14 +63,15 @@ func practiceAction(questionID, optionID string) string {
 	return actionPrefix + "p:" + questionID + ":" + optionID
 }
 
-// parseAction splits an action ID made by answerAction or practiceAction.
+// parseAction splits an action ID made by answerAction, practiceAction or
+// reviewAction.
 func parseAction(id string) (kind, target, option string, ok bool) {
 	rest, found := strings.CutPrefix(id, actionPrefix)
 	if !found {
 		return "", "", "", false
 	}
 	parts := strings.Split(rest, ":")
-	if len(parts) != 3 || parts[1] == "" || parts[2] == "" || parts[0] != "a" && parts[0] != "p" {
+	if len(parts) != 3 || parts[1] == "" || parts[2] == "" || parts[0] != "a" && parts[0] != "p" && parts[0] != "r" {
 		return "", "", "", false
 	}
 	return parts[0], parts[1], parts[2], true

@@ -60,6 +60,10 @@ type Config struct {
 	// ShutdownGrace is how long Close lets running platform calls finish
 	// before it cancels them (5s).
 	ShutdownGrace time.Duration
+	// Reviews, if set, takes the review decisions admins make in chat
+	// (/studybot review) into the memo's review file; without it they are
+	// kept in the store.
+	Reviews ReviewRecorder
 }
 
 // DefaultShutdownGrace is Config.ShutdownGrace when unset.
@@ -94,6 +98,7 @@ type Bot struct {
 	loopDone chan struct{}
 
 	updaterOnce sync.Once
+	reviews     *reviews
 }
 
 // New checks the config, fills defaults and returns a Bot.
@@ -149,6 +154,11 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b := &Bot{cfg: cfg, bank: cfg.Bank, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
 		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{})}
+	rv, err := newReviews(cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	b.reviews = rv
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.cards = newCoalescer(b, cfg.UpdateEvery)
 	return b, nil

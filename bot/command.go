@@ -86,6 +86,7 @@ func (b *Bot) cmdQuiz(_ context.Context, c Command, lang string) Response {
 	} else {
 		pool = b.bank.Top(0)
 	}
+	pool = b.quizPool(c, pool)
 	if len(pool) == 0 {
 		return private(Message{Kind: KindError, Body: T(lang, "quiz.none")})
 	}
@@ -332,6 +333,17 @@ func (b *Bot) adminLang(_ context.Context, c Command, args []string, _ store.Cha
 	}
 	nl := strings.ToLower(args[0])
 	return b.saveChannel(c, lang, func(cur *store.Channel) { cur.Lang = nl }, text(nl, "lang.set"))
+}
+
+func (b *Bot) adminPool(_ context.Context, c Command, args []string, _ store.Channel, lang string) Response {
+	if len(args) != 1 {
+		return usageError(lang, T(lang, "pool.usage"), "pool.example")
+	}
+	p := strings.ToLower(args[0])
+	if !validPool(p) {
+		return usageError(lang, T(lang, "pool.bad", args[0]), "pool.example")
+	}
+	return b.saveChannel(c, lang, func(cur *store.Channel) { cur.Pool = p }, text(lang, "pool.set", poolName(lang, p)))
 }
 
 func (b *Bot) adminPause(_ context.Context, c Command, _ []string, _ store.Channel, lang string) Response {

@@ -116,11 +116,13 @@ func init() {
 		{Name: "close-after", Usage: "closeafter.usage", Example: "closeafter.example", Channel: true, run: (*Bot).adminCloseAfter},
 		{Name: "domains", Usage: "domains.usage", Example: "domains.example", Channel: true, run: (*Bot).adminDomains},
 		{Name: "lang", Usage: "lang.usage", Example: "lang.example", Channel: true, run: (*Bot).adminLang},
+		{Name: "pool", Usage: "pool.usage", Example: "pool.example", Channel: true, run: (*Bot).adminPool},
 		{Name: "pause", Channel: true, run: (*Bot).adminPause},
 		{Name: "resume", Channel: true, Posts: true, run: (*Bot).adminResume},
 		{Name: "post-now", Channel: true, Posts: true, run: (*Bot).adminPostNow},
 		{Name: "status", Channel: true, run: (*Bot).adminStatus},
 		{Name: "reports", run: (*Bot).adminReports},
+		{Name: "review", run: (*Bot).adminReview},
 		{Name: "clear-report", Usage: "clearreport.usage", Example: "clearreport.example", run: (*Bot).adminClearReport},
 	}
 	subs := adminNames()

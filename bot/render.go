@@ -191,6 +191,7 @@ func statusMessage(ch store.Channel, lang string, v statusView) Message {
 		{T(lang, "status.close"), ch.CloseAfter.String()},
 		{T(lang, "status.domains"), domainList(lang, ch.Domains)},
 		{T(lang, "status.lang"), ch.Lang},
+		{T(lang, "status.pool"), poolName(lang, channelPool(ch))},
 		{T(lang, "status.state"), state},
 		{T(lang, "status.bank"), strconv.Itoa(v.bank)},
 		{T(lang, "status.open"), open},

@@ -31,6 +31,9 @@ const drawAmong = 3
 //   - the domain is drawn by exam weight, tilted toward the space's weakest
 //     domains by accuracy;
 //   - questions reported by Withheld users are left out until cleared;
+//   - the channel's pool (store.Channel.Pool) decides approval: approved
+//     uses only approved questions, approved-first draws the least-posted
+//     approved ones while there are any, all ignores approval;
 //   - within the domain the most confident questions come first: the draw
 //     is among the three best-ranked candidates (questions.Question.Rank),
 //     and authored questions before any generated one;
@@ -52,10 +55,11 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 	for _, h := range hist {
 		posted[h.QuestionID]++
 	}
+	kind := channelPool(ch)
 	var pool []*questions.Question
 	min := -1
 	for _, q := range b.bank.Questions {
-		if len(enabled) > 0 && !enabled[q.Domain] || len(reports[q.ID]) >= Withheld {
+		if len(enabled) > 0 && !enabled[q.Domain] || len(reports[q.ID]) >= Withheld || !b.inPool(kind, q) {
 			continue
 		}
 		pool = append(pool, q)
@@ -63,9 +67,20 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 			min = n
 		}
 	}
+	// approved-first: among the least-posted, approved questions only
+	// while there are any
+	onlyApproved := false
+	if kind == PoolApprovedFirst {
+		for _, q := range pool {
+			if posted[q.ID] == min && b.isApproved(q) {
+				onlyApproved = true
+				break
+			}
+		}
+	}
 	byDomain := map[int][]*questions.Question{}
 	for _, q := range pool {
-		if posted[q.ID] == min {
+		if posted[q.ID] == min && (!onlyApproved || b.isApproved(q)) {
 			byDomain[q.Domain] = append(byDomain[q.Domain], q)
 		}
 	}

@@ -25,6 +25,10 @@ type Bank struct {
 	// each naming its file, line and rule (set by the caller that read the
 	// questions file; see AddAuthored).
 	AuthoredErrors []error
+	// ReviewErrors lists the review file's decisions not applied (an ID
+	// no question has, an edit failing a rule), each naming its file and
+	// line (set by the caller that read the review file; see ApplyReview).
+	ReviewErrors []error
 
 	byID   map[string]*Question
 	ranked []*Question // the daily post's draw order

@@ -77,7 +77,9 @@
 //   - No rule knows the facts. A memo that defines a term wrongly yields a
 //     question with a wrong answer; the config's "rejected:" list (sidecar
 //     YAML or front matter; and, for the team, /report) keeps such
-//     questions out.
+//     questions out, as does a review file (Bank.ApplyReview: the team's
+//     approved, rejected and edited questions, by ID; an edit passes every
+//     quality rule or is refused).
 //   - Precision comes before volume: a memo whose notes are mostly prose,
 //     procedures and worked scenarios, and whose Japanese descriptions
 //     translate the English names they describe, yields few questions (the

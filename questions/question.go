@@ -134,6 +134,9 @@ type Question struct {
 	// Rank is the question's place in the order the daily post draws from
 	// the bank (1 first); see Bank.Top.
 	Rank int `json:"rank"`
+	// Approved is set when the team's review file approves the question
+	// (or edits it into one that passes every rule); see Bank.ApplyReview.
+	Approved bool `json:"approved,omitempty"`
 
 	stemDef   string   // the definition shown in the stem, for also-right checks
 	probe     string   // the part of the stem an answer could leak into

@@ -154,6 +154,9 @@ type Channel struct {
 	CloseAfter time.Duration `json:"close_after"`
 	// Paused stops the schedule without losing the settings.
 	Paused bool `json:"paused"`
+	// Pool names which questions the daily post and /quiz may use:
+	// "approved", "approved-first" or "all"; empty means approved-first.
+	Pool string `json:"pool,omitempty"`
 	// LastFired is the last schedule slot posted (for catch-up after
 	// restarts). Only SetLastFired moves it, and only forwards: PutChannel
 	// and UpdateChannel keep the stored value.

@@ -220,12 +220,15 @@ type Harness struct {
 }
 
 // New returns a harness whose clock starts at start; cfg may set anything
-// but Store, Bank and Now.
+// but Store and Now (Bank defaults to the bundled bank).
 func New(tb testing.TB, start time.Time, cfg bot.Config) *Harness {
 	tb.Helper()
 	h := &Harness{Clock: NewClock(start), Platform: NewPlatform("test"), Space: store.SpaceRef{Platform: "test", ID: "team"},
 		path: filepath.Join(tb.TempDir(), "studybot.db"), tb: tb}
-	cfg.Bank, cfg.Now = Bank(tb), h.Clock.Now
+	if cfg.Bank == nil {
+		cfg.Bank = Bank(tb)
+	}
+	cfg.Now = h.Clock.Now
 	if cfg.NewTimer == nil {
 		cfg.NewTimer = h.Clock.NewTimer
 	}

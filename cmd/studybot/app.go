@@ -15,6 +15,10 @@ Usage:
   studybot questions lint [--memo F]   check the memo and the generated questions
   studybot questions export [--memo F] [--format json|yaml]
   studybot questions show ID           one question with its answer and source
+  studybot questions review [--memo F] [--review F] [--only new|reported|flagged]
+                                       approve, reject or edit one question at a time
+  studybot questions review --export [--db F]
+                                       decisions made in chat, kept in the database, as review file entries
   studybot lookup [--memo F] QUERY...  search the memo
   studybot config check [--config F]   validate and print the effective config (secrets redacted)
   studybot backup FILE [--db F]        consistent copy of the database
@@ -30,6 +34,7 @@ Flags of a bare studybot:
   --db FILE        database (default: studybot.db under the user's data directory)
   --memo FILE      a memo other than the bundled DOP-C02 memo
   --weights W      domain weights, "1=22,2=17,…" or a config file
+  --review FILE    review file (default: <memo>.review.yaml beside the memo)
   --http ADDR      health, metrics and webhook listener, e.g. :8080
   --clock TIME     console: simulated start time (RFC 3339), still until /tick
   --user NAME      console: who you are at start
@@ -48,7 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) i
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "questions":
-		return runQuestions(args[1:], stdout, stderr, getenv)
+		return runQuestions(args[1:], stdin, stdout, stderr, getenv)
 	case "lookup":
 		return runLookup(args[1:], stdout, stderr, getenv)
 	case "version":

@@ -28,6 +28,9 @@ type Config struct {
 	Memo string `yaml:"memo"`
 	// Weights are domain weights ("1=22,…" or a file).
 	Weights string `yaml:"weights"`
+	// Review is the review file (default: <memo>.review.yaml beside the
+	// memo; none for the bundled memo).
+	Review string `yaml:"review"`
 	// Lang is the default language (ja or en).
 	Lang string `yaml:"lang"`
 	// TZ is the default time zone.
@@ -193,6 +196,7 @@ func applyEnv(c *Config, getenv env) error {
 	str("DB", &c.DB)
 	str("MEMO", &c.Memo)
 	str("WEIGHTS", &c.Weights)
+	str("REVIEW", &c.Review)
 	str("LANG", &c.Lang)
 	str("TZ", &c.TZ)
 	str("SCHEDULE", &c.Schedule)

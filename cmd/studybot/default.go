@@ -37,6 +37,7 @@ func parseRunFlags(args []string, stderr io.Writer, getenv env) (*runFlags, erro
 	fs.StringVar(&over.DB, "db", "", "database `file` (default: studybot.db under the user's data directory)")
 	fs.StringVar(&over.Memo, "memo", "", "memo `file` (default: the bundled DOP-C02 memo)")
 	fs.StringVar(&over.Weights, "weights", "", "domain weights `\"1=22,2=17,…\" or file`")
+	fs.StringVar(&over.Review, "review", "", "review `file` (default: <memo>.review.yaml beside the memo)")
 	fs.StringVar(&over.HTTP, "http", "", "listen `address` for health, metrics and webhooks (e.g. :8080)")
 	fs.Uint64Var(&over.Seed, "seed", 0, "selection `seed`")
 	fs.StringVar(&over.Lang, "lang", "", "default `language`: ja or en")
@@ -62,6 +63,9 @@ func parseRunFlags(args []string, stderr io.Writer, getenv env) (*runFlags, erro
 	}
 	if f.set["weights"] {
 		cfg.Weights = over.Weights
+	}
+	if f.set["review"] {
+		cfg.Review = over.Review
 	}
 	if f.set["http"] {
 		cfg.HTTP = over.HTTP
@@ -114,13 +118,16 @@ func runDefault(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv
 		return 2
 	}
 	cfg := f.cfg
-	bank, err := loadBank(memoFlags{memo: cfg.Memo, weights: cfg.Weights})
+	bank, err := loadBank(memoFlags{memo: cfg.Memo, weights: cfg.Weights, review: cfg.Review})
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1
 	}
 	if n := len(bank.AuthoredErrors); n > 0 {
 		fmt.Fprintf(stderr, "studybot: %d authored questions left out: %v (studybot questions lint lists them all)\n", n, bank.AuthoredErrors[0])
+	}
+	if n := len(bank.ReviewErrors); n > 0 {
+		fmt.Fprintf(stderr, "studybot: %d review decisions not applied: %v (studybot questions lint lists them all)\n", n, bank.ReviewErrors[0])
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -194,7 +201,8 @@ func runConsole(ctx context.Context, f *runFlags, bank *questions.Bank, stdin io
 
 func botConfig(cfg Config, bank *questions.Bank, db *store.DB, now func() time.Time, log *slog.Logger) bot.Config {
 	return bot.Config{Bank: bank, Store: db, Now: now, Logger: log, Lang: cfg.Lang, TZ: cfg.TZ, Schedule: cfg.Schedule,
-		CloseAfter: time.Duration(cfg.CloseAfter), Grace: time.Duration(cfg.Grace), Admins: cfg.Admins, Seed: cfg.Seed}
+		CloseAfter: time.Duration(cfg.CloseAfter), Grace: time.Duration(cfg.Grace), Admins: cfg.Admins, Seed: cfg.Seed,
+		Reviews: chatReviewer(memoFlags{memo: cfg.Memo, review: cfg.Review}.reviewPath())}
 }
 
 func isTerminal(w io.Writer) bool {

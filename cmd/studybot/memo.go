@@ -15,11 +15,15 @@ import (
 type memoFlags struct {
 	memo    string
 	weights string
+	review  string
+
+	noReview bool // leave the review file out (questions review shows every question)
 }
 
 func (m *memoFlags) register(fs *flag.FlagSet, getenv env) {
 	fs.StringVar(&m.memo, "memo", getenv("STUDYBOT_MEMO"), "memo `file` (default: the bundled DOP-C02 memo)")
 	fs.StringVar(&m.weights, "weights", getenv("STUDYBOT_WEIGHTS"), "domain weights `\"1=22,2=17,…\" or file`")
+	fs.StringVar(&m.review, "review", getenv("STUDYBOT_REVIEW"), "review `file` (default: <memo>.review.yaml beside the memo; none for the bundled memo)")
 }
 
 // loadBank reads the memo (bundled or from a file) with its config and
@@ -58,14 +62,31 @@ func loadBank(f memoFlags) (*questions.Bank, error) {
 		if aerr := addAuthored(bank, f.memo); aerr != nil {
 			return nil, aerr
 		}
+		if rerr := applyReview(bank, f.reviewPath()); rerr != nil {
+			return nil, rerr
+		}
 		if len(bank.Questions) > 0 {
 			err = nil
+		} else if err == nil {
+			err = fmt.Errorf("build bank: %w", questions.ErrNoQuestions)
 		}
 	}
 	if err != nil {
 		return bank, fmt.Errorf("memo %s: %w", memoName(f.memo), err)
 	}
 	return bank, nil
+}
+
+// reviewPath is the review file to read: --review, else the one beside
+// the memo ("" for the bundled memo).
+func (m memoFlags) reviewPath() string {
+	if m.noReview {
+		return ""
+	}
+	if m.review != "" {
+		return m.review
+	}
+	return reviewFileFor(m.memo)
 }
 
 func memoName(path string) string {

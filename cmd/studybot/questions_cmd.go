@@ -14,10 +14,13 @@ import (
 	"github.com/studybot/studybot/questions"
 )
 
-func runQuestions(args []string, stdout, stderr io.Writer, getenv env) int {
+func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "studybot questions: want lint, export or show\n")
+		fmt.Fprint(stderr, "studybot questions: want lint, export, show or review\n")
 		return 2
+	}
+	if args[0] == "review" {
+		return runReview(args[1:], stdin, stdout, stderr, getenv)
 	}
 	fs := flag.NewFlagSet("questions "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -48,6 +51,10 @@ func runQuestions(args []string, stdout, stderr io.Writer, getenv env) int {
 			fmt.Fprintf(stderr, "studybot: %d authored questions left out (see above)\n", len(bank.AuthoredErrors))
 			return 1
 		}
+		if len(bank.ReviewErrors) > 0 {
+			fmt.Fprintf(stderr, "studybot: %d review decisions not applied (see above)\n", len(bank.ReviewErrors))
+			return 1
+		}
 		return 0
 	case "export":
 		if err != nil { // lint rejects this memo: no questions to export
@@ -72,7 +79,7 @@ func runQuestions(args []string, stdout, stderr io.Writer, getenv env) int {
 		printQuestion(stdout, q)
 		return 0
 	}
-	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export or show)\n", args[0])
+	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show or review)\n", args[0])
 	return 2
 }
 
@@ -108,6 +115,12 @@ func printLint(w io.Writer, bank *questions.Bank, memo string) {
 	if len(bank.AuthoredErrors) > 0 {
 		fmt.Fprintf(w, "\nauthored questions left out (%d):\n", len(bank.AuthoredErrors))
 		for _, e := range bank.AuthoredErrors {
+			fmt.Fprintf(w, "  %v\n", e)
+		}
+	}
+	if len(bank.ReviewErrors) > 0 {
+		fmt.Fprintf(w, "\nreview decisions not applied (%d):\n", len(bank.ReviewErrors))
+		for _, e := range bank.ReviewErrors {
 			fmt.Fprintf(w, "  %v\n", e)
 		}
 	}
@@ -166,6 +179,7 @@ type exportRecord struct {
 	Kin         string       `json:"kin" yaml:"kin"`
 	Confidence  float64      `json:"confidence" yaml:"confidence"`
 	Rank        int          `json:"rank" yaml:"rank"`
+	Approved    bool         `json:"approved" yaml:"approved"`
 	Explanation string       `json:"explanation" yaml:"explanation"`
 	Source      exportSource `json:"source" yaml:"source"`
 }
@@ -183,7 +197,7 @@ func exportBank(w io.Writer, bank *questions.Bank, format string, top int) error
 	recs := make([]exportRecord, 0, len(qs))
 	for _, q := range qs {
 		r := exportRecord{ID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
-			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Confidence: q.Confidence, Rank: q.Rank, Explanation: q.Explanation,
+			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Confidence: q.Confidence, Rank: q.Rank, Approved: q.Approved, Explanation: q.Explanation,
 			Source: exportSource{Path: q.Source.Path, Line: q.Source.Line}}
 		for _, o := range q.Options {
 			r.Options = append(r.Options, o.Text)

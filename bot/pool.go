@@ -1,0 +1,69 @@
+package bot
+
+import (
+	"errors"
+
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// Pools: which questions a channel's daily post and /quiz may use
+// (store.Channel.Pool). Questions the review file rejects are never in
+// the bank, so no pool holds them.
+const (
+	// PoolApproved uses approved questions only.
+	PoolApproved = "approved"
+	// PoolApprovedFirst draws approved questions before the rest (the
+	// default).
+	PoolApprovedFirst = "approved-first"
+	// PoolAll ignores approval.
+	PoolAll = "all"
+)
+
+// validPool reports whether p names a pool.
+func validPool(p string) bool {
+	return p == PoolApproved || p == PoolApprovedFirst || p == PoolAll
+}
+
+// channelPool returns the channel's pool, the default when unset.
+func channelPool(ch store.Channel) string {
+	if !validPool(ch.Pool) {
+		return PoolApprovedFirst
+	}
+	return ch.Pool
+}
+
+// poolName is a pool as users read it.
+func poolName(lang, p string) string { return T(lang, "pool."+p) }
+
+// inPool reports whether pool p may use q at all: never a question
+// rejected in chat, only approved ones for PoolApproved.
+func (b *Bot) inPool(p string, q *questions.Question) bool {
+	return !b.isRejected(q) && (p != PoolApproved || b.isApproved(q))
+}
+
+// quizPool narrows /quiz's questions (in draw order) to the pool of the
+// channel the command came from (the default pool in DMs and unset
+// channels): only approved ones, or approved ones first, or all.
+func (b *Bot) quizPool(c Command, qs []*questions.Question) []*questions.Question {
+	p := PoolApprovedFirst
+	if !c.DM && c.Channel != "" {
+		if ch, err := b.db.GetChannel(c.Space, c.Channel); err == nil {
+			p = channelPool(ch)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			b.log.Warn("quiz pool", "err", err)
+		}
+	}
+	out := make([]*questions.Question, 0, len(qs))
+	var rest []*questions.Question
+	for _, q := range qs {
+		switch {
+		case !b.inPool(p, q):
+		case p == PoolAll || b.isApproved(q):
+			out = append(out, q)
+		default:
+			rest = append(rest, q)
+		}
+	}
+	return append(out, rest...)
+}
