@@ -133,10 +133,6 @@ type TB = violation.TB
 // limits or rules the fake saw.
 func (s *Server) Verify(tb TB) { s.violations.Verify(tb, "discordfake") }
 
-// Violations returns what the client sent that the real platform would
-// refuse.
-func (s *Server) Violations() []string { return s.violations.List() }
-
 func (s *Server) violate(v ...string) { s.violations.Add(v...) }
 
 // Stall makes requests whose path starts with prefix hang until the
