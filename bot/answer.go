@@ -78,7 +78,7 @@ func parseAction(id string) (kind, target, option string, ok bool) {
 }
 
 func (b *Bot) practiceAnswer(c Click, lang, qid, opt string) Response {
-	q, err := b.bank.Get(qid)
+	q, err := b.Bank().Get(qid)
 	if err != nil || q.OptionIndex(opt) < 0 {
 		b.metrics.Answered(c.Space.Platform, "invalid")
 		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})

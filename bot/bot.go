@@ -64,6 +64,10 @@ type Config struct {
 	// (/studybot review) into the memo's review file; without it they are
 	// kept in the store.
 	Reviews ReviewRecorder
+	// Reload, if set, builds the bank anew from its files; /studybot reload
+	// and cmd/studybot's file watch call it through Bot.Reload. Without it
+	// /studybot reload says the bank cannot be reloaded.
+	Reload func() (*questions.Bank, error)
 }
 
 // DefaultShutdownGrace is Config.ShutdownGrace when unset.
@@ -72,7 +76,7 @@ const DefaultShutdownGrace = 5 * time.Second
 // Bot is the core. Create it with New, add platforms, then Run it.
 type Bot struct {
 	cfg      Config
-	bank     *questions.Bank
+	bank     atomic.Pointer[questions.Bank]
 	db       *store.DB
 	now      func() time.Time
 	log      *slog.Logger
@@ -99,6 +103,10 @@ type Bot struct {
 
 	updaterOnce sync.Once
 	reviews     *reviews
+
+	reloadMu  sync.Mutex // serialises reloads and guards lastReload
+	lastFail  string     // the last failed reload's error ("" after a success)
+	lastFailT time.Time
 }
 
 // New checks the config, fills defaults and returns a Bot.
@@ -152,13 +160,14 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.NewTimer == nil {
 		cfg.NewTimer = wallTimer
 	}
-	b := &Bot{cfg: cfg, bank: cfg.Bank, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
+	b := &Bot{cfg: cfg, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
 		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{})}
 	rv, err := newReviews(cfg.Store)
 	if err != nil {
 		return nil, err
 	}
 	b.reviews = rv
+	b.bank.Store(cfg.Bank)
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.cards = newCoalescer(b, cfg.UpdateEvery)
 	return b, nil
@@ -182,8 +191,9 @@ func (b *Bot) platform(name string) (Platform, error) {
 	return p, nil
 }
 
-// Bank returns the question bank.
-func (b *Bot) Bank() *questions.Bank { return b.bank }
+// Bank returns the current question bank. Reload may replace it at any
+// time, so a handler takes it once and uses that one bank throughout.
+func (b *Bot) Bank() *questions.Bank { return b.bank.Load() }
 
 // Store returns the database.
 func (b *Bot) Store() *store.DB { return b.db }
@@ -330,7 +340,7 @@ func (b *Bot) domainLabel(lang string, n int, title string) string {
 		return title
 	}
 	if title == "" {
-		if d := b.bank.Memo.Domain(n); d != nil {
+		if d := b.Bank().Memo.Domain(n); d != nil {
 			title = d.Title
 		}
 	}

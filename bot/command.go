@@ -52,7 +52,7 @@ func (b *Bot) parseDomain(arg string) (int, bool) {
 	s = strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "d"), "第")
 	s = strings.TrimSuffix(s, "分野")
 	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n == questions.OtherDomain || b.bank.Memo.Domain(n) == nil {
+	if err != nil || n == questions.OtherDomain || b.Bank().Memo.Domain(n) == nil {
 		return 0, false
 	}
 	return n, true
@@ -60,7 +60,7 @@ func (b *Bot) parseDomain(arg string) (int, bool) {
 
 func (b *Bot) domainChoices() string {
 	var ns []string
-	for _, d := range b.bank.Memo.Domains {
+	for _, d := range b.Bank().Memo.Domains {
 		if d.Number != questions.OtherDomain {
 			ns = append(ns, strconv.Itoa(d.Number))
 		}
@@ -78,13 +78,13 @@ func (b *Bot) cmdQuiz(_ context.Context, c Command, lang string) Response {
 		if !ok {
 			return usageError(lang, T(lang, "domains.bad", c.Args[0], b.domainChoices()), "quiz.example")
 		}
-		for _, q := range b.bank.Top(0) {
+		for _, q := range b.Bank().Top(0) {
 			if q.Domain == d {
 				pool = append(pool, q)
 			}
 		}
 	} else {
-		pool = b.bank.Top(0)
+		pool = b.Bank().Top(0)
 	}
 	pool = b.quizPool(c, pool)
 	if len(pool) == 0 {
@@ -110,7 +110,7 @@ func (b *Bot) cmdMemo(_ context.Context, c Command, lang string) Response {
 	if strings.TrimSpace(query) == "" {
 		return usageError(lang, T(lang, "memo.usage"), "memo.example")
 	}
-	return private(lookupMessage(query, b.bank.Index.Search(query, maxLookup), lang, maxLookup))
+	return private(lookupMessage(query, b.Bank().Index.Search(query, maxLookup), lang, maxLookup))
 }
 
 func windowName(lang string, w store.Window) string { return T(lang, "window."+string(w)) }
@@ -189,7 +189,7 @@ func (b *Bot) cmdExplain(_ context.Context, c Command, lang string) Response {
 	if len(c.Args) != 1 {
 		return usageError(lang, T(lang, "explain.usage"), "explain.example")
 	}
-	q, err := b.bank.Get(c.Args[0])
+	q, err := b.Bank().Get(c.Args[0])
 	if err != nil {
 		return unknownQuestion(lang, c.Args[0], "explain.example")
 	}
@@ -200,7 +200,7 @@ func (b *Bot) cmdReport(_ context.Context, c Command, lang string) Response {
 	if len(c.Args) < 2 {
 		return usageError(lang, T(lang, "report.usage"), "report.example")
 	}
-	q, err := b.bank.Get(c.Args[0])
+	q, err := b.Bank().Get(c.Args[0])
 	if err != nil {
 		return unknownQuestion(lang, c.Args[0], "report.example")
 	}
@@ -404,7 +404,8 @@ func (b *Bot) adminReports(_ context.Context, c Command, _ []string, _ store.Cha
 
 // status gathers what /studybot status shows and renders it.
 func (b *Bot) status(ch store.Channel, lang string) Message {
-	v := statusView{now: b.now(), bank: len(b.bank.Questions)}
+	v := statusView{now: b.now(), bank: len(b.Bank().Questions)}
+	v.reloadErr, v.reloadAt = b.LastReloadError()
 	if s, err := channelSchedule(ch); err == nil && !ch.Paused {
 		v.next = s.Next(v.now)
 	}

@@ -13,7 +13,7 @@ import (
 // snapshotOf freezes a question as posted.
 func (b *Bot) snapshotOf(q *questions.Question) store.Snapshot {
 	s := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
-		AnswerID: q.Correct().ID, MemoHash: b.bank.Memo.Hash,
+		AnswerID: q.Correct().ID, MemoHash: b.Bank().Memo.Hash,
 		Explanation: explanationOf(q)}
 	for _, o := range q.Options {
 		s.Options = append(s.Options, store.SnapOption{ID: o.ID, Text: o.Text, Why: o.Quote})

@@ -168,6 +168,9 @@ type statusView struct {
 	next time.Time // the next post; zero when none is scheduled
 	bank int       // questions in the bank
 	open string    // the open question's ID, if any
+
+	reloadErr string    // the last reload's error, if it failed
+	reloadAt  time.Time // when it failed
 }
 
 // statusMessage shows a channel's settings, its next and open question,
@@ -195,6 +198,9 @@ func statusMessage(ch store.Channel, lang string, v statusView) Message {
 		{T(lang, "status.state"), state},
 		{T(lang, "status.bank"), strconv.Itoa(v.bank)},
 		{T(lang, "status.open"), open},
+	}
+	if v.reloadErr != "" {
+		m.Fields = append(m.Fields, Field{T(lang, "status.reload"), formatTime(v.reloadAt, v.now, ch.Location()) + ": " + v.reloadErr})
 	}
 	if ch.LastError != "" {
 		m.Fields = append(m.Fields, Field{T(lang, "status.error"), formatTime(ch.LastErrorAt, v.now, ch.Location()) + ": " + ch.LastError})

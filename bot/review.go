@@ -89,7 +89,7 @@ func (b *Bot) nextReview(space Space, user string) (*questions.Question, int, er
 		return nil, 0, err
 	}
 	var flagged, rest []*questions.Question
-	for _, q := range b.bank.Top(0) {
+	for _, q := range b.Bank().Top(0) {
 		if b.isApproved(q) || b.isRejected(q) {
 			continue
 		}
@@ -182,7 +182,7 @@ func (b *Bot) reviewClick(c Click, lang, qid, opt string) Response {
 // decide records a verdict: in the review file through Config.Reviews
 // when it takes it, else in the store; then shows the next question.
 func (b *Bot) decide(space Space, user, lang, qid string, v questions.Verdict, reason string) Response {
-	if _, err := b.bank.Get(qid); err != nil {
+	if _, err := b.Bank().Get(qid); err != nil {
 		return unknownQuestion(lang, qid, "review.example")
 	}
 	stored := false

@@ -58,7 +58,7 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 	kind := channelPool(ch)
 	var pool []*questions.Question
 	min := -1
-	for _, q := range b.bank.Questions {
+	for _, q := range b.Bank().Questions {
 		if len(enabled) > 0 && !enabled[q.Domain] || len(reports[q.ID]) >= Withheld || !b.inPool(kind, q) {
 			continue
 		}
@@ -100,7 +100,7 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 	var total float64
 	for i, d := range domains {
 		w := 1.0
-		if dom := b.bank.Memo.Domain(d); dom != nil && dom.Weight > 0 {
+		if dom := b.Bank().Memo.Domain(d); dom != nil && dom.Weight > 0 {
 			w = dom.Weight
 		}
 		a, ok := acc[d]

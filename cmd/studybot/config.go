@@ -31,6 +31,9 @@ type Config struct {
 	// Review is the review file (default: <memo>.review.yaml beside the
 	// memo; none for the bundled memo).
 	Review string `yaml:"review"`
+	// Watch is how often the memo, its config, questions and review files
+	// are polled for changes that rebuild the bank (default 10s).
+	Watch Duration `yaml:"watch"`
 	// Lang is the default language (ja or en).
 	Lang string `yaml:"lang"`
 	// TZ is the default time zone.
@@ -158,6 +161,9 @@ func loadConfig(path string, getenv env) (Config, error) {
 	if c.Backup.Keep == 0 {
 		c.Backup.Keep = 7
 	}
+	if c.Watch == 0 {
+		c.Watch = Duration(DefaultWatch)
+	}
 	return c, nil
 }
 
@@ -197,6 +203,7 @@ func applyEnv(c *Config, getenv env) error {
 	str("MEMO", &c.Memo)
 	str("WEIGHTS", &c.Weights)
 	str("REVIEW", &c.Review)
+	dur("WATCH", &c.Watch)
 	str("LANG", &c.Lang)
 	str("TZ", &c.TZ)
 	str("SCHEDULE", &c.Schedule)

@@ -118,7 +118,7 @@ func runDefault(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv
 		return 2
 	}
 	cfg := f.cfg
-	bank, err := loadBank(memoFlags{memo: cfg.Memo, weights: cfg.Weights, review: cfg.Review})
+	bank, err := loadBank(cfg.memoFlags())
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1
@@ -202,7 +202,8 @@ func runConsole(ctx context.Context, f *runFlags, bank *questions.Bank, stdin io
 func botConfig(cfg Config, bank *questions.Bank, db *store.DB, now func() time.Time, log *slog.Logger) bot.Config {
 	return bot.Config{Bank: bank, Store: db, Now: now, Logger: log, Lang: cfg.Lang, TZ: cfg.TZ, Schedule: cfg.Schedule,
 		CloseAfter: time.Duration(cfg.CloseAfter), Grace: time.Duration(cfg.Grace), Admins: cfg.Admins, Seed: cfg.Seed,
-		Reviews: chatReviewer(memoFlags{memo: cfg.Memo, review: cfg.Review}.reviewPath())}
+		Reviews: chatReviewer(memoFlags{memo: cfg.Memo, review: cfg.Review}.reviewPath()),
+		Reload:  func() (*questions.Bank, error) { return loadBank(cfg.memoFlags()) }}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -212,4 +213,9 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// memoFlags are the memo files the config names.
+func (c Config) memoFlags() memoFlags {
+	return memoFlags{memo: c.Memo, weights: c.Weights, review: c.Review}
 }

@@ -48,6 +48,8 @@ type server struct {
 	metrics  *metrics
 	now      func() time.Time
 	limits   httpLimits
+	// files, if set, polls the bank's files and reloads on a change.
+	files *fileWatch
 	// wrapListener, if set, wraps the raw listener (tests count connections).
 	wrapListener func(net.Listener) net.Listener
 }
@@ -59,6 +61,8 @@ const reconnectBound = 2 * time.Minute
 // serverOptions are test hooks: where the Discord REST client goes.
 type serverOptions struct {
 	discordClient *http.Client
+	// newTimer, if set, drives the file watch (tests pass a fake clock's).
+	newTimer func(time.Duration) (<-chan time.Time, func())
 }
 
 // newServer wires the store, the core and every configured adapter.
@@ -91,6 +95,13 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 		}
 	}
 	m.watch(db, s.adapters)
+	if files := bankFiles(cfg.memoFlags()); len(files) > 0 {
+		nt := opt.newTimer
+		if nt == nil {
+			nt = wallTimer
+		}
+		s.files = newFileWatch(files, time.Duration(cfg.Watch), nt, func() { b.Reload() }, log)
+	}
 	return s, nil
 }
 
@@ -226,6 +237,13 @@ func (s *server) run(parent context.Context) error {
 		go func() {
 			defer wg.Done()
 			s.backupLoop(ctx)
+		}()
+	}
+	if s.files != nil && s.files.every > 0 {
+		wg.Add(1)
+		go func() { // owned by run, which waits on wg before closing the bot
+			defer wg.Done()
+			s.files.run(ctx)
 		}()
 	}
 	botDone := make(chan struct{})

@@ -1,0 +1,66 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/studybot/studybot/store"
+)
+
+// ErrNoReload is returned by Reload when Config.Reload is not set.
+var ErrNoReload = errors.New("the bank cannot be reloaded (no reload function)")
+
+// ReloadResult says what a successful Reload changed.
+type ReloadResult struct {
+	// Before and After are the number of questions in the old and new bank.
+	Before, After int
+}
+
+// Reload builds the bank anew with Config.Reload and swaps it in. Answers
+// and commands already running keep the bank they took; the next ones use
+// the new one. When the build fails the old bank stays, the error is
+// logged, counted (metric error kind "reload") and shown by /studybot
+// status until a reload succeeds, and Reload returns it. Reloads run one
+// at a time. Returns ErrNoReload when there is nothing to reload with.
+func (b *Bot) Reload() (ReloadResult, error) {
+	if b.cfg.Reload == nil {
+		return ReloadResult{}, ErrNoReload
+	}
+	b.reloadMu.Lock()
+	defer b.reloadMu.Unlock()
+	old := b.Bank()
+	bank, err := b.cfg.Reload()
+	if err == nil && (bank == nil || len(bank.Questions) == 0) {
+		err = errors.New("the new bank has no questions")
+	}
+	if err != nil {
+		b.lastFail, b.lastFailT = err.Error(), b.now()
+		b.log.Error("reload failed; keeping the old bank", "err", err, "questions", len(old.Questions))
+		b.metrics.Error("reload")
+		return ReloadResult{}, err
+	}
+	b.bank.Store(bank)
+	b.lastFail, b.lastFailT = "", time.Time{}
+	b.log.Info("bank reloaded", "before", len(old.Questions), "after", len(bank.Questions), "memo_hash", bank.Memo.Hash)
+	return ReloadResult{Before: len(old.Questions), After: len(bank.Questions)}, nil
+}
+
+// LastReloadError returns the error of the last reload and when it
+// happened, or "" when the last reload succeeded (or none failed yet).
+func (b *Bot) LastReloadError() (string, time.Time) {
+	b.reloadMu.Lock()
+	defer b.reloadMu.Unlock()
+	return b.lastFail, b.lastFailT
+}
+
+func (b *Bot) adminReload(_ context.Context, _ Command, _ []string, _ store.Channel, lang string) Response {
+	r, err := b.Reload()
+	if errors.Is(err, ErrNoReload) {
+		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "reload.none")})
+	}
+	if err != nil {
+		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "reload.failed", err.Error())})
+	}
+	return private(Message{Tone: Good, Body: T(lang, "reload.done", r.Before, r.After)})
+}
