@@ -13,7 +13,7 @@ import (
 // snapshotOf freezes a question as posted.
 func (b *Bot) snapshotOf(q *questions.Question) store.Snapshot {
 	s := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
-		AnswerID: q.Correct().ID, MemoHash: b.Bank().Memo.Hash,
+		AnswerID: q.Correct().ID, MemoHash: b.Bank().Memo.Hash, Source: q.Source.Quote,
 		Explanation: explanationOf(q)}
 	for _, o := range q.Options {
 		s.Options = append(s.Options, store.SnapOption{ID: o.ID, Text: o.Text, Why: o.Quote})
@@ -79,7 +79,11 @@ func (b *Bot) results(p store.Post, r store.Results, lang string, plat Platform)
 			milestones[i].users = append(milestones[i].users, plat.Mention(a.UserID))
 		}
 	}
-	return resultsMessage(p, r, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), plat.Mention, milestones)
+	m := resultsMessage(p, r, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), plat.Mention, milestones)
+	if st := b.sourceState(p.Question); st == sourceChanged || st == sourceGone {
+		m.Body += "\n" + T(lang, "history."+string(st))
+	}
+	return m
 }
 
 // RunDue posts every channel's due slot and closes every post past its

@@ -121,6 +121,7 @@ func init() {
 		{Name: "resume", Channel: true, Posts: true, run: (*Bot).adminResume},
 		{Name: "post-now", Channel: true, Posts: true, run: (*Bot).adminPostNow},
 		{Name: "status", Channel: true, run: (*Bot).adminStatus},
+		{Name: "history", Channel: true, run: (*Bot).adminHistory},
 		{Name: "reports", run: (*Bot).adminReports},
 		{Name: "review", run: (*Bot).adminReview},
 		{Name: "reload", run: (*Bot).adminReload},

@@ -44,6 +44,10 @@ type Snapshot struct {
 	Explanation string `json:"explanation"`
 	// MemoHash identifies the memo version the question came from.
 	MemoHash string `json:"memo_hash"`
+	// Source is the memo passage the question rested on when it was
+	// posted ("" for an authored question without one, and for posts
+	// made before this field existed).
+	Source string `json:"source,omitempty"`
 }
 
 // OptionIndex returns the display index of an option ID, or -1.
