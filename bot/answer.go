@@ -78,7 +78,8 @@ func parseAction(id string) (kind, target, option string, ok bool) {
 }
 
 func (b *Bot) practiceAnswer(c Click, lang, qid, opt string) Response {
-	q, err := b.Bank().Get(qid)
+	bank := b.Bank()
+	q, err := bank.Get(qid)
 	if err != nil || q.OptionIndex(opt) < 0 {
 		b.metrics.Answered(c.Space.Platform, "invalid")
 		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
@@ -91,5 +92,5 @@ func (b *Bot) practiceAnswer(c Click, lang, qid, opt string) Response {
 		return b.internalError(lang, "record practice", err)
 	}
 	b.metrics.Answered(c.Space.Platform, "practice")
-	return private(feedbackMessage(b.snapshotOf(q), opt, lang, nil, T(lang, "fb.practice")))
+	return private(feedbackMessage(snapshotOf(bank, q), opt, lang, nil, T(lang, "fb.practice")))
 }

@@ -189,11 +189,12 @@ func (b *Bot) cmdExplain(_ context.Context, c Command, lang string) Response {
 	if len(c.Args) != 1 {
 		return usageError(lang, T(lang, "explain.usage"), "explain.example")
 	}
-	q, err := b.Bank().Get(c.Args[0])
+	bank := b.Bank()
+	q, err := bank.Get(c.Args[0])
 	if err != nil {
 		return unknownQuestion(lang, c.Args[0], "explain.example")
 	}
-	return private(explainMessage(q, b.snapshotOf(q), lang, b.domainLabel(lang, q.Domain, q.DomainTitle)))
+	return private(explainMessage(q, snapshotOf(bank, q), lang, b.domainLabel(lang, q.Domain, q.DomainTitle)))
 }
 
 func (b *Bot) cmdReport(_ context.Context, c Command, lang string) Response {

@@ -10,10 +10,10 @@ import (
 	"github.com/studybot/studybot/store"
 )
 
-// snapshotOf freezes a question as posted.
-func (b *Bot) snapshotOf(q *questions.Question) store.Snapshot {
+// snapshotOf freezes a question of bank as posted.
+func snapshotOf(bank *questions.Bank, q *questions.Question) store.Snapshot {
 	s := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
-		AnswerID: q.Correct().ID, MemoHash: b.Bank().Memo.Hash, Source: q.Source.Quote,
+		AnswerID: q.Correct().ID, MemoHash: bank.Memo.Hash, Source: q.Source.Quote,
 		Explanation: explanationOf(q)}
 	for _, o := range q.Options {
 		s.Options = append(s.Options, store.SnapOption{ID: o.ID, Text: o.Text, Why: o.Quote})
@@ -169,12 +169,13 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 			return store.Post{}, errStale
 		}
 	}
-	q, err := b.pick(ch, slot)
+	bank := b.Bank() // one bank for the draw and the snapshot, whatever a reload does meanwhile
+	q, err := b.pick(bank, ch, slot)
 	if err != nil {
 		return store.Post{}, err
 	}
 	now := b.now()
-	p, err := b.db.CreatePost(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: b.snapshotOf(q),
+	p, err := b.db.CreatePost(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: snapshotOf(bank, q),
 		OpenedAt: now, ClosesAt: b.closesAt(ch, now)})
 	if scheduled && (err == nil || errors.Is(err, store.ErrSlotTaken)) {
 		b.setLastFired(ch.Space, ch.ID, slot)

@@ -38,7 +38,7 @@ const drawAmong = 3
 //     is among the three best-ranked candidates (questions.Question.Rank),
 //     and authored questions before any generated one;
 //   - the draw is deterministic for (seed, space, channel, slot).
-func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error) {
+func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time) (*questions.Question, error) {
 	enabled := map[int]bool{}
 	for _, d := range ch.Domains {
 		enabled[d] = true
@@ -58,7 +58,7 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 	kind := channelPool(ch)
 	var pool []*questions.Question
 	min := -1
-	for _, q := range b.Bank().Questions {
+	for _, q := range bank.Questions {
 		if len(enabled) > 0 && !enabled[q.Domain] || len(reports[q.ID]) >= Withheld || !b.inPool(kind, q) {
 			continue
 		}
@@ -100,7 +100,7 @@ func (b *Bot) pick(ch store.Channel, slot time.Time) (*questions.Question, error
 	var total float64
 	for i, d := range domains {
 		w := 1.0
-		if dom := b.Bank().Memo.Domain(d); dom != nil && dom.Weight > 0 {
+		if dom := bank.Memo.Domain(d); dom != nil && dom.Weight > 0 {
 			w = dom.Weight
 		}
 		a, ok := acc[d]
