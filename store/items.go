@@ -41,7 +41,8 @@ type ItemStat struct {
 	// Discrimination is the point-biserial correlation between answering
 	// this question right (1/0) and the answerer's accuracy on every other
 	// daily answer in the query (the item itself left out, so a question
-	// does not correlate with itself). Between -1 and 1; positive when the
+	// does not correlate with itself). Each answerer counts once: one who
+	// met the question in several posts contributes their share right. Between -1 and 1; positive when the
 	// people who do best overall get it right more often. It uses every
 	// answerer, where an upper/lower 27% split would leave a team of a few
 	// dozen with a handful of people per group and throw the middle away.
@@ -51,15 +52,15 @@ type ItemStat struct {
 	// two answerers with another answer, not all of them right or all
 	// wrong, not all with the same other accuracy.
 	DiscriminationOK bool
-	// DiscriminationN counts the answerers Discrimination uses: those with
-	// at least one other daily answer in the query.
+	// DiscriminationN counts the distinct answerers Discrimination uses:
+	// those with at least one daily answer to another question in the query.
 	DiscriminationN int
 	// Choices counts how often each option was chosen, by option ID.
 	Choices map[string]int
-	// TopThird counts the options chosen by the strongest third of the
-	// answerers in DiscriminationN (by their accuracy on other answers,
-	// ties by user ID), by option ID; TopThirdN is how many that is
-	// (DiscriminationN/3, rounded down).
+	// TopThird counts the options chosen (every answer) by the strongest
+	// third of the answerers in DiscriminationN (by their accuracy on other
+	// questions, ties by user ID), by option ID; TopThirdN is how many
+	// people that is (DiscriminationN/3, rounded down).
 	TopThird  map[string]int
 	TopThirdN int
 	// Reporters counts the users who reported the question (/report).
@@ -175,11 +176,8 @@ func (d *DB) ItemStats(q ItemQuery) ([]ItemStat, error) {
 	}
 	out := make([]ItemStat, 0, len(stats))
 	for _, s := range stats {
-		s.analyse(answers[s], func(u int, correct bool) (float64, bool) {
-			n, c := users[u].answered-1, users[u].correct
-			if correct {
-				c--
-			}
+		s.analyse(answers[s], func(u, answered, correct int) (float64, bool) {
+			n, c := users[u].answered-answered, users[u].correct-correct
 			if n <= 0 {
 				return 0, false
 			}
@@ -191,49 +189,63 @@ func (d *DB) ItemStats(q ItemQuery) ([]ItemStat, error) {
 	return out, nil
 }
 
-// analyse fills the figures from one question's answers; rest returns an
-// answerer's accuracy on their other answers.
-func (s *ItemStat) analyse(as []itemAnswer, rest func(u int, correct bool) (float64, bool), userKeys []string) {
-	type scored struct {
-		itemAnswer
-		acc float64
+// analyse fills the figures from one question's answers. For
+// discrimination and the strongest third each answerer counts once (one
+// may meet a question in several posts): x is their share right on this
+// question, y their accuracy on every other question (rest).
+func (s *ItemStat) analyse(as []itemAnswer, rest func(u, answered, correct int) (float64, bool), userKeys []string) {
+	type person struct {
+		user, n, c int
+		options    []string
+		acc        float64
 	}
-	var ss []scored
+	byUser := map[int]*person{}
+	var people []*person
 	for _, a := range as {
 		s.Answered++
 		if a.correct {
 			s.Correct++
 		}
 		s.Choices[a.option]++
-		if acc, ok := rest(a.user, a.correct); ok {
-			ss = append(ss, scored{a, acc})
+		p := byUser[a.user]
+		if p == nil {
+			p = &person{user: a.user}
+			byUser[a.user] = p
+			people = append(people, p)
 		}
+		p.n++
+		if a.correct {
+			p.c++
+		}
+		p.options = append(p.options, a.option)
 	}
 	if s.Answered > 0 {
 		s.Difficulty = float64(s.Correct) / float64(s.Answered)
+	}
+	ss := people[:0]
+	for _, p := range people {
+		if acc, ok := rest(p.user, p.n, p.c); ok {
+			p.acc = acc
+			ss = append(ss, p)
+		}
 	}
 	n := len(ss)
 	s.DiscriminationN = n
 	if n >= 2 {
 		var mx, my float64
-		for _, a := range ss {
-			if a.correct {
-				mx++
-			}
-			my += a.acc
+		for _, p := range ss {
+			mx += float64(p.c) / float64(p.n)
+			my += p.acc
 		}
 		mx, my = mx/float64(n), my/float64(n)
 		var sxy, sxx, syy float64
-		for _, a := range ss {
-			x := 0.0
-			if a.correct {
-				x = 1
-			}
-			sxy += (x - mx) * (a.acc - my)
-			sxx += (x - mx) * (x - mx)
-			syy += (a.acc - my) * (a.acc - my)
+		for _, p := range ss {
+			dx, dy := float64(p.c)/float64(p.n)-mx, p.acc-my
+			sxy += dx * dy
+			sxx += dx * dx
+			syy += dy * dy
 		}
-		if sxx > 0 && syy > 1e-12 {
+		if sxx > 1e-12 && syy > 1e-12 {
 			s.Discrimination = sxy / math.Sqrt(sxx*syy)
 			s.DiscriminationOK = true
 		}
@@ -245,7 +257,9 @@ func (s *ItemStat) analyse(as []itemAnswer, rest func(u int, correct bool) (floa
 		return userKeys[ss[i].user] < userKeys[ss[j].user]
 	})
 	s.TopThirdN = n / 3
-	for _, a := range ss[:s.TopThirdN] {
-		s.TopThird[a.option]++
+	for _, p := range ss[:s.TopThirdN] {
+		for _, o := range p.options {
+			s.TopThird[o]++
+		}
 	}
 }

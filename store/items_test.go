@@ -173,6 +173,33 @@ func TestItemStatsUndefined(t *testing.T) {
 	}
 }
 
+// TestItemStatsOncePerPerson: someone who met a question in two posts
+// counts once for discrimination, with their share right. u1 gets rep
+// right once and wrong once (x .5) and o right (y 1); u2 gets rep right
+// (x 1) and o wrong (y 0): dx = -.25, .25, dy = .5, -.5, r = -.25/√(.125×.5) = -1.
+func TestItemStatsOncePerPerson(t *testing.T) {
+	c := newClock(time.Date(2026, 11, 30, 9, 0, 0, 0, tokyo))
+	db := mustOpen(t, c)
+	db.EnsureSpace(testSpace, "")
+	r1 := post(t, db, c, c.Now(), "rep", 1)
+	r2 := post(t, db, c, c.Now().Add(time.Minute), "rep", 1)
+	o := post(t, db, c, c.Now().Add(2*time.Minute), "o", 1)
+	for _, a := range [][3]string{{r1.ID, "u1", "a"}, {r2.ID, "u1", "b"}, {o.ID, "u1", "a"}, {r1.ID, "u2", "a"}, {o.ID, "u2", "c"}} {
+		if _, err := db.RecordAnswer(a[0], a[1], a[2]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.ItemStats(ItemQuery{Space: testSpace})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%v %+v", err, got)
+	}
+	rep := got[1]
+	if rep.QuestionID != "rep" || rep.Posted != 2 || rep.Answered != 3 || rep.Correct != 2 || rep.DiscriminationN != 2 ||
+		!rep.DiscriminationOK || math.Abs(rep.Discrimination+1) > 1e-9 {
+		t.Errorf("rep: %+v", rep)
+	}
+}
+
 // BenchmarkItemStats computes the figures of 100 questions from 100,000
 // daily answers (1,000 users each answering 100 posts, one per question).
 func BenchmarkItemStats(b *testing.B) {
