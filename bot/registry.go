@@ -123,6 +123,7 @@ func init() {
 		{Name: "status", Channel: true, run: (*Bot).adminStatus},
 		{Name: "reports", run: (*Bot).adminReports},
 		{Name: "review", run: (*Bot).adminReview},
+		{Name: "insights", run: (*Bot).adminInsights},
 		{Name: "clear-report", Usage: "clearreport.usage", Example: "clearreport.example", run: (*Bot).adminClearReport},
 	}
 	subs := adminNames()

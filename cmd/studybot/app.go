@@ -19,6 +19,8 @@ Usage:
                                        approve, reject or edit one question at a time
   studybot questions review --export [--db F]
                                        decisions made in chat, kept in the database, as review file entries
+  studybot questions stats [--db F] [--memo F]
+                                       per question: posts, answers, share correct, discrimination, choices, flags
   studybot lookup [--memo F] QUERY...  search the memo
   studybot config check [--config F]   validate and print the effective config (secrets redacted)
   studybot backup FILE [--db F]        consistent copy of the database

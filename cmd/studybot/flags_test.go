@@ -88,3 +88,42 @@ func TestQuestionsReviewFlagged(t *testing.T) {
 		t.Errorf("--only flagged after approving both:\n%s", out)
 	}
 }
+
+// TestQuestionsStats: questions stats prints one line per question posted
+// or reported, with its figures and flags, and marks questions the memo no
+// longer has.
+func TestQuestionsStats(t *testing.T) {
+	dir := t.TempDir()
+	memo := copyMemo(t, dir, "go-plain.md")
+	recs := exportRecords(t, "--memo", memo)
+	bad, good, reported := recs[0].ID, recs[1].ID, recs[2].ID
+	dbPath := filepath.Join(dir, "studybot.db")
+	seedFlagged(t, dbPath, bad, good, reported)
+	var out, errb bytes.Buffer
+	if code := run([]string{"questions", "stats", "--memo", memo, "--db", dbPath}, strings.NewReader(""), &out, &errb, noEnv); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := map[string][]string{}
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n")[1:] {
+		f := strings.Fields(l)
+		lines[f[0]] = f
+	}
+	// fields: ID POSTED ANSWERED CORRECT DISCRIM (N) CHOICES… REPORTS FLAGS
+	want := map[string]string{
+		bad:      "1 12 50% -1.00 (12) a*:6 b:6 0 negative-discrimination,distractor-beats-answer",
+		good:     "1 12 50% +1.00 (12) a*:6 b:6 0 -",
+		reported: "0 0 - - (0) 2 reported",
+		"seed-1": "1 12 50% +1.00 (12) a*:6 b:6 0 gone",
+	}
+	for id, w := range want {
+		if got := strings.Join(lines[id][1:], " "); got != w {
+			t.Errorf("%s: %q, want %q\n%s", id, got, w, out.String())
+		}
+	}
+	if len(lines) != 6 {
+		t.Errorf("%d lines, want 6 (three seeds, bad, good, reported):\n%s", len(lines), out.String())
+	}
+	if code := run([]string{"questions", "stats", "--db", filepath.Join(dir, "none.db")}, strings.NewReader(""), &out, &errb, noEnv); code != 1 {
+		t.Errorf("a missing database: exit %d", code)
+	}
+}

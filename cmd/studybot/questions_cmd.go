@@ -16,11 +16,14 @@ import (
 
 func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "studybot questions: want lint, export, show or review\n")
+		fmt.Fprint(stderr, "studybot questions: want lint, export, show, review or stats\n")
 		return 2
 	}
 	if args[0] == "review" {
 		return runReview(args[1:], stdin, stdout, stderr, getenv)
+	}
+	if args[0] == "stats" {
+		return runStats(args[1:], stdout, stderr, getenv)
 	}
 	fs := flag.NewFlagSet("questions "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -79,7 +82,7 @@ func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, gete
 		printQuestion(stdout, q)
 		return 0
 	}
-	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show or review)\n", args[0])
+	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show, review or stats)\n", args[0])
 	return 2
 }
 
