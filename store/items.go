@@ -106,6 +106,7 @@ func (d *DB) ItemStats(q ItemQuery) ([]ItemStat, error) {
 	userIdx := map[string]int{}
 	err := d.view(func(tx *bolt.Tx) error {
 		posts := map[string]postInfo{}
+		var order []string // post IDs in key order
 		latest := map[*ItemStat]time.Time{}
 		err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
 			var p itemPost
@@ -121,34 +122,33 @@ func (d *DB) ItemStats(q ItemQuery) ([]ItemStat, error) {
 				latest[s], s.AnswerID = p.OpenedAt, p.Question.AnswerID
 			}
 			posts[string(k)] = postInfo{item: s, space: string(key(p.Space.Platform, p.Space.ID))}
+			order = append(order, string(k))
 			return nil
 		})
 		if err != nil {
 			return err
 		}
+		// answers are keyed by post: read only the posts in the query
 		cur := tx.Bucket(bAnswers).Cursor()
-		for k, v := cur.First(); k != nil; k, v = cur.Next() {
-			postID, user, ok := bytes.Cut(k, []byte{sep})
-			if !ok {
-				continue
+		for _, id := range order {
+			p := posts[id]
+			ap := prefix(id)
+			for k, v := cur.Seek(ap); k != nil && bytes.HasPrefix(k, ap); k, v = cur.Next() {
+				user := k[len(ap):]
+				a := decodeAnswer("", "", v)
+				uk := p.space + "\x00" + string(user)
+				u, ok := userIdx[uk]
+				if !ok {
+					u = len(users)
+					userIdx[uk] = u
+					users = append(users, struct{ answered, correct int }{})
+				}
+				users[u].answered++
+				if a.Correct {
+					users[u].correct++
+				}
+				answers[p.item] = append(answers[p.item], itemAnswer{user: u, correct: a.Correct, option: a.OptionID})
 			}
-			p, ok := posts[string(postID)]
-			if !ok {
-				continue
-			}
-			a := decodeAnswer("", "", v)
-			uk := p.space + "\x00" + string(user)
-			u, ok := userIdx[uk]
-			if !ok {
-				u = len(users)
-				userIdx[uk] = u
-				users = append(users, struct{ answered, correct int }{})
-			}
-			users[u].answered++
-			if a.Correct {
-				users[u].correct++
-			}
-			answers[p.item] = append(answers[p.item], itemAnswer{user: u, correct: a.Correct, option: a.OptionID})
 		}
 		pre := []byte{}
 		if !all {
