@@ -125,6 +125,7 @@ func init() {
 		{Name: "reports", run: (*Bot).adminReports},
 		{Name: "review", run: (*Bot).adminReview},
 		{Name: "reload", run: (*Bot).adminReload},
+		{Name: "insights", run: (*Bot).adminInsights},
 		{Name: "clear-report", Usage: "clearreport.usage", Example: "clearreport.example", run: (*Bot).adminClearReport},
 	}
 	subs := adminNames()

@@ -80,11 +80,11 @@ func reviewAction(qid, verdict, sig string) string {
 }
 
 // nextReview returns the next question user should review: flagged ones
-// (reported by Withheld users) first, then the rest in draw order; never
+// (Flags: reported by Withheld users, or by their answers) first, then the rest in draw order; never
 // one decided on or that the user skipped. It returns nil when none is
 // left, and how many are.
 func (b *Bot) nextReview(space Space, user string) (*questions.Question, int, error) {
-	reports, _, err := b.db.Reports(space)
+	flags, err := b.itemFlags(space)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -99,7 +99,7 @@ func (b *Bot) nextReview(space Space, user string) (*questions.Question, int, er
 		if skip {
 			continue
 		}
-		if len(reports[q.ID]) >= Withheld {
+		if len(flags[q.ID]) > 0 {
 			flagged = append(flagged, q)
 		} else {
 			rest = append(rest, q)

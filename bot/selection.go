@@ -30,7 +30,8 @@ const drawAmong = 3
 //     least-posted questions are the candidates);
 //   - the domain is drawn by exam weight, tilted toward the space's weakest
 //     domains by accuracy;
-//   - questions reported by Withheld users are left out until cleared;
+//   - flagged questions are left out (Withholds): reported by Withheld
+//     users until cleared, flagged by their answers (Flags) until approved;
 //   - the channel's pool (store.Channel.Pool) decides approval: approved
 //     uses only approved questions, approved-first draws the least-posted
 //     approved ones while there are any, all ignores approval;
@@ -43,7 +44,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time) (*que
 	for _, d := range ch.Domains {
 		enabled[d] = true
 	}
-	reports, _, err := b.db.Reports(ch.Space)
+	flags, err := b.itemFlags(ch.Space)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time) (*que
 	var pool []*questions.Question
 	min := -1
 	for _, q := range bank.Questions {
-		if len(enabled) > 0 && !enabled[q.Domain] || len(reports[q.ID]) >= Withheld || !b.inPool(kind, q) {
+		if len(enabled) > 0 && !enabled[q.Domain] || b.withheld(q, flags) || !b.inPool(kind, q) {
 			continue
 		}
 		pool = append(pool, q)

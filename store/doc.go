@@ -1,7 +1,8 @@
 // Package store keeps studybot's durable state in one bbolt file: spaces
 // and channels with their schedules, daily posts with a snapshot of the
 // question as shown, answers, per-domain leaderboard counters, streaks,
-// question history and reports.
+// question history and reports. ItemStats reads the answers back per
+// question (share correct, discrimination, choices) for item analysis.
 //
 // It exposes domain operations only. Bucket names, key encodings and
 // transactions never leave the package; callers see Go values and the

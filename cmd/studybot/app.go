@@ -21,6 +21,8 @@ Usage:
                                        decisions made in chat, kept in the database, as review file entries
   studybot questions diff OLD.md NEW.md
                                        questions added, removed and changed by a memo edit
+  studybot questions stats [--db F] [--memo F]
+                                       per question: posts, answers, share correct, discrimination, choices, flags
   studybot lookup [--memo F] QUERY...  search the memo
   studybot config check [--config F]   validate and print the effective config (secrets redacted)
   studybot backup FILE [--db F]        consistent copy of the database

@@ -16,7 +16,7 @@ import (
 
 func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "studybot questions: want lint, export, show, review or diff\n")
+		fmt.Fprint(stderr, "studybot questions: want lint, export, show, review, diff or stats\n")
 		return 2
 	}
 	if args[0] == "review" {
@@ -24,6 +24,9 @@ func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, gete
 	}
 	if args[0] == "diff" {
 		return runDiff(args[1:], stdout, stderr, getenv)
+	}
+	if args[0] == "stats" {
+		return runStats(args[1:], stdout, stderr, getenv)
 	}
 	fs := flag.NewFlagSet("questions "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -82,7 +85,7 @@ func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, gete
 		printQuestion(stdout, q)
 		return 0
 	}
-	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show, review or diff)\n", args[0])
+	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show, review, diff or stats)\n", args[0])
 	return 2
 }
 

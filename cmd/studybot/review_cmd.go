@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
@@ -26,7 +27,7 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv 
 	fs.SetOutput(stderr)
 	var mf memoFlags
 	mf.register(fs, getenv)
-	only := fs.String("only", "", "review only `which` questions: new (no decision yet), reported (/report), flagged (reported by two or more)")
+	only := fs.String("only", "", "review only `which` questions: new (no decision yet), reported (/report), flagged (withheld by bot.Flags: reported by two or more, or flagged by the answers and not approved)")
 	dbPath := fs.String("db", "", "database `file` for --only reported|flagged and --export (default: the configured one)")
 	export := fs.Bool("export", false, "print the decisions made in chat and kept in the database (the review file was read-only) as review file entries")
 	if _, err := parseInterleaved(fs, args); err != nil {
@@ -91,25 +92,63 @@ func reviewQueue(bank *questions.Bank, rf *reviewFile, only, dbPath string, gete
 			}
 		}
 		return out, nil
-	case "reported", "flagged":
+	case "reported":
 		counts, err := reportCounts(dbPath, getenv)
 		if err != nil {
 			return nil, err
 		}
-		least := 1
-		if only == "flagged" {
-			least = 2
-		}
 		var out []*questions.Question
 		for _, q := range all {
-			if counts[q.ID] >= least {
+			if counts[q.ID] >= 1 {
 				out = append(out, q)
 			}
 		}
 		sort.SliceStable(out, func(i, j int) bool { return counts[out[i].ID] > counts[out[j].ID] })
 		return out, nil
+	case "flagged":
+		flags, approved, err := dbFlags(dbPath, getenv)
+		if err != nil {
+			return nil, err
+		}
+		var out []*questions.Question
+		for _, q := range all {
+			ok := approved[q.ID] || rf.entries[q.ID].Status == string(questions.Approved)
+			if bot.Withholds(flags[q.ID], ok) {
+				out = append(out, q)
+			}
+		}
+		sort.SliceStable(out, func(i, j int) bool { return len(flags[out[i].ID]) > len(flags[out[j].ID]) })
+		return out, nil
 	}
 	return nil, fmt.Errorf("questions review: --only wants new, reported or flagged, got %q", only)
+}
+
+// dbFlags returns the flags (bot.Flags) of every question from the
+// answers and reports of every space in the database, and the questions
+// approved in chat and kept there.
+func dbFlags(path string, getenv env) (map[string][]bot.Flag, map[string]bool, error) {
+	db, err := openDB(path, getenv)
+	if err != nil {
+		return nil, nil, fmt.Errorf("flags: %w", err)
+	}
+	defer db.Close()
+	stats, err := db.ItemStats(store.ItemQuery{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("flags: %w", err)
+	}
+	flags := map[string][]bot.Flag{}
+	for _, s := range stats {
+		flags[s.QuestionID] = bot.Flags(s)
+	}
+	ds, err := db.ReviewDecisions()
+	if err != nil {
+		return nil, nil, fmt.Errorf("flags: %w", err)
+	}
+	approved := map[string]bool{}
+	for _, d := range ds {
+		approved[d.QuestionID] = d.Verdict == string(questions.Approved)
+	}
+	return flags, approved, nil
 }
 
 // reportCounts counts, per question ID, the users who reported it in any

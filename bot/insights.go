@@ -1,0 +1,112 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/studybot/studybot/store"
+)
+
+// InsightsWindow is how far back /studybot insights looks.
+const InsightsWindow = 30 * 24 * time.Hour
+
+// insightsTop is how many questions each list of /studybot insights shows.
+const insightsTop = 5
+
+// FormatDiscrimination prints a discrimination figure with two decimals,
+// or "-" when it is not defined.
+func FormatDiscrimination(s store.ItemStat) string {
+	if !s.DiscriminationOK {
+		return "-"
+	}
+	return fmt.Sprintf("%+.2f", s.Discrimination)
+}
+
+// JoinFlags prints flags comma-separated.
+func JoinFlags(fs []Flag) string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = string(f)
+	}
+	return strings.Join(out, ",")
+}
+
+// adminInsights is /studybot insights: the most flagged and the hardest
+// questions of the space over the last InsightsWindow (the bot's clock),
+// privately.
+func (b *Bot) adminInsights(_ context.Context, c Command, _ []string, _ store.Channel, lang string) Response {
+	stats, err := b.db.ItemStats(store.ItemQuery{Space: c.Space, Since: b.now().Add(-InsightsWindow)})
+	if err != nil {
+		return b.internalError(lang, "insights", err)
+	}
+	return private(insightsMessage(stats, lang))
+}
+
+// insightsMessage renders the top flagged questions (most flags first,
+// then most reporters, then lowest discrimination) and the hardest ones
+// (lowest share correct, then most answered).
+func insightsMessage(stats []store.ItemStat, lang string) Message {
+	type flagged struct {
+		s     store.ItemStat
+		flags []Flag
+	}
+	var fl []flagged
+	var answered []store.ItemStat
+	for _, s := range stats {
+		if fs := Flags(s); len(fs) > 0 {
+			fl = append(fl, flagged{s, fs})
+		}
+		if s.Answered > 0 {
+			answered = append(answered, s)
+		}
+	}
+	if len(answered) == 0 && len(fl) == 0 {
+		return Message{Body: T(lang, "insights.none")}
+	}
+	sort.SliceStable(fl, func(i, j int) bool {
+		a, b := fl[i], fl[j]
+		if len(a.flags) != len(b.flags) {
+			return len(a.flags) > len(b.flags)
+		}
+		if a.s.Reporters != b.s.Reporters {
+			return a.s.Reporters > b.s.Reporters
+		}
+		return a.s.Discrimination < b.s.Discrimination
+	})
+	sort.SliceStable(answered, func(i, j int) bool {
+		if answered[i].Difficulty != answered[j].Difficulty {
+			return answered[i].Difficulty < answered[j].Difficulty
+		}
+		return answered[i].Answered > answered[j].Answered
+	})
+	row := func(s store.ItemStat) string {
+		return T(lang, "insights.row", s.QuestionID, s.Posted, s.Answered, int(s.Difficulty*100+0.5), FormatDiscrimination(s))
+	}
+	var f strings.Builder
+	for i, x := range fl {
+		if i == insightsTop {
+			break
+		}
+		fmt.Fprintf(&f, "%s\n  %s\n", row(x.s), T(lang, "insights.flags", JoinFlags(x.flags)))
+	}
+	if len(fl) == 0 {
+		f.WriteString(T(lang, "insights.noflag"))
+	}
+	var h strings.Builder
+	for i, s := range answered {
+		if i == insightsTop {
+			break
+		}
+		h.WriteString(row(s) + "\n")
+	}
+	m := Message{Title: T(lang, "insights.title"), Fields: []Field{
+		{Name: T(lang, "insights.flagged"), Value: strings.TrimSpace(f.String())},
+	}}
+	if h.Len() > 0 {
+		m.Fields = append(m.Fields, Field{Name: T(lang, "insights.hardest"), Value: strings.TrimSpace(h.String())})
+	}
+	return m
+}

@@ -1,0 +1,265 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ItemQuery selects the answers ItemStats reads.
+type ItemQuery struct {
+	// Space limits the figures to one space; the zero value reads every space.
+	Space SpaceRef
+	// Since leaves out posts opened and reports made before it; the zero
+	// value reads all time.
+	Since time.Time
+}
+
+// ItemStat is how one question did with the people who answered it.
+//
+// Every figure comes from daily posts and their answers only. Practice
+// answers are left out on purpose: a person picks practice questions
+// themselves, may take the same one again after seeing its answer, and
+// the store does not keep which option they chose.
+type ItemStat struct {
+	// QuestionID is the question.
+	QuestionID string
+	// AnswerID is the correct option's ID, from the latest post's snapshot.
+	AnswerID string
+	// Posted counts the daily posts that asked it.
+	Posted int
+	// Answered and Correct count answers to those posts.
+	Answered, Correct int
+	// Difficulty is the share of answers that were correct, Correct/Answered
+	// (0 when unanswered): the lower, the harder.
+	Difficulty float64
+	// Discrimination is the point-biserial correlation between answering
+	// this question right (1/0) and the answerer's accuracy on every other
+	// daily answer in the query (the item itself left out, so a question
+	// does not correlate with itself). Each answerer counts once: one who
+	// met the question in several posts contributes their share right. Between -1 and 1; positive when the
+	// people who do best overall get it right more often. It uses every
+	// answerer, where an upper/lower 27% split would leave a team of a few
+	// dozen with a handful of people per group and throw the middle away.
+	// Valid only when DiscriminationOK.
+	Discrimination float64
+	// DiscriminationOK reports whether Discrimination is defined: at least
+	// two answerers with another answer, not all of them right or all
+	// wrong, not all with the same other accuracy.
+	DiscriminationOK bool
+	// DiscriminationN counts the distinct answerers Discrimination uses:
+	// those with at least one daily answer to another question in the query.
+	DiscriminationN int
+	// Choices counts how often each option was chosen, by option ID.
+	Choices map[string]int
+	// TopThird counts the options chosen (every answer) by the strongest
+	// third of the answerers in DiscriminationN (by their accuracy on other
+	// questions, ties by user ID), by option ID; TopThirdN is how many
+	// people that is (DiscriminationN/3, rounded down).
+	TopThird  map[string]int
+	TopThirdN int
+	// Reporters counts the users who reported the question (/report).
+	Reporters int
+}
+
+// itemPost is the part of a stored post ItemStats reads.
+type itemPost struct {
+	Space    SpaceRef  `json:"space"`
+	OpenedAt time.Time `json:"opened_at"`
+	Question struct {
+		QuestionID string `json:"question_id"`
+		AnswerID   string `json:"answer_id"`
+	} `json:"question"`
+}
+
+type itemAnswer struct {
+	user    int
+	correct bool
+	option  string
+}
+
+// ItemStats returns the figures of every question posted or reported in
+// the query, by question ID. It reads in one transaction; the cost grows
+// with the number of posts and answers stored.
+func (d *DB) ItemStats(q ItemQuery) ([]ItemStat, error) {
+	stats := map[string]*ItemStat{}
+	item := func(id string) *ItemStat {
+		s := stats[id]
+		if s == nil {
+			s = &ItemStat{QuestionID: id, Choices: map[string]int{}, TopThird: map[string]int{}}
+			stats[id] = s
+		}
+		return s
+	}
+	all := q.Space == (SpaceRef{})
+	type postInfo struct {
+		item  *ItemStat
+		space string
+	}
+	answers := map[*ItemStat][]itemAnswer{}
+	var users []struct{ answered, correct int }
+	userIdx := map[string]int{}
+	err := d.view(func(tx *bolt.Tx) error {
+		posts := map[string]postInfo{}
+		var order []string // post IDs in key order
+		latest := map[*ItemStat]time.Time{}
+		err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
+			var p itemPost
+			if err := json.Unmarshal(v, &p); err != nil {
+				return fmt.Errorf("post %s: %w", k, ErrCorrupt)
+			}
+			if !all && p.Space != q.Space || p.OpenedAt.Before(q.Since) || p.Question.QuestionID == "" {
+				return nil
+			}
+			s := item(p.Question.QuestionID)
+			s.Posted++
+			if !p.OpenedAt.Before(latest[s]) {
+				latest[s], s.AnswerID = p.OpenedAt, p.Question.AnswerID
+			}
+			posts[string(k)] = postInfo{item: s, space: string(key(p.Space.Platform, p.Space.ID))}
+			order = append(order, string(k))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		// answers are keyed by post: read only the posts in the query
+		cur := tx.Bucket(bAnswers).Cursor()
+		for _, id := range order {
+			p := posts[id]
+			ap := prefix(id)
+			for k, v := cur.Seek(ap); k != nil && bytes.HasPrefix(k, ap); k, v = cur.Next() {
+				user := k[len(ap):]
+				a := decodeAnswer("", "", v)
+				uk := p.space + "\x00" + string(user)
+				u, ok := userIdx[uk]
+				if !ok {
+					u = len(users)
+					userIdx[uk] = u
+					users = append(users, struct{ answered, correct int }{})
+				}
+				users[u].answered++
+				if a.Correct {
+					users[u].correct++
+				}
+				answers[p.item] = append(answers[p.item], itemAnswer{user: u, correct: a.Correct, option: a.OptionID})
+			}
+		}
+		pre := []byte{}
+		if !all {
+			pre = prefix(q.Space.Platform, q.Space.ID)
+		}
+		rc := tx.Bucket(bReports).Cursor()
+		for k, v := rc.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = rc.Next() {
+			var r Report
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("report %q: %w", k, ErrCorrupt)
+			}
+			if r.At.Before(q.Since) {
+				continue
+			}
+			item(r.QuestionID).Reporters++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("item stats: %w", err)
+	}
+	userKeys := make([]string, len(users))
+	for k, i := range userIdx {
+		userKeys[i] = k
+	}
+	out := make([]ItemStat, 0, len(stats))
+	for _, s := range stats {
+		s.analyse(answers[s], func(u, answered, correct int) (float64, bool) {
+			n, c := users[u].answered-answered, users[u].correct-correct
+			if n <= 0 {
+				return 0, false
+			}
+			return float64(c) / float64(n), true
+		}, userKeys)
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].QuestionID < out[j].QuestionID })
+	return out, nil
+}
+
+// analyse fills the figures from one question's answers. For
+// discrimination and the strongest third each answerer counts once (one
+// may meet a question in several posts): x is their share right on this
+// question, y their accuracy on every other question (rest).
+func (s *ItemStat) analyse(as []itemAnswer, rest func(u, answered, correct int) (float64, bool), userKeys []string) {
+	type person struct {
+		user, n, c int
+		options    []string
+		acc        float64
+	}
+	byUser := map[int]*person{}
+	var people []*person
+	for _, a := range as {
+		s.Answered++
+		if a.correct {
+			s.Correct++
+		}
+		s.Choices[a.option]++
+		p := byUser[a.user]
+		if p == nil {
+			p = &person{user: a.user}
+			byUser[a.user] = p
+			people = append(people, p)
+		}
+		p.n++
+		if a.correct {
+			p.c++
+		}
+		p.options = append(p.options, a.option)
+	}
+	if s.Answered > 0 {
+		s.Difficulty = float64(s.Correct) / float64(s.Answered)
+	}
+	ss := people[:0]
+	for _, p := range people {
+		if acc, ok := rest(p.user, p.n, p.c); ok {
+			p.acc = acc
+			ss = append(ss, p)
+		}
+	}
+	n := len(ss)
+	s.DiscriminationN = n
+	if n >= 2 {
+		var mx, my float64
+		for _, p := range ss {
+			mx += float64(p.c) / float64(p.n)
+			my += p.acc
+		}
+		mx, my = mx/float64(n), my/float64(n)
+		var sxy, sxx, syy float64
+		for _, p := range ss {
+			dx, dy := float64(p.c)/float64(p.n)-mx, p.acc-my
+			sxy += dx * dy
+			sxx += dx * dx
+			syy += dy * dy
+		}
+		if sxx > 1e-12 && syy > 1e-12 {
+			s.Discrimination = sxy / math.Sqrt(sxx*syy)
+			s.DiscriminationOK = true
+		}
+	}
+	sort.Slice(ss, func(i, j int) bool {
+		if ss[i].acc != ss[j].acc {
+			return ss[i].acc > ss[j].acc
+		}
+		return userKeys[ss[i].user] < userKeys[ss[j].user]
+	})
+	s.TopThirdN = n / 3
+	for _, p := range ss[:s.TopThirdN] {
+		for _, o := range p.options {
+			s.TopThird[o]++
+		}
+	}
+}
