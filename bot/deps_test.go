@@ -27,8 +27,8 @@ func TestDependenciesPointInward(t *testing.T) {
 		pkg       string
 		forbidden []string
 	}{
-		{mod + "questions", []string{"slack-go", "discordgo", mod + "bot", mod + "store", "bbolt"}},
-		{mod + "store", []string{"slack-go", "discordgo", mod + "bot", "goldmark"}},
+		{mod + "questions", []string{"slack-go", "discordgo", mod + "bot", mod + "store", "bbolt", "go-fsrs"}},
+		{mod + "store", []string{"slack-go", "discordgo", mod + "bot", "goldmark", "go-fsrs"}},
 		{mod + "bot", []string{"slack-go", "discordgo", mod + "bot/slack", mod + "bot/discord", mod + "bot/console"}},
 		{mod + "bot/console", []string{"slack-go", "discordgo", mod + "bot/slack", mod + "bot/discord"}},
 		{mod + "bot/slack", []string{"discordgo", mod + "bot/discord", mod + "bot/console"}},

@@ -112,6 +112,7 @@ func (b *Bank) authored(a Authored) (*Question, error) {
 		Type: TypeAuthored, Stem: strings.TrimSpace(a.Stem), Answer: a.Answer, Difficulty: Hard, Kin: "authored",
 		Kind: TermProse, Confidence: 1, probe: a.Stem, note: strings.TrimSpace(a.Explanation),
 		Rationale: strings.TrimSpace(a.Explanation)}
+	q.Item = q.ID
 	for _, o := range a.Options {
 		o = strings.TrimSpace(o)
 		q.Options = append(q.Options, Option{ID: optionID(o), Text: o, owner: o})

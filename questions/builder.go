@@ -122,6 +122,7 @@ func (g *generator) build(d *draft) *Question {
 	}
 	q.Confidence = g.confidence(d, q, probe)
 	q.itemKey = d.answer.owner + "\x00" + itoa(d.answer.line)
+	q.Item = g.itemOf(d)
 	if q.Confidence < MinConfidence {
 		g.drop("low-confidence")
 		return nil

@@ -39,6 +39,7 @@ type draft struct {
 	item    *Item  // the item the question is about (nil for tables)
 	idKey   string // what the ID hashes besides the item's place
 	id      string // set by the builder when idKey is not enough (tables)
+	itemID  string // the item's identity when item is nil (tables)
 	stem    string
 	probe   string // the part of the stem an answer could leak into
 	stemDef string // the definition shown in the stem, for also-right checks
@@ -533,6 +534,21 @@ func (g *generator) idOf(it *Item, t Type, key string) string {
 	return hashID(itoa(it.Domain), strings.Join(it.Section, "/"), g.parentKeys[it], key, string(t))
 }
 
+// itemOf returns the stable identity of the item a draft asks about: the
+// parts of its question ID without the type, and for a term its
+// normalised term alone (not the attribute asked), so every question type
+// about one term shares it.
+func (g *generator) itemOf(d *draft) string {
+	if d.item == nil {
+		return d.itemID
+	}
+	key := d.idKey
+	if d.item.Term != "" {
+		key = Normalize(d.item.Term)
+	}
+	return hashID("item", itoa(d.item.Domain), strings.Join(d.item.Section, "/"), g.parentKeys[d.item], key)
+}
+
 // termCandidate is a definition offered by its term.
 func (g *generator) termCandidate(it *Item) candidate {
 	return candidate{text: it.Term, owner: it.Term, quote: firstSentence(it.Quote(), maxWhyRunes), line: it.Line, item: it,
@@ -812,6 +828,7 @@ func (g *generator) tableRows(t *Table) []*draft {
 			ctx := g.tableContext(t)
 			d := &draft{typ: TypeTableRow, domain: t.Domain, kind: kind,
 				id:      hashID(itoa(t.Domain), strings.Join(t.Section, "/"), Normalize(t.Header[0]), Normalize(key), Normalize(t.Header[c]), string(TypeTableRow)),
+				itemID:  hashID("item", itoa(t.Domain), strings.Join(t.Section, "/"), Normalize(t.Header[0]), Normalize(key)),
 				stem:    withContext(ctx, tableAsk(t.Header[0], t.Header[c], masked)),
 				probe:   ctx + " " + t.Header[c] + " " + masked,
 				stemDef: val,

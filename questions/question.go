@@ -134,6 +134,13 @@ type Question struct {
 	// Rank is the question's place in the order the daily post draws from
 	// the bank (1 first); see Bank.Top.
 	Rank int `json:"rank"`
+	// Item identifies the memo item the question is about, stable across
+	// memo edits elsewhere: a hash of the parts the ID hashes without the
+	// type (domain, heading path, parent chain, term or table row), so
+	// questions of different types about one item share it. Spaced
+	// repetition schedules items, not questions. An authored question is
+	// its own item.
+	Item string `json:"item"`
 	// Approved is set when the team's review file approves the question
 	// (or edits it into one that passes every rule); see Bank.ApplyReview.
 	Approved bool `json:"approved,omitempty"`

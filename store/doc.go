@@ -3,6 +3,8 @@
 // question as shown, answers, per-domain leaderboard counters, streaks,
 // question history and reports. ItemStats reads the answers back per
 // question (share correct, discrimination, choices) for item analysis.
+// Cards are each user's spaced-repetition state per memo item (UpdateCard,
+// Cards); the store keeps them and never schedules.
 //
 // It exposes domain operations only. Bucket names, key encodings and
 // transactions never leave the package; callers see Go values and the

@@ -30,6 +30,9 @@ type Snapshot struct {
 	QuestionID string `json:"question_id"`
 	// Domain is the exam domain number.
 	Domain int `json:"domain"`
+	// Item is the memo item the question is about (spaced repetition
+	// schedules it); empty for posts made before it was recorded.
+	Item string `json:"item,omitempty"`
 	// DomainTitle is the domain's title.
 	DomainTitle string `json:"domain_title"`
 	// Type is the question type.

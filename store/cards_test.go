@@ -1,0 +1,48 @@
+package store
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestCards: a card is created, updated and read back per user per space;
+// other users and spaces are apart; bad IDs are refused.
+func TestCards(t *testing.T) {
+	c := newClock(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+	db := mustOpen(t, c)
+	due := c.Now().Add(24 * time.Hour)
+	for i := 0; i < 2; i++ {
+		got, err := db.UpdateCard(testSpace, "U1", "item1", func(card *Card, found bool) error {
+			if found != (i == 1) {
+				t.Errorf("round %d: found = %v", i, found)
+			}
+			card.Reps++
+			card.Due = due
+			return nil
+		})
+		if err != nil || got.Reps != uint64(i+1) || got.Item != "item1" {
+			t.Fatalf("UpdateCard = %+v, %v", got, err)
+		}
+	}
+	if _, err := db.UpdateCard(testSpace, "U2", "item2", func(*Card, bool) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	cards, err := db.Cards(testSpace, "U1")
+	if err != nil || len(cards) != 1 || cards[0].Reps != 2 || !cards[0].Due.Equal(due) {
+		t.Fatalf("Cards = %+v, %v", cards, err)
+	}
+	if cards, _ := db.Cards(SpaceRef{"slack", "T-other"}, "U1"); len(cards) != 0 {
+		t.Errorf("another space sees %d cards", len(cards))
+	}
+	if _, err := db.UpdateCard(testSpace, "U1", "", func(*Card, bool) error { return nil }); !errors.Is(err, ErrInvalid) {
+		t.Errorf("empty item: %v", err)
+	}
+	boom := errors.New("boom")
+	if _, err := db.UpdateCard(testSpace, "U1", "item1", func(card *Card, _ bool) error { card.Reps = 99; return boom }); !errors.Is(err, boom) {
+		t.Errorf("fn error: %v", err)
+	}
+	if cards, _ := db.Cards(testSpace, "U1"); cards[0].Reps != 2 {
+		t.Errorf("a failed update was kept: %+v", cards[0])
+	}
+}
