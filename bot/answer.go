@@ -22,7 +22,9 @@ func (b *Bot) HandleClick(ctx context.Context, c Click) Response {
 	}
 	switch kind {
 	case "p":
-		return b.practiceAnswer(c, lang, id, opt)
+		return b.practiceAnswer(c, lang, id, opt, false)
+	case "v":
+		return b.practiceAnswer(c, lang, id, opt, true)
 	case "r":
 		return b.reviewClick(c, lang, id, opt)
 	}
@@ -64,21 +66,24 @@ func practiceAction(questionID, optionID string) string {
 	return actionPrefix + "p:" + questionID + ":" + optionID
 }
 
-// parseAction splits an action ID made by answerAction, practiceAction or
-// reviewAction.
+// parseAction splits an action ID made by answerAction, practiceAction,
+// reviewAction or reviewAnswerAction.
 func parseAction(id string) (kind, target, option string, ok bool) {
 	rest, found := strings.CutPrefix(id, actionPrefix)
 	if !found {
 		return "", "", "", false
 	}
 	parts := strings.Split(rest, ":")
-	if len(parts) != 3 || parts[1] == "" || parts[2] == "" || parts[0] != "a" && parts[0] != "p" && parts[0] != "r" {
+	if len(parts) != 3 || parts[1] == "" || parts[2] == "" || parts[0] != "a" && parts[0] != "p" && parts[0] != "r" && parts[0] != "v" {
 		return "", "", "", false
 	}
 	return parts[0], parts[1], parts[2], true
 }
 
-func (b *Bot) practiceAnswer(c Click, lang, qid, opt string) Response {
+// practiceAnswer records an answer to a practice (/quiz) or, when review
+// is set, a personal review (/review) question: in the user's stats and on
+// the user's card for its item, never on leaderboards.
+func (b *Bot) practiceAnswer(c Click, lang, qid, opt string, review bool) Response {
 	bank := b.Bank()
 	q, err := bank.Get(qid)
 	if err != nil || q.OptionIndex(opt) < 0 {
@@ -94,5 +99,9 @@ func (b *Bot) practiceAnswer(c Click, lang, qid, opt string) Response {
 	}
 	b.learn(c.Space, c.User, q.Item, q.ID, q.Domain, correct)
 	b.metrics.Answered(c.Space.Platform, "practice")
-	return private(feedbackMessage(snapshotOf(bank, q), opt, lang, nil, T(lang, "fb.practice")))
+	foot := T(lang, "fb.practice")
+	if review {
+		foot = T(lang, "fb.review")
+	}
+	return private(feedbackMessage(snapshotOf(bank, q), opt, lang, nil, foot))
 }

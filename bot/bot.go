@@ -68,6 +68,9 @@ type Config struct {
 	// and cmd/studybot's file watch call it through Bot.Reload. Without it
 	// /studybot reload says the bank cannot be reloaded.
 	Reload func() (*questions.Bank, error)
+	// ReviewNewPerDay is how many new memo items /review introduces to a
+	// user per day (DefaultReviewNewPerDay when 0).
+	ReviewNewPerDay int
 }
 
 // DefaultShutdownGrace is Config.ShutdownGrace when unset.

@@ -145,6 +145,7 @@ func init() {
 			Usage: "lb.usage", Example: "lb.example", run: (*Bot).cmdLeaderboard},
 		{Name: "streak", Description: ja("連続記録を表示する", "Show your streak"), run: (*Bot).cmdStreak},
 		{Name: "stats", Description: ja("分野別の成績を表示する", "Your accuracy per domain"), run: (*Bot).cmdStats},
+		{Name: "review", Description: ja("自分の復習（間違えた項目が最適な間隔で戻ってくる）", "Your spaced-repetition review"), run: (*Bot).cmdReview},
 		{Name: "explain", Hint: "<question-id>", Description: ja("問題の解説を表示する", "Explain a question"),
 			Options: []Option{id}, Usage: "explain.usage", Example: "explain.example", run: (*Bot).cmdExplain},
 		{Name: "report", Hint: "<question-id> <reason>", Description: ja("問題の誤りを報告する", "Report a wrong or unclear question"),

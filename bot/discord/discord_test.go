@@ -155,6 +155,10 @@ func TestGatewayEndToEnd(t *testing.T) {
 	if got := r.command(t, "", "DMUSER", 0, "leaderboard", nil); !strings.Contains(got, "チャンネルで") {
 		t.Errorf("DM leaderboard: %s", got)
 	}
+	// /review: the user's next item, ephemeral, with its buttons
+	if got := r.command(t, "G1", "USER", 0, "review", nil); !strings.Contains(got, "🔁 復習") || !strings.Contains(got, "sb1:v:") || !strings.Contains(got, `"flags":64`) {
+		t.Errorf("/review: %s", got)
+	}
 
 	// The schedule fires: the card has one button per option.
 	r.clock.Set(tuesday09)

@@ -150,6 +150,10 @@ func TestSocketModeEndToEnd(t *testing.T) {
 	// (a command that makes the bot post here replies by chat.postEphemeral,
 	// which checks the bot is a member)
 	r.slash(t, "UADMIN", "/studybot schedule 0 9 * * 1-5 Asia/Tokyo")
+	// /review: the user's next item privately, answered by its buttons
+	if got := r.slash(t, "UREVIEW", "/review"); !strings.HasPrefix(got, "ephemeral") || !strings.Contains(got, "🔁 復習") || !strings.Contains(got, "sb1:v:") {
+		t.Errorf("/review: %s", got)
+	}
 	if eph := r.fake.Calls("chat.postEphemeral"); len(eph) != 1 || !strings.Contains(eph[0].Form.Get("blocks"), "0 9 * * 1-5") || eph[0].Form.Get("user") != "UADMIN" {
 		t.Fatalf("admin schedule: %v", eph)
 	}

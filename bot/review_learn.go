@@ -1,0 +1,220 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// DefaultReviewNewPerDay is Config.ReviewNewPerDay when unset.
+const DefaultReviewNewPerDay = 10
+
+// learnItem is one memo item a user can review: its questions (in the
+// bank's draw order, rejected ones left out) and the user's card, if any.
+type learnItem struct {
+	id     string
+	domain int
+	qs     []*questions.Question
+	card   *store.Card
+}
+
+// learnState is a user's items in a space: the bank's live items with
+// their cards. Cards of items that left the memo are retired: kept in the
+// store with their history, but not here (they come back if the item
+// does).
+type learnState struct {
+	items   []*learnItem // in draw order of their first question
+	byID    map[string]*learnItem
+	retired int
+}
+
+// learnState reads the user's cards against the bank.
+func (b *Bot) learnState(c Command) (*learnState, error) {
+	st := &learnState{byID: map[string]*learnItem{}}
+	for _, q := range b.quizPool(c, b.Bank().Top(0)) {
+		it := st.byID[q.Item]
+		if it == nil {
+			it = &learnItem{id: q.Item, domain: q.Domain}
+			st.byID[q.Item] = it
+			st.items = append(st.items, it)
+		}
+		it.qs = append(it.qs, q)
+	}
+	cards, err := b.db.Cards(c.Space, c.User)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cards {
+		if it := st.byID[cards[i].Item]; it != nil {
+			it.card = &cards[i]
+		} else {
+			st.retired++
+		}
+	}
+	return st, nil
+}
+
+// retrievability is the predicted chance the user recalls the item now
+// (0 for an item never answered).
+func (it *learnItem) retrievability(now time.Time) float64 {
+	if it.card == nil || it.card.Reps == 0 {
+		return 0
+	}
+	return scheduler.GetRetrievability(fsrsCard(*it.card, true), now)
+}
+
+// nextQuestion returns a question about the item other than the one last
+// asked when there is another: the one after it in the item's list, so
+// the types rotate.
+func (it *learnItem) nextQuestion() *questions.Question {
+	if it.card == nil {
+		return it.qs[0]
+	}
+	for i, q := range it.qs {
+		if q.ID == it.card.LastQuestion {
+			return it.qs[(i+1)%len(it.qs)]
+		}
+	}
+	return it.qs[0]
+}
+
+// reviewPick is what /review shows next: a due item, else a new one, else
+// nothing, with the counts for the "nothing due" reply.
+type reviewPick struct {
+	item     *learnItem
+	isNew    bool
+	dueToday int           // cards due later today
+	nextIn   time.Duration // until the next card is due (0: none)
+}
+
+// pickReview chooses the next item: the most overdue due card first; when
+// none is due, a new item while fewer than limit were introduced today
+// (the space's day), from the weakest domain first (lowest mean
+// retrievability, unseen items counting 0), in the bank's draw order.
+func (st *learnState) pickReview(now time.Time, loc *time.Location, limit int) reviewPick {
+	var p reviewPick
+	var due *learnItem
+	y, m, d := now.In(loc).Date()
+	endOfDay := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	startOfDay := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	introduced := 0
+	var next time.Time
+	for _, it := range st.items {
+		c := it.card
+		if c == nil {
+			continue
+		}
+		if !c.First.Before(startOfDay) {
+			introduced++
+		}
+		switch {
+		case !c.Due.After(now):
+			if due == nil || c.Due.Before(due.card.Due) {
+				due = it
+			}
+		default:
+			if c.Due.Before(endOfDay) {
+				p.dueToday++
+			}
+			if next.IsZero() || c.Due.Before(next) {
+				next = c.Due
+			}
+		}
+	}
+	if due != nil {
+		p.item = due
+		return p
+	}
+	if !next.IsZero() {
+		p.nextIn = next.Sub(now)
+	}
+	if introduced >= limit {
+		return p
+	}
+	weak := st.domainReadiness(now)
+	best := -1.0
+	for _, it := range st.items {
+		if it.card != nil {
+			continue
+		}
+		if r := weak[it.domain]; p.item == nil || r < best {
+			p.item, best = it, r
+		}
+	}
+	p.isNew = p.item != nil
+	return p
+}
+
+// domainReadiness is the mean retrievability of each domain's live items,
+// unseen items counting 0.
+func (st *learnState) domainReadiness(now time.Time) map[int]float64 {
+	sum, n := map[int]float64{}, map[int]int{}
+	for _, it := range st.items {
+		sum[it.domain] += it.retrievability(now)
+		n[it.domain]++
+	}
+	out := make(map[int]float64, len(n))
+	for d, k := range n {
+		out[d] = sum[d] / float64(k)
+	}
+	return out
+}
+
+// cmdReview shows the user's next review item privately: a due one, or a
+// new one within the daily limit, or when the next is due.
+func (b *Bot) cmdReview(_ context.Context, c Command, lang string) Response {
+	sp, err := b.ensureSpace(c.Space)
+	if err != nil {
+		return b.internalError(lang, "ensure space", err)
+	}
+	st, err := b.learnState(c)
+	if err != nil {
+		return b.internalError(lang, "review cards", err)
+	}
+	limit := b.cfg.ReviewNewPerDay
+	if limit == 0 {
+		limit = DefaultReviewNewPerDay
+	}
+	p := st.pickReview(b.now(), sp.Location(), limit)
+	if p.item == nil {
+		body := T(lang, "learn.none", p.dueToday)
+		if p.nextIn > 0 {
+			body += " " + T(lang, "learn.next", untilText(lang, p.nextIn))
+		}
+		return private(Message{Kind: KindText, Body: body})
+	}
+	q := p.item.nextQuestion()
+	return private(reviewQuestionCard(q, lang, b.domainLabel(lang, q.Domain, q.DomainTitle), p.isNew))
+}
+
+// untilText says how long until a time, in days, hours or minutes.
+func untilText(lang string, d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return T(lang, "until.days", int(d/(24*time.Hour)))
+	case d >= time.Hour:
+		return T(lang, "until.hours", int(d/time.Hour))
+	default:
+		return T(lang, "until.minutes", max(1, int(d/time.Minute)))
+	}
+}
+
+// reviewQuestionCard is a review question: like a practice card, with
+// buttons that answer it as a review.
+func reviewQuestionCard(q *questions.Question, lang, domain string, isNew bool) Message {
+	ctx := T(lang, "card.review", q.ID)
+	if isNew {
+		ctx = T(lang, "card.review.new", q.ID)
+	}
+	m := Message{Kind: KindCard, Title: T(lang, "card.title.review", domain), Body: q.Stem, Context: ctx}
+	for i, o := range q.Options {
+		m.Buttons = append(m.Buttons, Button{ActionID: reviewAnswerAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
+	}
+	return m
+}
+
+func reviewAnswerAction(questionID, optionID string) string {
+	return actionPrefix + "v:" + questionID + ":" + optionID
+}
