@@ -182,7 +182,19 @@ func (b *Bot) cmdStats(_ context.Context, c Command, lang string) Response {
 		return b.internalError(lang, "stats", err)
 	}
 	label := func(d int) string { return b.domainLabel(lang, d, "") }
-	return private(statsMessage(st, lang, label, b.now(), store.Space{TZ: b.cfg.TZ}.Location()))
+	m := statsMessage(st, lang, label, b.now(), store.Space{TZ: b.cfg.TZ}.Location())
+	ls, err := b.learnState(c)
+	if err != nil {
+		return b.internalError(lang, "stats cards", err)
+	}
+	weights := map[int]float64{}
+	for _, d := range b.Bank().Memo.Domains {
+		weights[d.Number] = d.Weight
+	}
+	if len(ls.items) > 0 {
+		m.Fields = append(m.Fields, readinessFields(ls.readiness(b.now(), weights), lang, label)...)
+	}
+	return private(m)
 }
 
 func (b *Bot) cmdExplain(_ context.Context, c Command, lang string) Response {

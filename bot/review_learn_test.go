@@ -86,3 +86,18 @@ func fieldsOf(m bot.Message) []string {
 	}
 	return append(out, m.Context)
 }
+
+// TestStatsReadiness: /stats adds readiness per domain, the weakest domain
+// and the items to review once the user has answered.
+func TestStatsReadiness(t *testing.T) {
+	h := bottest.New(t, monday.Add(time.Hour), bot.Config{})
+	m := h.Command("ann", "general", false, "review").Messages[0]
+	h.Click("ann", "general", reviewAnswer(t, h, m, true))
+	got := h.Command("ann", "general", false, "stats").Messages[0]
+	text := strings.Join(fieldsOf(got), "\n")
+	for _, w := range []string{"試験への準備度", "学習済み 1/", "いちばん弱い分野", "復習するとよい項目"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("/stats lacks %q:\n%s", w, text)
+		}
+	}
+}

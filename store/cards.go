@@ -2,8 +2,9 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -75,8 +76,9 @@ func (d *DB) UpdateCard(space SpaceRef, user, item string, fn func(c *Card, foun
 		var c Card
 		found := false
 		if v := b.Get(k); v != nil {
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("card: %w", ErrCorrupt)
+			var err error
+			if c, err = decodeCard(item, v); err != nil {
+				return err
 			}
 			found = true
 		}
@@ -85,7 +87,7 @@ func (d *DB) UpdateCard(space SpaceRef, user, item string, fn func(c *Card, foun
 		}
 		c.Item = item
 		out = c
-		return putJSON(b, k, c)
+		return b.Put(k, encodeCard(c))
 	})
 	if err != nil {
 		return Card{}, fmt.Errorf("update card %s/%s/%s: %w", space, user, item, err)
@@ -110,10 +112,15 @@ func (d *DB) Cards(space SpaceRef, user string) ([]Card, error) {
 		}
 		p := prefix(space.Platform, space.ID, user)
 		c := b.Cursor()
+		n := 0 // count first: one allocation for the whole deck
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+			n++
+		}
+		out = make([]Card, 0, n)
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-			var card Card
-			if err := json.Unmarshal(v, &card); err != nil {
-				return fmt.Errorf("card: %w", ErrCorrupt)
+			card, err := decodeCard(string(k[len(p):]), v)
+			if err != nil {
+				return err
 			}
 			out = append(out, card)
 		}
@@ -123,4 +130,52 @@ func (d *DB) Cards(space SpaceRef, user string) ([]Card, error) {
 		return nil, fmt.Errorf("cards %s/%s: %w", space, user, err)
 	}
 	return out, nil
+}
+
+// cardVersion is the first byte of an encoded card.
+const cardVersion = 1
+
+// cardFixed is the size of an encoded card before its last question ID:
+// the version byte and fourteen 8-byte fields.
+const cardFixed = 1 + 14*8
+
+// encodeCard writes a card compactly (a user's whole deck is read on every
+// /review and /stats, so JSON would cost more than the scheduling). The
+// item is the key, not stored again.
+func encodeCard(c Card) []byte {
+	b := make([]byte, 0, cardFixed+len(c.LastQuestion))
+	b = append(b, cardVersion)
+	for _, v := range []uint64{uint64(timeNano(c.Due)), math.Float64bits(c.Stability), math.Float64bits(c.Difficulty),
+		c.ElapsedDays, c.ScheduledDays, c.Reps, c.Lapses, uint64(c.State), uint64(timeNano(c.LastReview)),
+		uint64(timeNano(c.First)), uint64(int64(c.Domain)), uint64(int64(c.Right)), uint64(int64(c.Wrong)), 0} {
+		b = binary.BigEndian.AppendUint64(b, v)
+	}
+	return append(b, c.LastQuestion...)
+}
+
+// decodeCard reads a card written by encodeCard; ErrCorrupt if it is not one.
+func decodeCard(item string, v []byte) (Card, error) {
+	if len(v) < cardFixed || v[0] != cardVersion {
+		return Card{}, fmt.Errorf("card %s: %w", item, ErrCorrupt)
+	}
+	u := func(i int) uint64 { return binary.BigEndian.Uint64(v[1+8*i:]) }
+	return Card{Item: item, Due: nanoTime(int64(u(0))), Stability: math.Float64frombits(u(1)), Difficulty: math.Float64frombits(u(2)),
+		ElapsedDays: u(3), ScheduledDays: u(4), Reps: u(5), Lapses: u(6), State: int(u(7)), LastReview: nanoTime(int64(u(8))),
+		First: nanoTime(int64(u(9))), Domain: int(int64(u(10))), Right: int(int64(u(11))), Wrong: int(int64(u(12))),
+		LastQuestion: string(v[cardFixed:])}, nil
+}
+
+// timeNano and nanoTime keep the zero time zero.
+func timeNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func nanoTime(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
 }

@@ -38,6 +38,15 @@ func TestCards(t *testing.T) {
 	if _, err := db.UpdateCard(testSpace, "U1", "", func(*Card, bool) error { return nil }); !errors.Is(err, ErrInvalid) {
 		t.Errorf("empty item: %v", err)
 	}
+	full := Card{Item: "item3", Domain: 4, Due: due, Stability: 3.17, Difficulty: 5.5, ElapsedDays: 2, ScheduledDays: 3,
+		Reps: 4, Lapses: 1, State: 2, LastReview: c.Now(), First: c.Now().Add(-time.Hour), Right: 3, Wrong: 1, LastQuestion: "q9"}
+	if _, err := db.UpdateCard(testSpace, "U3", "item3", func(card *Card, _ bool) error { *card = full; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Cards(testSpace, "U3"); len(got) != 1 || !got[0].Due.Equal(full.Due) || !got[0].LastReview.Equal(full.LastReview) ||
+		!got[0].First.Equal(full.First) || got[0].Stability != full.Stability || got[0].LastQuestion != "q9" || got[0].Wrong != 1 || got[0].Domain != 4 || got[0].Lapses != 1 {
+		t.Errorf("round trip: %+v, want %+v", got, full)
+	}
 	boom := errors.New("boom")
 	if _, err := db.UpdateCard(testSpace, "U1", "item1", func(card *Card, _ bool) error { card.Reps = 99; return boom }); !errors.Is(err, boom) {
 		t.Errorf("fn error: %v", err)
