@@ -68,8 +68,8 @@ func TestConsoleDailyCardAndAnswer(t *testing.T) {
 // /as switches the user, commands reach the core.
 func TestConsoleInput(t *testing.T) {
 	eight := time.Date(2026, 12, 1, 8, 0, 0, 0, tokyo) // before the day's slot
-	out := session(t, eight, "h", "hello", "/as bob", "/streak", "/review", "/frob")
-	for _, w := range []string{"📝 今日の問題 #1", "No question with that option is open", "Type a–d", "you are now bob", "🔥 連続記録", "🔁 復習", "知らないコマンド"} {
+	out := session(t, eight, "h", "hello", "/as bob", "/streak", "/review", "a", "/frob")
+	for _, w := range []string{"📝 今日の問題 #1", "No question with that option is open", "Type a–d", "you are now bob", "🔥 連続記録", "🔁 復習", "復習を記録しました", "知らないコマンド"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("output lacks %q:\n%s", w, out)
 		}

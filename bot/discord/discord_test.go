@@ -156,8 +156,19 @@ func TestGatewayEndToEnd(t *testing.T) {
 		t.Errorf("DM leaderboard: %s", got)
 	}
 	// /review: the user's next item, ephemeral, with its buttons
-	if got := r.command(t, "G1", "USER", 0, "review", nil); !strings.Contains(got, "🔁 復習") || !strings.Contains(got, "sb1:v:") || !strings.Contains(got, `"flags":64`) {
+	got := r.command(t, "G1", "USER", 0, "review", nil)
+	if !strings.Contains(got, "🔁 復習") || !strings.Contains(got, "sb1:v:") || !strings.Contains(got, `"flags":64`) {
 		t.Errorf("/review: %s", got)
+	}
+	if i := strings.Index(got, "sb1:v:"); i >= 0 {
+		action := got[i : i+strings.IndexByte(got[i:], '"')]
+		c := discordfake.Click("G1", "C1", "USER", action, "M-review")
+		if err := r.fake.Interact(c); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := json.Marshal(r.callbackFor(t, c["id"].(string))); !strings.Contains(string(b), "復習を記録") {
+			t.Errorf("review click: %s", b)
+		}
 	}
 
 	// The schedule fires: the card has one button per option.

@@ -382,3 +382,21 @@ func TestClosedAdapterRefusesClicks(t *testing.T) {
 		t.Error("a click after Close was stored by work nobody waits for")
 	}
 }
+
+// TestReviewClick: a /review card's button records the review and replies
+// privately (chat.postEphemeral in the bot's channel).
+func TestReviewClick(t *testing.T) {
+	r := newRig(t, "socket")
+	r.runSocket(t)
+	id, _ := r.fake.Send("slash_commands", r.fake.SlashCommand("T0001", "C1", "U7", "review", ""))
+	raw, _ := r.fake.WaitAck(id, 3*time.Second)
+	action := practiceButton(t, raw)
+	if !strings.HasPrefix(action, "sb1:v:") {
+		t.Fatalf("review card button %q", action)
+	}
+	r.fake.Send("interactive", r.fake.BlockAction("T0001", "C1", "U7", action, "1.0"))
+	waitFor(t, "the reply in C1", func() bool { return len(r.fake.Calls("chat.postEphemeral")) == 1 })
+	if b, _ := json.Marshal(r.fake.Calls("chat.postEphemeral")[0].Form); !strings.Contains(string(b), "復習を記録") {
+		t.Errorf("reply: %s", b)
+	}
+}
