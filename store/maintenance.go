@@ -13,7 +13,7 @@ import (
 )
 
 // Export writes every record as one JSON object per line, each with a
-// "kind" field: space, channel, post, answer, practice, streak, report.
+// "kind" field: space, channel, post, answer, practice, streak, report, card.
 // Counters are derived data and left out (Check recomputes them). It runs
 // Check first, in the same transaction, and writes nothing when Check
 // finds problems (the error wraps ErrCorrupt).
@@ -83,7 +83,21 @@ func (d *DB) Export(w io.Writer) error {
 				return err
 			}
 		}
-		return nil
+		if tx.Bucket(bCards) == nil {
+			return nil // no card yet (the bucket is made by the first)
+		}
+		return each(bCards, "card", func(k, v []byte) (any, error) {
+			parts := splitKey(k)
+			if len(parts) != 4 {
+				return nil, ErrCorrupt
+			}
+			c, err := decodeCard(parts[3], v)
+			return struct {
+				Space SpaceRef `json:"space"`
+				User  string   `json:"user"`
+				Card
+			}{SpaceRef{parts[0], parts[1]}, parts[2], c}, err
+		})
 	})
 }
 

@@ -384,6 +384,7 @@ func TestBackupExportCheck(t *testing.T) {
 	db.RecordAnswer(p.ID, "ann", "a")
 	db.RecordAnswer(p.ID, "ben", "b")
 	db.RecordPractice(Practice{Space: testSpace, UserID: "ann", QuestionID: "q9", Domain: 4, Correct: true})
+	db.UpdateCard(testSpace, "ann", "item9", func(c *Card, _ bool) error { c.Reps, c.Domain = 1, 4; return nil })
 
 	dst := filepath.Join(t.TempDir(), "backup.db")
 	if err := db.BackupFile(dst); err != nil {
@@ -419,7 +420,7 @@ func TestBackupExportCheck(t *testing.T) {
 		}
 		kinds[rec.Kind]++
 	}
-	if kinds["space"] != 1 || kinds["post"] != 1 || kinds["answer"] != 2 || kinds["practice"] != 1 || kinds["streak"] != 2 {
+	if kinds["space"] != 1 || kinds["post"] != 1 || kinds["answer"] != 2 || kinds["practice"] != 1 || kinds["streak"] != 2 || kinds["card"] != 1 {
 		t.Errorf("export kinds: %v", kinds)
 	}
 
