@@ -83,8 +83,9 @@ type Bot struct {
 	metrics  Metrics
 	mu       sync.RWMutex
 	plats    map[string]Platform
-	spaces   sync.Map // Space → store.Space, known to exist
-	badSpecs sync.Map // channel and spec already reported as refused
+	spaces   sync.Map  // Space → store.Space, known to exist
+	badSpecs sync.Map  // channel and spec already reported as refused
+	due      *dueIndex // the due-loop's next slot per channel
 	cards    *coalescer
 	postMu   sync.Mutex // serialises posting and closing
 	inflight sync.WaitGroup
@@ -161,7 +162,7 @@ func New(cfg Config) (*Bot, error) {
 		cfg.NewTimer = wallTimer
 	}
 	b := &Bot{cfg: cfg, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
-		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{})}
+		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex()}
 	rv, err := newReviews(cfg.Store)
 	if err != nil {
 		return nil, err
@@ -311,7 +312,7 @@ func (b *Bot) EnsureChannel(sp Space, channel string) (store.Channel, error) {
 	if err := b.db.PutChannel(ch); err != nil {
 		return store.Channel{}, err
 	}
-	b.Wake()
+	b.touchChannel(sp, channel)
 	return b.db.GetChannel(sp, channel)
 }
 

@@ -392,6 +392,25 @@ func (b *Bot) closePost(ctx context.Context, p store.Post) {
 // NextEvent returns the next time something happens: a post closing or a
 // channel's next slot, after now (zero if nothing is scheduled).
 func (b *Bot) NextEvent(now time.Time) time.Time {
+	next := b.nextPostEvent(now)
+	consider := func(t time.Time) {
+		if t.After(now) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	chans, err := b.db.Channels()
+	if err != nil {
+		b.log.Error("next event: channels", "err", err)
+	}
+	for _, ch := range chans {
+		consider(nextSlot(ch, now))
+	}
+	return next
+}
+
+// nextPostEvent returns the next time an open post closes or an
+// undelivered card is due to be tried again, after now (zero if none).
+func (b *Bot) nextPostEvent(now time.Time) time.Time {
 	var next time.Time
 	consider := func(t time.Time) {
 		if t.After(now) && (next.IsZero() || t.Before(next)) {
@@ -406,15 +425,6 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 		consider(p.ClosesAt)
 		if p.MessageRef == "" {
 			consider(nextSend(p))
-		}
-	}
-	chans, err := b.db.Channels()
-	if err != nil {
-		b.log.Error("next event: channels", "err", err)
-	}
-	for _, ch := range chans {
-		if s, err := channelSchedule(ch); err == nil && !ch.Paused {
-			consider(s.Next(now))
 		}
 	}
 	return next

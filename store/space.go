@@ -188,7 +188,7 @@ func (d *DB) PutChannel(c Channel) error {
 	if err := validID("channel", c.ID); err != nil {
 		return err
 	}
-	err := d.update(func(tx *bolt.Tx) error {
+	err := d.group(func(tx *bolt.Tx) error {
 		if _, err := getSpace(tx, c.Space); err != nil {
 			return err
 		}
@@ -223,7 +223,7 @@ func (d *DB) PutChannel(c Channel) error {
 // changed this way. It returns the channel as stored, or ErrNotFound.
 func (d *DB) UpdateChannel(space SpaceRef, id string, fn func(*Channel) error) (Channel, error) {
 	var c Channel
-	err := d.update(func(tx *bolt.Tx) error {
+	err := d.group(func(tx *bolt.Tx) error {
 		old, err := getChannel(tx, space, id)
 		if err != nil {
 			return err

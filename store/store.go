@@ -50,6 +50,7 @@ type DB struct {
 	now     func() time.Time
 	closed  atomic.Bool
 	observe func(time.Duration)
+	commits committer // group commit of channel writes (group)
 
 	migratedBackup string
 }
