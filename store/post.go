@@ -169,6 +169,9 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 		if err := putJSON(tx.Bucket(bPostMeta), []byte(p.ID), meta); err != nil {
 			return err
 		}
+		if err := tx.Bucket(bOpen).Put(openKey(p.ClosesAt, p.ID), nil); err != nil {
+			return err
+		}
 		days := tx.Bucket(bPostDays)
 		dk := key(p.Space.Platform, p.Space.ID, dayKey(day))
 		if err := days.Put(dk, putU64(nil, getU64(days.Get(dk))+1)); err != nil {
@@ -278,21 +281,31 @@ func (d *DB) ClosePost(id string) (Post, bool, error) {
 			return err
 		}
 		m.Closed = true
+		if err := tx.Bucket(bOpen).Delete(openKey(m.ClosesAt, id)); err != nil {
+			return err
+		}
 		return putJSON(tx.Bucket(bPostMeta), []byte(id), m)
 	})
 	return p, closed, err
 }
 
-// OpenPosts returns every post not yet closed, oldest first.
+// openKey is a post's key in the index of open posts: its closing time,
+// then its ID.
+func openKey(closesAt time.Time, id string) []byte {
+	return append(putTime(nil, closesAt), id...)
+}
+
+// OpenPosts returns every post not yet closed, oldest first. It reads the
+// index of open posts, so it costs O(open posts) however many posts were
+// ever stored.
 func (d *DB) OpenPosts() ([]Post, error) {
 	var out []Post
 	err := d.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bPostMeta).ForEach(func(k, v []byte) error {
-			var m postMeta
-			if err := json.Unmarshal(v, &m); err != nil || m.Closed {
-				return err
+		return tx.Bucket(bOpen).ForEach(func(k, _ []byte) error {
+			if len(k) <= 8 {
+				return fmt.Errorf("open post key %q: %w", k, ErrCorrupt)
 			}
-			p, err := getPost(tx, string(k))
+			p, err := getPost(tx, string(k[8:]))
 			if err != nil {
 				return err
 			}
