@@ -75,24 +75,24 @@ const DefaultShutdownGrace = 5 * time.Second
 
 // Bot is the core. Create it with New, add platforms, then Run it.
 type Bot struct {
-	cfg      Config
-	bank     atomic.Pointer[questions.Bank]
-	db       *store.DB
-	now      func() time.Time
-	log      *slog.Logger
-	metrics  Metrics
-	mu       sync.RWMutex
-	plats    map[string]Platform
-	spaces   sync.Map  // Space → store.Space, known to exist
-	badSpecs sync.Map  // channel and spec already reported as refused
-	due      *dueIndex // the due-loop's next slot per channel
-	cards    *coalescer
-	postMu   sync.Mutex // serialises posting and closing
-	inflight sync.WaitGroup
-	lifeMu   sync.Mutex // guards shut and inflight.Add against Close
-	shut     bool
-	closing  chan struct{}
-	closeOne sync.Once
+	cfg       Config
+	bank      atomic.Pointer[questions.Bank]
+	db        *store.DB
+	now       func() time.Time
+	log       *slog.Logger
+	metrics   Metrics
+	mu        sync.RWMutex
+	plats     map[string]Platform
+	spaces    sync.Map  // Space → store.Space, known to exist
+	badSpecs  sync.Map  // channel and spec already reported as refused
+	due       *dueIndex // the due-loop's next slot per channel
+	cards     *coalescer
+	chanLocks sync.Map // chanKey → *sync.Mutex: serialises posting and closing per channel
+	inflight  sync.WaitGroup
+	lifeMu    sync.Mutex // guards shut and inflight.Add against Close
+	shut      bool
+	closing   chan struct{}
+	closeOne  sync.Once
 	// ctx is done when Close gives up waiting for running work; every
 	// platform call the core makes is bound to it.
 	ctx    context.Context

@@ -63,3 +63,36 @@ func TestGroupCommit(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateScheduledPost moves the channel's LastFired with the post, in
+// one commit, and also when the slot was already taken.
+func TestCreateScheduledPost(t *testing.T) {
+	c := newClock(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
+	db := mustOpen(t, c)
+	db.EnsureSpace(testSpace, "Asia/Tokyo")
+	if err := db.PutChannel(Channel{Space: testSpace, ID: "general", Cron: "0 9 * * *", TZ: "Asia/Tokyo"}); err != nil {
+		t.Fatal(err)
+	}
+	slot := c.Now()
+	mk := func(s time.Time) (Post, error) {
+		return db.CreateScheduledPost(Post{Space: testSpace, Channel: "general", Slot: s, Question: snapshot("q1", 1), OpenedAt: s, ClosesAt: s.Add(time.Hour)})
+	}
+	p, err := mk(slot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch, _ := db.GetChannel(testSpace, "general"); !ch.LastFired.Equal(slot) {
+		t.Errorf("last fired %v, want %v", ch.LastFired, slot)
+	}
+	// the slot taken by a post-now: LastFired still moves to the later slot
+	later := slot.Add(24 * time.Hour)
+	if _, err := db.CreatePost(Post{Space: testSpace, Channel: "general", Slot: later, Question: snapshot("q2", 1), OpenedAt: later, ClosesAt: later.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := mk(later); !errors.Is(err, ErrSlotTaken) || got.ID == p.ID || got.Question.QuestionID != "q2" {
+		t.Fatalf("taken slot: %+v %v", got, err)
+	}
+	if ch, _ := db.GetChannel(testSpace, "general"); !ch.LastFired.Equal(later) {
+		t.Errorf("last fired %v after a taken slot, want %v", ch.LastFired, later)
+	}
+}

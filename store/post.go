@@ -112,7 +112,15 @@ func PostID(space SpaceRef, channel string, slot time.Time) string {
 // (channel, slot) guard, the question history entry and the posting day.
 // If the slot was already posted it returns the existing post and
 // ErrSlotTaken, so double fires and restarts never post twice.
-func (d *DB) CreatePost(p Post) (Post, error) {
+func (d *DB) CreatePost(p Post) (Post, error) { return d.createPost(p, false) }
+
+// CreateScheduledPost is CreatePost for a schedule's slot: in the same
+// commit it also moves the channel's LastFired forward to the slot (as
+// SetLastFired would), whether the post is new or the slot was taken. Its
+// commit may be shared with other concurrent writes.
+func (d *DB) CreateScheduledPost(p Post) (Post, error) { return d.createPost(p, true) }
+
+func (d *DB) createPost(p Post, fired bool) (Post, error) {
 	if err := p.Space.valid(); err != nil {
 		return Post{}, err
 	}
@@ -131,10 +139,21 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 	}
 	p.Slot, p.OpenedAt, p.ClosesAt = p.Slot.UTC(), p.OpenedAt.UTC(), p.ClosesAt.UTC()
 	var existing Post
-	err := d.update(func(tx *bolt.Tx) error {
+	var taken bool
+	commit := d.update
+	if fired {
+		commit = d.group
+	}
+	err := commit(func(tx *bolt.Tx) error {
+		taken = false
 		sp, err := getSpace(tx, p.Space)
 		if err != nil {
 			return err
+		}
+		if fired {
+			if err := setLastFired(tx, p.Space, p.Channel, p.Slot); err != nil {
+				return err
+			}
 		}
 		slots := tx.Bucket(bSlots)
 		sk := key(p.Space.Platform, p.Space.ID, p.Channel, string(putTime(nil, p.Slot)))
@@ -142,6 +161,10 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 			existing, err = getPost(tx, string(id))
 			if err != nil {
 				return err
+			}
+			if fired {
+				taken = true // keep LastFired's move: commit
+				return nil
 			}
 			return ErrSlotTaken
 		}
@@ -180,7 +203,7 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 		hk := key(p.Space.Platform, p.Space.ID, p.Channel, string(putTime(nil, p.OpenedAt)))
 		return tx.Bucket(bHistory).Put(hk, []byte(p.Question.QuestionID+"\x00"+p.ID))
 	})
-	if errors.Is(err, ErrSlotTaken) {
+	if errors.Is(err, ErrSlotTaken) || err == nil && taken {
 		return existing, fmt.Errorf("create post %s/%s at %s: %w", p.Space, p.Channel, p.Slot.Format(time.RFC3339), ErrSlotTaken)
 	}
 	if err != nil {
@@ -231,8 +254,9 @@ func (d *DB) GetPost(id string) (Post, error) {
 }
 
 // SetPostMessage records the platform's reference to the posted message.
+// Its commit may be shared with other concurrent writes.
 func (d *DB) SetPostMessage(id, ref string) error {
-	return d.update(func(tx *bolt.Tx) error {
+	return d.group(func(tx *bolt.Tx) error {
 		p, err := getPost(tx, id)
 		if err != nil {
 			return err

@@ -296,15 +296,18 @@ func (d *DB) Channels() ([]Channel, error) {
 // SetLastFired records the last schedule slot posted in a channel; it never
 // moves backwards.
 func (d *DB) SetLastFired(space SpaceRef, id string, slot time.Time) error {
-	return d.update(func(tx *bolt.Tx) error {
-		c, err := getChannel(tx, space, id)
-		if err != nil {
-			return err
-		}
-		if !slot.After(c.LastFired) {
-			return nil
-		}
-		c.LastFired = slot.UTC()
-		return putChannel(tx, c)
-	})
+	return d.group(func(tx *bolt.Tx) error { return setLastFired(tx, space, id, slot) })
+}
+
+// setLastFired is SetLastFired in tx.
+func setLastFired(tx *bolt.Tx, space SpaceRef, id string, slot time.Time) error {
+	c, err := getChannel(tx, space, id)
+	if err != nil {
+		return err
+	}
+	if !slot.After(c.LastFired) {
+		return nil
+	}
+	c.LastFired = slot.UTC()
+	return putChannel(tx, c)
 }
