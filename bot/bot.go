@@ -78,23 +78,24 @@ const DefaultShutdownGrace = 5 * time.Second
 
 // Bot is the core. Create it with New, add platforms, then Run it.
 type Bot struct {
-	cfg      Config
-	bank     atomic.Pointer[questions.Bank]
-	db       *store.DB
-	now      func() time.Time
-	log      *slog.Logger
-	metrics  Metrics
-	mu       sync.RWMutex
-	plats    map[string]Platform
-	spaces   sync.Map // Space → store.Space, known to exist
-	badSpecs sync.Map // channel and spec already reported as refused
-	cards    *coalescer
-	postMu   sync.Mutex // serialises posting and closing
-	inflight sync.WaitGroup
-	lifeMu   sync.Mutex // guards shut and inflight.Add against Close
-	shut     bool
-	closing  chan struct{}
-	closeOne sync.Once
+	cfg       Config
+	bank      atomic.Pointer[questions.Bank]
+	db        *store.DB
+	now       func() time.Time
+	log       *slog.Logger
+	metrics   Metrics
+	mu        sync.RWMutex
+	plats     map[string]Platform
+	spaces    sync.Map  // Space → store.Space, known to exist
+	badSpecs  sync.Map  // channel and spec already reported as refused
+	due       *dueIndex // the due-loop's next slot per channel
+	cards     *coalescer
+	chanLocks sync.Map // chanKey → *sync.Mutex: serialises posting and closing per channel
+	inflight  sync.WaitGroup
+	lifeMu    sync.Mutex // guards shut and inflight.Add against Close
+	shut      bool
+	closing   chan struct{}
+	closeOne  sync.Once
 	// ctx is done when Close gives up waiting for running work; every
 	// platform call the core makes is bound to it.
 	ctx    context.Context
@@ -164,7 +165,7 @@ func New(cfg Config) (*Bot, error) {
 		cfg.NewTimer = wallTimer
 	}
 	b := &Bot{cfg: cfg, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
-		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{})}
+		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex()}
 	rv, err := newReviews(cfg.Store)
 	if err != nil {
 		return nil, err
@@ -314,7 +315,7 @@ func (b *Bot) EnsureChannel(sp Space, channel string) (store.Channel, error) {
 	if err := b.db.PutChannel(ch); err != nil {
 		return store.Channel{}, err
 	}
-	b.Wake()
+	b.touchChannel(sp, channel)
 	return b.db.GetChannel(sp, channel)
 }
 

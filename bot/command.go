@@ -267,7 +267,7 @@ func (b *Bot) saveChannel(c Command, lang string, edit func(*store.Channel), msg
 	if err != nil {
 		return b.internalError(lang, "save channel", err)
 	}
-	b.Wake()
+	b.touchChannel(c.Space, c.Channel)
 	return private(Message{Tone: Good, Body: msg(saved)})
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/studybot/studybot/questions"
@@ -93,15 +95,55 @@ func (b *Bot) results(p store.Post, r store.Results, lang string, plat Platform)
 func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 	ctx, cancel := b.callCtx(ctx)
 	defer cancel()
+	ctx = context.WithValue(ctx, flagsKey{}, &flagsCache{m: map[Space]*flagsEntry{}})
 	chans, err := b.db.Channels()
 	if err != nil {
 		b.log.Error("list channels", "err", err)
 		return
 	}
 	b.closeDue(ctx, now)
-	for _, ch := range chans {
-		b.runDueChannel(ctx, ch.Space, ch.ID, now)
+	b.parallel(len(chans), func(i int) { b.runDueChannel(ctx, chans[i].Space, chans[i].ID, now) })
+}
+
+// postWorkers bounds how many channels post (or close) at once: each
+// channel is handled under its own lock, so one slow platform call holds
+// up only its channel and a worker.
+const postWorkers = 32
+
+// parallel runs f(0) … f(n-1) on at most postWorkers goroutines and
+// returns when all are done.
+func (b *Bot) parallel(n int, f func(i int)) {
+	workers := min(n, postWorkers)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
 	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() { // owned by parallel, which waits for it
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// lockChannel takes the channel's posting lock, which serialises posting
+// and closing in that channel, and returns its unlock.
+func (b *Bot) lockChannel(sp Space, channel string) func() {
+	v, ok := b.chanLocks.Load(chanKey{sp, channel})
+	if !ok {
+		v, _ = b.chanLocks.LoadOrStore(chanKey{sp, channel}, new(sync.Mutex))
+	}
+	mu := v.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
 }
 
 // runDueChannel posts the channel's due slot, if any.
@@ -148,8 +190,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 // fire may have handled it meanwhile. Only scheduled slots move the
 // channel's LastFired.
 func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, scheduled bool) (store.Post, error) {
-	b.postMu.Lock()
-	defer b.postMu.Unlock()
+	defer b.lockChannel(ch.Space, ch.ID)()
 	prev, prevErr := b.db.LatestPost(ch.Space, ch.ID)
 	if prevErr != nil && !errors.Is(prevErr, store.ErrNotFound) {
 		return store.Post{}, prevErr
@@ -170,16 +211,21 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 		}
 	}
 	bank := b.Bank() // one bank for the draw and the snapshot, whatever a reload does meanwhile
-	q, err := b.pick(bank, ch, slot)
+	flags, err := b.turnFlags(ctx, ch.Space)
+	if err != nil {
+		return store.Post{}, err
+	}
+	q, err := b.pick(bank, ch, slot, flags)
 	if err != nil {
 		return store.Post{}, err
 	}
 	now := b.now()
-	p, err := b.db.CreatePost(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: snapshotOf(bank, q),
-		OpenedAt: now, ClosesAt: b.closesAt(ch, now)})
-	if scheduled && (err == nil || errors.Is(err, store.ErrSlotTaken)) {
-		b.setLastFired(ch.Space, ch.ID, slot)
+	create := b.db.CreatePost
+	if scheduled {
+		create = b.db.CreateScheduledPost // moves LastFired in the same commit
 	}
+	p, err := create(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: snapshotOf(bank, q),
+		OpenedAt: now, ClosesAt: b.closesAt(ch, now)})
 	if err != nil {
 		return p, err
 	}
@@ -233,7 +279,8 @@ func nextSend(p store.Post) time.Time {
 // channel's last error is cleared; on failure the error is kept for
 // /studybot status and the next try is scheduled, and after maxSendTries
 // the slot is given up (the post closes without results, the admins are
-// told once in the log and the metrics). The caller holds postMu.
+// told once in the log and the metrics). The caller holds the channel's
+// lock (lockChannel).
 func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) {
 	err := b.sendCard(ctx, p, lang)
 	if err == nil {
@@ -336,21 +383,22 @@ func (b *Bot) closeDue(ctx context.Context, now time.Time) {
 		b.log.Error("open posts", "err", err)
 		return
 	}
-	for _, p := range open {
+	b.parallel(len(open), func(i int) {
+		p := open[i]
 		switch {
 		case !p.ClosesAt.After(now):
-			b.postMu.Lock()
+			unlock := b.lockChannel(p.Space, p.Channel)
 			b.closePost(ctx, p)
-			b.postMu.Unlock()
+			unlock()
 		case p.MessageRef == "" && !now.Before(nextSend(p)):
-			b.postMu.Lock()
+			unlock := b.lockChannel(p.Space, p.Channel)
 			// under the lock, as stored: the listing may be stale
 			if cur, err := b.db.GetPost(p.ID); err == nil && !cur.Closed && cur.MessageRef == "" && !now.Before(nextSend(cur)) {
 				b.deliverCard(ctx, cur, b.channelLang(p.Space, p.Channel))
 			}
-			b.postMu.Unlock()
+			unlock()
 		}
-	}
+	})
 }
 
 // closePost closes a post, updates its card and posts the results. It is
@@ -392,6 +440,25 @@ func (b *Bot) closePost(ctx context.Context, p store.Post) {
 // NextEvent returns the next time something happens: a post closing or a
 // channel's next slot, after now (zero if nothing is scheduled).
 func (b *Bot) NextEvent(now time.Time) time.Time {
+	next := b.nextPostEvent(now)
+	consider := func(t time.Time) {
+		if t.After(now) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	chans, err := b.db.Channels()
+	if err != nil {
+		b.log.Error("next event: channels", "err", err)
+	}
+	for _, ch := range chans {
+		consider(nextSlot(ch, now))
+	}
+	return next
+}
+
+// nextPostEvent returns the next time an open post closes or an
+// undelivered card is due to be tried again, after now (zero if none).
+func (b *Bot) nextPostEvent(now time.Time) time.Time {
 	var next time.Time
 	consider := func(t time.Time) {
 		if t.After(now) && (next.IsZero() || t.Before(next)) {
@@ -406,15 +473,6 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 		consider(p.ClosesAt)
 		if p.MessageRef == "" {
 			consider(nextSend(p))
-		}
-	}
-	chans, err := b.db.Channels()
-	if err != nil {
-		b.log.Error("next event: channels", "err", err)
-	}
-	for _, ch := range chans {
-		if s, err := channelSchedule(ch); err == nil && !ch.Paused {
-			consider(s.Next(now))
 		}
 	}
 	return next
@@ -435,4 +493,40 @@ func (b *Bot) CurrentCard(sp Space, channel string) (Message, error) {
 		return Message{}, err
 	}
 	return b.card(p, b.channelLang(sp, channel), res.Total), nil
+}
+
+// flagsKey is the context key of a due turn's flagsCache.
+type flagsKey struct{}
+
+// flagsCache holds each space's item flags for one due turn, so that a
+// turn posting in many channels of a space reads the space's item
+// statistics once, not once per channel. Flags are as of the turn's start.
+type flagsCache struct {
+	mu sync.Mutex
+	m  map[Space]*flagsEntry
+}
+
+// flagsEntry is one space's flags, computed once.
+type flagsEntry struct {
+	once  sync.Once
+	flags map[string][]Flag
+	err   error
+}
+
+// turnFlags returns the space's item flags: from the due turn's cache in
+// ctx if there is one, else read now.
+func (b *Bot) turnFlags(ctx context.Context, sp Space) (map[string][]Flag, error) {
+	c, ok := ctx.Value(flagsKey{}).(*flagsCache)
+	if !ok {
+		return b.itemFlags(sp)
+	}
+	c.mu.Lock()
+	e := c.m[sp]
+	if e == nil {
+		e = &flagsEntry{}
+		c.m[sp] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.flags, e.err = b.itemFlags(sp) })
+	return e.flags, e.err
 }

@@ -127,7 +127,11 @@ func (b *Bot) Wake() {
 
 // Run is the due-loop, the one place that posts and closes on schedule:
 // it runs RunDue, sleeps on the bot's clock until NextEvent (at most a
-// minute) or a Wake, and again, until ctx is done or Close is called. It
+// minute) or a Wake, and again, until ctx is done or Close is called. A
+// turn after a wake looks only at the channels whose settings changed
+// (and the open posts), so registering or configuring a channel costs the
+// same however many channels there are; a turn after the timer looks at
+// every channel. It
 // starts the card updater too. Run it once per process and call Close
 // afterwards to wait for running work.
 func (b *Bot) Run(ctx context.Context) error {
@@ -147,11 +151,16 @@ func (b *Bot) Run(ctx context.Context) error {
 	case <-b.wake: // the first turn looks at everything anyway
 	default:
 	}
+	full := true // the first turn and each timer turn look at every channel
 	for {
 		now := b.now()
-		b.RunDue(ctx, now)
+		if full {
+			b.runAll(ctx, now)
+		} else {
+			b.runTouched(ctx, now)
+		}
 		wait := maxIdle
-		if next := b.NextEvent(now); !next.IsZero() {
+		if next := b.nextLoopEvent(now); !next.IsZero() {
 			wait = min(wait, max(next.Sub(b.now()), 0))
 		}
 		fire, stop := b.cfg.NewTimer(wait)
@@ -163,7 +172,9 @@ func (b *Bot) Run(ctx context.Context) error {
 			stop()
 			return nil
 		case <-b.wake:
+			full = false
 		case <-fire:
+			full = true
 		}
 		stop()
 	}

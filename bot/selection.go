@@ -39,14 +39,12 @@ const drawAmong = 3
 //     is among the three best-ranked candidates (questions.Question.Rank),
 //     and authored questions before any generated one;
 //   - the draw is deterministic for (seed, space, channel, slot).
-func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time) (*questions.Question, error) {
+//
+// flags are the space's item flags (itemFlags).
+func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags map[string][]Flag) (*questions.Question, error) {
 	enabled := map[int]bool{}
 	for _, d := range ch.Domains {
 		enabled[d] = true
-	}
-	flags, err := b.itemFlags(ch.Space)
-	if err != nil {
-		return nil, err
 	}
 	hist, err := b.db.History(ch.Space, ch.ID)
 	if err != nil {

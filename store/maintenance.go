@@ -242,6 +242,26 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 				r.Counters = seen
 			}
 		}
+		// the index of open posts lists exactly the posts not closed
+		wantOpen := map[string]bool{}
+		_ = tx.Bucket(bPostMeta).ForEach(func(k, v []byte) error {
+			var m postMeta
+			if json.Unmarshal(v, &m) == nil && !m.Closed {
+				wantOpen[string(openKey(m.ClosesAt, string(k)))] = true
+			}
+			return nil
+		})
+		openSeen := 0
+		_ = tx.Bucket(bOpen).ForEach(func(k, _ []byte) error {
+			if !wantOpen[string(k)] {
+				r.Problems = append(r.Problems, fmt.Sprintf("open-post index entry %q: no such open post", k))
+			}
+			openSeen++
+			return nil
+		})
+		if openSeen != len(wantOpen) {
+			r.Problems = append(r.Problems, fmt.Sprintf("open-post index has %d entries for %d open posts", openSeen, len(wantOpen)))
+		}
 		compare("counter", bCounters, want)
 		compare("stats", bUserStats, wantStats)
 		// every counter has exactly its rank entry

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -10,6 +11,26 @@ import (
 // write transaction.
 var migrations = map[int]func(tx *bolt.Tx) error{
 	1: migrate1to2,
+	2: migrate2to3,
+}
+
+// migrate2to3 adds the index of open posts by closing time (schema 3),
+// from the posts not yet closed.
+func migrate2to3(tx *bolt.Tx) error {
+	open, err := tx.CreateBucketIfNotExists(bOpen)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bPostMeta).ForEach(func(k, v []byte) error {
+		var m postMeta
+		if err := json.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("post %s: %w", k, err)
+		}
+		if m.Closed {
+			return nil
+		}
+		return open.Put(openKey(m.ClosesAt, string(k)), nil)
+	})
 }
 
 // migrate1to2 adds the per-board player counts and points histograms

@@ -33,6 +33,9 @@ func writeV1Fixture(t *testing.T, path string) {
 		if err := tx.DeleteBucket(bPoints); err != nil {
 			return err
 		}
+		if err := tx.DeleteBucket(bOpen); err != nil {
+			return err
+		}
 		return tx.Bucket(bMeta).Put(keyVersion, putU64(nil, 1))
 	})
 	if err != nil {
@@ -71,6 +74,9 @@ func TestMigrateFromSchema1(t *testing.T) {
 	board, err := db.Leaderboard(testSpace, 2, All, 10, "")
 	if err != nil || board.Players != 3 || len(board.Rows) != 3 {
 		t.Errorf("board after migration: %+v %v", board, err)
+	}
+	if open, err := db.OpenPosts(); err != nil || len(open) != 1 {
+		t.Errorf("open posts after migration: %d %v", len(open), err)
 	}
 	var v int
 	db.bolt.View(func(tx *bolt.Tx) error { v = schemaOf(tx); return nil })

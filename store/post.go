@@ -115,7 +115,15 @@ func PostID(space SpaceRef, channel string, slot time.Time) string {
 // (channel, slot) guard, the question history entry and the posting day.
 // If the slot was already posted it returns the existing post and
 // ErrSlotTaken, so double fires and restarts never post twice.
-func (d *DB) CreatePost(p Post) (Post, error) {
+func (d *DB) CreatePost(p Post) (Post, error) { return d.createPost(p, false) }
+
+// CreateScheduledPost is CreatePost for a schedule's slot: in the same
+// commit it also moves the channel's LastFired forward to the slot (as
+// SetLastFired would), whether the post is new or the slot was taken. Its
+// commit may be shared with other concurrent writes.
+func (d *DB) CreateScheduledPost(p Post) (Post, error) { return d.createPost(p, true) }
+
+func (d *DB) createPost(p Post, fired bool) (Post, error) {
 	if err := p.Space.valid(); err != nil {
 		return Post{}, err
 	}
@@ -134,10 +142,21 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 	}
 	p.Slot, p.OpenedAt, p.ClosesAt = p.Slot.UTC(), p.OpenedAt.UTC(), p.ClosesAt.UTC()
 	var existing Post
-	err := d.update(func(tx *bolt.Tx) error {
+	var taken bool
+	commit := d.update
+	if fired {
+		commit = d.group
+	}
+	err := commit(func(tx *bolt.Tx) error {
+		taken = false
 		sp, err := getSpace(tx, p.Space)
 		if err != nil {
 			return err
+		}
+		if fired {
+			if err := setLastFired(tx, p.Space, p.Channel, p.Slot); err != nil {
+				return err
+			}
 		}
 		slots := tx.Bucket(bSlots)
 		sk := key(p.Space.Platform, p.Space.ID, p.Channel, string(putTime(nil, p.Slot)))
@@ -145,6 +164,10 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 			existing, err = getPost(tx, string(id))
 			if err != nil {
 				return err
+			}
+			if fired {
+				taken = true // keep LastFired's move: commit
+				return nil
 			}
 			return ErrSlotTaken
 		}
@@ -172,6 +195,9 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 		if err := putJSON(tx.Bucket(bPostMeta), []byte(p.ID), meta); err != nil {
 			return err
 		}
+		if err := tx.Bucket(bOpen).Put(openKey(p.ClosesAt, p.ID), nil); err != nil {
+			return err
+		}
 		days := tx.Bucket(bPostDays)
 		dk := key(p.Space.Platform, p.Space.ID, dayKey(day))
 		if err := days.Put(dk, putU64(nil, getU64(days.Get(dk))+1)); err != nil {
@@ -180,7 +206,7 @@ func (d *DB) CreatePost(p Post) (Post, error) {
 		hk := key(p.Space.Platform, p.Space.ID, p.Channel, string(putTime(nil, p.OpenedAt)))
 		return tx.Bucket(bHistory).Put(hk, []byte(p.Question.QuestionID+"\x00"+p.ID))
 	})
-	if errors.Is(err, ErrSlotTaken) {
+	if errors.Is(err, ErrSlotTaken) || err == nil && taken {
 		return existing, fmt.Errorf("create post %s/%s at %s: %w", p.Space, p.Channel, p.Slot.Format(time.RFC3339), ErrSlotTaken)
 	}
 	if err != nil {
@@ -231,8 +257,9 @@ func (d *DB) GetPost(id string) (Post, error) {
 }
 
 // SetPostMessage records the platform's reference to the posted message.
+// Its commit may be shared with other concurrent writes.
 func (d *DB) SetPostMessage(id, ref string) error {
-	return d.update(func(tx *bolt.Tx) error {
+	return d.group(func(tx *bolt.Tx) error {
 		p, err := getPost(tx, id)
 		if err != nil {
 			return err
@@ -281,21 +308,31 @@ func (d *DB) ClosePost(id string) (Post, bool, error) {
 			return err
 		}
 		m.Closed = true
+		if err := tx.Bucket(bOpen).Delete(openKey(m.ClosesAt, id)); err != nil {
+			return err
+		}
 		return putJSON(tx.Bucket(bPostMeta), []byte(id), m)
 	})
 	return p, closed, err
 }
 
-// OpenPosts returns every post not yet closed, oldest first.
+// openKey is a post's key in the index of open posts: its closing time,
+// then its ID.
+func openKey(closesAt time.Time, id string) []byte {
+	return append(putTime(nil, closesAt), id...)
+}
+
+// OpenPosts returns every post not yet closed, oldest first. It reads the
+// index of open posts, so it costs O(open posts) however many posts were
+// ever stored.
 func (d *DB) OpenPosts() ([]Post, error) {
 	var out []Post
 	err := d.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bPostMeta).ForEach(func(k, v []byte) error {
-			var m postMeta
-			if err := json.Unmarshal(v, &m); err != nil || m.Closed {
-				return err
+		return tx.Bucket(bOpen).ForEach(func(k, _ []byte) error {
+			if len(k) <= 8 {
+				return fmt.Errorf("open post key %q: %w", k, ErrCorrupt)
 			}
-			p, err := getPost(tx, string(k))
+			p, err := getPost(tx, string(k[8:]))
 			if err != nil {
 				return err
 			}

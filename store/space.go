@@ -188,7 +188,7 @@ func (d *DB) PutChannel(c Channel) error {
 	if err := validID("channel", c.ID); err != nil {
 		return err
 	}
-	err := d.update(func(tx *bolt.Tx) error {
+	err := d.group(func(tx *bolt.Tx) error {
 		if _, err := getSpace(tx, c.Space); err != nil {
 			return err
 		}
@@ -223,7 +223,7 @@ func (d *DB) PutChannel(c Channel) error {
 // changed this way. It returns the channel as stored, or ErrNotFound.
 func (d *DB) UpdateChannel(space SpaceRef, id string, fn func(*Channel) error) (Channel, error) {
 	var c Channel
-	err := d.update(func(tx *bolt.Tx) error {
+	err := d.group(func(tx *bolt.Tx) error {
 		old, err := getChannel(tx, space, id)
 		if err != nil {
 			return err
@@ -296,15 +296,18 @@ func (d *DB) Channels() ([]Channel, error) {
 // SetLastFired records the last schedule slot posted in a channel; it never
 // moves backwards.
 func (d *DB) SetLastFired(space SpaceRef, id string, slot time.Time) error {
-	return d.update(func(tx *bolt.Tx) error {
-		c, err := getChannel(tx, space, id)
-		if err != nil {
-			return err
-		}
-		if !slot.After(c.LastFired) {
-			return nil
-		}
-		c.LastFired = slot.UTC()
-		return putChannel(tx, c)
-	})
+	return d.group(func(tx *bolt.Tx) error { return setLastFired(tx, space, id, slot) })
+}
+
+// setLastFired is SetLastFired in tx.
+func setLastFired(tx *bolt.Tx, space SpaceRef, id string, slot time.Time) error {
+	c, err := getChannel(tx, space, id)
+	if err != nil {
+		return err
+	}
+	if !slot.After(c.LastFired) {
+		return nil
+	}
+	c.LastFired = slot.UTC()
+	return putChannel(tx, c)
 }

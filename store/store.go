@@ -20,7 +20,7 @@ import (
 // SchemaVersion is the version of the data layout this build writes.
 // Older databases are migrated at Open (after a backup); newer ones are
 // refused with ErrNewerSchema.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Options tunes Open. A nil *Options means the defaults.
 type Options struct {
@@ -50,6 +50,7 @@ type DB struct {
 	now     func() time.Time
 	closed  atomic.Bool
 	observe func(time.Duration)
+	commits committer // group commit of channel writes (group)
 
 	migratedBackup string
 }
@@ -72,9 +73,10 @@ var (
 	bStreaks   = []byte("streaks")
 	bHistory   = []byte("history")
 	bReports   = []byte("reports")
+	bOpen      = []byte("openposts") // closes-at | post ID of each open post
 
 	allBuckets = [][]byte{bMeta, bSpaces, bChannels, bPosts, bPostMeta, bSlots, bPostDays, bAnswers,
-		bPractice, bCounters, bRanks, bBoards, bPoints, bUserStats, bStreaks, bHistory, bReports}
+		bPractice, bCounters, bRanks, bBoards, bPoints, bUserStats, bStreaks, bHistory, bReports, bOpen}
 
 	keyVersion = []byte("schema_version")
 )
@@ -240,7 +242,7 @@ func (d *DB) init(readOnly bool) error {
 		}
 		fresh := schemaOf(tx) == 0
 		for _, b := range allBuckets {
-			if !fresh && (string(b) == string(bBoards) || string(b) == string(bPoints)) {
+			if !fresh && (string(b) == string(bBoards) || string(b) == string(bPoints) || string(b) == string(bOpen)) {
 				continue // added by a migration, from the data
 			}
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
