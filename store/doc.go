@@ -2,7 +2,9 @@
 // and channels with their schedules, daily posts with a snapshot of the
 // question as shown, answers, per-domain leaderboard counters, streaks,
 // question history and reports. ItemStats reads the answers back per
-// question (share correct, discrimination, choices) for item analysis.
+// question (share correct, discrimination, choices) for item analysis;
+// ChannelAnswers reads a channel's posts of a week with their answers for
+// the weekly digest.
 //
 // It exposes domain operations only. Bucket names, key encodings and
 // transactions never leave the package; callers see Go values and the

@@ -1,0 +1,182 @@
+package bot
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/studybot/studybot/bot/digest"
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// Digest list lengths.
+const (
+	digestMovers  = 3
+	digestStreaks = 3
+)
+
+// WeekStart returns Monday 00:00 in loc of the week holding t.
+func WeekStart(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	y, m, d := t.Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	back := (int(day.Weekday()) + 6) % 7 // Monday → 0, Sunday → 6
+	return day.AddDate(0, 0, -back)
+}
+
+// DigestWeek returns the week a digest made at now reports: the last full
+// Monday–Sunday week before now, in loc. A digest posted on Monday
+// morning reports the week that just ended.
+func DigestWeek(now time.Time, loc *time.Location) time.Time {
+	return WeekStart(now, loc).AddDate(0, 0, -7)
+}
+
+// BuildDigest counts a digest from a channel's daily posts of the reported
+// week (this) and the week before (last). domains are the memo's exam
+// domains in order (their weights marked on the chart); a domain only seen
+// in a post's snapshot is added after them, and the "other" bucket shows
+// only when answered. streak returns a user's current streak in days;
+// name shows a user. BuildDigest is pure: no store, no clock.
+func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, domains []*questions.Domain, streak func(user string) int, name func(user string) string) digest.Week {
+	w := digest.Week{Lang: lang, Start: start}
+	idx := map[int]int{}
+	add := func(n int, title string, weight float64) {
+		if _, ok := idx[n]; !ok {
+			idx[n] = len(w.Domains)
+			w.Domains = append(w.Domains, digest.Domain{Number: n, Title: title, Weight: weight})
+		}
+	}
+	for _, d := range domains {
+		if d != nil && d.Number != questions.OtherDomain {
+			add(d.Number, d.Title, d.Weight)
+		}
+	}
+	type userTally struct{ this, last digest.Tally }
+	users := map[string]*userTally{}
+	user := func(id string) *userTally {
+		u := users[id]
+		if u == nil {
+			u = &userTally{}
+			users[id] = u
+		}
+		return u
+	}
+	count := func(t *digest.Tally, correct bool) {
+		t.Answered++
+		if correct {
+			t.Correct++
+		}
+	}
+	for k, posts := range [][]store.PostAnswers{this, last} {
+		for _, p := range posts {
+			if len(p.Answers) == 0 {
+				continue
+			}
+			add(p.Post.Question.Domain, p.Post.Question.DomainTitle, 0)
+			d := &w.Domains[idx[p.Post.Question.Domain]]
+			for _, a := range p.Answers {
+				if k == 0 {
+					count(&d.This, a.Correct)
+					count(&user(a.UserID).this, a.Correct)
+				} else {
+					count(&d.Last, a.Correct)
+					count(&user(a.UserID).last, a.Correct)
+				}
+			}
+		}
+	}
+	// the other bucket last
+	sort.SliceStable(w.Domains, func(i, j int) bool {
+		return w.Domains[i].Number != questions.OtherDomain && w.Domains[j].Number == questions.OtherDomain
+	})
+
+	ids := make([]string, 0, len(users))
+	for id := range users {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		u := users[id]
+		if u.this.Answered == 0 || u.last.Answered == 0 {
+			continue
+		}
+		m := digest.Mover{Name: name(id), This: u.this, Last: u.last}
+		if math.Abs(m.Delta()) >= 0.5 {
+			w.Movers = append(w.Movers, m)
+		}
+	}
+	sort.SliceStable(w.Movers, func(i, j int) bool { return math.Abs(w.Movers[i].Delta()) > math.Abs(w.Movers[j].Delta()) })
+	w.Movers = w.Movers[:min(len(w.Movers), digestMovers)]
+
+	for _, id := range ids {
+		if users[id].this.Answered == 0 {
+			continue
+		}
+		if n := streak(id); n >= 2 {
+			w.Streaks = append(w.Streaks, digest.Streak{Name: name(id), Days: n})
+		}
+	}
+	sort.SliceStable(w.Streaks, func(i, j int) bool { return w.Streaks[i].Days > w.Streaks[j].Days })
+	w.Streaks = w.Streaks[:min(len(w.Streaks), digestStreaks)]
+
+	var hard *digest.Hardest
+	for _, p := range this {
+		var t digest.Tally
+		for _, a := range p.Answers {
+			count(&t, a.Correct)
+		}
+		if t.Answered == 0 {
+			continue
+		}
+		// lowest share right; on a tie, the one more people answered
+		if hard != nil {
+			a, _ := t.Accuracy()
+			b, _ := hard.Tally.Accuracy()
+			if a > b || a == b && t.Answered <= hard.Tally.Answered {
+				continue
+			}
+		}
+		q := p.Post.Question
+		hard = &digest.Hardest{Stem: q.Stem, Explanation: q.Explanation, Tally: t}
+		if i := q.OptionIndex(q.AnswerID); i >= 0 {
+			hard.Answer = q.Options[i].Text
+		}
+	}
+	w.Hardest = hard
+	return w
+}
+
+// WeeklyDigest counts the digest a channel gets at now: the week
+// DigestWeek reports and the week before, from the store, with the
+// current bank's domains and each answerer's current streak. name shows a
+// user (the platform's Mention).
+func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user string) string) (digest.Week, error) {
+	start := DigestWeek(now, ch.Location())
+	this, err := b.db.ChannelAnswers(ch.Space, ch.ID, start, start.AddDate(0, 0, 7))
+	if err != nil {
+		return digest.Week{}, fmt.Errorf("digest: %w", err)
+	}
+	last, err := b.db.ChannelAnswers(ch.Space, ch.ID, start.AddDate(0, 0, -7), start)
+	if err != nil {
+		return digest.Week{}, fmt.Errorf("digest: %w", err)
+	}
+	var streakErr error
+	streak := func(user string) int {
+		s, err := b.db.GetStreak(ch.Space, user)
+		if err != nil && streakErr == nil {
+			streakErr = err
+		}
+		return s.Current
+	}
+	lang := ch.Lang
+	if lang == "" {
+		lang = b.cfg.Lang
+	}
+	w := BuildDigest(lang, start, this, last, b.Bank().Memo.Domains, streak, name)
+	if streakErr != nil {
+		return digest.Week{}, fmt.Errorf("digest: streak: %w", streakErr)
+	}
+	return w, nil
+}

@@ -1,0 +1,95 @@
+package bot_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/bot/digest"
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+func TestWeekStartAndDigestWeek(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Skip(err)
+	}
+	// Monday 2026-11-30 09:00 Tokyo is Monday 00:00 UTC
+	mon := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	if got, want := bot.WeekStart(mon, tokyo), time.Date(2026, 11, 30, 0, 0, 0, 0, tokyo); !got.Equal(want) {
+		t.Errorf("WeekStart(Monday) = %v, want %v", got, want)
+	}
+	sun := time.Date(2026, 11, 29, 14, 59, 0, 0, time.UTC) // Sunday 23:59 Tokyo
+	if got, want := bot.WeekStart(sun, tokyo), time.Date(2026, 11, 23, 0, 0, 0, 0, tokyo); !got.Equal(want) {
+		t.Errorf("WeekStart(Sunday) = %v, want %v", got, want)
+	}
+	if got, want := bot.DigestWeek(mon, tokyo), time.Date(2026, 11, 23, 0, 0, 0, 0, tokyo); !got.Equal(want) {
+		t.Errorf("DigestWeek(Monday) = %v, want the week that just ended %v", got, want)
+	}
+}
+
+func pa(qid string, domain int, answers map[string]bool) store.PostAnswers {
+	p := store.PostAnswers{Post: store.Post{ID: qid, Question: store.Snapshot{QuestionID: qid, Domain: domain, DomainTitle: "d", Stem: "stem " + qid,
+		AnswerID: "a", Explanation: "why " + qid, Options: []store.SnapOption{{ID: "b", Text: "B"}, {ID: "a", Text: "A " + qid}}}}}
+	for u, ok := range answers {
+		p.Answers = append(p.Answers, store.Answer{UserID: u, Correct: ok})
+	}
+	return p
+}
+
+func TestBuildDigest(t *testing.T) {
+	doms := []*questions.Domain{{Number: 1, Title: "設計", Weight: 30}, {Number: 2, Title: "改善", Weight: 70}, {Number: 0, Title: "その他"}}
+	this := []store.PostAnswers{
+		pa("q1", 1, map[string]bool{"al": true, "bo": false, "cy": true}),
+		pa("q2", 2, map[string]bool{"al": false, "bo": false, "cy": true}), // hardest: 1/3
+		pa("q3", 3, map[string]bool{"al": true}),                           // not in the memo
+		pa("q4", 1, nil),                                                   // nobody answered
+	}
+	last := []store.PostAnswers{
+		pa("p1", 1, map[string]bool{"al": false, "bo": true}),
+		pa("p2", 0, map[string]bool{"bo": true}),
+	}
+	streaks := map[string]int{"al": 5, "bo": 1, "cy": 9}
+	w := bot.BuildDigest("en", time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), this, last, doms,
+		func(u string) int { return streaks[u] }, func(u string) string { return "@" + u })
+
+	type row struct {
+		n                          int
+		weight                     float64
+		thisN, thisC, lastN, lastC int
+	}
+	want := []row{{1, 30, 3, 2, 2, 1}, {2, 70, 3, 1, 0, 0}, {3, 0, 1, 1, 0, 0}, {0, 0, 0, 0, 1, 1}}
+	if len(w.Domains) != len(want) {
+		t.Fatalf("domains %+v", w.Domains)
+	}
+	for i, r := range want {
+		d := w.Domains[i]
+		if d.Number != r.n || d.Weight != r.weight || d.This.Answered != r.thisN || d.This.Correct != r.thisC || d.Last.Answered != r.lastN || d.Last.Correct != r.lastC {
+			t.Errorf("domain %d: %+v, want %+v", i, d, r)
+		}
+	}
+	if w.Answered() != 7 {
+		t.Errorf("answered %d, want 7", w.Answered())
+	}
+	// al: 2/3 this week vs 0/1 (+67); bo: 0/2 vs 2/2 (−100); cy answered only this week
+	if len(w.Movers) != 2 || w.Movers[0].Name != "@bo" || w.Movers[1].Name != "@al" {
+		t.Errorf("movers %+v", w.Movers)
+	}
+	if len(w.Streaks) != 2 || w.Streaks[0] != (digest.Streak{Name: "@cy", Days: 9}) || w.Streaks[1].Name != "@al" {
+		t.Errorf("streaks %+v (bo's 1 day is left out)", w.Streaks)
+	}
+	if h := w.Hardest; h == nil || h.Stem != "stem q2" || h.Answer != "A q2" || h.Explanation != "why q2" || h.Tally.Answered != 3 || h.Tally.Correct != 1 {
+		t.Errorf("hardest %+v", w.Hardest)
+	}
+}
+
+func TestBuildDigestEmptyWeek(t *testing.T) {
+	doms := []*questions.Domain{{Number: 1, Title: "設計", Weight: 30}}
+	last := []store.PostAnswers{pa("p1", 1, map[string]bool{"al": true})}
+	w := bot.BuildDigest("ja", time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), []store.PostAnswers{pa("q1", 1, nil)}, last, doms,
+		func(string) int { return 3 }, func(u string) string { return u })
+	if !w.Empty() || w.Hardest != nil || len(w.Streaks) != 0 {
+		t.Errorf("a week without answers: %+v", w)
+	}
+}
