@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -179,4 +180,63 @@ func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user strin
 		return digest.Week{}, fmt.Errorf("digest: streak: %w", streakErr)
 	}
 	return w, nil
+}
+
+// adminDigest is /studybot digest on|off|now: on and off set the
+// channel's weekly digest (stored with the channel), now posts the digest
+// of the last full week in the channel at once, in the background (the
+// reply goes out first).
+func (b *Bot) adminDigest(_ context.Context, c Command, args []string, ch store.Channel, lang string) Response {
+	if len(args) != 1 {
+		return usageError(lang, T(lang, "digest.usage"), "digest.example")
+	}
+	switch args[0] {
+	case "on", "off":
+		off := args[0] == "off"
+		if _, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error { cur.DigestOff = off; return nil }); err != nil {
+			return b.internalError(lang, "digest setting", err)
+		}
+		return private(Message{Tone: Good, Body: T(lang, "digest."+args[0])})
+	case "now":
+		if !b.begin() {
+			return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
+		}
+		go func() { // tracked by begin: Close waits for it
+			defer b.inflight.Done()
+			if err := b.PostDigest(b.ctx, ch); err != nil {
+				b.log.Error("digest now", "channel", ch.ID, "err", err)
+			}
+		}()
+		return private(Message{Tone: Good, Body: T(lang, "digest.now")})
+	}
+	return usageError(lang, T(lang, "digest.usage"), "digest.example")
+}
+
+// PostDigest posts the channel's weekly digest for the last full week
+// before the bot's now: the chart (a PNG, through FilePoster when the
+// platform has it) with the digest's text, or the one line of a week
+// without answers.
+func (b *Bot) PostDigest(ctx context.Context, ch store.Channel) error {
+	p, err := b.platform(ch.Space.Platform)
+	if err != nil {
+		return err
+	}
+	w, err := b.WeeklyDigest(ch, b.now(), p.Mention)
+	if err != nil {
+		return err
+	}
+	if w.Empty() {
+		return p.Post(ctx, ch.ID, Message{Body: w.EmptyLine()})
+	}
+	png, err := digest.Render(w)
+	if err != nil {
+		return err
+	}
+	m := Message{Body: w.Text()}
+	fp, ok := p.(FilePoster)
+	if !ok {
+		return p.Post(ctx, ch.ID, m)
+	}
+	f := File{Name: "digest-" + w.Start.Format("2006-01-02") + ".png", Data: png, Alt: T(w.Lang, "digest.alt")}
+	return fp.PostFile(ctx, ch.ID, m, f)
 }

@@ -1,10 +1,14 @@
 package bot_test
 
 import (
+	"bytes"
+	"image/png"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/bot/bottest"
 	"github.com/studybot/studybot/bot/digest"
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
@@ -91,5 +95,68 @@ func TestBuildDigestEmptyWeek(t *testing.T) {
 		func(string) int { return 3 }, func(u string) string { return u })
 	if !w.Empty() || w.Hardest != nil || len(w.Streaks) != 0 {
 		t.Errorf("a week without answers: %+v", w)
+	}
+}
+
+// TestDigestCommand: /studybot digest on|off is stored with the channel;
+// digest now posts last week's chart as a PNG file with the text, or one
+// line for a channel nobody answered in.
+func TestDigestCommand(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{Seed: 5})
+	ch, err := h.Bot.EnsureChannel(h.Space, "general")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.DigestOff {
+		t.Fatal("the digest is off by default")
+	}
+	h.Command("adm", "general", true, "studybot", "digest", "off")
+	if ch, _ := h.DB.GetChannel(h.Space, "general"); !ch.DigestOff {
+		t.Error("digest off did not stick")
+	}
+	h.Command("adm", "general", true, "studybot", "digest", "on")
+	if ch, _ := h.DB.GetChannel(h.Space, "general"); ch.DigestOff {
+		t.Error("digest on did not stick")
+	}
+	if r := h.Command("adm", "general", true, "studybot", "digest", "soon"); r.Messages[0].Kind != bot.KindError {
+		t.Errorf("a bad argument: %+v", r.Messages[0])
+	}
+
+	// last week (Mon 11/23–Sun 11/29 Tokyo): one question, two answers
+	s := store.Snapshot{QuestionID: "q-last", Domain: 1, Type: "cloze", Stem: "難問", AnswerID: "a", Explanation: "なぜなら"}
+	for _, o := range []string{"a", "b", "c", "d"} {
+		s.Options = append(s.Options, store.SnapOption{ID: o, Text: "選択肢 " + o})
+	}
+	opened := monday.AddDate(0, 0, -6)
+	p, err := h.DB.CreatePost(store.Post{Space: h.Space, Channel: "general", Slot: opened, Question: s, OpenedAt: opened, ClosesAt: monday.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for u, opt := range map[string]string{"al": "a", "bo": "c"} {
+		if _, err := h.DB.RecordAnswer(p.ID, u, opt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Command("adm", "general", true, "studybot", "digest", "now")
+	bottest.WaitFor(t, "the digest file", func() bool { return len(h.Platform.Sent("file")) == 1 })
+	f := h.Platform.Sent("file")[0]
+	img, err := png.Decode(bytes.NewReader(f.File.Data))
+	if err != nil {
+		t.Fatalf("the digest file is not a PNG: %v", err)
+	}
+	if img.Bounds().Dx() != digest.Width || img.Bounds().Dy() != digest.Height || f.File.Name != "digest-2026-11-23.png" || f.Channel != "general" {
+		t.Errorf("file %q in %s, %v", f.File.Name, f.Channel, img.Bounds())
+	}
+	if !strings.Contains(f.Msg.Body, "今週の回答 2 件") || !strings.Contains(f.Msg.Body, "正解: 選択肢 a") || !strings.Contains(f.Msg.Body, "解説: なぜなら") {
+		t.Errorf("digest text:\n%s", f.Msg.Body)
+	}
+
+	if _, err := h.Bot.EnsureChannel(h.Space, "quiet"); err != nil {
+		t.Fatal(err)
+	}
+	h.Command("adm", "quiet", true, "studybot", "digest", "now")
+	bottest.WaitFor(t, "the one-line digest", func() bool { return len(h.Platform.Sent("post")) == 1 })
+	if m := h.Platform.Sent("post")[0]; m.Channel != "quiet" || strings.Contains(m.Msg.Body, "\n") || !strings.Contains(m.Msg.Body, "回答がなかった") {
+		t.Errorf("empty week: %+v", m)
 	}
 }

@@ -154,6 +154,9 @@ type Channel struct {
 	CloseAfter time.Duration `json:"close_after"`
 	// Paused stops the schedule without losing the settings.
 	Paused bool `json:"paused"`
+	// DigestOff turns the weekly digest off for the channel (it is on by
+	// default).
+	DigestOff bool `json:"digest_off,omitempty"`
 	// Pool names which questions the daily post and /quiz may use:
 	// "approved", "approved-first" or "all"; empty means approved-first.
 	Pool string `json:"pool,omitempty"`
