@@ -102,6 +102,7 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 	for _, ch := range chans {
 		b.runDueChannel(ctx, ch.Space, ch.ID, now)
 	}
+	b.startDigests()
 }
 
 // runDueChannel posts the channel's due slot, if any.
@@ -137,7 +138,9 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	if _, err := b.postSlot(ctx, ch, slot, true); err != nil && !errors.Is(err, store.ErrSlotTaken) && !errors.Is(err, errStale) {
 		b.log.Error("daily post", "channel", channel, "slot", slot, "err", err)
 		b.metrics.Error("post")
+		return
 	}
+	b.scheduleDigest(ch, slot)
 }
 
 // postSlot picks, stores and posts the question for a slot. Storing first

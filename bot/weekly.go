@@ -41,7 +41,7 @@ func DigestWeek(now time.Time, loc *time.Location) time.Time {
 // only when answered. streak returns a user's current streak in days;
 // name shows a user. BuildDigest is pure: no store, no clock.
 func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, domains []*questions.Domain, streak func(user string) int, name func(user string) string) digest.Week {
-	w := digest.Week{Lang: lang, Start: start}
+	w := digest.Week{Lang: lang, Start: start, Posts: len(this)}
 	idx := map[int]int{}
 	add := func(n int, title string, weight float64) {
 		if _, ok := idx[n]; !ok {
@@ -217,6 +217,13 @@ func (b *Bot) adminDigest(_ context.Context, c Command, args []string, ch store.
 // platform has it) with the digest's text, or the one line of a week
 // without answers.
 func (b *Bot) PostDigest(ctx context.Context, ch store.Channel) error {
+	return b.postDigest(ctx, ch, false)
+}
+
+// postDigest is PostDigest; a scheduled digest of a week in which the
+// channel had no question posted (a channel newer than the week) is
+// skipped instead of saying that nobody answered.
+func (b *Bot) postDigest(ctx context.Context, ch store.Channel, scheduled bool) error {
 	p, err := b.platform(ch.Space.Platform)
 	if err != nil {
 		return err
@@ -224,6 +231,9 @@ func (b *Bot) PostDigest(ctx context.Context, ch store.Channel) error {
 	w, err := b.WeeklyDigest(ch, b.now(), p.Mention)
 	if err != nil {
 		return err
+	}
+	if scheduled && w.Posts == 0 {
+		return nil
 	}
 	if w.Empty() {
 		return p.Post(ctx, ch.ID, Message{Body: w.EmptyLine()})
@@ -239,4 +249,68 @@ func (b *Bot) PostDigest(ctx context.Context, ch store.Channel) error {
 	}
 	f := File{Name: "digest-" + w.Start.Format("2006-01-02") + ".png", Data: png, Alt: T(w.Lang, "digest.alt")}
 	return fp.PostFile(ctx, ch.ID, m, f)
+}
+
+// digestWorkers is how many digests render at once (one: on a small
+// machine a core stays free for the due-loop); the rest wait their
+// turn in their own goroutine, so the due-loop never waits for a chart.
+const digestWorkers = 1
+
+// scheduleDigest runs after a channel's scheduled daily post: for the
+// week's first slot on a Monday (in the channel's zone) of a channel with
+// the digest on, it claims the reported week in the store (so a restart
+// or a second slot that Monday does not post it twice) and queues the
+// digest for startDigests, which RunDue calls after every channel's
+// question is out. It renders nothing itself.
+func (b *Bot) scheduleDigest(ch store.Channel, slot time.Time) {
+	if ch.DigestOff || slot.In(ch.Location()).Weekday() != time.Monday {
+		return
+	}
+	week := DigestWeek(slot, ch.Location())
+	claimed := false
+	_, err := b.db.UpdateChannel(ch.Space, ch.ID, func(cur *store.Channel) error {
+		if cur.DigestOff || !cur.DigestWeek.Before(week) {
+			return nil
+		}
+		cur.DigestWeek, claimed = week, true
+		return nil
+	})
+	if err != nil {
+		b.log.Error("digest claim", "channel", ch.ID, "err", err)
+		b.metrics.Error("store")
+		return
+	}
+	if claimed {
+		b.pendMu.Lock()
+		b.pending = append(b.pending, ch)
+		b.pendMu.Unlock()
+	}
+}
+
+// startDigests starts the digests claimed during a due pass, once the pass
+// has posted every channel's question: each in its own goroutine, at most
+// digestWorkers rendering at a time. It returns at once.
+func (b *Bot) startDigests() {
+	b.pendMu.Lock()
+	chans := b.pending
+	b.pending = nil
+	b.pendMu.Unlock()
+	for _, ch := range chans {
+		if !b.begin() {
+			return
+		}
+		go func() { // tracked by begin: Close waits for it
+			defer b.inflight.Done()
+			select {
+			case b.digests <- struct{}{}:
+			case <-b.ctx.Done():
+				return
+			}
+			defer func() { <-b.digests }()
+			if err := b.postDigest(b.ctx, ch, true); err != nil {
+				b.log.Error("weekly digest", "channel", ch.ID, "err", err)
+				b.metrics.Error("post")
+			}
+		}()
+	}
 }

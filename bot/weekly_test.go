@@ -160,3 +160,55 @@ func TestDigestCommand(t *testing.T) {
 		t.Errorf("empty week: %+v", m)
 	}
 }
+
+// TestDigestAfterMondayQuestion: the due path posts Monday's question, then
+// the digest of the week that just ended, once; a channel with the digest
+// off gets none, and Tuesday's question claims nothing. The claim is made
+// in the due path before it returns, so "none" is checked on the store,
+// not by waiting.
+func TestDigestAfterMondayQuestion(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{Seed: 5})
+	for _, id := range []string{"general", "quiet"} {
+		if _, err := h.Bot.EnsureChannel(h.Space, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Command("adm", "quiet", true, "studybot", "digest", "off")
+	s := store.Snapshot{QuestionID: "q-last", Domain: 2, Type: "cloze", Stem: "stem", AnswerID: "a"}
+	s.Options = []store.SnapOption{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}
+	opened := monday.AddDate(0, 0, -3)
+	p, err := h.DB.CreatePost(store.Post{Space: h.Space, Channel: "general", Slot: opened, Question: s, OpenedAt: opened, ClosesAt: monday.Add(30 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.DB.RecordAnswer(p.ID, "al", "a"); err != nil {
+		t.Fatal(err)
+	}
+
+	h.Clock.Set(monday.Add(time.Hour)) // 09:00, the default slot
+	h.RunDue()
+	if n := len(h.Platform.Sent("card")); n != 2 {
+		t.Fatalf("Monday's question went to %d channels, want 2", n)
+	}
+	week := time.Date(2026, 11, 23, 0, 0, 0, 0, tokyo)
+	if ch, _ := h.DB.GetChannel(h.Space, "general"); !ch.DigestWeek.Equal(week) {
+		t.Errorf("general claimed %v, want %v", ch.DigestWeek, week)
+	}
+	if ch, _ := h.DB.GetChannel(h.Space, "quiet"); !ch.DigestWeek.IsZero() {
+		t.Errorf("quiet (digest off) claimed %v", ch.DigestWeek)
+	}
+	bottest.WaitFor(t, "the Monday digest", func() bool { return len(h.Platform.Sent("file")) == 1 })
+	f := h.Platform.Sent("file")[0]
+	if f.Channel != "general" || f.File.Name != "digest-2026-11-23.png" {
+		t.Errorf("digest %s in %s", f.File.Name, f.Channel)
+	}
+	if _, err := png.Decode(bytes.NewReader(f.File.Data)); err != nil {
+		t.Errorf("not a PNG: %v", err)
+	}
+
+	h.Clock.Set(monday.Add(25 * time.Hour)) // Tuesday 09:00
+	h.RunDue()
+	if ch, _ := h.DB.GetChannel(h.Space, "general"); !ch.DigestWeek.Equal(week) {
+		t.Errorf("Tuesday moved the claim to %v", ch.DigestWeek)
+	}
+}

@@ -157,6 +157,9 @@ type Channel struct {
 	// DigestOff turns the weekly digest off for the channel (it is on by
 	// default).
 	DigestOff bool `json:"digest_off,omitempty"`
+	// DigestWeek is the start of the last week whose digest was sent
+	// (claimed) by the due path.
+	DigestWeek time.Time `json:"digest_week,omitempty"`
 	// Pool names which questions the daily post and /quiz may use:
 	// "approved", "approved-first" or "all"; empty means approved-first.
 	Pool string `json:"pool,omitempty"`

@@ -2,9 +2,7 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -20,38 +18,34 @@ type PostAnswers struct {
 
 // ChannelAnswers returns the channel's daily posts opened in [from, to),
 // oldest first, each with its answers; the weekly digest counts from it.
-// It reads in one transaction, scanning the posts and seeking each one's
-// answers. A channel without posts in the range gives an empty slice.
+// It reads in one transaction through the channel's question history
+// (ordered by opening time), so the cost grows with the posts in the range
+// and their answers, not with the whole store. A channel without posts in
+// the range gives an empty slice.
 func (d *DB) ChannelAnswers(space SpaceRef, channel string, from, to time.Time) ([]PostAnswers, error) {
 	var out []PostAnswers
 	err := d.view(func(tx *bolt.Tx) error {
-		err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
-			var p Post
-			if err := json.Unmarshal(v, &p); err != nil {
-				return fmt.Errorf("post %s: %w", k, ErrCorrupt)
+		pre := prefix(space.Platform, space.ID, channel)
+		end := putTime(append([]byte{}, pre...), to)
+		hc := tx.Bucket(bHistory).Cursor()
+		ac := tx.Bucket(bAnswers).Cursor()
+		for k, v := hc.Seek(putTime(append([]byte{}, pre...), from)); k != nil && bytes.HasPrefix(k, pre) && bytes.Compare(k, end) < 0; k, v = hc.Next() {
+			_, id := splitHistory(v)
+			p, err := getPost(tx, id)
+			if err != nil {
+				return err
 			}
-			if p.Space != space || p.Channel != channel || p.OpenedAt.Before(from) || !p.OpenedAt.Before(to) {
-				return nil
-			}
-			out = append(out, PostAnswers{Post: p})
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		cur := tx.Bucket(bAnswers).Cursor()
-		for i := range out {
-			id := out[i].Post.ID
+			pa := PostAnswers{Post: p}
 			ap := prefix(id)
-			for k, v := cur.Seek(ap); k != nil && bytes.HasPrefix(k, ap); k, v = cur.Next() {
-				out[i].Answers = append(out[i].Answers, decodeAnswer(id, string(k[len(ap):]), v))
+			for k, v := ac.Seek(ap); k != nil && bytes.HasPrefix(k, ap); k, v = ac.Next() {
+				pa.Answers = append(pa.Answers, decodeAnswer(id, string(k[len(ap):]), v))
 			}
+			out = append(out, pa)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("channel answers: %w", err)
+		return nil, fmt.Errorf("channel answers %s/%s: %w", space, channel, err)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Post.OpenedAt.Before(out[j].Post.OpenedAt) })
 	return out, nil
 }

@@ -104,6 +104,8 @@ type Week struct {
 	// Start is the first day of the week (the digest's week is
 	// [Start, Start+7d) in the channel's time zone).
 	Start time.Time
+	// Posts is the number of daily questions posted in the week.
+	Posts int
 	// Domains are the chart's bars, in the order shown.
 	Domains []Domain
 	// Movers are the top movers, biggest change first.
