@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/studybot/studybot/bot/digest"
@@ -27,11 +29,27 @@ func WeekStart(t time.Time, loc *time.Location) time.Time {
 	return day.AddDate(0, 0, -back)
 }
 
-// DigestWeek returns the week a digest made at now reports: the last full
-// Monday–Sunday week before now, in loc. A digest posted on Monday
-// morning reports the week that just ended.
+// DigestWeek returns the start of the week a digest made at now reports:
+// the seven full days before now's day, in loc. A digest posted on Monday
+// morning reports the Monday–Sunday week that just ended.
 func DigestWeek(now time.Time, loc *time.Location) time.Time {
-	return WeekStart(now, loc).AddDate(0, 0, -7)
+	now = now.In(loc)
+	y, m, d := now.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc).AddDate(0, 0, -7)
+}
+
+// weekdays are the digest day names, Sunday first like time.Weekday.
+var weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+// digestDay returns the weekday a channel's digest follows (Monday unless
+// set).
+func digestDay(ch store.Channel) time.Weekday {
+	for i, d := range weekdays {
+		if d == ch.DigestDay {
+			return time.Weekday(i)
+		}
+	}
+	return time.Monday
 }
 
 // BuildDigest counts a digest from a channel's daily posts of the reported
@@ -187,6 +205,19 @@ func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user strin
 // of the last full week in the channel at once, in the background (the
 // reply goes out first).
 func (b *Bot) adminDigest(_ context.Context, c Command, args []string, ch store.Channel, lang string) Response {
+	if len(args) == 2 && args[0] == "on" {
+		day := strings.ToLower(args[1])
+		if len(day) > 3 {
+			day = day[:3]
+		}
+		if !slices.Contains(weekdays, day) {
+			return usageError(lang, T(lang, "digest.usage"), "digest.example")
+		}
+		if _, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error { cur.DigestOff, cur.DigestDay = false, day; return nil }); err != nil {
+			return b.internalError(lang, "digest setting", err)
+		}
+		return private(Message{Tone: Good, Body: T(lang, "digest.onday", day)})
+	}
 	if len(args) != 1 {
 		return usageError(lang, T(lang, "digest.usage"), "digest.example")
 	}
@@ -257,13 +288,14 @@ func (b *Bot) postDigest(ctx context.Context, ch store.Channel, scheduled bool) 
 const digestWorkers = 1
 
 // scheduleDigest runs after a channel's scheduled daily post: for the
-// week's first slot on a Monday (in the channel's zone) of a channel with
+// first slot on the channel's digest day (Monday unless set; in the
+// channel's zone) of a channel with
 // the digest on, it claims the reported week in the store (so a restart
 // or a second slot that Monday does not post it twice) and queues the
 // digest for startDigests, which RunDue calls after every channel's
 // question is out. It renders nothing itself.
 func (b *Bot) scheduleDigest(ch store.Channel, slot time.Time) {
-	if ch.DigestOff || slot.In(ch.Location()).Weekday() != time.Monday {
+	if ch.DigestOff || slot.In(ch.Location()).Weekday() != digestDay(ch) {
 		return
 	}
 	week := DigestWeek(slot, ch.Location())

@@ -118,6 +118,13 @@ func TestDigestCommand(t *testing.T) {
 	if ch, _ := h.DB.GetChannel(h.Space, "general"); ch.DigestOff {
 		t.Error("digest on did not stick")
 	}
+	h.Command("adm", "general", true, "studybot", "digest", "on", "Friday")
+	if ch, _ := h.DB.GetChannel(h.Space, "general"); ch.DigestOff || ch.DigestDay != "fri" {
+		t.Errorf("digest on Friday: off=%v day=%q", ch.DigestOff, ch.DigestDay)
+	}
+	if r := h.Command("adm", "general", true, "studybot", "digest", "on", "someday"); r.Messages[0].Kind != bot.KindError {
+		t.Errorf("a bad day: %+v", r.Messages[0])
+	}
 	if r := h.Command("adm", "general", true, "studybot", "digest", "soon"); r.Messages[0].Kind != bot.KindError {
 		t.Errorf("a bad argument: %+v", r.Messages[0])
 	}
@@ -168,12 +175,13 @@ func TestDigestCommand(t *testing.T) {
 // not by waiting.
 func TestDigestAfterMondayQuestion(t *testing.T) {
 	h := bottest.New(t, monday, bot.Config{Seed: 5})
-	for _, id := range []string{"general", "quiet"} {
+	for _, id := range []string{"general", "quiet", "tuesdays"} {
 		if _, err := h.Bot.EnsureChannel(h.Space, id); err != nil {
 			t.Fatal(err)
 		}
 	}
 	h.Command("adm", "quiet", true, "studybot", "digest", "off")
+	h.Command("adm", "tuesdays", true, "studybot", "digest", "on", "tue")
 	s := store.Snapshot{QuestionID: "q-last", Domain: 2, Type: "cloze", Stem: "stem", AnswerID: "a"}
 	s.Options = []store.SnapOption{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}
 	opened := monday.AddDate(0, 0, -3)
@@ -187,8 +195,11 @@ func TestDigestAfterMondayQuestion(t *testing.T) {
 
 	h.Clock.Set(monday.Add(time.Hour)) // 09:00, the default slot
 	h.RunDue()
-	if n := len(h.Platform.Sent("card")); n != 2 {
-		t.Fatalf("Monday's question went to %d channels, want 2", n)
+	if n := len(h.Platform.Sent("card")); n != 3 {
+		t.Fatalf("Monday's question went to %d channels, want 3", n)
+	}
+	if ch, _ := h.DB.GetChannel(h.Space, "tuesdays"); !ch.DigestWeek.IsZero() {
+		t.Errorf("a Tuesday channel claimed %v on Monday", ch.DigestWeek)
 	}
 	week := time.Date(2026, 11, 23, 0, 0, 0, 0, tokyo)
 	if ch, _ := h.DB.GetChannel(h.Space, "general"); !ch.DigestWeek.Equal(week) {
@@ -210,5 +221,9 @@ func TestDigestAfterMondayQuestion(t *testing.T) {
 	h.RunDue()
 	if ch, _ := h.DB.GetChannel(h.Space, "general"); !ch.DigestWeek.Equal(week) {
 		t.Errorf("Tuesday moved the claim to %v", ch.DigestWeek)
+	}
+	// the Tuesday channel reports the seven days before Tuesday
+	if ch, _ := h.DB.GetChannel(h.Space, "tuesdays"); !ch.DigestWeek.Equal(week.AddDate(0, 0, 1)) {
+		t.Errorf("the Tuesday channel claimed %v, want %v", ch.DigestWeek, week.AddDate(0, 0, 1))
 	}
 }

@@ -157,6 +157,9 @@ type Channel struct {
 	// DigestOff turns the weekly digest off for the channel (it is on by
 	// default).
 	DigestOff bool `json:"digest_off,omitempty"`
+	// DigestDay is the weekday the digest follows that day's first
+	// scheduled question: "mon" … "sun"; empty means Monday.
+	DigestDay string `json:"digest_day,omitempty"`
 	// DigestWeek is the start of the last week whose digest was sent
 	// (claimed) by the due path.
 	DigestWeek time.Time `json:"digest_week,omitempty"`
