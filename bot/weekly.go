@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -251,7 +252,8 @@ func (b *Bot) PostDigest(ctx context.Context, ch store.Channel) error {
 	return b.postDigest(ctx, ch, false)
 }
 
-// postDigest is PostDigest; a scheduled digest of a week in which the
+// postDigest is PostDigest. When the chart cannot be posted the text is
+// posted alone and the upload's error returned. A scheduled digest of a week in which the
 // channel had no question posted (a channel newer than the week) is
 // skipped instead of saying that nobody answered.
 func (b *Bot) postDigest(ctx context.Context, ch store.Channel, scheduled bool) error {
@@ -279,7 +281,16 @@ func (b *Bot) postDigest(ctx context.Context, ch store.Channel, scheduled bool) 
 		return p.Post(ctx, ch.ID, m)
 	}
 	f := File{Name: "digest-" + w.Start.Format("2006-01-02") + ".png", Data: png, Alt: T(w.Lang, "digest.alt")}
-	return fp.PostFile(ctx, ch.ID, m, f)
+	err = fp.PostFile(ctx, ch.ID, m, f)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	// the chart could not go (a Slack app installed without files:write):
+	// the text still does, and the error is reported
+	if perr := p.Post(ctx, ch.ID, m); perr != nil {
+		return errors.Join(err, perr)
+	}
+	return fmt.Errorf("digest chart not posted, text posted alone: %w", err)
 }
 
 // digestWorkers is how many digests render at once (one: on a small

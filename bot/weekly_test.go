@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"errors"
 	"image/png"
 	"strings"
 	"testing"
@@ -225,5 +226,35 @@ func TestDigestAfterMondayQuestion(t *testing.T) {
 	// the Tuesday channel reports the seven days before Tuesday
 	if ch, _ := h.DB.GetChannel(h.Space, "tuesdays"); !ch.DigestWeek.Equal(week.AddDate(0, 0, 1)) {
 		t.Errorf("the Tuesday channel claimed %v, want %v", ch.DigestWeek, week.AddDate(0, 0, 1))
+	}
+}
+
+// TestDigestTextWhenUploadFails: a platform that refuses the file (a Slack
+// app without files:write) still gets the digest's text.
+func TestDigestTextWhenUploadFails(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{Seed: 5})
+	if _, err := h.Bot.EnsureChannel(h.Space, "general"); err != nil {
+		t.Fatal(err)
+	}
+	s := store.Snapshot{QuestionID: "q-last", Domain: 1, Type: "cloze", Stem: "stem", AnswerID: "a"}
+	s.Options = []store.SnapOption{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}
+	opened := monday.AddDate(0, 0, -3)
+	p, err := h.DB.CreatePost(store.Post{Space: h.Space, Channel: "general", Slot: opened, Question: s, OpenedAt: opened, ClosesAt: monday.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.DB.RecordAnswer(p.ID, "al", "b"); err != nil {
+		t.Fatal(err)
+	}
+	h.Platform.Fail = func(op string) error {
+		if op == "file" {
+			return errors.New("missing_scope")
+		}
+		return nil
+	}
+	h.Command("adm", "general", true, "studybot", "digest", "now")
+	bottest.WaitFor(t, "the digest text", func() bool { return len(h.Platform.Sent("post")) == 1 })
+	if m := h.Platform.Sent("post")[0]; !strings.Contains(m.Msg.Body, "週間ダイジェスト") || !strings.Contains(m.Msg.Body, "正解: A") {
+		t.Errorf("text alone:\n%s", m.Msg.Body)
 	}
 }
