@@ -201,6 +201,22 @@ func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user strin
 	return w, nil
 }
 
+// digestState is the status line of the channel's digest setting.
+func digestState(lang string, ch store.Channel) string {
+	if ch.DigestOff {
+		return T(lang, "status.digest.off")
+	}
+	return T(lang, "status.digest.on", dayName(lang, digestDay(ch)))
+}
+
+// dayName names a weekday in lang ("月曜", "Monday").
+func dayName(lang string, d time.Weekday) string {
+	if lang == "en" {
+		return d.String()
+	}
+	return []string{"日曜", "月曜", "火曜", "水曜", "木曜", "金曜", "土曜"}[d]
+}
+
 // adminDigest is /studybot digest on|off|now: on and off set the
 // channel's weekly digest (stored with the channel), now posts the digest
 // of the last full week in the channel at once, in the background (the
@@ -217,7 +233,7 @@ func (b *Bot) adminDigest(_ context.Context, c Command, args []string, ch store.
 		if _, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error { cur.DigestOff, cur.DigestDay = false, day; return nil }); err != nil {
 			return b.internalError(lang, "digest setting", err)
 		}
-		return private(Message{Tone: Good, Body: T(lang, "digest.onday", day)})
+		return private(Message{Tone: Good, Body: T(lang, "digest.onday", dayName(lang, time.Weekday(slices.Index(weekdays, day))))})
 	}
 	if len(args) != 1 {
 		return usageError(lang, T(lang, "digest.usage"), "digest.example")
