@@ -92,7 +92,10 @@ type Bot struct {
 	cards     *coalescer
 	chanLocks sync.Map // chanKey → *sync.Mutex: serialises posting and closing per channel
 	inflight  sync.WaitGroup
-	lifeMu    sync.Mutex // guards shut and inflight.Add against Close
+	digests   chan struct{} // bounds the digests rendered at once (digestWorkers)
+	pendMu    sync.Mutex
+	pending   []store.Channel // digests claimed in this due pass, started when it ends
+	lifeMu    sync.Mutex      // guards shut and inflight.Add against Close
 	shut      bool
 	closing   chan struct{}
 	closeOne  sync.Once
@@ -165,7 +168,7 @@ func New(cfg Config) (*Bot, error) {
 		cfg.NewTimer = wallTimer
 	}
 	b := &Bot{cfg: cfg, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
-		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex()}
+		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex(), digests: make(chan struct{}, digestWorkers)}
 	rv, err := newReviews(cfg.Store)
 	if err != nil {
 		return nil, err

@@ -103,6 +103,7 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 	}
 	b.closeDue(ctx, now)
 	b.parallel(len(chans), func(i int) { b.runDueChannel(ctx, chans[i].Space, chans[i].ID, now) })
+	b.startDigests()
 }
 
 // postWorkers bounds how many channels post (or close) at once: each
@@ -179,7 +180,9 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	if _, err := b.postSlot(ctx, ch, slot, true); err != nil && !errors.Is(err, store.ErrSlotTaken) && !errors.Is(err, errStale) {
 		b.log.Error("daily post", "channel", channel, "slot", slot, "err", err)
 		b.metrics.Error("post")
+		return
 	}
+	b.scheduleDigest(ch, slot)
 }
 
 // postSlot picks, stores and posts the question for a slot. Storing first

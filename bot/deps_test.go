@@ -33,6 +33,7 @@ func TestDependenciesPointInward(t *testing.T) {
 		{mod + "bot/console", []string{"slack-go", "discordgo", mod + "bot/slack", mod + "bot/discord"}},
 		{mod + "bot/slack", []string{"discordgo", mod + "bot/discord", mod + "bot/console"}},
 		{mod + "bot/discord", []string{"slack-go", mod + "bot/slack", mod + "bot/console"}},
+		{mod + "bot/digest", []string{"slack-go", "discordgo", mod + "bot/", mod + "store", "bbolt"}},
 		{mod + "bot/bottest", []string{"slack-go", "discordgo", mod + "bot/slack", mod + "bot/discord", mod + "bot/console"}},
 	}
 	for _, r := range rules {

@@ -12,7 +12,10 @@
 // parses specs and computes the next slot. Only the due path moves a
 // channel's LastFired; admin commands change settings with
 // store.UpdateChannel, in one transaction. A slot is claimed in the store
-// (the slot guard) before the previous question is closed.
+// (the slot guard) before the previous question is closed. After a
+// channel's Monday question the due path claims the weekly digest
+// (Channel.DigestWeek) and RunDue starts the claimed digests when the pass
+// is over, rendered one at a time in goroutines Close waits for.
 //
 // The core imports no chat SDK. Time comes from Config.Now and
 // Config.NewTimer; every goroutine it starts is stopped by Close, which

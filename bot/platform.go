@@ -27,6 +27,26 @@ type Platform interface {
 	Mention(user string) string
 }
 
+// File is a file the core posts with a message (the weekly digest's
+// chart).
+type File struct {
+	// Name is the file name shown ("digest-2026-11-23.png").
+	Name string
+	// Data is the file's content.
+	Data []byte
+	// Alt describes the file for people who cannot see it.
+	Alt string
+}
+
+// FilePoster is an optional capability of a Platform: posting a message
+// with a file attached (Slack's external upload, Discord's attachments,
+// the console's file on disk). A platform without it gets the message
+// alone.
+type FilePoster interface {
+	// PostFile posts m in channel with f attached.
+	PostFile(ctx context.Context, channel string, m Message, f File) error
+}
+
 // Adapter is the one lifecycle every chat adapter has: construct it with
 // its package's New (which takes the core), register it with
 // Bot.AddPlatform, Run it, and Close it after Run returns. The program's

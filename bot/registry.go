@@ -126,6 +126,7 @@ func init() {
 		{Name: "review", run: (*Bot).adminReview},
 		{Name: "reload", run: (*Bot).adminReload},
 		{Name: "insights", run: (*Bot).adminInsights},
+		{Name: "digest", Usage: "digest.usage", Example: "digest.example", Channel: true, run: (*Bot).adminDigest},
 		{Name: "clear-report", Usage: "clearreport.usage", Example: "clearreport.example", run: (*Bot).adminClearReport},
 	}
 	subs := adminNames()

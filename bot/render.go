@@ -195,6 +195,7 @@ func statusMessage(ch store.Channel, lang string, v statusView) Message {
 		{T(lang, "status.domains"), domainList(lang, ch.Domains)},
 		{T(lang, "status.lang"), ch.Lang},
 		{T(lang, "status.pool"), poolName(lang, channelPool(ch))},
+		{T(lang, "status.digest"), digestState(lang, ch)},
 		{T(lang, "status.state"), state},
 		{T(lang, "status.bank"), strconv.Itoa(v.bank)},
 		{T(lang, "status.open"), open},

@@ -5,6 +5,8 @@
 // question (share correct, discrimination, choices) for item analysis.
 // Cards are each user's spaced-repetition state per memo item (UpdateCard,
 // Cards); the store keeps them and never schedules.
+// ChannelAnswers reads a channel's posts of a week with their answers for
+// the weekly digest.
 //
 // It exposes domain operations only. Bucket names, key encodings and
 // transactions never leave the package; callers see Go values and the

@@ -154,6 +154,15 @@ type Channel struct {
 	CloseAfter time.Duration `json:"close_after"`
 	// Paused stops the schedule without losing the settings.
 	Paused bool `json:"paused"`
+	// DigestOff turns the weekly digest off for the channel (it is on by
+	// default).
+	DigestOff bool `json:"digest_off,omitempty"`
+	// DigestDay is the weekday the digest follows that day's first
+	// scheduled question: "mon" … "sun"; empty means Monday.
+	DigestDay string `json:"digest_day,omitempty"`
+	// DigestWeek is the start of the last week whose digest was sent
+	// (claimed) by the due path.
+	DigestWeek time.Time `json:"digest_week,omitempty"`
 	// Pool names which questions the daily post and /quiz may use:
 	// "approved", "approved-first" or "all"; empty means approved-first.
 	Pool string `json:"pool,omitempty"`

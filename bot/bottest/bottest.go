@@ -103,7 +103,7 @@ func (c *Clock) Timers() (waiting, created int) {
 
 // Sent is one message the core sent through the fake platform.
 type Sent struct {
-	// Op is "card", "update" or "post".
+	// Op is "card", "update", "post" or "file".
 	Op string
 	// Channel is where it went.
 	Channel string
@@ -111,6 +111,8 @@ type Sent struct {
 	Ref string
 	// Msg is the message.
 	Msg bot.Message
+	// File is the attached file ("file" posts).
+	File bot.File
 }
 
 // Platform is a fake chat platform that records everything.
@@ -136,7 +138,7 @@ func (p *Platform) record(op, channel, ref string, m bot.Message) error {
 		}
 	}
 	p.mu.Lock()
-	p.sent = append(p.sent, Sent{op, channel, ref, m})
+	p.sent = append(p.sent, Sent{Op: op, Channel: channel, Ref: ref, Msg: m})
 	p.mu.Unlock()
 	return nil
 }
@@ -158,6 +160,19 @@ func (p *Platform) UpdateCard(_ context.Context, channel, ref string, m bot.Mess
 // Post implements bot.Platform.
 func (p *Platform) Post(_ context.Context, channel string, m bot.Message) error {
 	return p.record("post", channel, "", m)
+}
+
+// PostFile implements bot.FilePoster; it records a "file" post.
+func (p *Platform) PostFile(_ context.Context, channel string, m bot.Message, f bot.File) error {
+	if p.Fail != nil {
+		if err := p.Fail("file"); err != nil {
+			return err
+		}
+	}
+	p.mu.Lock()
+	p.sent = append(p.sent, Sent{Op: "file", Channel: channel, Msg: m, File: f})
+	p.mu.Unlock()
+	return nil
 }
 
 // Mention implements bot.Platform.

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -51,10 +53,16 @@ type Config struct {
 	Location *time.Location
 	// Banner is shown first.
 	Banner string
+	// FileDir is where posted files (the weekly digest's chart) are
+	// written; default os.TempDir().
+	FileDir string
 }
 
 // The console has the core's adapter lifecycle.
-var _ bot.Adapter = (*Console)(nil)
+var (
+	_ bot.Adapter    = (*Console)(nil)
+	_ bot.FilePoster = (*Console)(nil)
+)
 
 // Console is the terminal adapter. It is also the bot's Platform for the
 // "console" space.
@@ -130,6 +138,25 @@ func (c *Console) Post(_ context.Context, channel string, m bot.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.print(m)
+	return nil
+}
+
+// PostFile implements bot.FilePoster: it writes the file into
+// Config.FileDir (the name prefixed with the channel) and prints the
+// message and the file's path.
+func (c *Console) PostFile(_ context.Context, channel string, m bot.Message, f bot.File) error {
+	dir := c.cfg.FileDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	path := filepath.Join(dir, "studybot-"+filepath.Base(channel)+"-"+filepath.Base(f.Name))
+	if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+		return fmt.Errorf("console: write %s: %w", f.Name, err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.print(m)
+	fmt.Fprintf(c.cfg.Out, "📎 %s: %s\n", f.Alt, path)
 	return nil
 }
 

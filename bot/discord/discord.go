@@ -8,6 +8,7 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
@@ -96,6 +97,7 @@ type Adapter struct {
 // The adapter's lifecycle is the core's, with an optional HTTP endpoint.
 var (
 	_ bot.Adapter     = (*Adapter)(nil)
+	_ bot.FilePoster  = (*Adapter)(nil)
 	_ bot.HTTPAdapter = (*Adapter)(nil)
 )
 
@@ -352,6 +354,22 @@ func (a *Adapter) UpdateCard(ctx context.Context, channel, ref string, m bot.Mes
 	_, err := a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{Channel: channel, ID: ref, Embeds: &es, Components: &comps}, discordgo.WithContext(ctx))
 	if err != nil {
 		return fmt.Errorf("discord: update card: %w", err)
+	}
+	return nil
+}
+
+// PostFile implements bot.FilePoster: the message's embed with the file
+// as a multipart attachment (files[0]) shown as the embed's image.
+func (a *Adapter) PostFile(ctx context.Context, channel string, m bot.Message, f bot.File) error {
+	if err := a.pace.Wait(ctx, channel); err != nil {
+		return err
+	}
+	e := embed(m)
+	e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + f.Name}
+	_, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{e},
+		Files: []*discordgo.File{{Name: f.Name, ContentType: "image/png", Reader: bytes.NewReader(f.Data)}}}, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: post file: %w", err)
 	}
 	return nil
 }

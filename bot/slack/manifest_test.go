@@ -51,7 +51,7 @@ func TestManifests(t *testing.T) {
 		}
 		scopes := append([]string{}, m.OAuthConfig.Scopes.Bot...)
 		sort.Strings(scopes)
-		if strings.Join(scopes, ",") != "chat:write,commands,users:read" {
+		if strings.Join(scopes, ",") != "chat:write,commands,files:write,users:read" {
 			t.Errorf("%s scopes %v", tt.file, scopes)
 		}
 		if m.Settings.Interactivity == nil || !m.Settings.Interactivity.IsEnabled {

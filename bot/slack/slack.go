@@ -6,6 +6,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,7 @@ type api interface {
 	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
 	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
 }
 
 // Config configures the adapter.
@@ -92,6 +94,7 @@ type Adapter struct {
 var (
 	_ bot.Adapter     = (*Adapter)(nil)
 	_ bot.HTTPAdapter = (*Adapter)(nil)
+	_ bot.FilePoster  = (*Adapter)(nil)
 )
 
 // ErrFatal wraps errors after which the adapter stops (bad tokens).
@@ -472,6 +475,23 @@ func (a *Adapter) Post(ctx context.Context, channel string, m bot.Message) error
 	blocks, text := render(m)
 	return a.postPaced(ctx, channel, func() error {
 		_, _, err := a.api.PostMessageContext(ctx, channel, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
+		return err
+	})
+}
+
+// PostFile implements bot.FilePoster with Slack's external upload flow
+// (files.getUploadURLExternal, the bytes to the upload URL,
+// files.completeUploadExternal sharing it in channel with the message's
+// text as its comment); needs the files:write scope. Paced and retried on
+// 429 like a post.
+func (a *Adapter) PostFile(ctx context.Context, channel string, m bot.Message, f bot.File) error {
+	_, text := render(m)
+	if err := a.pace.Wait(ctx, channel); err != nil {
+		return err
+	}
+	return a.retry(ctx, "files.completeUploadExternal", func() error {
+		_, err := a.api.UploadFileContext(ctx, slack.UploadFileParameters{Channel: channel, Filename: f.Name, Title: f.Name,
+			FileSize: len(f.Data), Reader: bytes.NewReader(f.Data), InitialComment: text, AltTxt: f.Alt})
 		return err
 	})
 }

@@ -14,12 +14,16 @@
 package discordfake
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"github.com/studybot/studybot/bot/internal/violation"
+	"image/png"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -37,8 +41,61 @@ type Call struct {
 	Method, Path string
 	// Body is the decoded JSON body.
 	Body map[string]any
-	// Raw is the body as sent (JSON arrays are kept here).
+	// Raw is the body as sent (JSON arrays are kept here); for a
+	// multipart message, its payload_json.
 	Raw []byte
+	// Files are a multipart message's attachments.
+	Files []Attachment
+}
+
+// Attachment is a file sent with a message as multipart/form-data.
+type Attachment struct {
+	// Field is the form field ("files[0]"), Name the file name.
+	Field, Name string
+	// Data is the file's content.
+	Data []byte
+}
+
+// readMultipart reads a multipart message: payload_json becomes the body,
+// files[n] parts the attachments, each checked to decode as a PNG.
+func (s *Server) readMultipart(r *http.Request, raw []byte) ([]byte, []Attachment) {
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		s.violate("multipart message: bad Content-Type: " + err.Error())
+		return nil, nil
+	}
+	mr := multipart.NewReader(bytes.NewReader(raw), params["boundary"])
+	var payload []byte
+	var files []Attachment
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			s.violate("multipart message: " + err.Error())
+			return payload, files
+		}
+		data, _ := io.ReadAll(p)
+		switch name := p.FormName(); {
+		case name == "payload_json":
+			payload = data
+		case strings.HasPrefix(name, "files["):
+			if p.FileName() == "" {
+				s.violate("multipart message: part " + name + " has no filename")
+			}
+			if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+				s.violate(fmt.Sprintf("multipart message: %s (%s) is not a PNG: %v", name, p.FileName(), err))
+			}
+			files = append(files, Attachment{Field: name, Name: p.FileName(), Data: data})
+		default:
+			s.violate("multipart message: unexpected part " + name)
+		}
+	}
+	if payload == nil {
+		s.violate("multipart message without payload_json")
+	}
+	return payload, files
 }
 
 // Server is the fake Discord.
@@ -172,6 +229,10 @@ func (s *Server) Identify() map[string]any {
 
 func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(r.Body)
+	var files []Attachment
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		raw, files = s.readMultipart(r, raw)
+	}
 	var body map[string]any
 	json.Unmarshal(raw, &body)
 	path := r.URL.Path
@@ -198,7 +259,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.calls = append(s.calls, Call{Method: r.Method, Path: path, Body: body, Raw: raw})
+	s.calls = append(s.calls, Call{Method: r.Method, Path: path, Body: body, Raw: raw, Files: files})
 	s.msgSeq++
 	id := strconv.Itoa(1000 + s.msgSeq)
 	s.mu.Unlock()

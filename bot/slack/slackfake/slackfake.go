@@ -14,12 +14,14 @@
 package slackfake
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"github.com/studybot/studybot/bot/internal/violation"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -64,6 +66,20 @@ type Server struct {
 	violations violation.Log  // what the real platform would refuse
 	hooks      map[string]int // response_url path → posts
 	hookSeq    int
+	uploads    map[string]*File // file ID → the external upload
+}
+
+// File is a file uploaded through Slack's external upload flow.
+type File struct {
+	// ID is the file ID files.getUploadURLExternal handed out.
+	ID string
+	// Name and Length are what files.getUploadURLExternal was told.
+	Name   string
+	Length int
+	// Data is what was posted to the upload URL.
+	Data []byte
+	// Channel and Comment are from files.completeUploadExternal ("" until then).
+	Channel, Comment string
 }
 
 type limit struct {
@@ -79,11 +95,12 @@ type conn struct {
 // New starts a fake Slack for team teamID on loopback.
 func New(teamID string) *Server {
 	s := &Server{team: teamID, admins: map[string]bool{}, limits: map[string]limit{}, acks: map[string]json.RawMessage{},
-		members: map[string]bool{}, messages: map[string][]string{}, hooks: map[string]int{}}
+		members: map[string]bool{}, messages: map[string][]string{}, hooks: map[string]int{}, uploads: map[string]*File{}}
 	s.upgrader = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveWS)
 	mux.HandleFunc("/hooks/", s.serveHook)
+	mux.HandleFunc("/upload/", s.serveUpload)
 	mux.HandleFunc("/", s.serveAPI)
 	s.srv = httptest.NewServer(mux)
 	return s
@@ -245,6 +262,55 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.messages[key] = ids
 		s.mu.Unlock()
 		reply(map[string]any{"ok": true, "channel": ch, "ts": r.PostForm.Get("ts"), "text": r.PostForm.Get("text")})
+	case "files.getUploadURLExternal":
+		n, err := strconv.Atoi(r.PostForm.Get("length"))
+		name := r.PostForm.Get("filename")
+		if err != nil || n <= 0 || name == "" {
+			s.violate(fmt.Sprintf("files.getUploadURLExternal: filename %q and a positive length are required (length %q)", name, r.PostForm.Get("length")))
+			reply(map[string]any{"ok": false, "error": "invalid_arguments"})
+			return
+		}
+		s.mu.Lock()
+		id := fmt.Sprintf("F%04d", len(s.uploads)+1)
+		s.uploads[id] = &File{ID: id, Name: name, Length: n}
+		s.mu.Unlock()
+		reply(map[string]any{"ok": true, "upload_url": s.srv.URL + "/upload/" + id, "file_id": id})
+	case "files.completeUploadExternal":
+		var files []struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		}
+		if err := json.Unmarshal([]byte(r.PostForm.Get("files")), &files); err != nil || len(files) == 0 {
+			s.violate("files.completeUploadExternal: files must be a JSON array of {id, title}: " + r.PostForm.Get("files"))
+			reply(map[string]any{"ok": false, "error": "invalid_arguments"})
+			return
+		}
+		cid := r.PostForm.Get("channel_id")
+		s.mu.Lock()
+		member := s.members[cid]
+		var bad string
+		for _, f := range files {
+			u := s.uploads[f.ID]
+			switch {
+			case u == nil:
+				bad = "file " + f.ID + " was never handed out"
+			case u.Data == nil:
+				bad = "file " + f.ID + " completed before its bytes were uploaded"
+			default:
+				u.Channel, u.Comment = cid, r.PostForm.Get("initial_comment")
+			}
+		}
+		s.mu.Unlock()
+		if bad != "" {
+			s.violate("files.completeUploadExternal: " + bad)
+			reply(map[string]any{"ok": false, "error": "file_not_found"})
+			return
+		}
+		if !member {
+			reply(map[string]any{"ok": false, "error": "channel_not_found"})
+			return
+		}
+		reply(map[string]any{"ok": true, "files": []map[string]any{{"id": files[0].ID, "title": files[0].Title}}})
 	case "users.info":
 		u := r.PostForm.Get("user")
 		s.mu.Lock()
@@ -474,4 +540,54 @@ func (s *Server) BlockAction(team, channel, user, actionID, messageTS string) ma
 	p := BlockAction(team, channel, user, actionID, messageTS)
 	p["response_url"] = s.ResponseURL()
 	return p
+}
+
+// serveUpload is the upload URL files.getUploadURLExternal hands out: it
+// takes the file as multipart field "file", checks its length against the
+// one announced and that it decodes as a PNG.
+func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
+	id := strings.TrimPrefix(r.URL.Path, "/upload/")
+	s.mu.Lock()
+	u := s.uploads[id]
+	s.mu.Unlock()
+	if u == nil || r.Method != http.MethodPost {
+		s.violate("upload: " + r.Method + " to an upload URL never handed out: " + r.URL.Path)
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		s.violate("upload: no multipart field \"file\": " + err.Error())
+		http.Error(w, "bad upload", http.StatusBadRequest)
+		return
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		http.Error(w, "bad upload", http.StatusBadRequest)
+		return
+	}
+	if len(data) != u.Length {
+		s.violate(fmt.Sprintf("upload %s: %d bytes, announced %d", id, len(data), u.Length))
+	}
+	if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+		s.violate(fmt.Sprintf("upload %s (%s): not a PNG: %v", id, u.Name, err))
+	}
+	s.mu.Lock()
+	u.Data = data
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, "OK - "+strconv.Itoa(len(data)))
+}
+
+// Files returns the files uploaded so far, completed or not, by ID.
+func (s *Server) Files() []File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]File, 0, len(s.uploads))
+	for i := 1; i <= len(s.uploads); i++ {
+		if u := s.uploads[fmt.Sprintf("F%04d", i)]; u != nil {
+			out = append(out, *u)
+		}
+	}
+	return out
 }

@@ -1,0 +1,375 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/studybot/studybot/bot/digest"
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// Digest list lengths.
+const (
+	digestMovers  = 3
+	digestStreaks = 3
+)
+
+// WeekStart returns Monday 00:00 in loc of the week holding t.
+func WeekStart(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	y, m, d := t.Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	back := (int(day.Weekday()) + 6) % 7 // Monday → 0, Sunday → 6
+	return day.AddDate(0, 0, -back)
+}
+
+// DigestWeek returns the start of the week a digest made at now reports:
+// the seven full days before now's day, in loc. A digest posted on Monday
+// morning reports the Monday–Sunday week that just ended.
+func DigestWeek(now time.Time, loc *time.Location) time.Time {
+	now = now.In(loc)
+	y, m, d := now.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc).AddDate(0, 0, -7)
+}
+
+// weekdays are the digest day names, Sunday first like time.Weekday.
+var weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+// digestDay returns the weekday a channel's digest follows (Monday unless
+// set).
+func digestDay(ch store.Channel) time.Weekday {
+	for i, d := range weekdays {
+		if d == ch.DigestDay {
+			return time.Weekday(i)
+		}
+	}
+	return time.Monday
+}
+
+// BuildDigest counts a digest from a channel's daily posts of the reported
+// week (this) and the week before (last). domains are the memo's exam
+// domains in order (their weights marked on the chart); a domain only seen
+// in a post's snapshot is added after them, and the "other" bucket shows
+// only when answered. streak returns a user's current streak in days;
+// name shows a user. BuildDigest is pure: no store, no clock.
+func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, domains []*questions.Domain, streak func(user string) int, name func(user string) string) digest.Week {
+	w := digest.Week{Lang: lang, Start: start, Posts: len(this)}
+	idx := map[int]int{}
+	add := func(n int, title string, weight float64) {
+		if _, ok := idx[n]; !ok {
+			idx[n] = len(w.Domains)
+			w.Domains = append(w.Domains, digest.Domain{Number: n, Title: title, Weight: weight})
+		}
+	}
+	for _, d := range domains {
+		if d != nil && d.Number != questions.OtherDomain {
+			add(d.Number, d.Title, d.Weight)
+		}
+	}
+	type userTally struct{ this, last digest.Tally }
+	users := map[string]*userTally{}
+	user := func(id string) *userTally {
+		u := users[id]
+		if u == nil {
+			u = &userTally{}
+			users[id] = u
+		}
+		return u
+	}
+	count := func(t *digest.Tally, correct bool) {
+		t.Answered++
+		if correct {
+			t.Correct++
+		}
+	}
+	for k, posts := range [][]store.PostAnswers{this, last} {
+		for _, p := range posts {
+			if len(p.Answers) == 0 {
+				continue
+			}
+			add(p.Post.Question.Domain, p.Post.Question.DomainTitle, 0)
+			d := &w.Domains[idx[p.Post.Question.Domain]]
+			for _, a := range p.Answers {
+				if k == 0 {
+					count(&d.This, a.Correct)
+					count(&user(a.UserID).this, a.Correct)
+				} else {
+					count(&d.Last, a.Correct)
+					count(&user(a.UserID).last, a.Correct)
+				}
+			}
+		}
+	}
+	// the other bucket last
+	sort.SliceStable(w.Domains, func(i, j int) bool {
+		return w.Domains[i].Number != questions.OtherDomain && w.Domains[j].Number == questions.OtherDomain
+	})
+
+	ids := make([]string, 0, len(users))
+	for id := range users {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		u := users[id]
+		if u.this.Answered == 0 || u.last.Answered == 0 {
+			continue
+		}
+		m := digest.Mover{Name: name(id), This: u.this, Last: u.last}
+		if math.Abs(m.Delta()) >= 0.5 {
+			w.Movers = append(w.Movers, m)
+		}
+	}
+	sort.SliceStable(w.Movers, func(i, j int) bool { return math.Abs(w.Movers[i].Delta()) > math.Abs(w.Movers[j].Delta()) })
+	w.Movers = w.Movers[:min(len(w.Movers), digestMovers)]
+
+	for _, id := range ids {
+		if users[id].this.Answered == 0 {
+			continue
+		}
+		if n := streak(id); n >= 2 {
+			w.Streaks = append(w.Streaks, digest.Streak{Name: name(id), Days: n})
+		}
+	}
+	sort.SliceStable(w.Streaks, func(i, j int) bool { return w.Streaks[i].Days > w.Streaks[j].Days })
+	w.Streaks = w.Streaks[:min(len(w.Streaks), digestStreaks)]
+
+	var hard *digest.Hardest
+	for _, p := range this {
+		var t digest.Tally
+		for _, a := range p.Answers {
+			count(&t, a.Correct)
+		}
+		if t.Answered == 0 {
+			continue
+		}
+		// lowest share right; on a tie, the one more people answered
+		if hard != nil {
+			a, _ := t.Accuracy()
+			b, _ := hard.Tally.Accuracy()
+			if a > b || a == b && t.Answered <= hard.Tally.Answered {
+				continue
+			}
+		}
+		q := p.Post.Question
+		hard = &digest.Hardest{Stem: q.Stem, Explanation: q.Explanation, Tally: t}
+		if i := q.OptionIndex(q.AnswerID); i >= 0 {
+			hard.Answer = q.Options[i].Text
+		}
+	}
+	w.Hardest = hard
+	return w
+}
+
+// WeeklyDigest counts the digest a channel gets at now: the week
+// DigestWeek reports and the week before, from the store, with the
+// current bank's domains and each answerer's current streak. name shows a
+// user (the platform's Mention).
+func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user string) string) (digest.Week, error) {
+	start := DigestWeek(now, ch.Location())
+	this, err := b.db.ChannelAnswers(ch.Space, ch.ID, start, start.AddDate(0, 0, 7))
+	if err != nil {
+		return digest.Week{}, fmt.Errorf("digest: %w", err)
+	}
+	last, err := b.db.ChannelAnswers(ch.Space, ch.ID, start.AddDate(0, 0, -7), start)
+	if err != nil {
+		return digest.Week{}, fmt.Errorf("digest: %w", err)
+	}
+	var streakErr error
+	streak := func(user string) int {
+		s, err := b.db.GetStreak(ch.Space, user)
+		if err != nil && streakErr == nil {
+			streakErr = err
+		}
+		return s.Current
+	}
+	lang := ch.Lang
+	if lang == "" {
+		lang = b.cfg.Lang
+	}
+	w := BuildDigest(lang, start, this, last, b.Bank().Memo.Domains, streak, name)
+	if streakErr != nil {
+		return digest.Week{}, fmt.Errorf("digest: streak: %w", streakErr)
+	}
+	return w, nil
+}
+
+// digestState is the status line of the channel's digest setting.
+func digestState(lang string, ch store.Channel) string {
+	if ch.DigestOff {
+		return T(lang, "status.digest.off")
+	}
+	return T(lang, "status.digest.on", dayName(lang, digestDay(ch)))
+}
+
+// dayName names a weekday in lang ("月曜", "Monday").
+func dayName(lang string, d time.Weekday) string {
+	if lang == "en" {
+		return d.String()
+	}
+	return []string{"日曜", "月曜", "火曜", "水曜", "木曜", "金曜", "土曜"}[d]
+}
+
+// adminDigest is /studybot digest on|off|now: on and off set the
+// channel's weekly digest (stored with the channel), now posts the digest
+// of the last full week in the channel at once, in the background (the
+// reply goes out first).
+func (b *Bot) adminDigest(_ context.Context, c Command, args []string, ch store.Channel, lang string) Response {
+	if len(args) == 2 && args[0] == "on" {
+		day := strings.ToLower(args[1])
+		if len(day) > 3 {
+			day = day[:3]
+		}
+		if !slices.Contains(weekdays, day) {
+			return usageError(lang, T(lang, "digest.usage"), "digest.example")
+		}
+		if _, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error { cur.DigestOff, cur.DigestDay = false, day; return nil }); err != nil {
+			return b.internalError(lang, "digest setting", err)
+		}
+		return private(Message{Tone: Good, Body: T(lang, "digest.onday", dayName(lang, time.Weekday(slices.Index(weekdays, day))))})
+	}
+	if len(args) != 1 {
+		return usageError(lang, T(lang, "digest.usage"), "digest.example")
+	}
+	switch args[0] {
+	case "on", "off":
+		off := args[0] == "off"
+		if _, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error { cur.DigestOff = off; return nil }); err != nil {
+			return b.internalError(lang, "digest setting", err)
+		}
+		return private(Message{Tone: Good, Body: T(lang, "digest."+args[0])})
+	case "now":
+		if !b.begin() {
+			return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
+		}
+		go func() { // tracked by begin: Close waits for it
+			defer b.inflight.Done()
+			if err := b.PostDigest(b.ctx, ch); err != nil {
+				b.log.Error("digest now", "channel", ch.ID, "err", err)
+			}
+		}()
+		return private(Message{Tone: Good, Body: T(lang, "digest.now")})
+	}
+	return usageError(lang, T(lang, "digest.usage"), "digest.example")
+}
+
+// PostDigest posts the channel's weekly digest for the last full week
+// before the bot's now: the chart (a PNG, through FilePoster when the
+// platform has it) with the digest's text, or the one line of a week
+// without answers.
+func (b *Bot) PostDigest(ctx context.Context, ch store.Channel) error {
+	return b.postDigest(ctx, ch, false)
+}
+
+// postDigest is PostDigest. When the chart cannot be posted the text is
+// posted alone and the upload's error returned. A scheduled digest of a week in which the
+// channel had no question posted (a channel newer than the week) is
+// skipped instead of saying that nobody answered.
+func (b *Bot) postDigest(ctx context.Context, ch store.Channel, scheduled bool) error {
+	p, err := b.platform(ch.Space.Platform)
+	if err != nil {
+		return err
+	}
+	w, err := b.WeeklyDigest(ch, b.now(), p.Mention)
+	if err != nil {
+		return err
+	}
+	if scheduled && w.Posts == 0 {
+		return nil
+	}
+	if w.Empty() {
+		return p.Post(ctx, ch.ID, Message{Body: w.EmptyLine()})
+	}
+	png, err := digest.Render(w)
+	if err != nil {
+		return err
+	}
+	m := Message{Body: w.Text()}
+	fp, ok := p.(FilePoster)
+	if !ok {
+		return p.Post(ctx, ch.ID, m)
+	}
+	f := File{Name: "digest-" + w.Start.Format("2006-01-02") + ".png", Data: png, Alt: T(w.Lang, "digest.alt")}
+	err = fp.PostFile(ctx, ch.ID, m, f)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	// the chart could not go (a Slack app installed without files:write):
+	// the text still does, and the error is reported
+	if perr := p.Post(ctx, ch.ID, m); perr != nil {
+		return errors.Join(err, perr)
+	}
+	return fmt.Errorf("digest chart not posted, text posted alone: %w", err)
+}
+
+// digestWorkers is how many digests render at once (one: on a small
+// machine a core stays free for the due-loop); the rest wait their
+// turn in their own goroutine, so the due-loop never waits for a chart.
+const digestWorkers = 1
+
+// scheduleDigest runs after a channel's scheduled daily post: for the
+// first slot on the channel's digest day (Monday unless set; in the
+// channel's zone) of a channel with
+// the digest on, it claims the reported week in the store (so a restart
+// or a second slot that Monday does not post it twice) and queues the
+// digest for startDigests, which RunDue calls after every channel's
+// question is out. It renders nothing itself.
+func (b *Bot) scheduleDigest(ch store.Channel, slot time.Time) {
+	if ch.DigestOff || slot.In(ch.Location()).Weekday() != digestDay(ch) {
+		return
+	}
+	week := DigestWeek(slot, ch.Location())
+	claimed := false
+	_, err := b.db.UpdateChannel(ch.Space, ch.ID, func(cur *store.Channel) error {
+		if cur.DigestOff || !cur.DigestWeek.Before(week) {
+			return nil
+		}
+		cur.DigestWeek, claimed = week, true
+		return nil
+	})
+	if err != nil {
+		b.log.Error("digest claim", "channel", ch.ID, "err", err)
+		b.metrics.Error("store")
+		return
+	}
+	if claimed {
+		b.pendMu.Lock()
+		b.pending = append(b.pending, ch)
+		b.pendMu.Unlock()
+	}
+}
+
+// startDigests starts the digests claimed during a due pass, once the pass
+// has posted every channel's question: each in its own goroutine, at most
+// digestWorkers rendering at a time. It returns at once.
+func (b *Bot) startDigests() {
+	b.pendMu.Lock()
+	chans := b.pending
+	b.pending = nil
+	b.pendMu.Unlock()
+	for _, ch := range chans {
+		if !b.begin() {
+			return
+		}
+		go func() { // tracked by begin: Close waits for it
+			defer b.inflight.Done()
+			select {
+			case b.digests <- struct{}{}:
+			case <-b.ctx.Done():
+				return
+			}
+			defer func() { <-b.digests }()
+			if err := b.postDigest(b.ctx, ch, true); err != nil {
+				b.log.Error("weekly digest", "channel", ch.ID, "err", err)
+				b.metrics.Error("post")
+			}
+		}()
+	}
+}
