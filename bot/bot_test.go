@@ -380,7 +380,11 @@ func TestSelectionPolicy(t *testing.T) {
 // a hand-written question carries the person's explanation and the memo
 // line it rests on.
 func TestAuthoredExplanationReachesTheReply(t *testing.T) {
-	h := bottest.New(t, monday, bot.Config{})
+	bank, err := questions.Default() // its own bank: the shared one is never changed
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := bottest.New(t, monday, bot.Config{Bank: bank})
 	errs := h.Bot.Bank().AddAuthored([]questions.Authored{{Domain: 6, Line: 1,
 		Stem:        "親 OU で禁止した操作を、子 OU の SCP で Allow した。子 OU のアカウントでその操作はできるか？",
 		Options:     []string{"できない。継承された拒否は緩和できない", "できる。子 OU の SCP が優先される", "できる。Allow が Deny より優先される", "できる。管理者ユーザーには効かない"},
