@@ -158,6 +158,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	if ch.Paused {
 		return
 	}
+	b.timedDigest(ch, now)
 	slot, post, err := dueSlot(ch, now, b.cfg.Grace)
 	if err != nil {
 		// a stored spec refused now (say an old "@every 1s"): say so once
@@ -454,7 +455,7 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 		b.log.Error("next event: channels", "err", err)
 	}
 	for _, ch := range chans {
-		consider(nextSlot(ch, now))
+		consider(nextChannelEvent(ch, now))
 	}
 	return next
 }

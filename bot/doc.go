@@ -13,9 +13,10 @@
 // channel's LastFired; admin commands change settings with
 // store.UpdateChannel, in one transaction. A slot is claimed in the store
 // (the slot guard) before the previous question is closed. After a
-// channel's Monday question the due path claims the weekly digest
-// (Channel.DigestWeek) and RunDue starts the claimed digests when the pass
-// is over, rendered one at a time in goroutines Close waits for.
+// channel's Monday question (or at the channel's digest time of day, an
+// event of the due-loop like a slot) the due path claims the weekly
+// digest (Channel.DigestWeek) and the turn starts the claimed digests when
+// it is over, rendered one at a time in goroutines Close waits for.
 //
 // The core imports no chat SDK. Time comes from Config.Now and
 // Config.NewTimer; every goroutine it starts is stopped by Close, which

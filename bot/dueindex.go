@@ -105,7 +105,7 @@ func (x *dueIndex) rebuild(chans []store.Channel, now time.Time) {
 	clear(x.heap)
 	x.heap = x.heap[:0]
 	for _, ch := range chans {
-		x.setLocked(chanKey{ch.Space, ch.ID}, nextSlot(ch, now))
+		x.setLocked(chanKey{ch.Space, ch.ID}, nextChannelEvent(ch, now))
 	}
 	clear(x.touched)
 }
@@ -161,8 +161,9 @@ func (b *Bot) runTouched(ctx context.Context, now time.Time) {
 			b.due.set(k, time.Time{})
 			continue
 		}
-		b.due.set(k, nextSlot(ch, now))
+		b.due.set(k, nextChannelEvent(ch, now))
 	}
+	b.startDigests()
 }
 
 // runAll is a due-loop turn when its timer fired: RunDue over every

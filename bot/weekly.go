@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -206,7 +207,74 @@ func digestState(lang string, ch store.Channel) string {
 	if ch.DigestOff {
 		return T(lang, "status.digest.off")
 	}
+	if h, m, ok := parseClock(ch.DigestTime); ok {
+		return T(lang, "status.digest.at", dayName(lang, digestDay(ch)), fmt.Sprintf("%02d:%02d", h, m))
+	}
 	return T(lang, "status.digest.on", dayName(lang, digestDay(ch)))
+}
+
+// parseClock reads a 24-hour local time of day, "18:00" or "7:30", as
+// hour and minute.
+func parseClock(s string) (h, m int, ok bool) {
+	hs, ms, found := strings.Cut(s, ":")
+	if !found || len(hs) < 1 || len(hs) > 2 || len(ms) != 2 {
+		return 0, 0, false
+	}
+	for _, r := range hs + ms {
+		if r < '0' || r > '9' {
+			return 0, 0, false
+		}
+	}
+	h, _ = strconv.Atoi(hs)
+	m, _ = strconv.Atoi(ms)
+	if h > 23 || m > 59 {
+		return 0, 0, false
+	}
+	return h, m, true
+}
+
+// digestMoment returns the latest time at or before now when the
+// channel's timed digest was due (its day at its time of day, in its
+// zone), or zero when the digest is off or follows the day's question
+// instead. Wall-clock arithmetic keeps the time of day across DST.
+func digestMoment(ch store.Channel, now time.Time) time.Time {
+	h, m, ok := parseClock(ch.DigestTime)
+	if ch.DigestOff || !ok {
+		return time.Time{}
+	}
+	loc := ch.Location()
+	now = now.In(loc)
+	back := (int(now.Weekday()) - int(digestDay(ch)) + 7) % 7
+	y, mo, d := now.Date()
+	at := time.Date(y, mo, d-back, h, m, 0, 0, loc)
+	if at.After(now) {
+		at = time.Date(y, mo, d-back-7, h, m, 0, 0, loc)
+	}
+	return at
+}
+
+// nextDigest returns the channel's next timed digest after now (zero when
+// it has none).
+func nextDigest(ch store.Channel, now time.Time) time.Time {
+	at := digestMoment(ch, now)
+	if at.IsZero() {
+		return at
+	}
+	y, mo, d := at.Date()
+	return time.Date(y, mo, d+7, at.Hour(), at.Minute(), 0, 0, at.Location())
+}
+
+// nextChannelEvent is the sooner of the channel's next slot and its next
+// timed digest after now (zero when it has neither, as when paused).
+func nextChannelEvent(ch store.Channel, now time.Time) time.Time {
+	next := nextSlot(ch, now)
+	if ch.Paused {
+		return next
+	}
+	if d := nextDigest(ch, now); !d.IsZero() && (next.IsZero() || d.Before(next)) {
+		next = d
+	}
+	return next
 }
 
 // dayName names a weekday in lang ("月曜", "Monday").
@@ -217,34 +285,64 @@ func dayName(lang string, d time.Weekday) string {
 	return []string{"日曜", "月曜", "火曜", "水曜", "木曜", "金曜", "土曜"}[d]
 }
 
+// digestOn is /studybot digest on, alone or with a day, a time of day or
+// both ("on fri", "on 18:00", "on mon 08:30", "on first"): what is given
+// is set, what is not is kept. "first" goes back to the default, right
+// after the day's first scheduled question.
+func (b *Bot) digestOn(c Command, args []string, ch store.Channel, lang string) Response {
+	day, clock := ch.DigestDay, ch.DigestTime
+	var gotDay, gotTime bool
+	for _, a := range args {
+		a = strings.ToLower(a)
+		if d := a[:min(len(a), 3)]; slices.Contains(weekdays, d) && !gotDay && strings.HasPrefix(strings.ToLower(time.Weekday(slices.Index(weekdays, d)).String()), a) {
+			day, gotDay = d, true
+			continue
+		}
+		if a == "first" && !gotTime {
+			clock, gotTime = "", true
+			continue
+		}
+		if h, m, ok := parseClock(a); ok && !gotTime {
+			clock, gotTime = fmt.Sprintf("%02d:%02d", h, m), true
+			continue
+		}
+		if _, _, ok := parseClock(a); !ok && strings.Contains(a, ":") {
+			return usageError(lang, T(lang, "digest.badtime", a), "digest.example")
+		}
+		return usageError(lang, T(lang, "digest.usage"), "digest.example")
+	}
+	cur, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error {
+		cur.DigestOff, cur.DigestDay, cur.DigestTime = false, day, clock
+		return nil
+	})
+	if err != nil {
+		return b.internalError(lang, "digest setting", err)
+	}
+	b.touchChannel(c.Space, ch.ID) // a timed digest is an event of the due-loop
+	if cur.DigestTime != "" {
+		return private(Message{Tone: Good, Body: T(lang, "digest.onat", dayName(lang, digestDay(cur)), cur.DigestTime, cur.Location().String())})
+	}
+	return private(Message{Tone: Good, Body: T(lang, "digest.onday", dayName(lang, digestDay(cur)))})
+}
+
 // adminDigest is /studybot digest on|off|now: on and off set the
 // channel's weekly digest (stored with the channel), now posts the digest
 // of the last full week in the channel at once, in the background (the
 // reply goes out first).
 func (b *Bot) adminDigest(_ context.Context, c Command, args []string, ch store.Channel, lang string) Response {
-	if len(args) == 2 && args[0] == "on" {
-		day := strings.ToLower(args[1])
-		if len(day) > 3 {
-			day = day[:3]
-		}
-		if !slices.Contains(weekdays, day) {
-			return usageError(lang, T(lang, "digest.usage"), "digest.example")
-		}
-		if _, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error { cur.DigestOff, cur.DigestDay = false, day; return nil }); err != nil {
-			return b.internalError(lang, "digest setting", err)
-		}
-		return private(Message{Tone: Good, Body: T(lang, "digest.onday", dayName(lang, time.Weekday(slices.Index(weekdays, day))))})
+	if len(args) >= 1 && args[0] == "on" {
+		return b.digestOn(c, args[1:], ch, lang)
 	}
 	if len(args) != 1 {
 		return usageError(lang, T(lang, "digest.usage"), "digest.example")
 	}
 	switch args[0] {
-	case "on", "off":
-		off := args[0] == "off"
-		if _, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error { cur.DigestOff = off; return nil }); err != nil {
+	case "off":
+		if _, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error { cur.DigestOff = true; return nil }); err != nil {
 			return b.internalError(lang, "digest setting", err)
 		}
-		return private(Message{Tone: Good, Body: T(lang, "digest."+args[0])})
+		b.touchChannel(c.Space, ch.ID)
+		return private(Message{Tone: Good, Body: T(lang, "digest.off")})
 	case "now":
 		if !b.begin() {
 			return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
@@ -322,10 +420,29 @@ const digestWorkers = 1
 // digest for startDigests, which RunDue calls after every channel's
 // question is out. It renders nothing itself.
 func (b *Bot) scheduleDigest(ch store.Channel, slot time.Time) {
-	if ch.DigestOff || slot.In(ch.Location()).Weekday() != digestDay(ch) {
+	if ch.DigestOff || ch.DigestTime != "" || slot.In(ch.Location()).Weekday() != digestDay(ch) {
 		return
 	}
-	week := DigestWeek(slot, ch.Location())
+	b.claimDigest(ch, DigestWeek(slot, ch.Location()))
+}
+
+// timedDigest runs on every due turn that looks at the channel: a channel
+// whose digest has a time of day claims the week once that time has come
+// on its day, as long as the time is at most Config.Grace ago (a digest
+// missed by a longer downtime is skipped, like a daily slot), and queues
+// the digest like scheduleDigest does.
+func (b *Bot) timedDigest(ch store.Channel, now time.Time) {
+	at := digestMoment(ch, now)
+	if at.IsZero() || now.Sub(at) > b.cfg.Grace || !ch.DigestWeek.Before(DigestWeek(at, ch.Location())) {
+		return
+	}
+	b.claimDigest(ch, DigestWeek(at, ch.Location()))
+}
+
+// claimDigest claims the reported week for the channel in the store (so a
+// restart or a second turn does not post it twice) and, when the claim is
+// new, queues the digest for startDigests.
+func (b *Bot) claimDigest(ch store.Channel, week time.Time) {
 	claimed := false
 	_, err := b.db.UpdateChannel(ch.Space, ch.ID, func(cur *store.Channel) error {
 		if cur.DigestOff || !cur.DigestWeek.Before(week) {

@@ -258,3 +258,166 @@ func TestDigestTextWhenUploadFails(t *testing.T) {
 		t.Errorf("text alone:\n%s", m.Msg.Body)
 	}
 }
+
+// TestDigestOnSettings: digest on takes a day, a time of day, both, or
+// "first" (back to after the day's question), keeps what it is not given,
+// and refuses times it cannot read with a message that names them.
+func TestDigestOnSettings(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{Seed: 5})
+	if _, err := h.Bot.EnsureChannel(h.Space, "general"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args      []string
+		day, time string
+		reply     string // in the reply ("" for an error)
+		err       string // in the error
+	}{
+		{[]string{"on", "fri"}, "fri", "", "金曜", ""},
+		{[]string{"on", "18:00"}, "fri", "18:00", "金曜 18:00、Asia/Tokyo", ""},
+		{[]string{"on", "Monday", "8:30"}, "mon", "08:30", "月曜 08:30", ""},
+		{[]string{"on", "wed"}, "wed", "08:30", "水曜 08:30", ""},
+		{[]string{"on", "first"}, "wed", "", "水曜の出題のあと", ""},
+		{[]string{"on", "25:00"}, "wed", "", "", "25:00"},
+		{[]string{"on", "9:5"}, "wed", "", "", "9:5"},
+		{[]string{"on", "18:00", "19:00"}, "wed", "", "", "digest on"},
+		{[]string{"on", "mon", "tue"}, "wed", "", "", "digest on"},
+		{[]string{"on", "monkey"}, "wed", "", "", "digest on"},
+		{[]string{"on"}, "wed", "", "水曜の出題のあと", ""},
+	}
+	for _, tt := range tests {
+		r := h.Command("adm", "general", true, "studybot", append([]string{"digest"}, tt.args...)...)
+		m := r.Messages[0]
+		if tt.err != "" {
+			if m.Kind != bot.KindError || !strings.Contains(m.Text(), tt.err) {
+				t.Errorf("%v: want an error naming %q, got %q", tt.args, tt.err, m.Text())
+			}
+		} else if m.Kind == bot.KindError || !strings.Contains(m.Text(), tt.reply) {
+			t.Errorf("%v: reply %q, want %q in it", tt.args, m.Text(), tt.reply)
+		}
+		ch, err := h.DB.GetChannel(h.Space, "general")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch.DigestDay != tt.day || ch.DigestTime != tt.time || ch.DigestOff {
+			t.Errorf("%v: stored day %q time %q off %v, want %q %q", tt.args, ch.DigestDay, ch.DigestTime, ch.DigestOff, tt.day, tt.time)
+		}
+	}
+}
+
+// TestTimedDigest: a digest set for Monday 18:00 is not sent after the
+// morning question but is the due-loop's next event once the question has
+// closed, goes out at 18:00, and is claimed once, across a restart; a
+// digest time further back than the catch-up grace is skipped.
+func TestTimedDigest(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{Seed: 5})
+	for _, id := range []string{"general", "early"} {
+		if _, err := h.Bot.EnsureChannel(h.Space, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Command("adm", "general", true, "studybot", "digest", "on", "mon", "18:00")
+	h.Command("adm", "early", true, "studybot", "digest", "on", "mon", "01:00")
+	s := store.Snapshot{QuestionID: "q-last", Domain: 2, Type: "cloze", Stem: "stem", AnswerID: "a"}
+	s.Options = []store.SnapOption{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}
+	for _, id := range []string{"general", "early"} {
+		opened := monday.AddDate(0, 0, -3)
+		p, err := h.DB.CreatePost(store.Post{Space: h.Space, Channel: id, Slot: opened, Question: s, OpenedAt: opened, ClosesAt: monday.Add(30 * time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.DB.RecordAnswer(p.ID, "al", "a"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.StartLoop()
+	before := len(h.Platform.Sent("card")) // the stored posts' cards, delivered late
+	nine := monday.Add(time.Hour)
+	h.Step(nine)
+	if n := len(h.Platform.Sent("card")) - before; n != 2 {
+		t.Fatalf("%d cards at 09:00, want 2", n)
+	}
+	for _, id := range []string{"general", "early"} {
+		if ch, _ := h.DB.GetChannel(h.Space, id); !ch.DigestWeek.IsZero() {
+			t.Errorf("%s claimed %v at 09:00", id, ch.DigestWeek)
+		}
+	}
+	six := time.Date(2026, 11, 30, 18, 0, 0, 0, tokyo)
+	if next := h.Bot.NextEvent(six.Add(-30 * time.Minute)); !next.Equal(six) {
+		t.Errorf("next event at 17:30 is %v, want the digest at %v", next, six)
+	}
+	h.Step(six)
+	bottest.WaitFor(t, "the 18:00 digest", func() bool { return len(h.Platform.Sent("file")) == 1 })
+	if f := h.Platform.Sent("file")[0]; f.Channel != "general" || f.File.Name != "digest-2026-11-23.png" {
+		t.Errorf("digest %s in %s", f.File.Name, f.Channel)
+	}
+	week := time.Date(2026, 11, 23, 0, 0, 0, 0, tokyo)
+	if ch, _ := h.DB.GetChannel(h.Space, "general"); !ch.DigestWeek.Equal(week) {
+		t.Errorf("general claimed %v, want %v", ch.DigestWeek, week)
+	}
+	if ch, _ := h.DB.GetChannel(h.Space, "early"); !ch.DigestWeek.IsZero() {
+		t.Errorf("a digest 8 hours past the grace was claimed: %v", ch.DigestWeek)
+	}
+	h.Restart()
+	h.Clock.Set(six.Add(30 * time.Minute))
+	h.RunDue()
+	if ch, _ := h.DB.GetChannel(h.Space, "general"); !ch.DigestWeek.Equal(week) {
+		t.Errorf("after a restart the claim moved to %v", ch.DigestWeek)
+	}
+}
+
+// TestTimedDigestAcrossDST: a Sunday 18:00 digest in New York stays at
+// 18:00 local time across the end of daylight saving time (1 November
+// 2026), so the next event is 25 hours further away in UTC than a week.
+func TestTimedDigestAcrossDST(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip(err)
+	}
+	h := bottest.New(t, monday, bot.Config{Seed: 5})
+	if _, err := h.Bot.EnsureChannel(h.Space, "general"); err != nil {
+		t.Fatal(err)
+	}
+	// a yearly question on 1 January, so the digest is the next event
+	if r := h.Command("adm", "general", true, "studybot", "schedule", "0", "9", "1", "1", "*", "America/New_York"); r.Messages[0].Kind == bot.KindError {
+		t.Fatalf("schedule: %s", r.Messages[0].Text())
+	}
+	h.Command("adm", "general", true, "studybot", "digest", "on", "sun", "18:00")
+	for _, tt := range []struct{ now, want time.Time }{
+		{time.Date(2026, 10, 24, 12, 0, 0, 0, ny), time.Date(2026, 10, 25, 18, 0, 0, 0, ny)},
+		{time.Date(2026, 10, 25, 18, 0, 0, 0, ny), time.Date(2026, 11, 1, 18, 0, 0, 0, ny)},
+		{time.Date(2026, 11, 1, 17, 59, 0, 0, ny), time.Date(2026, 11, 1, 18, 0, 0, 0, ny)},
+		{time.Date(2026, 11, 1, 18, 0, 0, 0, ny), time.Date(2026, 11, 8, 18, 0, 0, 0, ny)},
+	} {
+		got := h.Bot.NextEvent(tt.now)
+		if !got.Equal(tt.want) || got.In(ny).Hour() != 18 {
+			t.Errorf("NextEvent(%v) = %v, want %v", tt.now, got.In(ny), tt.want)
+		}
+	}
+	if d := time.Date(2026, 11, 1, 18, 0, 0, 0, ny).Sub(time.Date(2026, 10, 25, 18, 0, 0, 0, ny)); d != 7*24*time.Hour+time.Hour {
+		t.Errorf("the DST week is %v long", d)
+	}
+}
+
+// TestScheduledDigestSkipsNewChannel: a channel that had no question in
+// the reported week (it was created this Monday) claims the week but posts
+// no digest, not even the one line of an empty week. Close waits for the
+// digests it started, so after the restart everything sent is in.
+func TestScheduledDigestSkipsNewChannel(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{Seed: 5})
+	if _, err := h.Bot.EnsureChannel(h.Space, "newbie"); err != nil {
+		t.Fatal(err)
+	}
+	h.Clock.Set(monday.Add(time.Hour))
+	h.RunDue()
+	if ch, _ := h.DB.GetChannel(h.Space, "newbie"); ch.DigestWeek.IsZero() {
+		t.Fatal("the Monday question claimed no digest")
+	}
+	h.Restart()
+	if n := len(h.Platform.Sent("card")); n != 1 {
+		t.Errorf("%d cards, want Monday's question", n)
+	}
+	if got := append(h.Platform.Sent("file"), h.Platform.Sent("post")...); len(got) != 0 {
+		t.Errorf("a channel without last week's question got a digest: %+v", got[0].Msg.Body)
+	}
+}

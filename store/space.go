@@ -160,6 +160,10 @@ type Channel struct {
 	// DigestDay is the weekday the digest follows that day's first
 	// scheduled question: "mon" … "sun"; empty means Monday.
 	DigestDay string `json:"digest_day,omitempty"`
+	// DigestTime is the local time of day ("18:00") the digest goes out on
+	// its day, in the channel's zone; empty means right after that day's
+	// first scheduled question.
+	DigestTime string `json:"digest_time,omitempty"`
 	// DigestWeek is the start of the last week whose digest was sent
 	// (claimed) by the due path.
 	DigestWeek time.Time `json:"digest_week,omitempty"`
