@@ -21,6 +21,12 @@ const Withheld = 2
 // answered with accuracy a has its exam weight multiplied by 1+weakTilt×(1−a).
 const weakTilt = 1.0
 
+// itemGap is how long a memo item rests in a channel after one of its
+// questions was posted there: the other questions about the same fact
+// (the other direction, another type) wait at least this long while the
+// channel has anything else to ask.
+const itemGap = 7 * 24 * time.Hour
+
 // drawAmong is how many of a domain's best-ranked unposted questions the
 // daily draw chooses from.
 const drawAmong = 3
@@ -28,6 +34,8 @@ const drawAmong = 3
 // pick chooses the question for a channel's slot:
 //   - no repeats in the channel until its enabled pool is exhausted (the
 //     least-posted questions are the candidates);
+//   - no question about a memo item asked in the channel within itemGap
+//     (a week) while another candidate is left;
 //   - the domain is drawn by exam weight, tilted toward the space's weakest
 //     domains by accuracy;
 //   - flagged questions are left out (Withholds): reported by Withheld
@@ -77,10 +85,25 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 			}
 		}
 	}
+	// a memo item asked in the channel within itemGap (the same fact in
+	// another direction or type) waits, while another candidate is left
+	recent := map[string]bool{}
+	for _, h := range hist {
+		if slot.Sub(h.At) < itemGap {
+			if q, err := bank.Get(h.QuestionID); err == nil && q.Item != "" {
+				recent[q.Item] = true
+			}
+		}
+	}
 	byDomain := map[int][]*questions.Question{}
-	for _, q := range pool {
-		if posted[q.ID] == min && (!onlyApproved || b.isApproved(q)) {
-			byDomain[q.Domain] = append(byDomain[q.Domain], q)
+	for _, spaced := range []bool{true, false} {
+		for _, q := range pool {
+			if posted[q.ID] == min && (!onlyApproved || b.isApproved(q)) && !(spaced && recent[q.Item]) {
+				byDomain[q.Domain] = append(byDomain[q.Domain], q)
+			}
+		}
+		if len(byDomain) > 0 {
+			break
 		}
 	}
 	if len(byDomain) == 0 {

@@ -2,11 +2,14 @@ package bot_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/bot/bottest"
+	"github.com/studybot/studybot/questions"
 )
 
 // drawDomains posts one question in each of n fresh channels at the same
@@ -74,5 +77,57 @@ func TestWeakDomainTilt(t *testing.T) {
 	}
 	if strongAfter >= strongBefore {
 		t.Errorf("the strong domains together drawn %d times, %d without answers", strongAfter, strongBefore)
+	}
+}
+
+// TestItemSpacing: over two full cycles of a memo whose items are asked
+// in several ways (the saa-overview test memo: 56 questions about 42
+// items), posted every day, no memo item comes back in a channel within a
+// week.
+func TestItemSpacing(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "questions", "testdata", "memos", "saa-overview.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bank, err := questions.Build(src, questions.ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perItem := map[string]int{}
+	for _, q := range bank.Questions {
+		perItem[q.Item]++
+	}
+	shared := 0
+	for _, n := range perItem {
+		if n > 1 {
+			shared++
+		}
+	}
+	if shared < 10 {
+		t.Fatalf("only %d items of the memo have several questions: the test needs more", shared)
+	}
+	h := bottest.New(t, monday, bot.Config{Seed: 7, Bank: bank})
+	if _, err := h.Bot.EnsureChannel(h.Space, "general"); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.Command("adm", "general", true, "studybot", "schedule", "0", "9", "*", "*", "*"); r.Messages[0].Kind == bot.KindError {
+		t.Fatalf("schedule: %s", r.Messages[0].Text())
+	}
+	last := map[string]int{} // item → day last asked
+	for day := range 2 * len(bank.Questions) {
+		h.Clock.Set(monday.Add(time.Hour).AddDate(0, 0, day))
+		h.RunDue()
+		p, err := h.DB.LatestPost(h.Space, "general")
+		if err != nil || !p.Slot.Equal(h.Clock.Now()) {
+			t.Fatalf("day %d: no post (%v)", day, err)
+		}
+		q, err := bank.Get(p.Question.QuestionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := last[q.Item]; ok && day-d < 7 {
+			t.Errorf("day %d: %s asks item %s again, %d days after day %d", day, q.ID, q.Item, day-d, d)
+		}
+		last[q.Item] = day
 	}
 }
