@@ -60,6 +60,11 @@ var (
 	colorThis = color.RGBA{R: 0x25, G: 0x63, B: 0xeb, A: 0xff}
 	colorText = color.RGBA{R: 0x1f, G: 0x29, B: 0x37, A: 0xff}
 	colorGrid = color.RGBA{R: 0xe5, G: 0xe7, B: 0xeb, A: 0xff}
+	// colorReady marks the team's readiness (amber, apart from both bars).
+	colorReady = color.RGBA{R: 0xd9, G: 0x77, B: 0x06, A: 0xff}
+	// colorReadyText is the readiness figures' colour, darker to read on
+	// the grey bars.
+	colorReadyText = color.RGBA{R: 0x92, G: 0x40, B: 0x0e, A: 0xff}
 )
 
 // Render draws the week's chart as a Width×Height PNG: per domain, last
@@ -168,6 +173,37 @@ func Render(w Week) ([]byte, error) {
 
 	p.Legend.Add(pick("先週", "last week"), lastBars)
 	p.Legend.Add(pick("今週", "this week"), thisBars)
+	if w.HasReadiness() {
+		var xys plotter.XYs
+		for i, d := range w.Domains {
+			if d.Reviewers > 0 {
+				xys = append(xys, plotter.XY{X: float64(i), Y: 100 * d.Readiness})
+			}
+		}
+		ready, err := plotter.NewScatter(xys)
+		if err != nil {
+			return nil, err
+		}
+		ready.GlyphStyle = draw.GlyphStyle{Color: colorReady, Radius: vg.Points(5), Shape: draw.PyramidGlyph{}}
+		labels := make([]string, len(xys))
+		for i, xy := range xys {
+			labels[i] = fmt.Sprintf("%.0f%%", xy.Y)
+		}
+		l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+		if err != nil {
+			return nil, err
+		}
+		for i := range l.TextStyle {
+			l.TextStyle[i].Handler = hdlr
+			l.TextStyle[i].Font = font.From(jpFont, vg.Points(10))
+			l.TextStyle[i].Font.Weight = 700
+			l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XRight, draw.YCenter
+			l.TextStyle[i].Color = colorReadyText
+		}
+		l.Offset = vg.Point{X: -vg.Points(7)} // over last week's light bar, not the blue one
+		p.Add(ready, l)
+		p.Legend.Add(pick("チームの定着度（復習の予測）", "team readiness (review)"), ready)
+	}
 	p.Legend.Top = true
 	p.Legend.TextStyle.Font.Size = vg.Points(11)
 	p.Legend.YOffs = vg.Points(6)
@@ -201,18 +237,7 @@ func tickLabel(d Domain, en bool) string {
 	if en {
 		title = shorten(d.Title, 20)
 	}
-	var head string
-	switch {
-	case d.Number == 0 && en:
-		head = "Other"
-	case d.Number == 0:
-		head = "その他"
-	case en:
-		head = fmt.Sprintf("Domain %d", d.Number)
-	default:
-		head = fmt.Sprintf("第 %d 分野", d.Number)
-	}
-	s := head
+	s := domainName(d, en)
 	if title != "" && d.Number != 0 {
 		s += "\n" + title
 	}
@@ -223,6 +248,21 @@ func tickLabel(d Domain, en bool) string {
 		s += fmt.Sprintf("\n試験の配点 %g%%", d.Weight)
 	}
 	return s
+}
+
+// domainName is "第 3 分野" or "Domain 3" ("その他", "Other" for the
+// other bucket).
+func domainName(d Domain, en bool) string {
+	switch {
+	case d.Number == 0 && en:
+		return "Other"
+	case d.Number == 0:
+		return "その他"
+	case en:
+		return fmt.Sprintf("Domain %d", d.Number)
+	default:
+		return fmt.Sprintf("第 %d 分野", d.Number)
+	}
 }
 
 // shorten cuts s to n runes, marking the cut with "…".

@@ -1,7 +1,9 @@
 // Package digest renders a channel's weekly digest: a PNG chart of the
 // team's accuracy per exam domain this week against last week, each
-// domain's exam weight marked, and the text that goes with it (top movers,
-// longest streaks, the hardest question of the week).
+// domain's exam weight marked and, where members review personally, the
+// team's readiness per domain; and the text that goes with it (top
+// movers, longest streaks, team readiness, the hardest question of the
+// week).
 //
 // The package is pure: it takes a Week (numbers already counted by the
 // caller from the store) and returns bytes and strings. It imports no chat
@@ -58,6 +60,24 @@ type Domain struct {
 	Weight float64
 	// This and Last count the answers of this week and the week before.
 	This, Last Tally
+	// Readiness is the team's predicted recall of the domain's memo items
+	// from personal review (0–1: the mean over Reviewers of each one's
+	// FSRS readiness, unseen items counted as not known).
+	Readiness float64
+	// Reviewers is how many members' review the readiness is from; 0
+	// means no readiness is shown for the domain.
+	Reviewers int
+}
+
+// HasReadiness reports whether any domain has a team readiness to show
+// (personal review exists in the space).
+func (w Week) HasReadiness() bool {
+	for _, d := range w.Domains {
+		if d.Reviewers > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Mover is a person whose accuracy changed most between the two weeks.
@@ -176,6 +196,15 @@ func (w Week) Text() string {
 		b.WriteString(pick("\n*連続回答*\n", "\n*Longest streaks*\n"))
 		for _, s := range w.Streaks {
 			fmt.Fprintf(&b, "• %s %d%s\n", s.Name, s.Days, pick(" 日", " days"))
+		}
+	}
+	if w.HasReadiness() {
+		b.WriteString(pick("\n*チームの定着度*（個人の復習から予測した想起率）\n", "\n*Team readiness* (predicted recall from personal review)\n"))
+		for _, d := range w.Domains {
+			if d.Reviewers == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, pick("• %s %.0f%%（%d 人）\n", "• %s %.0f%% (%d people)\n"), domainName(d, en), 100*d.Readiness, d.Reviewers)
 		}
 	}
 	if h := w.Hardest; h != nil {

@@ -103,12 +103,16 @@ func TestRenderLanguagesDiffer(t *testing.T) {
 // anti-aliasing: a pixel counts as changed only when a channel moves by more
 // than 48, and up to 0.5 % of pixels may change. Run with -update to rewrite.
 func TestRenderGolden(t *testing.T) {
-	for _, lang := range []string{"ja", "en"} {
-		b, err := digest.Render(week(lang, 0))
+	for _, tt := range []struct {
+		name string
+		w    digest.Week
+	}{{"week_ja", week("ja", 0)}, {"week_en", week("en", 0)}, {"week_ready_ja", withReadiness("ja")}} {
+		lang := tt.name
+		b, err := digest.Render(tt.w)
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join("testdata", "week_"+lang+".png")
+		path := filepath.Join("testdata", tt.name+".png")
 		if *update {
 			if err := os.WriteFile(path, b, 0o644); err != nil {
 				t.Fatal(err)
@@ -122,6 +126,52 @@ func TestRenderGolden(t *testing.T) {
 		if d := diff(decode(t, b), decode(t, want), 48); d > 0.005 {
 			t.Errorf("%s: %.4f of pixels differ from %s (max 0.005); look at it and run with -update if intended", lang, d, path)
 		}
+	}
+}
+
+// withReadiness is week with the team's readiness on three of its four
+// domains (domain 4: nobody reviews it yet).
+func withReadiness(lang string) digest.Week {
+	w := week(lang, 0)
+	for i, r := range []struct {
+		ready float64
+		n     int
+	}{{0.62, 5}, {0.35, 4}, {0.81, 5}, {0, 0}} {
+		w.Domains[i].Readiness, w.Domains[i].Reviewers = r.ready, r.n
+	}
+	return w
+}
+
+// TestReadiness: the team readiness shows in the text, domain by domain
+// with its number of reviewers (a domain nobody reviews is left out), and
+// on the chart as markers that change it visibly; a week without it shows
+// no readiness section.
+func TestReadiness(t *testing.T) {
+	plain, err := digest.Render(week("ja", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, err := digest.Render(withReadiness("ja"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diff(decode(t, plain), decode(t, ready), 32); d < 0.001 {
+		t.Errorf("readiness markers change %.4f of pixels, want a visible change", d)
+	}
+	got := withReadiness("en").Text()
+	for _, want := range []string{"Team readiness* (predicted recall from personal review)", "• Domain 1 62% (5 people)", "• Domain 2 35% (4 people)", "• Domain 3 81% (5 people)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("text lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "Domain 4 0%") {
+		t.Errorf("a domain nobody reviews shows a readiness:\n%s", got)
+	}
+	if ja := withReadiness("ja").Text(); !strings.Contains(ja, "チームの定着度") || !strings.Contains(ja, "• 第 3 分野 81%（5 人）") {
+		t.Errorf("ja text:\n%s", ja)
+	}
+	if strings.Contains(week("en", 0).Text(), "readiness") {
+		t.Error("a week without review shows a readiness section")
 	}
 }
 
