@@ -55,12 +55,20 @@ func (b *Bot) LastReloadError() (string, time.Time) {
 }
 
 func (b *Bot) adminReload(_ context.Context, _ Command, _ []string, _ store.Channel, lang string) Response {
+	return private(b.ReloadReport(lang))
+}
+
+// ReloadReport reloads the bank (Reload) and says how it went, in lang:
+// the number of questions before and after, or why the old bank stays.
+// The admin command replies with it; the console shows it when its file
+// watch reloads.
+func (b *Bot) ReloadReport(lang string) Message {
 	r, err := b.Reload()
 	if errors.Is(err, ErrNoReload) {
-		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "reload.none")})
+		return Message{Kind: KindError, Tone: Bad, Body: T(lang, "reload.none")}
 	}
 	if err != nil {
-		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "reload.failed", err.Error())})
+		return Message{Kind: KindError, Tone: Bad, Body: T(lang, "reload.failed", err.Error())}
 	}
-	return private(Message{Tone: Good, Body: T(lang, "reload.done", r.Before, r.After)})
+	return Message{Tone: Good, Body: T(lang, "reload.done", r.Before, r.After)}
 }

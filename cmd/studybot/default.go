@@ -189,7 +189,9 @@ func runConsole(ctx context.Context, f *runFlags, bank *questions.Bank, stdin io
 	con := console.New(console.Config{In: stdin, Out: stdout, User: f.user, Color: isTerminal(stdout), Clock: clock, Location: loc, Banner: banner}, b)
 	b.AddPlatform(con)
 	b.StartUpdater()
+	stopWatch := watchConsole(ctx, cfg, b, con, log)
 	err = con.Run(ctx)
+	stopWatch()
 	con.Close()
 	b.Close()
 	if err != nil {
@@ -218,4 +220,34 @@ func isTerminal(w io.Writer) bool {
 // memoFlags are the memo files the config names.
 func (c Config) memoFlags() memoFlags {
 	return memoFlags{memo: c.Memo, weights: c.Weights, review: c.Review}
+}
+
+// watchConsole polls the memo's files like the server does (Config.Watch)
+// and, when one changes, reloads the bank and shows how it went in the
+// console. The embedded memo has no files, so nothing is watched. The
+// returned stop ends the watch and waits for it.
+func watchConsole(ctx context.Context, cfg Config, b *bot.Bot, con *console.Console, log *slog.Logger) (stop func()) {
+	files := bankFiles(cfg.memoFlags())
+	if len(files) == 0 {
+		return func() {}
+	}
+	lang := cfg.Lang
+	if lang == "" {
+		lang = bot.DefaultLang
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	w := newFileWatch(files, time.Duration(cfg.Watch), wallTimer, func() {
+		if err := con.Post(ctx, "", b.ReloadReport(lang)); err != nil {
+			log.Warn("console: reload notice", "err", err)
+		}
+	}, log)
+	done := make(chan struct{})
+	go func() { // owned by stop, which waits for it
+		defer close(done)
+		w.run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }

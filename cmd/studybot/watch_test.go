@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -214,3 +215,51 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestConsoleWatchReload: the console watches a memo given by path like
+// the server does: an edit reloads the bank and says so in the console, a
+// broken memo keeps the old bank and says why, and /quit still ends the
+// session cleanly (the watch stops with it).
+func TestConsoleWatchReload(t *testing.T) {
+	dir := t.TempDir()
+	memo := filepath.Join(dir, "exam.md")
+	if err := os.WriteFile(memo, []byte(watchMemo), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := func(k string) string {
+		if k == "STUDYBOT_WATCH" {
+			return "20ms"
+		}
+		return ""
+	}
+	in, feed := io.Pipe()
+	var out, errb syncBuffer
+	code := make(chan int, 1)
+	go func() {
+		code <- run([]string{"--db", filepath.Join(dir, "c.db"), "--memo", memo, "--clock", "2026-12-01T08:30:00+09:00"}, in, &out, &errb, env)
+	}()
+	bottest.WaitFor(t, "the console banner", func() bool { return strings.Contains(out.String(), "studybot console") })
+
+	if err := os.WriteFile(filepath.Join(dir, "exam.questions.yaml"), []byte(watchQuestions), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bottest.WaitFor(t, "the reload notice", func() bool { return strings.Contains(out.String(), "問題集を再読み込みしました") })
+	if err := os.WriteFile(memo, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bottest.WaitFor(t, "the failed reload notice", func() bool {
+		return strings.Contains(out.String(), "再読み込みできませんでした") && strings.Contains(out.String(), "memo has no text")
+	})
+	if _, err := io.WriteString(feed, "/quit\n"); err != nil {
+		t.Fatal(err)
+	}
+	feed.Close()
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Errorf("exit %d: %s", c, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the console did not end after /quit")
+	}
+}
