@@ -207,6 +207,9 @@ func (a *Adapter) register(ctx context.Context) error {
 // a shard: only shard 0 registers them.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.state.Store("connecting")
+	if a.sharded() {
+		a.log.Info("connecting as one shard", "shard", a.cfg.ShardID, "shards", a.cfg.ShardCount)
+	}
 	if err := a.s.Open(); err != nil {
 		a.state.Store("failed")
 		return fmt.Errorf("discord: open gateway: %w", err)
