@@ -59,9 +59,6 @@ var errShardHTTP = errors.New("discord: the HTTP interactions endpoint (public k
 // sharded reports whether the adapter serves one shard of several.
 func (a *Adapter) sharded() bool { return a.cfg.ShardCount > 1 }
 
-// Shard returns the adapter's shard and shard count (0 and 1 unsharded).
-func (a *Adapter) Shard() (id, count int) { return a.cfg.ShardID, max(a.cfg.ShardCount, 1) }
-
 // OwnsSpace reports whether this shard serves a space (a guild ID, or
 // DMSpace for direct messages): it implements bot.SpaceOwner, so the core
 // posts on schedule only to this shard's guilds.
