@@ -275,9 +275,10 @@ func TestShardRefusesAnotherShardsGuild(t *testing.T) {
 	s1 := newShard(t, fake, clock, 1, 2)
 	s1.run(t)
 	waitFor(t, "shard 1 identified", func() bool { return fake.Connected(1) })
+	// shard 0's guild, and a DM (shard 0's too)
 	for _, i := range []map[string]any{
-		discordfake.Command("1100000000004194304", "C-0", "ADMIN", manage, "studybot", map[string]any{"args": "pause"}), // shard 0's guild
-		discordfake.Command("", "DM-1", "U1", 0, "stats", nil), // a DM: shard 0's
+		discordfake.Command("1100000000004194304", "C-0", "ADMIN", manage, "studybot", map[string]any{"args": "pause"}),
+		discordfake.Command("", "DM-1", "U1", 0, "stats", nil),
 	} {
 		if err := fake.Interact(i); err == nil {
 			t.Errorf("the fake routed guild %q to shard 1", i["guild_id"])

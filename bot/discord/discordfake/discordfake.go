@@ -106,7 +106,7 @@ type Server struct {
 	calls    []Call
 	msgSeq   int
 	limits   map[string]int // path prefix → 429s left
-	gw       gateway // the gateway's connections, one per shard, and the bot's guilds (gateway.go)
+	gw       gateway        // the gateway's connections, one per shard, and the bot's guilds (gateway.go)
 	upgrader websocket.Upgrader
 	// interactions maps dispatched interaction IDs and tokens to their state.
 	interactions map[string]*interaction
