@@ -151,7 +151,7 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 		return nil, err
 	}
 	if cfg.PublicKey != "" && cfg.ShardCount > 1 {
-		return nil, errShardHTTP
+		return nil, ErrShardHTTP
 	}
 	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), pace: bot.NewPacer(cfg.PostEvery),
 		replays: newIDWindow(2*MaxSignatureAge, cfg.Now)}

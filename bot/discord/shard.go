@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -18,7 +17,7 @@ import (
 // (with a log line) one of another shard's guild, and tells the core which
 // spaces it serves (OwnsSpace) so that scheduled posts go only to its own
 // guilds' channels. The HTTP interactions endpoint is one URL for every
-// guild, so it cannot be combined with shards (New refuses it).
+// guild, so it cannot be combined with shards (New refuses it: ErrShardHTTP).
 
 // MaxGuildsPerShard is how many guilds Discord lets one gateway connection
 // handle; past it the gateway closes with 4011 "Sharding required".
@@ -50,11 +49,6 @@ func checkShard(id, count int) error {
 	}
 	return nil
 }
-
-// errShardHTTP is New's error for an interactions endpoint with shards.
-var errShardHTTP = errors.New("discord: the HTTP interactions endpoint (public key) cannot be used with shards: " +
-	"Discord sends every guild's interactions to its one URL, but each shard holds only its own guilds' data; " +
-	"leave the public key unset and interactions come over each shard's gateway")
 
 // sharded reports whether the adapter serves one shard of several.
 func (a *Adapter) sharded() bool { return a.cfg.ShardCount > 1 }

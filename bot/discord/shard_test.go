@@ -316,7 +316,7 @@ func TestShardConfig(t *testing.T) {
 		{"negative index", -1, 2, "", "0 ≤ shard < 2"},
 		{"negative count", 0, -2, "", "at least 1"},
 		{"index without count", 1, 0, "", "without a shard count"},
-		{"HTTP endpoint with shards", 0, 2, pub, "HTTP interactions endpoint"},
+		{"HTTP endpoint with shards", 0, 2, pub, studydiscord.ErrShardHTTP.Error()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := studydiscord.New(studydiscord.Config{Token: "t", AppID: "APP", PublicKey: tc.publicKey, ShardID: tc.id, ShardCount: tc.count}, nil)
