@@ -308,15 +308,16 @@ func TestShardConfig(t *testing.T) {
 		id, count  int
 		publicKey  string
 		wantErrSub string
+		is         error // the sentinel, if any
 	}{
-		{"unsharded", 0, 0, pub, ""},
-		{"one of one", 0, 1, pub, ""},
-		{"last of four", 3, 4, "", ""},
-		{"index at the count", 2, 2, "", "0 ≤ shard < 2"},
-		{"negative index", -1, 2, "", "0 ≤ shard < 2"},
-		{"negative count", 0, -2, "", "at least 1"},
-		{"index without count", 1, 0, "", "without a shard count"},
-		{"HTTP endpoint with shards", 0, 2, pub, studydiscord.ErrShardHTTP.Error()},
+		{"unsharded", 0, 0, pub, "", nil},
+		{"one of one", 0, 1, pub, "", nil},
+		{"last of four", 3, 4, "", "", nil},
+		{"index at the count", 2, 2, "", "0 ≤ shard < 2", nil},
+		{"negative index", -1, 2, "", "0 ≤ shard < 2", nil},
+		{"negative count", 0, -2, "", "at least 1", nil},
+		{"index without count", 1, 0, "", "without a shard count", nil},
+		{"HTTP endpoint with shards", 0, 2, pub, "HTTP interactions endpoint", studydiscord.ErrShardHTTP},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := studydiscord.New(studydiscord.Config{Token: "t", AppID: "APP", PublicKey: tc.publicKey, ShardID: tc.id, ShardCount: tc.count}, nil)
@@ -325,6 +326,8 @@ func TestShardConfig(t *testing.T) {
 				t.Fatalf("unexpected error: %v", err)
 			case tc.wantErrSub != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErrSub)):
 				t.Fatalf("error %v, want one saying %q", err, tc.wantErrSub)
+			case tc.is != nil && !errors.Is(err, tc.is):
+				t.Fatalf("error %v, want %v", err, tc.is)
 			}
 		})
 	}
