@@ -150,28 +150,26 @@ func (s *Server) identify(c *conn, raw json.RawMessage) bool {
 		c.closeWith(CloseShardingRequired, "Sharding required")
 		return false
 	}
-	c.identify, c.shard, c.count = id, shard, count
+	// Ready (routable) at once, with the connection's writes held until
+	// READY and the GUILD_CREATEs are out: what is dispatched to it
+	// meanwhile (AddGuild, Interact) follows them.
+	c.identify, c.shard, c.count, c.ready = id, shard, count, true
+	c.events = append(c.events, Event{Type: "READY"})
 	unavailable := make([]any, 0, len(guilds))
 	for _, g := range guilds {
 		unavailable = append(unavailable, map[string]any{"id": g, "unavailable": true})
+		c.events = append(c.events, Event{Type: "GUILD_CREATE", Guild: g})
 	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	s.gw.mu.Unlock()
-	c.dispatch("READY", map[string]any{"v": 10, "session_id": "fake-session", "user": map[string]any{"id": "9000", "username": "studybot", "bot": true},
-		"guilds": unavailable, "shard": []int{shard, count}, "application": map[string]any{"id": "APP"},
-		"resume_gateway_url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/gw"})
-	s.gw.record(c, "READY", "")
+	c.seq++
+	c.ws.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": c.seq, "d": map[string]any{"v": 10, "session_id": "fake-session",
+		"user": map[string]any{"id": "9000", "username": "studybot", "bot": true}, "guilds": unavailable, "shard": []int{shard, count},
+		"application": map[string]any{"id": "APP"}, "resume_gateway_url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/gw"}})
 	for _, g := range guilds {
-		c.dispatch("GUILD_CREATE", guildCreate(g))
-		s.gw.record(c, "GUILD_CREATE", g)
-	}
-	// ready only now: a guild added meanwhile is announced once, here or by AddGuild
-	s.gw.mu.Lock()
-	c.ready = true
-	late := s.gw.guildsOf(shard, count)[len(guilds):]
-	s.gw.mu.Unlock()
-	for _, g := range late {
-		c.dispatch("GUILD_CREATE", guildCreate(g))
-		s.gw.record(c, "GUILD_CREATE", g)
+		c.seq++
+		c.ws.WriteJSON(map[string]any{"op": 0, "t": "GUILD_CREATE", "s": c.seq, "d": guildCreate(g)})
 	}
 	return true
 }
