@@ -88,6 +88,7 @@ type Bot struct {
 	plats     map[string]Platform
 	spaces    sync.Map  // Space → store.Space, known to exist
 	badSpecs  sync.Map  // channel and spec already reported as refused
+	foreign   sync.Map  // spaces of another shard already reported (shard.go)
 	due       *dueIndex // the due-loop's next slot per channel
 	cards     *coalescer
 	chanLocks sync.Map // chanKey → *sync.Mutex: serialises posting and closing per channel

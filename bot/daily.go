@@ -150,6 +150,9 @@ func (b *Bot) lockChannel(sp Space, channel string) func() {
 // runDueChannel posts the channel's due slot, if any.
 func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time) {
 	defer b.track()()
+	if !b.owns(sp) {
+		return
+	}
 	ch, err := b.db.GetChannel(sp, channel)
 	if err != nil {
 		b.log.Error("due channel", "channel", channel, "err", err)
@@ -389,6 +392,9 @@ func (b *Bot) closeDue(ctx context.Context, now time.Time) {
 	}
 	b.parallel(len(open), func(i int) {
 		p := open[i]
+		if !b.owns(p.Space) {
+			return
+		}
 		switch {
 		case !p.ClosesAt.After(now):
 			unlock := b.lockChannel(p.Space, p.Channel)

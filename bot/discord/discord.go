@@ -71,6 +71,11 @@ type Config struct {
 	// Deadline is how long an interaction may wait for the core before it
 	// is deferred (default 2s; Discord allows 3).
 	Deadline time.Duration
+	// ShardID and ShardCount make the adapter one shard of several (sent
+	// in IDENTIFY; see shard.go): it serves the guilds with
+	// (guild_id >> 22) % ShardCount == ShardID, and shard 0 also direct
+	// messages. ShardCount 0 or 1 is unsharded.
+	ShardID, ShardCount int
 }
 
 // Adapter connects a Discord application to the core; it is the core's
@@ -92,6 +97,10 @@ type Adapter struct {
 	cancel  context.CancelFunc
 	mu      sync.Mutex // guards closed against new background work
 	closed  bool
+	// sharding (shard.go)
+	foreignSeen atomic.Int64
+	guildMu     sync.Mutex
+	guilds      map[string]bool
 }
 
 // The adapter's lifecycle is the core's, with an optional HTTP endpoint.
@@ -116,6 +125,9 @@ func New(cfg Config, c core) (*Adapter, error) {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
 	s.Identify.Intents = discordgo.IntentsGuilds
+	if cfg.ShardCount > 1 {
+		s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
+	}
 	if cfg.HTTPClient != nil {
 		s.Client = cfg.HTTPClient
 	}
@@ -135,6 +147,12 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 	if cfg.Deadline == 0 {
 		cfg.Deadline = 2 * time.Second
 	}
+	if err := checkShard(cfg.ShardID, cfg.ShardCount); err != nil {
+		return nil, err
+	}
+	if cfg.PublicKey != "" && cfg.ShardCount > 1 {
+		return nil, ErrShardHTTP
+	}
 	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), pace: bot.NewPacer(cfg.PostEvery),
 		replays: newIDWindow(2*MaxSignatureAge, cfg.Now)}
 	if cfg.PublicKey != "" {
@@ -150,6 +168,12 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Disconnect) { a.state.Store("connecting") })
 	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Resumed) { a.state.Store("connected") })
 	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.onInteraction(i.Interaction) })
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) { a.trackGuild(g.ID, true) })
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) {
+		if !g.Unavailable { // unavailable is an outage, not a removal
+			a.trackGuild(g.ID, false)
+		}
+	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.RateLimit) { a.rateWaits.Add(1) })
 	return a, nil
 }
@@ -179,15 +203,21 @@ func (a *Adapter) register(ctx context.Context) error {
 
 // Run is the adapter's lifecycle (bot.Adapter): it opens the gateway,
 // registers the commands and serves interactions until ctx is done.
-// discordgo reconnects on its own.
+// discordgo reconnects on its own. Commands belong to the application, not
+// a shard: only shard 0 registers them.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.state.Store("connecting")
+	if a.sharded() {
+		a.log.Info("connecting as one shard", "shard", a.cfg.ShardID, "shards", a.cfg.ShardCount)
+	}
 	if err := a.s.Open(); err != nil {
 		a.state.Store("failed")
 		return fmt.Errorf("discord: open gateway: %w", err)
 	}
-	if err := a.register(ctx); err != nil {
-		a.log.Error("register commands", "err", err)
+	if a.cfg.ShardID == 0 {
+		if err := a.register(ctx); err != nil {
+			a.log.Error("register commands", "err", err)
+		}
 	}
 	<-ctx.Done()
 	return nil
@@ -314,6 +344,9 @@ func (a *Adapter) followUp(i *discordgo.Interaction, late <-chan *bot.Response) 
 // core's reply at once, or a deferred (ephemeral) response and a follow-up
 // when the core is slow.
 func (a *Adapter) onInteraction(i *discordgo.Interaction) {
+	if a.foreign(i) {
+		return
+	}
 	if !a.begin() {
 		return
 	}

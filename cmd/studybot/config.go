@@ -84,6 +84,15 @@ type DiscordConfig struct {
 	PublicKey string `yaml:"public_key"`
 	// GuildID registers commands in one guild (development) instead of globally.
 	GuildID string `yaml:"guild_id"`
+	// Shard is this process's shard, "i/N" such as "0/2": it serves the
+	// guilds with (guild_id >> 22) % N == i (and shard 0 also DMs), each
+	// shard with its own database. Empty: see Shards (shard.go).
+	Shard string `yaml:"shard,omitempty"`
+	// Shards is the shard count N when each process takes its shard from
+	// its StatefulSet pod's ordinal (studybot-3 is shard 3).
+	Shards int `yaml:"shards,omitempty"`
+	// host is the pod name or hostname the ordinal is read from.
+	host string
 }
 
 // BackupConfig configures scheduled backups.
@@ -164,6 +173,7 @@ func loadConfig(path string, getenv env) (Config, error) {
 	if c.Watch == 0 {
 		c.Watch = Duration(DefaultWatch)
 	}
+	c.Discord.resolveShard()
 	return c, nil
 }
 
@@ -230,6 +240,18 @@ func applyEnv(c *Config, getenv env) error {
 	str("DISCORD_APP_ID", &c.Discord.AppID)
 	str("DISCORD_PUBLIC_KEY", &c.Discord.PublicKey)
 	str("DISCORD_GUILD_ID", &c.Discord.GuildID)
+	str("DISCORD_SHARD", &c.Discord.Shard)
+	if v := getenv("STUDYBOT_DISCORD_SHARDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("STUDYBOT_DISCORD_SHARDS: want a positive number, got %q", v))
+		}
+		c.Discord.Shards = n
+	}
+	c.Discord.host = getenv("STUDYBOT_POD_NAME")
+	if c.Discord.host == "" {
+		c.Discord.host = getenv("HOSTNAME")
+	}
 	str("BACKUP_DIR", &c.Backup.Dir)
 	if v := getenv("STUDYBOT_BACKUP_KEEP"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -298,6 +320,7 @@ func (c Config) validate() error {
 	if c.slackEnabled() && c.Slack.Mode == "http" && (c.Slack.SigningSecret == "" || c.HTTP == "") {
 		errs = append(errs, errors.New("slack: HTTP mode needs a signing secret and an --http listen address"))
 	}
+	errs = append(errs, c.validateShard()...)
 	if c.discordEnabled() && c.Discord.AppID == "" {
 		errs = append(errs, errors.New("discord: needs the application ID (STUDYBOT_DISCORD_APP_ID)"))
 	}

@@ -118,8 +118,9 @@ func newAdapters(cfg Config, b *bot.Bot, log *slog.Logger, now func() time.Time,
 		out = append(out, ad)
 	}
 	if cfg.discordEnabled() {
+		shard, shards, _ := cfg.Discord.shard() // validated before
 		ad, err := studydiscord.New(studydiscord.Config{Token: cfg.Discord.Token, AppID: cfg.Discord.AppID, PublicKey: cfg.Discord.PublicKey,
-			GuildID: cfg.Discord.GuildID, HTTPClient: opt.discordClient, Logger: log}, b)
+			GuildID: cfg.Discord.GuildID, HTTPClient: opt.discordClient, Logger: log, ShardID: shard, ShardCount: shards}, b)
 		if err != nil {
 			return out, err
 		}

@@ -158,6 +158,9 @@ func runConfig(args []string, stdout, stderr io.Writer, getenv env) int {
 	case f.cfg.discordEnabled():
 		mode = "Discord"
 	}
+	if id, n, _ := f.cfg.Discord.shard(); f.cfg.discordEnabled() && n > 1 {
+		mode += fmt.Sprintf(" (shard %d of %d: guilds with (guild_id >> 22) %% %d == %d)", id, n, n, id)
+	}
 	fmt.Fprintf(stdout, "# ok: studybot would run %s\n", mode)
 	return 0
 }

@@ -4,7 +4,8 @@
 // http.Client whose transport rewrites discord.com to the fake, and a
 // gateway websocket that sends HELLO, takes IDENTIFY, sends READY, answers
 // heartbeats and dispatches INTERACTION_CREATE. Tests drive the real
-// discordgo client against it.
+// discordgo client against it. The gateway shards like Discord's
+// (gateway.go, shard.go): each connection gets only its shard's guilds.
 //
 // It is strict where Discord is: an interaction takes one initial response
 // within 3 s of its dispatch ("Unknown interaction" after), follow-ups need
@@ -105,10 +106,7 @@ type Server struct {
 	calls    []Call
 	msgSeq   int
 	limits   map[string]int // path prefix → 429s left
-	ws       *websocket.Conn
-	wsMu     sync.Mutex
-	seq      int
-	identify map[string]any
+	gw       gateway        // the gateway's connections, one per shard, and the bot's guilds (gateway.go)
 	upgrader websocket.Upgrader
 	// interactions maps dispatched interaction IDs and tokens to their state.
 	interactions map[string]*interaction
@@ -148,11 +146,7 @@ func (s *Server) Close() {
 		close(s.release)
 	}
 	s.mu.Unlock()
-	s.wsMu.Lock()
-	if s.ws != nil {
-		s.ws.Close()
-	}
-	s.wsMu.Unlock()
+	s.gw.closeAll()
 	s.srv.Close()
 }
 
@@ -218,13 +212,6 @@ func (s *Server) Calls(method, pathPrefix string) []Call {
 		}
 	}
 	return out
-}
-
-// Identify returns the IDENTIFY payload the client sent.
-func (s *Server) Identify() map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.identify
 }
 
 func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
@@ -340,77 +327,6 @@ func (s *Server) serveCallback(w http.ResponseWriter, path string, body map[stri
 		s.violate(ValidateMessage("interaction "+id+" response", data, t == 7)...)
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
-	ws, err := s.upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		return
-	}
-	s.wsMu.Lock()
-	s.ws = ws
-	s.wsMu.Unlock()
-	s.send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}})
-	for {
-		var msg struct {
-			Op int             `json:"op"`
-			D  json.RawMessage `json:"d"`
-		}
-		if err := ws.ReadJSON(&msg); err != nil {
-			return
-		}
-		switch msg.Op {
-		case 2: // IDENTIFY
-			var id map[string]any
-			json.Unmarshal(msg.D, &id)
-			s.mu.Lock()
-			s.identify = id
-			s.mu.Unlock()
-			s.dispatch("READY", map[string]any{"v": 10, "session_id": "fake-session", "user": map[string]any{"id": "9000", "username": "studybot", "bot": true},
-				"guilds": []any{}, "application": map[string]any{"id": "APP"}, "resume_gateway_url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/gw"})
-		case 1: // HEARTBEAT
-			s.send(map[string]any{"op": 11})
-		}
-	}
-}
-
-func (s *Server) send(v any) error {
-	s.wsMu.Lock()
-	defer s.wsMu.Unlock()
-	if s.ws == nil {
-		return fmt.Errorf("discordfake: no gateway connection")
-	}
-	return s.ws.WriteJSON(v)
-}
-
-func (s *Server) dispatch(t string, d any) error {
-	s.mu.Lock()
-	s.seq++
-	seq := s.seq
-	s.mu.Unlock()
-	return s.send(map[string]any{"op": 0, "t": t, "s": seq, "d": d})
-}
-
-// Ready reports whether a client completed IDENTIFY.
-func (s *Server) Ready() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.identify != nil
-}
-
-// Interact dispatches an INTERACTION_CREATE over the gateway; the 3 s
-// response window starts now.
-func (s *Server) Interact(i map[string]any) error {
-	it := &interaction{at: time.Now()}
-	s.mu.Lock()
-	if id, ok := i["id"].(string); ok {
-		s.interactions[id] = it
-	}
-	if tok, ok := i["token"].(string); ok {
-		s.interactions["token:"+tok] = it
-	}
-	s.mu.Unlock()
-	return s.dispatch("INTERACTION_CREATE", i)
 }
 
 var interactionSeq struct {
