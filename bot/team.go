@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/studybot/studybot/bot/digest"
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
@@ -160,4 +161,18 @@ func teamReadinessField(t TeamReadiness, lang string, label func(n int, title st
 		lines = append(lines, T(lang, "team.row", label(d.Domain, d.Title), pc(d.Recall), d.Studied, t.Members))
 	}
 	return Field{Name: T(lang, "team.title", t.Members), Value: strings.Join(lines, "\n")}
+}
+
+// digestReadiness is the space's team readiness at now for the weekly
+// digest's text (nil when nobody has answered).
+func (b *Bot) digestReadiness(sp Space, now time.Time) (*digest.Readiness, error) {
+	t, err := b.TeamReadiness(sp, now)
+	if err != nil || t.Members == 0 {
+		return nil, err
+	}
+	r := &digest.Readiness{Members: t.Members, Overall: t.Overall}
+	for _, d := range t.Domains {
+		r.Domains = append(r.Domains, digest.DomainReadiness{Number: d.Domain, Title: d.Title, Recall: d.Recall, Studied: d.Studied})
+	}
+	return r, nil
 }

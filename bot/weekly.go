@@ -170,8 +170,8 @@ func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, d
 
 // WeeklyDigest counts the digest a channel gets at now: the week
 // DigestWeek reports and the week before, from the store, with the
-// current bank's domains and each answerer's current streak. name shows a
-// user (the platform's Mention).
+// current bank's domains, each answerer's current streak and the space's
+// team readiness at now. name shows a user (the platform's Mention).
 func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user string) string) (digest.Week, error) {
 	start := DigestWeek(now, ch.Location())
 	this, err := b.db.ChannelAnswers(ch.Space, ch.ID, start, start.AddDate(0, 0, 7))
@@ -197,6 +197,9 @@ func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user strin
 	w := BuildDigest(lang, start, this, last, b.Bank().Memo.Domains, streak, name)
 	if streakErr != nil {
 		return digest.Week{}, fmt.Errorf("digest: streak: %w", streakErr)
+	}
+	if w.Readiness, err = b.digestReadiness(ch.Space, now); err != nil {
+		return digest.Week{}, fmt.Errorf("digest: %w", err)
 	}
 	return w, nil
 }

@@ -114,6 +114,8 @@ type Week struct {
 	Streaks []Streak
 	// Hardest is the hardest question of the week, nil when none.
 	Hardest *Hardest
+	// Readiness is the team's exam readiness, nil when not shown.
+	Readiness *Readiness
 }
 
 // Answered returns the number of answers given this week.
@@ -146,8 +148,9 @@ func (w Week) EmptyLine() string {
 }
 
 // Text returns the digest's message: a heading, the top movers, the
-// longest streaks and the hardest question with its explanation. For an
-// empty week it returns EmptyLine.
+// longest streaks, the team's readiness (one line per domain) and the
+// hardest question with its explanation. For an empty week it returns
+// EmptyLine.
 func (w Week) Text() string {
 	if w.Empty() {
 		return w.EmptyLine()
@@ -178,6 +181,7 @@ func (w Week) Text() string {
 			fmt.Fprintf(&b, "• %s %d%s\n", s.Name, s.Days, pick(" 日", " days"))
 		}
 	}
+	w.Readiness.write(&b, en)
 	if h := w.Hardest; h != nil {
 		a, _ := h.Tally.Accuracy()
 		b.WriteString(pick("\n*今週いちばん難しかった問題*", "\n*Hardest question of the week*"))

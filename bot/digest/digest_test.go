@@ -190,3 +190,26 @@ func TestRenderConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestTextReadiness: with the team's readiness the text has its heading
+// (members, overall) and one line per domain, before the hardest question;
+// without members it has none.
+func TestTextReadiness(t *testing.T) {
+	w := week("en", 0)
+	w.Readiness = &digest.Readiness{Members: 3, Overall: 0.4567, Domains: []digest.DomainReadiness{
+		{Number: 1, Title: "SDLC automation", Recall: 0.5, Studied: 3}, {Number: 2, Title: "Configuration", Recall: 0.123, Studied: 1}}}
+	got := w.Text()
+	for _, want := range []string{"*Team readiness* (mean of 3 members): 46% overall\n• Domain 1: SDLC automation 50% (3 studied)\n• Domain 2: Configuration 12% (1 studied)\n\n*Hardest"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("text lacks %q:\n%s", want, got)
+		}
+	}
+	w.Lang = "ja"
+	if ja := w.Text(); !strings.Contains(ja, "*チームの試験準備度*（学習者 3 人の平均）: 全体 46%\n• 第 1 分野: SDLC automation 50%（学習済み 3 人）") {
+		t.Errorf("ja text:\n%s", ja)
+	}
+	w.Readiness.Members = 0
+	if got := w.Text(); strings.Contains(got, "readiness") {
+		t.Errorf("readiness without members:\n%s", got)
+	}
+}
