@@ -89,7 +89,7 @@ func (b *Bot) results(p store.Post, r store.Results, lang string, plat Platform)
 }
 
 // RunDue posts every channel's due slot and closes every post past its
-// closing time, as of now. The due-loop (Run) calls it; so do the
+// closing time, as of now, then sends the review reminders due. The due-loop (Run) calls it; so do the
 // console's /tick and tests with a fake clock. Platform calls end when ctx
 // is done or Close gives up on them.
 func (b *Bot) RunDue(ctx context.Context, now time.Time) {
@@ -104,6 +104,7 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 	b.closeDue(ctx, now)
 	b.parallel(len(chans), func(i int) { b.runDueChannel(ctx, chans[i].Space, chans[i].ID, now) })
 	b.startDigests()
+	b.runReminders(ctx, now)
 }
 
 // postWorkers bounds how many channels post (or close) at once: each
@@ -447,8 +448,9 @@ func (b *Bot) closePost(ctx context.Context, p store.Post) {
 	}
 }
 
-// NextEvent returns the next time something happens: a post closing or a
-// channel's next slot, after now (zero if nothing is scheduled).
+// NextEvent returns the next time something happens: a post closing, a
+// channel's next slot or a review reminder, after now (zero if nothing is
+// scheduled).
 func (b *Bot) NextEvent(now time.Time) time.Time {
 	next := b.nextPostEvent(now)
 	consider := func(t time.Time) {
@@ -463,6 +465,7 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 	for _, ch := range chans {
 		consider(nextChannelEvent(ch, now))
 	}
+	consider(b.nextReminder())
 	return next
 }
 

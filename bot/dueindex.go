@@ -149,7 +149,7 @@ func (b *Bot) touchChannel(sp Space, channel string) {
 
 // runTouched is a due-loop turn after a wake: it posts the due slots of
 // the channels changed since the last turn only, refreshes their next
-// slots in the index and closes what is due.
+// slots in the index, closes what is due and sends due reminders.
 func (b *Bot) runTouched(ctx context.Context, now time.Time) {
 	ctx, cancel := b.callCtx(ctx)
 	defer cancel()
@@ -164,6 +164,7 @@ func (b *Bot) runTouched(ctx context.Context, now time.Time) {
 		b.due.set(k, nextChannelEvent(ch, now))
 	}
 	b.startDigests()
+	b.runReminders(ctx, now)
 }
 
 // runAll is a due-loop turn when its timer fired: RunDue over every
@@ -179,13 +180,17 @@ func (b *Bot) runAll(ctx context.Context, now time.Time) {
 }
 
 // nextLoopEvent is NextEvent from the index: the soonest of the open
-// posts' events and the indexed channels' next slots, after now.
+// posts' events, the indexed channels' next slots and the store's next
+// reminder, after now.
 func (b *Bot) nextLoopEvent(now time.Time) time.Time {
 	next := b.nextPostEvent(now)
 	if t := b.due.first(); t.After(now) && (next.IsZero() || t.Before(next)) {
 		next = t
 	} else if !t.IsZero() && !t.After(now) {
 		next = now // a slot already due: look again at once
+	}
+	if t := b.nextReminder(); !t.IsZero() && (next.IsZero() || t.Before(next)) {
+		next = t // a reminder (already due: look again at once)
 	}
 	return next
 }

@@ -10,6 +10,9 @@ var (
 	// ErrScheduleNever is returned by ParseSchedule for a spec that never
 	// fires (such as 31 February).
 	ErrScheduleNever = errors.New("never fires")
+	// ErrDMBlocked is wrapped by DirectMessenger.DM when the platform
+	// refuses to message the user at all (not a passing failure).
+	ErrDMBlocked = errors.New("user cannot be messaged directly")
 	// ErrClosed is returned by Run after Close.
 	ErrClosed = errors.New("bot is closed")
 

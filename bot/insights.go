@@ -36,13 +36,25 @@ func JoinFlags(fs []Flag) string {
 
 // adminInsights is /studybot insights: the most flagged and the hardest
 // questions of the space over the last InsightsWindow (the bot's clock),
-// privately.
+// and the team's readiness per domain (TeamReadiness) once someone has
+// answered, privately.
 func (b *Bot) adminInsights(_ context.Context, c Command, _ []string, _ store.Channel, lang string) Response {
 	stats, err := b.db.ItemStats(store.ItemQuery{Space: c.Space, Since: b.now().Add(-InsightsWindow)})
 	if err != nil {
 		return b.internalError(lang, "insights", err)
 	}
-	return private(insightsMessage(stats, lang))
+	m := insightsMessage(stats, lang)
+	team, err := b.TeamReadiness(c.Space, b.now())
+	if err != nil {
+		return b.internalError(lang, "insights", err)
+	}
+	if team.Members > 0 {
+		if m.Title == "" {
+			m.Title = T(lang, "insights.title")
+		}
+		m.Fields = append(m.Fields, teamReadinessField(team, lang, func(n int, title string) string { return b.domainLabel(lang, n, title) }))
+	}
+	return private(m)
 }
 
 // insightsMessage renders the top flagged questions (most flags first,

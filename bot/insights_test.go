@@ -68,3 +68,28 @@ func TestInsights(t *testing.T) {
 		t.Errorf("after 31 days: %+v", r.Messages[0])
 	}
 }
+
+// TestInsightsTeamReadiness: once members have answered, /studybot insights
+// ends with the team's readiness (TeamReadiness): the member count, the
+// overall figure and a line per exam domain with how many members studied
+// it; a user who never answered is no member.
+func TestInsightsTeamReadiness(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{Lang: "en"})
+	h.Bot.EnsureChannel(h.Space, "general")
+	q := h.Bot.Bank().Top(0)[0]
+	for _, u := range []string{"ann", "bob"} {
+		h.Click(u, "general", "sb1:p:"+q.ID+":"+q.Correct().ID)
+	}
+	h.Command("cat", "general", false, "review", "remind", "09:00") // no cards
+	team, err := h.Bot.TeamReadiness(h.Space, h.Clock.Now())
+	if err != nil || team.Members != 2 || len(team.Domains) < 2 {
+		t.Fatalf("TeamReadiness = %+v, %v", team, err)
+	}
+	r := h.Command("adm", "general", true, "studybot", "insights")
+	m := r.Messages[0]
+	f := m.Fields[len(m.Fields)-1]
+	if f.Name != "👥 Team readiness (mean of 2 members)" || !strings.HasPrefix(f.Value, "Overall ") || strings.Count(f.Value, "\n") != len(team.Domains) ||
+		!strings.Contains(f.Value, "(2 of 2 members studied it)") || !strings.Contains(f.Value, "(0 of 2 members studied it)") {
+		t.Errorf("team field: %+v", f)
+	}
+}

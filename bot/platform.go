@@ -47,6 +47,16 @@ type FilePoster interface {
 	PostFile(ctx context.Context, channel string, m Message, f File) error
 }
 
+// DirectMessenger is an optional capability of a Platform: a private
+// message to one user outside any channel (review reminders). DM returns
+// an error wrapping ErrDMBlocked when the platform says the user cannot
+// be messaged (DMs closed, a deactivated or unknown user, a bot), so the
+// core stops trying; any other error is worth trying again later.
+type DirectMessenger interface {
+	// DM sends m to user privately.
+	DM(ctx context.Context, user string, m Message) error
+}
+
 // Adapter is the one lifecycle every chat adapter has: construct it with
 // its package's New (which takes the core), register it with
 // Bot.AddPlatform, Run it, and Close it after Run returns. The program's

@@ -163,8 +163,12 @@ func (st *learnState) domainReadiness(now time.Time) map[int]float64 {
 }
 
 // cmdReview shows the user's next review item privately: a due one, or a
-// new one within the daily limit, or when the next is due.
+// new one within the daily limit, or when the next is due. With arguments
+// it sets the user's reminder (cmdReviewSettings).
 func (b *Bot) cmdReview(_ context.Context, c Command, lang string) Response {
+	if len(c.Args) > 0 {
+		return b.cmdReviewSettings(c, lang)
+	}
 	sp, err := b.ensureSpace(c.Space)
 	if err != nil {
 		return b.internalError(lang, "ensure space", err)

@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -171,8 +170,8 @@ func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, d
 
 // WeeklyDigest counts the digest a channel gets at now: the week
 // DigestWeek reports and the week before, from the store, with the
-// current bank's domains and each answerer's current streak. name shows a
-// user (the platform's Mention).
+// current bank's domains, each answerer's current streak and the space's
+// team readiness at now. name shows a user (the platform's Mention).
 func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user string) string) (digest.Week, error) {
 	start := DigestWeek(now, ch.Location())
 	this, err := b.db.ChannelAnswers(ch.Space, ch.ID, start, start.AddDate(0, 0, 7))
@@ -199,6 +198,9 @@ func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user strin
 	if streakErr != nil {
 		return digest.Week{}, fmt.Errorf("digest: streak: %w", streakErr)
 	}
+	if w.Readiness, err = b.digestReadiness(ch.Space, now); err != nil {
+		return digest.Week{}, fmt.Errorf("digest: %w", err)
+	}
 	return w, nil
 }
 
@@ -207,30 +209,10 @@ func digestState(lang string, ch store.Channel) string {
 	if ch.DigestOff {
 		return T(lang, "status.digest.off")
 	}
-	if h, m, ok := parseClock(ch.DigestTime); ok {
-		return T(lang, "status.digest.at", dayName(lang, digestDay(ch)), fmt.Sprintf("%02d:%02d", h, m))
+	if mins, ok := parseClock(ch.DigestTime); ok {
+		return T(lang, "status.digest.at", dayName(lang, digestDay(ch)), fmt.Sprintf("%02d:%02d", mins/60, mins%60))
 	}
 	return T(lang, "status.digest.on", dayName(lang, digestDay(ch)))
-}
-
-// parseClock reads a 24-hour local time of day, "18:00" or "7:30", as
-// hour and minute.
-func parseClock(s string) (h, m int, ok bool) {
-	hs, ms, found := strings.Cut(s, ":")
-	if !found || len(hs) < 1 || len(hs) > 2 || len(ms) != 2 {
-		return 0, 0, false
-	}
-	for _, r := range hs + ms {
-		if r < '0' || r > '9' {
-			return 0, 0, false
-		}
-	}
-	h, _ = strconv.Atoi(hs)
-	m, _ = strconv.Atoi(ms)
-	if h > 23 || m > 59 {
-		return 0, 0, false
-	}
-	return h, m, true
 }
 
 // digestMoment returns the latest time at or before now when the
@@ -238,10 +220,11 @@ func parseClock(s string) (h, m int, ok bool) {
 // zone), or zero when the digest is off or follows the day's question
 // instead. Wall-clock arithmetic keeps the time of day across DST.
 func digestMoment(ch store.Channel, now time.Time) time.Time {
-	h, m, ok := parseClock(ch.DigestTime)
+	mins, ok := parseClock(ch.DigestTime)
 	if ch.DigestOff || !ok {
 		return time.Time{}
 	}
+	h, m := mins/60, mins%60
 	loc := ch.Location()
 	now = now.In(loc)
 	back := (int(now.Weekday()) - int(digestDay(ch)) + 7) % 7
@@ -302,11 +285,11 @@ func (b *Bot) digestOn(c Command, args []string, ch store.Channel, lang string) 
 			clock, gotTime = "", true
 			continue
 		}
-		if h, m, ok := parseClock(a); ok && !gotTime {
-			clock, gotTime = fmt.Sprintf("%02d:%02d", h, m), true
+		if mins, ok := parseClock(a); ok && !gotTime {
+			clock, gotTime = fmt.Sprintf("%02d:%02d", mins/60, mins%60), true
 			continue
 		}
-		if _, _, ok := parseClock(a); !ok && strings.Contains(a, ":") {
+		if _, ok := parseClock(a); !ok && strings.ContainsAny(a, ":：") {
 			return usageError(lang, T(lang, "digest.badtime", a), "digest.example")
 		}
 		return usageError(lang, T(lang, "digest.usage"), "digest.example")

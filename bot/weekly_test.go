@@ -421,3 +421,40 @@ func TestScheduledDigestSkipsNewChannel(t *testing.T) {
 		t.Errorf("a channel without last week's question got a digest: %+v", got[0].Msg.Body)
 	}
 }
+
+// TestWeeklyDigestReadiness: the digest carries the space's team readiness
+// (members with cards, one line per domain) in its text; before anyone
+// has a card it carries none.
+func TestWeeklyDigestReadiness(t *testing.T) {
+	h := bottest.New(t, monday, bot.Config{})
+	ch, err := h.Bot.EnsureChannel(h.Space, "general")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := store.Snapshot{QuestionID: "q-last", Domain: 1, Type: "cloze", Stem: "難問", AnswerID: "a"}
+	for _, o := range []string{"a", "b", "c", "d"} {
+		s.Options = append(s.Options, store.SnapOption{ID: o, Text: "選択肢 " + o})
+	}
+	opened := monday.AddDate(0, 0, -6)
+	p, err := h.DB.CreatePost(store.Post{Space: h.Space, Channel: "general", Slot: opened, Question: s, OpenedAt: opened, ClosesAt: monday.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.DB.RecordAnswer(p.ID, "al", "a"); err != nil {
+		t.Fatal(err)
+	}
+	mention := func(u string) string { return "@" + u }
+	w, err := h.Bot.WeeklyDigest(ch, h.Clock.Now(), mention)
+	if err != nil || w.Readiness != nil || strings.Contains(w.Text(), "準備度") {
+		t.Fatalf("no cards yet: readiness %+v, %v", w.Readiness, err)
+	}
+	q := h.Bot.Bank().Top(0)[0]
+	h.Click("al", "general", "sb1:p:"+q.ID+":"+q.Correct().ID)
+	w, err = h.Bot.WeeklyDigest(ch, h.Clock.Now(), mention)
+	if err != nil || w.Readiness == nil || w.Readiness.Members != 1 || len(w.Readiness.Domains) < 2 {
+		t.Fatalf("readiness %+v, %v", w.Readiness, err)
+	}
+	if text := w.Text(); !strings.Contains(text, "*チームの試験準備度*（学習者 1 人の平均）") || strings.Count(text, "（学習済み ") != len(w.Readiness.Domains) {
+		t.Errorf("digest text:\n%s", text)
+	}
+}

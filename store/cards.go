@@ -132,6 +132,58 @@ func (d *DB) Cards(space SpaceRef, user string) ([]Card, error) {
 	return out, nil
 }
 
+// EachUserCards calls fn with every user's cards in the space (retired
+// ones included), user by user in user order, within one read
+// transaction; fn must not keep cards past its call. fn's error stops the
+// walk and is returned unchanged.
+func (d *DB) EachUserCards(space SpaceRef, fn func(user string, cards []Card) error) error {
+	if err := space.valid(); err != nil {
+		return err
+	}
+	var fnErr error
+	err := d.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bCards)
+		if b == nil {
+			return nil
+		}
+		p := prefix(space.Platform, space.ID)
+		var user string
+		var deck []Card
+		c := b.Cursor()
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			rest := k[len(p):]
+			i := bytes.IndexByte(rest, sep)
+			if i < 0 {
+				return fmt.Errorf("card key %q: %w", k, ErrCorrupt)
+			}
+			if u := string(rest[:i]); u != user {
+				if len(deck) > 0 {
+					if fnErr = fn(user, deck); fnErr != nil {
+						return fnErr
+					}
+				}
+				user, deck = u, deck[:0]
+			}
+			card, err := decodeCard(string(rest[i+1:]), v)
+			if err != nil {
+				return err
+			}
+			deck = append(deck, card)
+		}
+		if len(deck) > 0 {
+			fnErr = fn(user, deck)
+		}
+		return fnErr
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	if err != nil {
+		return fmt.Errorf("cards %s: %w", space, err)
+	}
+	return nil
+}
+
 // cardVersion is the first byte of an encoded card.
 const cardVersion = 1
 

@@ -55,3 +55,39 @@ func TestCards(t *testing.T) {
 		t.Errorf("a failed update was kept: %+v", cards[0])
 	}
 }
+
+// TestEachUserCards: the space's cards come user by user, each user's
+// whole deck at once; other spaces are left out; fn's error stops the walk.
+func TestEachUserCards(t *testing.T) {
+	c := newClock(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+	db := mustOpen(t, c)
+	if err := db.EachUserCards(testSpace, func(string, []Card) error { t.Error("called without cards"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	other := SpaceRef{Platform: Slack, ID: "T9"}
+	for _, x := range []struct {
+		sp         SpaceRef
+		user, item string
+	}{{testSpace, "A", "i1"}, {testSpace, "A", "i2"}, {testSpace, "B", "i1"}, {other, "A", "i3"}, {testSpace, "C", "i3"}} {
+		if _, err := db.UpdateCard(x.sp, x.user, x.item, func(card *Card, _ bool) error { card.Reps = 1; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string][]string{}
+	var order []string
+	err := db.EachUserCards(testSpace, func(user string, cards []Card) error {
+		order = append(order, user)
+		for _, c := range cards {
+			got[user] = append(got[user], c.Item)
+		}
+		return nil
+	})
+	if err != nil || len(order) != 3 || order[0] != "A" || order[2] != "C" || len(got["A"]) != 2 || got["A"][1] != "i2" || len(got["C"]) != 1 || got["C"][0] != "i3" {
+		t.Fatalf("EachUserCards: order %v, cards %v, err %v", order, got, err)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	if err := db.EachUserCards(testSpace, func(string, []Card) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Fatalf("stopping: %v after %d calls", err, calls)
+	}
+}

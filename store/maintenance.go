@@ -13,7 +13,8 @@ import (
 )
 
 // Export writes every record as one JSON object per line, each with a
-// "kind" field: space, channel, post, answer, practice, streak, report, card.
+// "kind" field: space, channel, post, answer, practice, streak, report,
+// reminder, card.
 // Counters are derived data and left out (Check recomputes them). It runs
 // Check first, in the same transaction, and writes nothing when Check
 // finds problems (the error wraps ErrCorrupt).
@@ -80,6 +81,11 @@ func (d *DB) Export(w io.Writer) error {
 		}
 		for _, s := range steps {
 			if err := each(s.b, s.kind, s.dec); err != nil {
+				return err
+			}
+		}
+		if tx.Bucket(bReminders) != nil {
+			if err := each(bReminders, "reminder", jsonOf(func() any { return &Reminder{} })); err != nil {
 				return err
 			}
 		}
@@ -318,6 +324,7 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		})
 		return nil
 	}()
+	r.Problems = append(r.Problems, checkReminders(tx)...)
 	sort.Strings(r.Problems)
 	return r, err
 }

@@ -103,9 +103,9 @@ func (c *Clock) Timers() (waiting, created int) {
 
 // Sent is one message the core sent through the fake platform.
 type Sent struct {
-	// Op is "card", "update", "post" or "file".
+	// Op is "card", "update", "post", "file" or "dm".
 	Op string
-	// Channel is where it went.
+	// Channel is where it went (the user, for a "dm").
 	Channel string
 	// Ref is the card reference (cards and updates).
 	Ref string
@@ -123,6 +123,10 @@ type Platform struct {
 	seq  int
 	// Fail, if set, is asked before each call; a non-nil error fails it.
 	Fail func(op string) error
+	// FailDM, if set, is asked before each direct message with the user;
+	// a non-nil error (bot.ErrDMBlocked for a user who cannot be
+	// messaged) fails it.
+	FailDM func(user string) error
 }
 
 // NewPlatform returns a fake platform with the given name.
@@ -173,6 +177,16 @@ func (p *Platform) PostFile(_ context.Context, channel string, m bot.Message, f 
 	p.sent = append(p.sent, Sent{Op: "file", Channel: channel, Msg: m, File: f})
 	p.mu.Unlock()
 	return nil
+}
+
+// DM implements bot.DirectMessenger; it records a "dm" to user.
+func (p *Platform) DM(_ context.Context, user string, m bot.Message) error {
+	if p.FailDM != nil {
+		if err := p.FailDM(user); err != nil {
+			return err
+		}
+	}
+	return p.record("dm", user, "", m)
 }
 
 // Mention implements bot.Platform.

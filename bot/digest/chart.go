@@ -174,10 +174,16 @@ func Render(w Week) ([]byte, error) {
 	p.Legend.Add(pick("先週", "last week"), lastBars)
 	p.Legend.Add(pick("今週", "this week"), thisBars)
 	if w.HasReadiness() {
+		recall := map[int]float64{}
+		for _, r := range w.Readiness.Domains {
+			if r.Studied > 0 {
+				recall[r.Number] = r.Recall
+			}
+		}
 		var xys plotter.XYs
 		for i, d := range w.Domains {
-			if d.Reviewers > 0 {
-				xys = append(xys, plotter.XY{X: float64(i), Y: 100 * d.Readiness})
+			if r, ok := recall[d.Number]; ok {
+				xys = append(xys, plotter.XY{X: float64(i), Y: 100 * r})
 			}
 		}
 		ready, err := plotter.NewScatter(xys)
@@ -202,7 +208,7 @@ func Render(w Week) ([]byte, error) {
 		}
 		l.Offset = vg.Point{X: -vg.Points(7)} // over last week's light bar, not the blue one
 		p.Add(ready, l)
-		p.Legend.Add(pick("チームの定着度（復習の予測）", "team readiness (review)"), ready)
+		p.Legend.Add(pick("チームの試験準備度（復習の予測）", "team readiness (review)"), ready)
 	}
 	p.Legend.Top = true
 	p.Legend.TextStyle.Font.Size = vg.Points(11)

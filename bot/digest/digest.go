@@ -60,25 +60,11 @@ type Domain struct {
 	Weight float64
 	// This and Last count the answers of this week and the week before.
 	This, Last Tally
-	// Readiness is the team's predicted recall of the domain's memo items
-	// from personal review (0–1: the mean over Reviewers of each one's
-	// FSRS readiness, unseen items counted as not known).
-	Readiness float64
-	// Reviewers is how many members' review the readiness is from; 0
-	// means no readiness is shown for the domain.
-	Reviewers int
 }
 
-// HasReadiness reports whether any domain has a team readiness to show
-// (personal review exists in the space).
-func (w Week) HasReadiness() bool {
-	for _, d := range w.Domains {
-		if d.Reviewers > 0 {
-			return true
-		}
-	}
-	return false
-}
+// HasReadiness reports whether the digest shows a team readiness
+// (members review personally).
+func (w Week) HasReadiness() bool { return w.Readiness != nil && w.Readiness.Members > 0 }
 
 // Mover is a person whose accuracy changed most between the two weeks.
 type Mover struct {
@@ -134,6 +120,8 @@ type Week struct {
 	Streaks []Streak
 	// Hardest is the hardest question of the week, nil when none.
 	Hardest *Hardest
+	// Readiness is the team's exam readiness, nil when not shown.
+	Readiness *Readiness
 }
 
 // Answered returns the number of answers given this week.
@@ -166,8 +154,9 @@ func (w Week) EmptyLine() string {
 }
 
 // Text returns the digest's message: a heading, the top movers, the
-// longest streaks and the hardest question with its explanation. For an
-// empty week it returns EmptyLine.
+// longest streaks, the team's readiness (one line per domain) and the
+// hardest question with its explanation. For an empty week it returns
+// EmptyLine.
 func (w Week) Text() string {
 	if w.Empty() {
 		return w.EmptyLine()
@@ -198,15 +187,7 @@ func (w Week) Text() string {
 			fmt.Fprintf(&b, "• %s %d%s\n", s.Name, s.Days, pick(" 日", " days"))
 		}
 	}
-	if w.HasReadiness() {
-		b.WriteString(pick("\n*チームの定着度*（個人の復習から予測した想起率）\n", "\n*Team readiness* (predicted recall from personal review)\n"))
-		for _, d := range w.Domains {
-			if d.Reviewers == 0 {
-				continue
-			}
-			fmt.Fprintf(&b, pick("• %s %.0f%%（%d 人）\n", "• %s %.0f%% (%d people)\n"), domainName(d, en), 100*d.Readiness, d.Reviewers)
-		}
-	}
+	w.Readiness.write(&b, en)
 	if h := w.Hardest; h != nil {
 		a, _ := h.Tally.Accuracy()
 		b.WriteString(pick("\n*今週いちばん難しかった問題*", "\n*Hardest question of the week*"))

@@ -130,23 +130,18 @@ func TestRenderGolden(t *testing.T) {
 }
 
 // withReadiness is week with the team's readiness on three of its four
-// domains (domain 4: nobody reviews it yet).
+// domains (domain 4: nobody has studied it yet).
 func withReadiness(lang string) digest.Week {
 	w := week(lang, 0)
-	for i, r := range []struct {
-		ready float64
-		n     int
-	}{{0.62, 5}, {0.35, 4}, {0.81, 5}, {0, 0}} {
-		w.Domains[i].Readiness, w.Domains[i].Reviewers = r.ready, r.n
-	}
+	w.Readiness = &digest.Readiness{Members: 5, Overall: 0.48, Domains: []digest.DomainReadiness{
+		{Number: 1, Recall: 0.62, Studied: 5}, {Number: 2, Recall: 0.35, Studied: 4}, {Number: 3, Recall: 0.81, Studied: 5}, {Number: 4}}}
 	return w
 }
 
-// TestReadiness: the team readiness shows in the text, domain by domain
-// with its number of reviewers (a domain nobody reviews is left out), and
-// on the chart as markers that change it visibly; a week without it shows
-// no readiness section.
-func TestReadiness(t *testing.T) {
+// TestReadinessOnChart: the team readiness shows on the chart as markers
+// that change it visibly; a domain nobody studied gets none (its marker
+// would sit at 0 %, indistinguishable from "known by nobody").
+func TestReadinessOnChart(t *testing.T) {
 	plain, err := digest.Render(week("ja", 0))
 	if err != nil {
 		t.Fatal(err)
@@ -158,20 +153,16 @@ func TestReadiness(t *testing.T) {
 	if d := diff(decode(t, plain), decode(t, ready), 32); d < 0.001 {
 		t.Errorf("readiness markers change %.4f of pixels, want a visible change", d)
 	}
-	got := withReadiness("en").Text()
-	for _, want := range []string{"Team readiness* (predicted recall from personal review)", "• Domain 1 62% (5 people)", "• Domain 2 35% (4 people)", "• Domain 3 81% (5 people)"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("text lacks %q:\n%s", want, got)
-		}
+	w := withReadiness("ja")
+	w.Readiness.Domains[3] = digest.DomainReadiness{Number: 4, Recall: 0, Studied: 0}
+	zeroStudied, _ := digest.Render(w)
+	w.Readiness.Domains[3].Studied = 1
+	zeroKnown, _ := digest.Render(w)
+	if d := diff(decode(t, zeroStudied), decode(t, ready), 32); d != 0 {
+		t.Errorf("a domain nobody studied changed the chart (%.4f of pixels)", d)
 	}
-	if strings.Contains(got, "Domain 4 0%") {
-		t.Errorf("a domain nobody reviews shows a readiness:\n%s", got)
-	}
-	if ja := withReadiness("ja").Text(); !strings.Contains(ja, "チームの定着度") || !strings.Contains(ja, "• 第 3 分野 81%（5 人）") {
-		t.Errorf("ja text:\n%s", ja)
-	}
-	if strings.Contains(week("en", 0).Text(), "readiness") {
-		t.Error("a week without review shows a readiness section")
+	if d := diff(decode(t, zeroKnown), decode(t, ready), 32); d == 0 {
+		t.Error("a studied domain at 0 % has no marker")
 	}
 }
 
@@ -238,5 +229,28 @@ func TestRenderConcurrent(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestTextReadiness: with the team's readiness the text has its heading
+// (members, overall) and one line per domain, before the hardest question;
+// without members it has none.
+func TestTextReadiness(t *testing.T) {
+	w := week("en", 0)
+	w.Readiness = &digest.Readiness{Members: 3, Overall: 0.4567, Domains: []digest.DomainReadiness{
+		{Number: 1, Title: "SDLC automation", Recall: 0.5, Studied: 3}, {Number: 2, Title: "Configuration", Recall: 0.123, Studied: 1}}}
+	got := w.Text()
+	for _, want := range []string{"*Team readiness* (mean of 3 members): 46% overall\n• Domain 1: SDLC automation 50% (3 studied)\n• Domain 2: Configuration 12% (1 studied)\n\n*Hardest"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("text lacks %q:\n%s", want, got)
+		}
+	}
+	w.Lang = "ja"
+	if ja := w.Text(); !strings.Contains(ja, "*チームの試験準備度*（学習者 3 人の平均）: 全体 46%\n• 第 1 分野: SDLC automation 50%（学習済み 3 人）") {
+		t.Errorf("ja text:\n%s", ja)
+	}
+	w.Readiness.Members = 0
+	if got := w.Text(); strings.Contains(got, "readiness") {
+		t.Errorf("readiness without members:\n%s", got)
 	}
 }

@@ -47,6 +47,7 @@ type session interface {
 	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageEditComplex(m *discordgo.MessageEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	UserChannelCreate(recipientID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 }
 
 // Config configures the adapter.
@@ -101,6 +102,9 @@ type Adapter struct {
 	foreignSeen atomic.Int64
 	guildMu     sync.Mutex
 	guilds      map[string]bool
+
+	// dms maps users to their DM channel (DM).
+	dms sync.Map
 }
 
 // The adapter's lifecycle is the core's, with an optional HTTP endpoint.
@@ -108,6 +112,8 @@ var (
 	_ bot.Adapter     = (*Adapter)(nil)
 	_ bot.FilePoster  = (*Adapter)(nil)
 	_ bot.HTTPAdapter = (*Adapter)(nil)
+
+	_ bot.DirectMessenger = (*Adapter)(nil)
 )
 
 // New builds an adapter on a discordgo session: register it with the core

@@ -16,7 +16,8 @@ import (
 // TestManifests loads deploy/slack's manifests into slack-go's Manifest
 // type and checks they list exactly the core's registry (bot.Commands), in
 // its order, with its descriptions and argument hints, the scopes the
-// adapter needs and no more, interactivity, and the connection mode.
+// adapter needs and no more, the Messages tab (direct messages),
+// interactivity, and the connection mode.
 func TestManifests(t *testing.T) {
 	for _, tt := range []struct {
 		file   string
@@ -51,8 +52,11 @@ func TestManifests(t *testing.T) {
 		}
 		scopes := append([]string{}, m.OAuthConfig.Scopes.Bot...)
 		sort.Strings(scopes)
-		if strings.Join(scopes, ",") != "chat:write,commands,files:write,users:read" {
+		if strings.Join(scopes, ",") != "chat:write,commands,files:write,im:write,users:read" {
 			t.Errorf("%s scopes %v", tt.file, scopes)
+		}
+		if !m.Features.AppHome.MessagesTabEnabled {
+			t.Errorf("%s: the Messages tab (where reminders arrive) is off", tt.file)
 		}
 		if m.Settings.Interactivity == nil || !m.Settings.Interactivity.IsEnabled {
 			t.Errorf("%s: interactivity off", tt.file)

@@ -37,6 +37,7 @@ type api interface {
 	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
 	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
+	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
 }
 
 // Config configures the adapter.
@@ -88,6 +89,9 @@ type Adapter struct {
 	cancel      context.CancelFunc
 	mu          sync.Mutex // guards closed against new background work
 	closed      bool
+
+	// dms maps users to their direct-message channel (DM).
+	dms sync.Map
 }
 
 // The adapter's lifecycle is the core's, with an HTTP handler in HTTP mode.
@@ -95,6 +99,8 @@ var (
 	_ bot.Adapter     = (*Adapter)(nil)
 	_ bot.HTTPAdapter = (*Adapter)(nil)
 	_ bot.FilePoster  = (*Adapter)(nil)
+
+	_ bot.DirectMessenger = (*Adapter)(nil)
 )
 
 // ErrFatal wraps errors after which the adapter stops (bad tokens).

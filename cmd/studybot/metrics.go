@@ -44,7 +44,7 @@ func newMetrics() *metrics {
 		m.commands.WithLabelValues(c.Name)
 	}
 	m.commands.WithLabelValues("unknown")
-	for _, k := range []string{"internal", "platform", "post", "post_gave_up", "backup", "store", "schedule", "reload"} {
+	for _, k := range []string{"internal", "platform", "post", "post_gave_up", "backup", "store", "schedule", "reload", "dm"} {
 		m.errors.WithLabelValues(k)
 	}
 	return m

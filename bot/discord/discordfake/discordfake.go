@@ -1,6 +1,6 @@
 // Package discordfake is a loopback fake of the parts of Discord studybot
 // uses: REST (/api/v9/... gateway URL, command registration, channel
-// messages, interaction callbacks, webhook follow-ups) behind an
+// messages, DM channels, interaction callbacks, webhook follow-ups) behind an
 // http.Client whose transport rewrites discord.com to the fake, and a
 // gateway websocket that sends HELLO, takes IDENTIFY, sends READY, answers
 // heartbeats and dispatches INTERACTION_CREATE. Tests drive the real
@@ -9,8 +9,10 @@
 //
 // It is strict where Discord is: an interaction takes one initial response
 // within 3 s of its dispatch ("Unknown interaction" after), follow-ups need
-// an acknowledged interaction, and every outgoing message, edit, response
-// and follow-up is checked against Discord's documented limits.
+// an acknowledged interaction, a DM channel needs a snowflake recipient,
+// a user who blocks DMs refuses messages (403, code 50007), and every
+// outgoing message, edit, response and follow-up is checked against
+// Discord's documented limits.
 // Violations are collected; Verify fails the test on any.
 package discordfake
 
@@ -114,6 +116,10 @@ type Server struct {
 	stalls       []string
 	stalled      map[string]int
 	release      chan struct{}
+
+	dmChannels map[string]string // user → DM channel
+	dmUsers    map[string]string // DM channel → user
+	dmBlocked  map[string]bool   // users who refuse DMs
 }
 
 // interaction is a dispatched interaction as Discord tracks it.
@@ -128,7 +134,8 @@ const ResponseWindow = 3 * time.Second
 
 // New starts a fake Discord on loopback.
 func New() *Server {
-	s := &Server{limits: map[string]int{}, interactions: map[string]*interaction{}, stalled: map[string]int{}, release: make(chan struct{})}
+	s := &Server{limits: map[string]int{}, interactions: map[string]*interaction{}, stalled: map[string]int{}, release: make(chan struct{}),
+		dmChannels: map[string]string{}, dmUsers: map[string]string{}, dmBlocked: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw", s.serveGateway)
 	mux.HandleFunc("/gw/", s.serveGateway)
@@ -260,6 +267,11 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 			c["id"] = fmt.Sprint(5000 + i)
 		}
 		json.NewEncoder(w).Encode(cmds)
+	case r.Method == http.MethodPost && path == "/api/v9/users/@me/channels":
+		s.serveOpenDM(w, body)
+	case r.Method == http.MethodPost && strings.HasSuffix(path, "/messages") && s.refusesDM(path):
+		s.violate(ValidateMessage("POST "+path, raw, false)...)
+		writeDMRefused(w)
 	case r.Method == http.MethodPost && strings.HasSuffix(path, "/messages"):
 		s.violate(ValidateMessage("POST "+path, raw, false)...)
 		ch := strings.Split(strings.TrimPrefix(path, "/api/v9/channels/"), "/")[0]

@@ -1,15 +1,18 @@
 // Package slackfake is a loopback fake of the parts of Slack studybot
 // uses: the Web API methods (auth.test, apps.connections.open,
-// chat.postMessage, chat.postEphemeral, chat.update, users.info), the
+// chat.postMessage, chat.postEphemeral, chat.update, users.info,
+// conversations.open for direct messages), the
 // response_url of slash commands and clicks, and a Socket Mode websocket
 // that sends hello and envelopes and collects acks. It speaks the real
 // wire formats, so tests drive the real slack-go client.
 //
 // It is strict where Slack is: posts in channels the bot is not a member
-// of fail with channel_not_found, chat.update needs a message the bot
-// posted, Socket Mode acks of 20 KB or more are dropped, a response_url
-// takes five posts, and every outgoing message is checked against Block
-// Kit's documented limits and mrkdwn escaping. Violations are collected;
+// of (a DM counts once conversations.open opened it) fail with
+// channel_not_found, conversations.open refuses the users RefuseDM names,
+// chat.update needs a message the bot posted, Socket Mode acks of 20 KB
+// or more are dropped, a response_url takes five posts, and every
+// outgoing message is checked against Block Kit's documented limits and
+// mrkdwn escaping. Violations are collected;
 // Verify fails the test on any.
 package slackfake
 
@@ -67,6 +70,9 @@ type Server struct {
 	hooks      map[string]int // response_url path → posts
 	hookSeq    int
 	uploads    map[string]*File // file ID → the external upload
+
+	dmChannels map[string]string // user → the DM channel conversations.open opened
+	dmRefusals map[string]string // user → the error conversations.open answers
 }
 
 // File is a file uploaded through Slack's external upload flow.
@@ -95,7 +101,8 @@ type conn struct {
 // New starts a fake Slack for team teamID on loopback.
 func New(teamID string) *Server {
 	s := &Server{team: teamID, admins: map[string]bool{}, limits: map[string]limit{}, acks: map[string]json.RawMessage{},
-		members: map[string]bool{}, messages: map[string][]string{}, hooks: map[string]int{}, uploads: map[string]*File{}}
+		members: map[string]bool{}, messages: map[string][]string{}, hooks: map[string]int{}, uploads: map[string]*File{},
+		dmChannels: map[string]string{}, dmRefusals: map[string]string{}}
 	s.upgrader = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveWS)
@@ -311,6 +318,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		reply(map[string]any{"ok": true, "files": []map[string]any{{"id": files[0].ID, "title": files[0].Title}}})
+	case "conversations.open":
+		reply(s.conversationsOpen(r.PostForm, tok))
 	case "users.info":
 		u := r.PostForm.Get("user")
 		s.mu.Lock()
