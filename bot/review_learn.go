@@ -91,7 +91,7 @@ type reviewPick struct {
 
 // pickReview chooses the next item: the most overdue due card first; when
 // none is due, a new item while fewer than limit were introduced today
-// (the space's day), from the weakest domain first (lowest mean
+// (the user's day: userZone), from the weakest domain first (lowest mean
 // retrievability, unseen items counting 0), in the bank's draw order.
 func (st *learnState) pickReview(now time.Time, loc *time.Location, limit int) reviewPick {
 	var p reviewPick
@@ -181,7 +181,7 @@ func (b *Bot) cmdReview(_ context.Context, c Command, lang string) Response {
 	if limit == 0 {
 		limit = DefaultReviewNewPerDay
 	}
-	p := st.pickReview(b.now(), sp.Location(), limit)
+	p := st.pickReview(b.now(), b.userZone(c, sp), limit)
 	if p.item == nil {
 		body := T(lang, "learn.none", p.dueToday)
 		if p.nextIn > 0 {
@@ -221,4 +221,13 @@ func reviewQuestionCard(q *questions.Question, lang, domain string, isNew bool) 
 
 func reviewAnswerAction(questionID, optionID string) string {
 	return actionPrefix + "v:" + questionID + ":" + optionID
+}
+
+// userZone is where a user's day starts and ends for /review: the zone
+// they set with /review tz, else the space's.
+func (b *Bot) userZone(c Command, sp store.Space) *time.Location {
+	if r, err := b.db.GetReminder(c.Space, c.User); err == nil && r.TZ != "" {
+		return zoneOf(r.TZ)
+	}
+	return sp.Location()
 }

@@ -101,3 +101,29 @@ func TestStatsReadiness(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewDayInUserZone: the daily limit of new items counts the user's
+// day (/review tz), not the space's. At 23:00 in Tokyo (06:00 in Los
+// Angeles) both users take their one new item; at 08:00 the next Tokyo
+// day it is still Monday afternoon in Los Angeles, so the user there gets
+// none while the Tokyo user gets a new one.
+func TestReviewDayInUserZone(t *testing.T) {
+	h := bottest.New(t, monday.Add(15*time.Hour), bot.Config{ReviewNewPerDay: 1})
+	if r := h.Command("ann", "general", false, "review", "tz", "America/Los_Angeles"); r.Messages[0].Kind == bot.KindError {
+		t.Fatalf("review tz: %+v", r.Messages[0])
+	}
+	for _, u := range []string{"ann", "bob"} {
+		m := h.Command(u, "general", false, "review").Messages[0]
+		if m.Kind != bot.KindCard {
+			t.Fatalf("%s: no new item at 23:00: %+v", u, m)
+		}
+		h.Click(u, "general", reviewAnswer(t, h, m, true))
+	}
+	h.Clock.Add(9 * time.Hour) // Tuesday 08:00 in Tokyo, Monday 15:00 in Los Angeles
+	if m := h.Command("ann", "general", false, "review").Messages[0]; m.Kind != bot.KindText {
+		t.Errorf("ann (Los Angeles, still Monday) got another new item: %+v", m)
+	}
+	if m := h.Command("bob", "general", false, "review").Messages[0]; m.Kind != bot.KindCard {
+		t.Errorf("bob (Tokyo, Tuesday) got no new item: %+v", m)
+	}
+}
