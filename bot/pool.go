@@ -56,10 +56,16 @@ func (b *Bot) quizPool(c Command, qs []*questions.Question) []*questions.Questio
 	}
 	out := make([]*questions.Question, 0, len(qs))
 	var rest []*questions.Question
+	// the chat verdicts read under one lock for the whole bank (as
+	// inPool and isApproved would decide each question)
+	b.reviews.mu.Lock()
+	defer b.reviews.mu.Unlock()
 	for _, q := range qs {
+		v := b.reviews.verdict[q.ID]
+		approved := q.Approved || v == questions.Approved
 		switch {
-		case !b.inPool(p, q):
-		case p == PoolAll || b.isApproved(q):
+		case v == questions.Rejected || p == PoolApproved && !approved:
+		case p == PoolAll || approved:
 			out = append(out, q)
 		default:
 			rest = append(rest, q)

@@ -17,6 +17,7 @@ type learnItem struct {
 	id     string
 	domain int
 	qs     []*questions.Question
+	n      int // questions about it, while learnState counts them
 	card   *store.Card
 }
 
@@ -32,14 +33,29 @@ type learnState struct {
 
 // learnState reads the user's cards against the bank.
 func (b *Bot) learnState(c Command) (*learnState, error) {
-	st := &learnState{byID: map[string]*learnItem{}}
-	for _, q := range b.quizPool(c, b.Bank().Top(0)) {
+	pool := b.quizPool(c, b.Bank().Top(0))
+	// sized up front, the items in one allocation: the map's growth was
+	// most of /review's time at 2,000 items
+	st := &learnState{byID: make(map[string]*learnItem, len(pool)), items: make([]*learnItem, 0, len(pool))}
+	backing := make([]learnItem, 0, len(pool))
+	for _, q := range pool {
 		it := st.byID[q.Item]
 		if it == nil {
-			it = &learnItem{id: q.Item, domain: q.Domain}
+			backing = append(backing, learnItem{id: q.Item, domain: q.Domain})
+			it = &backing[len(backing)-1]
 			st.byID[q.Item] = it
 			st.items = append(st.items, it)
 		}
+		it.n++
+	}
+	// each item's questions, in pool order, cut from one array
+	qs := make([]*questions.Question, len(pool))
+	at := 0
+	for _, it := range st.items {
+		it.qs, at = qs[at:at:at+it.n], at+it.n
+	}
+	for _, q := range pool {
+		it := st.byID[q.Item]
 		it.qs = append(it.qs, q)
 	}
 	cards, err := b.db.Cards(c.Space, c.User)

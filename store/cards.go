@@ -112,17 +112,27 @@ func (d *DB) Cards(space SpaceRef, user string) ([]Card, error) {
 		}
 		p := prefix(space.Platform, space.ID, user)
 		c := b.Cursor()
-		n := 0 // count first: one allocation for the whole deck
+		// count first: one allocation for the whole deck, and one string
+		// holding every item's name (the cards' Items are cut from it)
+		n, size := 0, 0
 		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
-			n++
+			n, size = n+1, size+len(k)-len(p)
 		}
 		out = make([]Card, 0, n)
+		names, ends := make([]byte, 0, size), make([]int, 0, n)
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-			card, err := decodeCard(string(k[len(p):]), v)
+			card, err := decodeCard("", v)
 			if err != nil {
+				_, err = decodeCard(string(k[len(p):]), v) // the error names the item
 				return err
 			}
+			names = append(names, k[len(p):]...)
+			ends = append(ends, len(names))
 			out = append(out, card)
+		}
+		all, at := string(names), 0
+		for i := range out {
+			out[i].Item, at = all[at:ends[i]], ends[i]
 		}
 		return nil
 	})
