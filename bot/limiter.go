@@ -360,6 +360,17 @@ func (l *Limiter) Learn(key string, limit, remaining int, resetAfter time.Durati
 	}
 }
 
+// Parked returns how long key stays parked by a 429 (0: not parked).
+func (l *Limiter) Parked(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		return 0
+	}
+	return max(b.parked.Sub(l.now()), 0)
+}
+
 // Delay returns how long until a call against keys could go, without
 // booking it.
 func (l *Limiter) Delay(keys ...string) time.Duration {

@@ -10,7 +10,10 @@
 // within 3 s of its dispatch ("Unknown interaction" after), follow-ups need
 // an acknowledged interaction, and every outgoing message, edit, response
 // and follow-up is checked against Discord's documented limits.
-// Violations are collected; Verify fails the test on any.
+// Violations are collected; Verify fails the test on any. It keeps
+// Discord's rate limits — a global limit and per-route buckets reported
+// in every response's X-RateLimit headers, 429 with retry_after — on an
+// injectable clock, with an optional simulated round trip (ratelimit.go).
 package discordfake
 
 import (
@@ -116,6 +119,7 @@ type Server struct {
 	stalls       []string
 	stalled      map[string]int
 	release      chan struct{}
+	rl           *limiter // rate limits (ratelimit.go)
 }
 
 // interaction is a dispatched interaction as Discord tracks it.
@@ -130,7 +134,8 @@ const ResponseWindow = 3 * time.Second
 
 // New starts a fake Discord on loopback.
 func New() *Server {
-	s := &Server{limits: map[string]int{}, interactions: map[string]*interaction{}, stalled: map[string]int{}, release: make(chan struct{})}
+	s := &Server{limits: map[string]int{}, interactions: map[string]*interaction{}, stalled: map[string]int{}, release: make(chan struct{}),
+		rl: newLimiter()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw", s.serveGateway)
 	mux.HandleFunc("/gw/", s.serveGateway)
@@ -237,6 +242,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	json.Unmarshal(raw, &body)
 	path := r.URL.Path
 	w.Header().Set("Content-Type", "application/json")
+	s.delay(r)
 	s.mu.Lock()
 	for _, p := range s.stalls {
 		if strings.HasPrefix(path, p) {
@@ -259,6 +265,11 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.mu.Unlock()
+	if !s.admit(w, r) {
+		return
+	}
+	s.mu.Lock()
 	s.calls = append(s.calls, Call{Method: r.Method, Path: path, Body: body, Raw: raw, Files: files})
 	s.msgSeq++
 	id := strconv.Itoa(1000 + s.msgSeq)
