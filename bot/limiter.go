@@ -200,6 +200,10 @@ func (b *bucket) give() {
 // allow, and returns that time.
 func (l *Limiter) reserveLocked(keys []string) time.Time {
 	now := l.now()
+	l.ops++
+	if l.ops%4096 == 0 {
+		l.pruneLocked(now)
+	}
 	t := now
 	bs := make([]*bucket, len(keys))
 	for i, k := range keys {
@@ -219,10 +223,6 @@ func (l *Limiter) reserveLocked(keys []string) time.Time {
 	}
 	for _, b := range bs {
 		b.take(t)
-	}
-	l.ops++
-	if l.ops%4096 == 0 {
-		l.pruneLocked(now)
 	}
 	return t
 }

@@ -196,3 +196,13 @@ func refuse(w http.ResponseWriter, wait time.Duration, global bool) {
 	w.WriteHeader(http.StatusTooManyRequests)
 	fmt.Fprintf(w, `{"message":"You are being rate limited.","retry_after":%s,"global":%t}`, secs(wait), global)
 }
+
+// PooledClient is Client with a connection pool of conns idle
+// connections, for benchmarks that keep many requests in flight.
+func (s *Server) PooledClient(conns int) *http.Client {
+	c := s.Client()
+	rw := c.Transport.(rewrite)
+	rw.next = &http.Transport{MaxIdleConnsPerHost: conns}
+	c.Transport = rw
+	return c
+}
