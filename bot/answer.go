@@ -29,6 +29,9 @@ func (b *Bot) HandleClick(ctx context.Context, c Click) Response {
 		return b.reviewClick(c, lang, id, opt)
 	}
 	p, err := b.db.GetPost(id)
+	if errors.Is(err, store.ErrNotFound) && b.awaitPost(ctx, id) {
+		p, err = b.db.GetPost(id) // a click on a card whose commit was under way
+	}
 	if errors.Is(err, store.ErrNotFound) || err == nil && (p.Question.OptionIndex(opt) < 0 || p.Space != c.Space) {
 		b.metrics.Answered(c.Space.Platform, "invalid")
 		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})

@@ -92,6 +92,7 @@ type Bot struct {
 	due       *dueIndex // the due-loop's next slot per channel
 	cards     *coalescer
 	chanLocks sync.Map // chanKey → *sync.Mutex: serialises posting and closing per channel
+	inFlight  sync.Map // post ID → chan struct{}: a card posted, its commit not yet done (awaitPost)
 	inflight  sync.WaitGroup
 	digests   chan struct{} // bounds the digests rendered at once (digestWorkers)
 	pendMu    sync.Mutex

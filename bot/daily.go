@@ -102,7 +102,12 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 		return
 	}
 	b.closeDue(ctx, now)
-	b.parallel(len(chans), func(i int) { b.runDueChannel(ctx, chans[i].Space, chans[i].ID, now) })
+	tasks := make([]task, len(chans))
+	for i, ch := range chans {
+		tasks[i] = b.dueTask(ch.Space, ch.ID, now)
+	}
+	chans = nil // the tasks hold what they need
+	b.runTasks(ctx, tasks)
 	b.startDigests()
 	b.runReminders(ctx, now)
 }
@@ -148,19 +153,31 @@ func (b *Bot) lockChannel(sp Space, channel string) func() {
 	return mu.Unlock
 }
 
-// runDueChannel posts the channel's due slot, if any.
-func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time) {
+// dueTask is the posting pool's task for one channel's due slot
+// (runDueChannel), remembering the card's booking between its runs.
+func (b *Bot) dueTask(sp Space, channel string, now time.Time) task {
+	booked := false
+	return func(ctx context.Context) time.Duration { return b.runDueChannel(ctx, sp, channel, now, &booked) }
+}
+
+// runDueChannel posts the channel's due slot, if any. On a Paced platform
+// it first books the card's turn under the platform's rate limits
+// (*booked remembers that across runs) and, while the turn has not come or
+// a 429 parked the channel's route, returns how long to wait: the pool
+// then runs it again after that, and the worker posts elsewhere meanwhile.
+// It returns 0 when the channel is done.
+func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time, booked *bool) time.Duration {
 	defer b.track()()
 	if !b.owns(sp) {
-		return
+		return 0
 	}
 	ch, err := b.db.GetChannel(sp, channel)
 	if err != nil {
 		b.log.Error("due channel", "channel", channel, "err", err)
-		return
+		return 0
 	}
 	if ch.Paused {
-		return
+		return 0
 	}
 	b.timedDigest(ch, now)
 	slot, post, err := dueSlot(ch, now, b.cfg.Grace)
@@ -171,32 +188,80 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 			b.log.Error("channel schedule refused; nothing is posted until an admin sets another", "channel", channel, "err", err)
 			b.metrics.Error("schedule")
 		}
-		return
+		return 0
 	}
 	if slot.IsZero() {
-		return
+		return 0
 	}
 	if !post {
 		b.log.Warn("slot missed beyond the catch-up grace; skipped", "channel", channel, "slot", slot)
 		b.setLastFired(sp, channel, slot)
-		return
+		return 0
+	}
+	paced, _ := b.paced(sp.Platform)
+	if paced != nil && !*booked {
+		*booked = true
+		if d := paced.ReservePost(channel); d > 0 {
+			return d
+		}
+	}
+	_, err = b.postSlot(ctx, ch, slot, true)
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		*booked = false // nothing was posted or stored: book again
+		return max(rl.RetryAfter, time.Millisecond)
+	}
+	if paced != nil {
+		paced.CancelPost(channel) // unused when nothing was posted (no-op otherwise)
+	}
+	if at := b.now(); at.After(now) {
+		now = at // a rate limit held the post back: the lag includes that
 	}
 	b.metrics.SchedulerLag(now.Sub(slot))
-	if _, err := b.postSlot(ctx, ch, slot, true); err != nil && !errors.Is(err, store.ErrSlotTaken) && !errors.Is(err, errStale) {
+	if err != nil && !errors.Is(err, store.ErrSlotTaken) && !errors.Is(err, errStale) {
 		b.log.Error("daily post", "channel", channel, "slot", slot, "err", err)
 		b.metrics.Error("post")
-		return
+		return 0
 	}
 	b.scheduleDigest(ch, slot)
+	return 0
 }
 
-// postSlot picks, stores and posts the question for a slot. Storing first
-// (with the slot guard) makes a double fire or a restart harmless, and
-// nothing is closed unless the slot was free; a card that failed to reach
-// the platform is tried again by closeDue, with a backoff (deliverCard).
-// A scheduled slot is re-checked under the lock: a post-now or another
-// fire may have handled it meanwhile. Only scheduled slots move the
-// channel's LastFired.
+// paced returns the named platform's Paced capability, if it has one.
+func (b *Bot) paced(name string) (Paced, bool) {
+	plat, err := b.platform(name)
+	if err != nil {
+		return nil, false
+	}
+	p, ok := plat.(Paced)
+	return p, ok
+}
+
+// postSlot picks a question for a slot, posts its card and stores the post
+// in one commit. A scheduled slot is re-checked under the channel's lock
+// first: a post-now or another fire may have handled it meanwhile. Only
+// scheduled slots move the channel's LastFired, in the same commit.
+//
+// The order is card first, then the commit (store.CreatePost: the slot
+// guard, the post with the card's reference and LastFired), then the
+// previous question's close:
+//   - nothing is closed unless the slot was claimed: the previous question
+//     closes only after the commit (the hardening's slot guard), so under
+//     the channel's lock a stale or refused post never closes anything;
+//   - a crash between the card and the commit leaves a card without a
+//     record: the slot is still due after the restart (LastFired did not
+//     move) and is posted again, with the same post ID and, as the draw
+//     depends on the channel, the slot and the unchanged history, almost
+//     always the same question, so clicks on either card count. The other
+//     order would need a second commit per post for the reference, and a
+//     crash between those two leaves a duplicate card just the same;
+//   - a click on the card before its commit waits for it (awaitPost), so
+//     an acknowledged answer is still a recorded one;
+//   - a card the platform refused for its rate limits (*RateLimitError)
+//     posted and stored nothing: the caller tries again later;
+//   - a card that failed otherwise is stored as a failed first try, in
+//     the same commit, and closeDue tries it again with a backoff
+//     (deliverCard).
 func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, scheduled bool) (store.Post, error) {
 	defer b.lockChannel(ch.Space, ch.ID)()
 	prev, prevErr := b.db.LatestPost(ch.Space, ch.ID)
@@ -217,6 +282,12 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 			b.setLastFired(ch.Space, ch.ID, slot)
 			return store.Post{}, errStale
 		}
+	} else if prevErr == nil && prev.Slot.Equal(slot.UTC()) {
+		return prev, fmt.Errorf("post %s/%s at %s: %w", ch.Space, ch.ID, slot.Format(time.RFC3339), store.ErrSlotTaken)
+	}
+	plat, err := b.platform(ch.Space.Platform)
+	if err != nil {
+		return store.Post{}, err
 	}
 	bank := b.Bank() // one bank for the draw and the snapshot, whatever a reload does meanwhile
 	flags, err := b.turnFlags(ctx, ch.Space)
@@ -228,20 +299,53 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 		return store.Post{}, err
 	}
 	now := b.now()
+	p, err := b.db.PreparePost(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: snapshotOf(bank, q),
+		OpenedAt: now, ClosesAt: b.closesAt(ch, now)})
+	if err != nil {
+		return store.Post{}, err
+	}
+	defer b.posting(p.ID)()
+	lang := ch.Lang
+	if lang == "" {
+		lang = b.cfg.Lang
+	}
+	card := cardMessage(p, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), 0, now, ch.Location())
+	ref, sendErr := plat.PostCard(ctx, ch.ID, card)
+	var rl *RateLimitError
+	switch {
+	case errors.As(sendErr, &rl):
+		return store.Post{}, sendErr
+	case sendErr != nil && ctx.Err() != nil:
+		return store.Post{}, sendErr // shutting down: the slot is still due after the restart
+	case sendErr == nil:
+		p.MessageRef = ref
+	default:
+		p.SendFailures, p.NextSend = 1, now.Add(retryWait(1))
+	}
 	create := b.db.CreatePost
 	if scheduled {
 		create = b.db.CreateScheduledPost // moves LastFired in the same commit
 	}
-	p, err := create(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: snapshotOf(bank, q),
-		OpenedAt: now, ClosesAt: b.closesAt(ch, now)})
+	p, err = create(p)
 	if err != nil {
+		if sendErr == nil {
+			b.log.Error("card posted but not stored; it will not count", "channel", ch.ID, "slot", slot, "ref", ref, "err", err)
+		}
 		return p, err
 	}
-	// the previous question of the channel closes before the next opens
+	if sendErr != nil {
+		b.metrics.Error("platform")
+		b.setChannelError(p.Space, p.Channel, sendErr)
+		b.log.Warn("post card failed; will try again", "channel", p.Channel, "slot", p.Slot,
+			"tries", p.SendFailures, "next", p.NextSend, "err", sendErr)
+	} else {
+		b.metrics.Posted(p.Space.Platform)
+		b.setChannelError(p.Space, p.Channel, nil)
+	}
+	// the previous question of the channel closes once the slot is claimed
 	if prevErr == nil && !prev.Closed && prev.ID != p.ID {
 		b.closePost(ctx, prev)
 	}
-	b.deliverCard(ctx, p, ch.Lang)
 	return p, nil
 }
 
@@ -297,6 +401,10 @@ func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) {
 	}
 	if ctx.Err() != nil {
 		return // shutting down: not the platform's failure
+	}
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return // not a failure: the next turn tries again
 	}
 	b.setChannelError(p.Space, p.Channel, err)
 	now := b.now()

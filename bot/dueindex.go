@@ -154,8 +154,13 @@ func (b *Bot) runTouched(ctx context.Context, now time.Time) {
 	ctx, cancel := b.callCtx(ctx)
 	defer cancel()
 	b.closeDue(ctx, now)
-	for _, k := range b.due.takeTouched() {
-		b.runDueChannel(ctx, k.sp, k.id, now)
+	touched := b.due.takeTouched()
+	tasks := make([]task, len(touched))
+	for i, k := range touched {
+		tasks[i] = b.dueTask(k.sp, k.id, now)
+	}
+	b.runTasks(ctx, tasks)
+	for _, k := range touched {
 		ch, err := b.db.GetChannel(k.sp, k.id)
 		if err != nil {
 			b.due.set(k, time.Time{})

@@ -113,9 +113,52 @@ func PostID(space SpaceRef, channel string, slot time.Time) string {
 
 // CreatePost stores a new post and, in the same transaction, the
 // (channel, slot) guard, the question history entry and the posting day.
+// The post is stored as given otherwise: with its card's MessageRef when
+// the card was posted first (one commit per post), or its first failed
+// try (SendFailures, NextSend).
 // If the slot was already posted it returns the existing post and
 // ErrSlotTaken, so double fires and restarts never post twice.
 func (d *DB) CreatePost(p Post) (Post, error) { return d.createPost(p, false) }
+
+// PreparePost returns p as CreatePost would store it now: with its ID,
+// its number in the channel and its times in UTC, stored nowhere. The bot
+// posts the card (which shows both) before the post's one commit.
+func (d *DB) PreparePost(p Post) (Post, error) {
+	if err := p.Space.valid(); err != nil {
+		return Post{}, err
+	}
+	if err := validID("channel", p.Channel); err != nil {
+		return Post{}, err
+	}
+	if p.Slot.IsZero() {
+		return Post{}, fmt.Errorf("prepare post: no slot: %w", ErrInvalid)
+	}
+	p.ID = PostID(p.Space, p.Channel, p.Slot)
+	if p.OpenedAt.IsZero() {
+		p.OpenedAt = d.now()
+	}
+	p.Slot, p.OpenedAt, p.ClosesAt = p.Slot.UTC(), p.OpenedAt.UTC(), p.ClosesAt.UTC()
+	err := d.view(func(tx *bolt.Tx) error {
+		p.Number = postNumber(tx, p.Space, p.Channel)
+		return nil
+	})
+	if err != nil {
+		return Post{}, fmt.Errorf("prepare post: %w", err)
+	}
+	return p, nil
+}
+
+// postNumber is the number the channel's next post gets: one more than
+// its posts so far.
+func postNumber(tx *bolt.Tx, sp SpaceRef, channel string) int {
+	hp := prefix(sp.Platform, sp.ID, channel)
+	cur := tx.Bucket(bHistory).Cursor()
+	n := 1
+	for k, _ := cur.Seek(hp); k != nil && bytes.HasPrefix(k, hp); k, _ = cur.Next() {
+		n++
+	}
+	return n
+}
 
 // CreateScheduledPost is CreatePost for a schedule's slot: in the same
 // commit it also moves the channel's LastFired forward to the slot (as
@@ -174,12 +217,7 @@ func (d *DB) createPost(p Post, fired bool) (Post, error) {
 		if err := slots.Put(sk, []byte(p.ID)); err != nil {
 			return err
 		}
-		hp := prefix(p.Space.Platform, p.Space.ID, p.Channel)
-		cur := tx.Bucket(bHistory).Cursor()
-		p.Number = 1
-		for k, _ := cur.Seek(hp); k != nil && bytes.HasPrefix(k, hp); k, _ = cur.Next() {
-			p.Number++
-		}
+		p.Number = postNumber(tx, p.Space, p.Channel)
 		v, err := json.Marshal(p)
 		if err != nil {
 			return err

@@ -65,6 +65,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// PostEvery spaces posts in one channel (default 1s).
 	PostEvery time.Duration
+	// GlobalRate caps REST requests a second across the bot
+	// (DefaultGlobalRate when 0).
+	GlobalRate float64
 	// Logger receives logs.
 	Logger *slog.Logger
 	// Now is the clock for the signature window (default time.Now).
@@ -88,7 +91,8 @@ type Adapter struct {
 	log    *slog.Logger
 	pubKey ed25519.PublicKey
 	state  atomic.Value
-	pace   *bot.Pacer
+	pace   *pacer
+	routes *routes
 	wg     sync.WaitGroup
 	// rateWaits counts 429s that discordgo waited out.
 	rateWaits atomic.Int64
@@ -114,6 +118,7 @@ var (
 	_ bot.HTTPAdapter = (*Adapter)(nil)
 
 	_ bot.DirectMessenger = (*Adapter)(nil)
+	_ bot.Paced           = (*Adapter)(nil)
 )
 
 // New builds an adapter on a discordgo session: register it with the core
@@ -134,10 +139,12 @@ func New(cfg Config, c core) (*Adapter, error) {
 	if cfg.ShardCount > 1 {
 		s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
 	}
-	if cfg.HTTPClient != nil {
-		s.Client = cfg.HTTPClient
+	a, err := newAdapter(cfg, s, c)
+	if err != nil {
+		return nil, err
 	}
-	return newAdapter(cfg, s, c)
+	s.Client = watchClient(cfg.HTTPClient, a.routes)
+	return a, nil
 }
 
 func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
@@ -150,6 +157,9 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 	if cfg.PostEvery == 0 {
 		cfg.PostEvery = time.Second
 	}
+	if cfg.GlobalRate <= 0 {
+		cfg.GlobalRate = DefaultGlobalRate
+	}
 	if cfg.Deadline == 0 {
 		cfg.Deadline = 2 * time.Second
 	}
@@ -159,7 +169,7 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 	if cfg.PublicKey != "" && cfg.ShardCount > 1 {
 		return nil, ErrShardHTTP
 	}
-	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), pace: bot.NewPacer(cfg.PostEvery),
+	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), routes: newRoutes(cfg),
 		replays: newIDWindow(2*MaxSignatureAge, cfg.Now)}
 	if cfg.PublicKey != "" {
 		k, err := hex.DecodeString(cfg.PublicKey)
@@ -168,6 +178,7 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 		}
 		a.pubKey = k
 	}
+	a.pace = &pacer{r: a.routes}
 	a.state.Store("disconnected")
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { a.state.Store("connected") })
@@ -373,13 +384,21 @@ func (a *Adapter) onInteraction(i *discordgo.Interaction) {
 	a.followUp(i, late)
 }
 
-// PostCard implements bot.Platform; the reference is the message ID.
+// PostCard implements bot.Platform; the reference is the message ID. A
+// card the core booked (ReservePost) is tried once: a 429 comes back as a
+// *bot.RateLimitError.
 func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (string, error) {
-	if err := a.pace.Wait(ctx, channel); err != nil {
+	var msg *discordgo.Message
+	err := a.limited(ctx, channel, func() []string { return a.routes.messageKeys(channel) }, func() error {
+		var err error
+		msg, err = a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}, Components: components(m)},
+			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+		return err
+	})
+	var rl *bot.RateLimitError
+	if errors.As(err, &rl) {
 		return "", err
 	}
-	msg, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}, Components: components(m)},
-		discordgo.WithContext(ctx))
 	if err != nil {
 		return "", fmt.Errorf("discord: post card: %w", err)
 	}
@@ -390,7 +409,11 @@ func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (
 func (a *Adapter) UpdateCard(ctx context.Context, channel, ref string, m bot.Message) error {
 	es := []*discordgo.MessageEmbed{embed(m)}
 	comps := components(m)
-	_, err := a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{Channel: channel, ID: ref, Embeds: &es, Components: &comps}, discordgo.WithContext(ctx))
+	err := a.limited(ctx, "", func() []string { return a.routes.editKeys(channel) }, func() error {
+		_, err := a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{Channel: channel, ID: ref, Embeds: &es, Components: &comps},
+			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("discord: update card: %w", err)
 	}
@@ -400,13 +423,14 @@ func (a *Adapter) UpdateCard(ctx context.Context, channel, ref string, m bot.Mes
 // PostFile implements bot.FilePoster: the message's embed with the file
 // as a multipart attachment (files[0]) shown as the embed's image.
 func (a *Adapter) PostFile(ctx context.Context, channel string, m bot.Message, f bot.File) error {
-	if err := a.pace.Wait(ctx, channel); err != nil {
-		return err
-	}
 	e := embed(m)
 	e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + f.Name}
-	_, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{e},
-		Files: []*discordgo.File{{Name: f.Name, ContentType: "image/png", Reader: bytes.NewReader(f.Data)}}}, discordgo.WithContext(ctx))
+	err := a.limited(ctx, "", func() []string { return a.routes.messageKeys(channel) }, func() error {
+		_, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{e},
+			Files: []*discordgo.File{{Name: f.Name, ContentType: "image/png", Reader: bytes.NewReader(f.Data)}}},
+			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("discord: post file: %w", err)
 	}
@@ -415,10 +439,11 @@ func (a *Adapter) PostFile(ctx context.Context, channel string, m bot.Message, f
 
 // Post implements bot.Platform.
 func (a *Adapter) Post(ctx context.Context, channel string, m bot.Message) error {
-	if err := a.pace.Wait(ctx, channel); err != nil {
+	err := a.limited(ctx, "", func() []string { return a.routes.messageKeys(channel) }, func() error {
+		_, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}},
+			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 		return err
-	}
-	_, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		return fmt.Errorf("discord: post: %w", err)
 	}

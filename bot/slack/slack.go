@@ -56,6 +56,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// PostEvery spaces posts in one channel (default 1s, Slack's rate).
 	PostEvery time.Duration
+	// WorkspaceRate caps posts a second across the workspace
+	// (DefaultWorkspaceRate when 0).
+	WorkspaceRate float64
 	// Logger receives logs.
 	Logger *slog.Logger
 	// Now is the clock used for signature windows and caches (default time.Now).
@@ -76,7 +79,7 @@ type Adapter struct {
 	log    *slog.Logger
 	team   atomic.Value // string: the workspace's team ID
 	admins *adminCache
-	pace   *bot.Pacer
+	pace   *pacer
 	seen   *dedupe
 	state  atomic.Value // string: connection state
 	wg     sync.WaitGroup
@@ -101,6 +104,7 @@ var (
 	_ bot.FilePoster  = (*Adapter)(nil)
 
 	_ bot.DirectMessenger = (*Adapter)(nil)
+	_ bot.Paced           = (*Adapter)(nil)
 )
 
 // ErrFatal wraps errors after which the adapter stops (bad tokens).
@@ -149,6 +153,9 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 	if cfg.PostEvery == 0 {
 		cfg.PostEvery = time.Second
 	}
+	if cfg.WorkspaceRate <= 0 {
+		cfg.WorkspaceRate = DefaultWorkspaceRate
+	}
 	if cfg.AckWait <= 0 {
 		cfg.AckWait = 2 * time.Second
 	}
@@ -156,7 +163,7 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 		cfg.HTTPClient = http.DefaultClient
 	}
 	ad := &Adapter{cfg: cfg, api: a, client: client, core: c, log: cfg.Logger.With("platform", "slack"),
-		pace: bot.NewPacer(cfg.PostEvery), seen: newDedupe(10 * time.Minute)}
+		pace: newPacer(cfg), seen: newDedupe(10 * time.Minute)}
 	ad.admins = newAdminCache(10*time.Minute, cfg.Now, a)
 	ad.team.Store("")
 	ad.state.Store("disconnected")
@@ -459,7 +466,7 @@ func (a *Adapter) sendEphemeral(ctx context.Context, channel, user string, m ...
 func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (string, error) {
 	var ts string
 	blocks, text := render(m)
-	err := a.postPaced(ctx, channel, func() error {
+	err := a.postLimited(ctx, channel, func() error {
 		var err error
 		_, ts, err = a.api.PostMessageContext(ctx, channel, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
 		return err
@@ -503,10 +510,7 @@ func (a *Adapter) PostFile(ctx context.Context, channel string, m bot.Message, f
 }
 
 func (a *Adapter) postPaced(ctx context.Context, channel string, f func() error) error {
-	if err := a.pace.Wait(ctx, channel); err != nil {
-		return err
-	}
-	return a.retry(ctx, "chat.postMessage", f)
+	return a.postLimited(ctx, channel, f)
 }
 
 // retry honours 429s: it waits Retry-After (or one second without the

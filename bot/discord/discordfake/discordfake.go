@@ -13,7 +13,10 @@
 // a user who blocks DMs refuses messages (403, code 50007), and every
 // outgoing message, edit, response and follow-up is checked against
 // Discord's documented limits.
-// Violations are collected; Verify fails the test on any.
+// Violations are collected; Verify fails the test on any. It keeps
+// Discord's rate limits — a global limit and per-route buckets reported
+// in every response's X-RateLimit headers, 429 with retry_after — on an
+// injectable clock, with an optional simulated round trip (ratelimit.go).
 package discordfake
 
 import (
@@ -120,6 +123,7 @@ type Server struct {
 	dmChannels map[string]string // user → DM channel
 	dmUsers    map[string]string // DM channel → user
 	dmBlocked  map[string]bool   // users who refuse DMs
+	rl         *limiter          // rate limits (ratelimit.go)
 }
 
 // interaction is a dispatched interaction as Discord tracks it.
@@ -135,7 +139,8 @@ const ResponseWindow = 3 * time.Second
 // New starts a fake Discord on loopback.
 func New() *Server {
 	s := &Server{limits: map[string]int{}, interactions: map[string]*interaction{}, stalled: map[string]int{}, release: make(chan struct{}),
-		dmChannels: map[string]string{}, dmUsers: map[string]string{}, dmBlocked: map[string]bool{}}
+		dmChannels: map[string]string{}, dmUsers: map[string]string{}, dmBlocked: map[string]bool{},
+		rl: newLimiter()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw", s.serveGateway)
 	mux.HandleFunc("/gw/", s.serveGateway)
@@ -231,6 +236,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	json.Unmarshal(raw, &body)
 	path := r.URL.Path
 	w.Header().Set("Content-Type", "application/json")
+	s.delay(r)
 	s.mu.Lock()
 	for _, p := range s.stalls {
 		if strings.HasPrefix(path, p) {
@@ -253,6 +259,11 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.mu.Unlock()
+	if !s.admit(w, r) {
+		return
+	}
+	s.mu.Lock()
 	s.calls = append(s.calls, Call{Method: r.Method, Path: path, Body: body, Raw: raw, Files: files})
 	s.msgSeq++
 	id := strconv.Itoa(1000 + s.msgSeq)

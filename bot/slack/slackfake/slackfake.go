@@ -13,7 +13,10 @@
 // or more are dropped, a response_url takes five posts, and every
 // outgoing message is checked against Block Kit's documented limits and
 // mrkdwn escaping. Violations are collected;
-// Verify fails the test on any.
+// Verify fails the test on any. chat.postMessage keeps Slack's rate limits
+// (about one message a second per channel, a workspace cap; 429 with
+// Retry-After), on an injectable clock, with an optional simulated round
+// trip (ratelimit.go).
 package slackfake
 
 import (
@@ -73,6 +76,7 @@ type Server struct {
 
 	dmChannels map[string]string // user → the DM channel conversations.open opened
 	dmRefusals map[string]string // user → the error conversations.open answers
+	rl         *limiter          // rate limits (ratelimit.go)
 }
 
 // File is a file uploaded through Slack's external upload flow.
@@ -102,7 +106,8 @@ type conn struct {
 func New(teamID string) *Server {
 	s := &Server{team: teamID, admins: map[string]bool{}, limits: map[string]limit{}, acks: map[string]json.RawMessage{},
 		members: map[string]bool{}, messages: map[string][]string{}, hooks: map[string]int{}, uploads: map[string]*File{},
-		dmChannels: map[string]string{}, dmRefusals: map[string]string{}}
+		dmChannels: map[string]string{}, dmRefusals: map[string]string{},
+		rl: newLimiter()}
 	s.upgrader = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveWS)
@@ -193,6 +198,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if tok == "" {
 		tok = r.PostForm.Get("token")
 	}
+	s.delay(r)
 	s.mu.Lock()
 	if l, ok := s.limits[method]; ok && l.n > 0 {
 		l.n--
@@ -203,8 +209,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "ratelimited"})
 		return
 	}
+	s.mu.Unlock()
 	call := Call{Method: method, Form: r.PostForm, Token: tok}
 	ch := r.PostForm.Get("channel")
+	if method == "chat.postMessage" && !s.admitPost(w, ch) {
+		return
+	}
+	s.mu.Lock()
 	refuse := ""
 	switch method {
 	case "chat.postMessage", "chat.postEphemeral", "chat.update":

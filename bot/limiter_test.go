@@ -1,0 +1,94 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/bot/bottest"
+)
+
+// TestLimiter: bookings follow each bucket's rate and burst, a learned
+// window and a park; a park voids the bookings made before it; thousands
+// of channels' buckets are pruned without losing a booking.
+func TestLimiter(t *testing.T) {
+	clock := bottest.NewClock(monday)
+	newLim := func() *bot.Limiter {
+		l := bot.NewLimiter(clock.Now, clock.NewTimer)
+		l.SetRate("ch:", bot.Rate{Every: time.Second, Burst: 1})
+		l.SetRate("ws", bot.Rate{Every: 100 * time.Millisecond, Burst: 3})
+		return l
+	}
+	t.Run("rates and bursts", func(t *testing.T) {
+		l := newLim()
+		var got []time.Duration
+		for i := range 5 {
+			got = append(got, l.Reserve(fmt.Sprintf("o%d", i), "ws", fmt.Sprintf("ch:%d", i)))
+		}
+		want := []time.Duration{0, 0, 0, 100 * time.Millisecond, 200 * time.Millisecond} // burst of 3, then 10 a second
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("workspace bookings %v, want %v", got, want)
+		}
+		if d := l.Reserve("again", "ch:0"); d != time.Second {
+			t.Errorf("a channel's second post in %v, want 1s", d)
+		}
+	})
+	t.Run("learned window", func(t *testing.T) {
+		l := newLim()
+		l.Learn("route", 5, 0, 3*time.Second)
+		if d := l.Reserve("a", "route"); d != 3*time.Second {
+			t.Errorf("an empty window books at its reset: %v", d)
+		}
+	})
+	t.Run("park voids bookings", func(t *testing.T) {
+		l := newLim()
+		if d := l.Reserve("c1", "ch:1"); d != 0 {
+			t.Fatalf("first booking %v", d)
+		}
+		l.Park("ch:1", 30*time.Second)
+		booked, err := l.Acquire(t.Context(), "c1", "ch:1")
+		var rl *bot.RateLimitError
+		if !booked || !errors.As(err, &rl) || rl.RetryAfter != 30*time.Second {
+			t.Fatalf("booked call after a park: booked %v, err %v", booked, err)
+		}
+		if d := l.Reserve("c1", "ch:1"); d != 30*time.Second {
+			t.Errorf("a new booking in %v, want after the park (30s)", d)
+		}
+		if booked, err := l.Acquire(t.Context(), "c1", "ch:1"); !booked || err != nil {
+			t.Errorf("a good booking: %v %v", booked, err)
+		}
+	})
+	t.Run("unbooked calls wait on the clock", func(t *testing.T) {
+		l := newLim()
+		l.Reserve("x", "ch:9")
+		done := make(chan error, 1)
+		go func() { _, err := l.Acquire(context.Background(), "", "ch:9"); done <- err }()
+		bottest.WaitFor(t, "the wait's timer", func() bool { w, _ := clock.Timers(); return w > 0 })
+		select {
+		case <-done:
+			t.Fatal("returned before its turn")
+		default:
+		}
+		clock.Add(time.Second)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("many channels", func(t *testing.T) {
+		l := newLim()
+		for i := range 10000 {
+			l.Reserve(fmt.Sprintf("c%d", i), fmt.Sprintf("ch:%d", i), "route")
+			if i%100 == 0 {
+				clock.Add(2 * time.Second)
+			}
+		}
+		for i := range 10000 {
+			if booked, err := l.Acquire(t.Context(), fmt.Sprintf("c%d", i), fmt.Sprintf("ch:%d", i), "route"); !booked || err != nil {
+				t.Fatalf("c%d: %v %v", i, booked, err)
+			}
+		}
+	})
+}
