@@ -21,6 +21,7 @@ type teamSim struct {
 	Users int // team members
 	Weeks int // weeks simulated (5 posts each)
 	Seed  uint64
+	Log   bool // log each bucket's size and fill at the end
 }
 
 // teamResult is what a simulation stored and how big the file is.
@@ -201,7 +202,7 @@ func simulateTeam(tb testing.TB, path string, sim teamSim) teamResult {
 			}
 		}
 	}
-	if testing.Verbose() {
+	if sim.Log {
 		logBuckets(tb, db)
 	}
 	if err := db.Close(); err != nil {
@@ -277,7 +278,7 @@ func envInt(name string, def int) int {
 // for a quick look. Run it with -benchtime 1x: one simulation takes
 // minutes.
 func BenchmarkTeamSize(b *testing.B) {
-	sim := teamSim{Users: envInt("STUDYBOT_TEAM_USERS", 1000), Weeks: envInt("STUDYBOT_TEAM_WEEKS", 104), Seed: 1}
+	sim := teamSim{Users: envInt("STUDYBOT_TEAM_USERS", 1000), Weeks: envInt("STUDYBOT_TEAM_WEEKS", 104), Seed: 1, Log: true}
 	var res teamResult
 	for i := 0; i < b.N; i++ {
 		res = simulateTeam(b, filepath.Join(b.TempDir(), fmt.Sprintf("team%d.db", i)), sim)
