@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -188,4 +189,27 @@ func TestCheckFindsArchiveProblems(t *testing.T) {
 		v, _ := json.Marshal(m)
 		return tx.Bucket(bPostMeta).Put([]byte(p.ID), v)
 	})
+}
+
+// BenchmarkItemStatsArchived is BenchmarkItemStats with every post
+// closed, its answers read from the archive, as they are in a database
+// in use.
+func BenchmarkItemStatsArchived(b *testing.B) {
+	db := loadUsers(b, filepath.Join(b.TempDir(), "items.db"), 1000, 100)
+	defer db.Close()
+	open, err := db.OpenPosts()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range open {
+		if _, _, err := db.ClosePost(p.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		got, err := db.ItemStats(ItemQuery{})
+		if err != nil || len(got) != 100 || got[0].Answered != 1000 {
+			b.Fatalf("%v %d", err, len(got))
+		}
+	}
 }

@@ -27,8 +27,9 @@ type teamSim struct {
 // teamResult is what a simulation stored and how big the file is.
 type teamResult struct {
 	Posts, Answers, Practice int
-	FileBytes                int64 // the database file as it is on disk
-	CompactBytes             int64 // the same data after bbolt.Compact
+	FileBytes                int64         // the database file as it is on disk
+	CompactBytes             int64         // the same data after bbolt.Compact
+	CompactTime              time.Duration // how long bbolt.Compact took
 }
 
 // perAnswer is the file size per stored answer (daily and practice).
@@ -213,7 +214,9 @@ func simulateTeam(tb testing.TB, path string, sim teamSim) teamResult {
 		tb.Fatal(err)
 	}
 	res.FileBytes = fi.Size()
+	t0 := time.Now()
 	res.CompactBytes = compactedSize(tb, path)
+	res.CompactTime = time.Since(t0)
 	return res
 }
 
@@ -287,6 +290,7 @@ func BenchmarkTeamSize(b *testing.B) {
 	b.ReportMetric(res.perAnswer(res.CompactBytes), "compact-B/answer")
 	b.ReportMetric(float64(res.FileBytes)/1e6, "MB")
 	b.ReportMetric(float64(res.Answers+res.Practice), "answers")
+	b.ReportMetric(res.CompactTime.Seconds(), "compact-s")
 }
 
 // TestTeamSimulation runs a small team through the size simulation: the
