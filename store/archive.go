@@ -26,9 +26,9 @@ import (
 // kept to the millisecond. The post's metadata records its sequence
 // (postMeta.Archive); 0 means its answers are still in bAnswers.
 //
-// bArchive is created by the first close, so a database without it needs
-// no migration to start using it; schema 5 moved the answers of posts
-// closed before it existed.
+// bArchive is created by the first close. The answers of posts closed
+// before schema 5 stay in bAnswers, where readers find them (postMeta.Archive
+// is 0), until convertLegacy moves them.
 var bArchive = []byte("archive")
 
 // literalOption is the option index that says the option ID follows.
@@ -37,11 +37,11 @@ const literalOption = 127
 func seqKey(seq uint32) []byte { return binary.BigEndian.AppendUint32(make([]byte, 0, 4+16), seq) }
 
 // archiveAnswers moves a closing post's answers from bAnswers to the end
-// of bArchive and records the sequence in m (the caller stores m). A post
-// without answers gets no sequence.
-func archiveAnswers(tx *bolt.Tx, id string, m *postMeta) error {
+// of bArchive, records the sequence in m (the caller stores m) and
+// returns how many it moved. A post without answers gets no sequence.
+func archiveAnswers(tx *bolt.Tx, id string, m *postMeta) (int, error) {
 	if m.Archive != 0 {
-		return nil
+		return 0, nil
 	}
 	live := tx.Bucket(bAnswers)
 	pre := prefix(id)
@@ -56,35 +56,35 @@ func archiveAnswers(tx *bolt.Tx, id string, m *postMeta) error {
 		base = min(base, a.At.UnixMilli())
 	}
 	if len(answers) == 0 {
-		return nil
+		return 0, nil
 	}
 	if _, err := tx.CreateBucketIfNotExists(bArchive); err != nil {
-		return err
+		return 0, err
 	}
 	arch := appendBucket(tx, bArchive)
 	next, err := arch.NextSequence()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if next > math.MaxUint32 {
-		return fmt.Errorf("archive answers of post %s: sequence exhausted: %w", id, ErrInvalid)
+		return 0, fmt.Errorf("archive answers of post %s: sequence exhausted: %w", id, ErrInvalid)
 	}
 	seq := uint32(next)
 	if err := arch.Put(seqKey(seq), append(putU64(nil, uint64(base)), id...)); err != nil {
-		return err
+		return 0, err
 	}
 	for _, a := range answers {
 		if err := arch.Put(append(seqKey(seq), a.UserID...), encodeArchived(a, base, m.Options)); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	for _, k := range keys {
 		if err := live.Delete(k); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	m.Archive = seq
-	return nil
+	return len(answers), nil
 }
 
 // encodeArchived writes an answer's archive record.

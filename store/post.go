@@ -314,10 +314,13 @@ func (d *DB) ClosePost(id string) (Post, bool, error) {
 		if err := tx.Bucket(bOpen).Delete(openKey(m.ClosesAt, id)); err != nil {
 			return err
 		}
-		if err := archiveAnswers(tx, id, &m); err != nil {
+		if _, err := archiveAnswers(tx, id, &m); err != nil {
 			return err
 		}
 		if err := pruneBoards(tx, m.Space, p.ClosedAt); err != nil {
+			return err
+		}
+		if err := convertLegacy(tx); err != nil {
 			return err
 		}
 		return putJSON(tx.Bucket(bPostMeta), []byte(id), m)

@@ -12,7 +12,8 @@ import (
 //	→ format byte (1) | correct (0 or 1) | varint domain
 //
 // Schema 4 and older kept them under platform \0 space \0 user \0 time \0
-// question ID as JSON; the schema 5 migration rewrote them.
+// question ID as JSON; those are read as they are and converted as posts
+// close (legacy.go).
 
 // practiceFormat is the first byte of an encoded practice answer.
 const practiceFormat = 1
@@ -32,8 +33,12 @@ func encodePractice(p Practice) []byte {
 }
 
 // decodePractice reads a practice answer written by practiceKey and
-// encodePractice; ErrCorrupt if it is not one.
+// encodePractice, or one kept as JSON by schema 4 and older (legacy.go);
+// ErrCorrupt if it is neither.
 func decodePractice(k, v []byte) (Practice, error) {
+	if isLegacyPractice(v) {
+		return decodeLegacyPractice(k, v)
+	}
 	if len(k) <= 8 || len(v) < 3 || v[0] != practiceFormat || v[1] > 1 {
 		return Practice{}, fmt.Errorf("practice answer %q: %w", k, ErrCorrupt)
 	}

@@ -19,10 +19,10 @@ func TestPracticeRecord(t *testing.T) {
 	k := practiceKey(Practice{Space: testSpace, UserID: "U1", QuestionID: "q", At: time.Unix(5, 0)})
 	for _, bad := range []struct{ k, v []byte }{
 		{k, nil},
-		{k, []byte{2, 0, 2}},        // unknown format
-		{k, []byte{1, 7, 2}},        // correct neither 0 nor 1
-		{k[:8], []byte{1, 0, 2}},    // no space, user or question
-		{k, []byte(`{"domain":1}`)}, // the JSON of schema 4 and older
+		{k, []byte{2, 0, 2}},      // unknown format
+		{k, []byte{1, 7, 2}},      // correct neither 0 nor 1
+		{k[:8], []byte{1, 0, 2}},  // no space, user or question
+		{k, []byte(`{"domain":`)}, // broken JSON of schema 4 and older
 		{[]byte("short"), []byte{1, 0, 2}},
 	} {
 		if _, err := decodePractice(bad.k, bad.v); !errors.Is(err, ErrCorrupt) {
