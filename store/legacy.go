@@ -24,11 +24,11 @@ var legacyKey = []byte("legacy")
 // legacyBudget bounds the records one close converts (a variable for tests).
 var legacyBudget = 20000
 
-// migrateCompactAnswers brings a database to schema 5. Nothing is
+// migrateAnswerLayouts brings a database to schema 5. Nothing is
 // rewritten: it only records that old-layout answers and practice answers
 // may be left for convertLegacy. The new schema number keeps an older
 // studybot, which would not see archived answers, from opening the file.
-func migrateCompactAnswers(tx *bolt.Tx) error {
+func migrateAnswerLayouts(tx *bolt.Tx) error {
 	return tx.Bucket(bMeta).Put(legacyKey, []byte{1})
 }
 

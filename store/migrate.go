@@ -13,7 +13,7 @@ var migrations = map[int]func(tx *bolt.Tx) error{
 	1: migrate1to2,
 	2: migrate2to3,
 	3: migrate3to4,
-	4: migrateCompactAnswers, // schema 5 (migrate5.go)
+	4: migrateAnswerLayouts, // schema 5 (legacy.go)
 }
 
 // migrate3to4 changes nothing: schema 4 is reserved for the leaderboard
