@@ -72,7 +72,7 @@ func (d *DB) recordAnswer(commit func(func(*bolt.Tx) error) error, postID, userI
 	if err := validID("post", postID); err != nil {
 		return Recorded{}, err
 	}
-	now := d.now().UTC()
+	now := d.now().UTC().Truncate(time.Millisecond) // as archived (archive.go)
 	var res Recorded
 	var outcome error
 	var (
@@ -94,10 +94,10 @@ func (d *DB) recordAnswer(commit func(func(*bolt.Tx) error) error, postID, userI
 		if !known {
 			return fmt.Errorf("post %s has no option %q: %w", postID, optionID, ErrInvalid)
 		}
-		ab := tx.Bucket(bAnswers)
-		ak := key(postID, userID)
-		if v := ab.Get(ak); v != nil {
-			res.Answer = decodeAnswer(postID, userID, v)
+		if first, found, err := getAnswerTx(tx, postID, userID, meta); err != nil {
+			return err
+		} else if found {
+			res.Answer = first
 			res.Streak = getStreak(tx, meta.Space, userID)
 			outcome = ErrAlreadyAnswered
 			return nil
@@ -116,7 +116,7 @@ func (d *DB) recordAnswer(commit func(func(*bolt.Tx) error) error, postID, userI
 		wk, _ = windowKey(Week, now, loc)
 		space = meta.Space
 		before = decodeCounter(tx.Bucket(bCounters).Get(key(space.Platform, space.ID, wk, domainKey(AllDomains), userID)))
-		if err := ab.Put(ak, encodeAnswer(a)); err != nil {
+		if err := tx.Bucket(bAnswers).Put(key(postID, userID), encodeAnswer(a)); err != nil {
 			return err
 		}
 		if err := bump(tx, meta.Space, loc, meta.Domain, userID, a.Correct, now); err != nil {
@@ -152,11 +152,16 @@ func (d *DB) recordAnswer(commit func(func(*bolt.Tx) error) error, postID, userI
 func (d *DB) GetAnswer(postID, userID string) (Answer, error) {
 	var a Answer
 	err := d.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bAnswers).Get(key(postID, userID))
-		if v == nil {
+		m, err := getPostMeta(tx, postID)
+		if err != nil {
+			return fmt.Errorf("answer %s/%s: %w", postID, userID, err)
+		}
+		var found bool
+		if a, found, err = getAnswerTx(tx, postID, userID, m); err != nil {
+			return err
+		} else if !found {
 			return fmt.Errorf("answer %s/%s: %w", postID, userID, ErrNotFound)
 		}
-		a = decodeAnswer(postID, userID, v)
 		return nil
 	})
 	return a, err
@@ -195,11 +200,11 @@ func (d *DB) RecordPractice(p Practice) error {
 		if _, err := getSpace(tx, p.Space); err != nil {
 			return err
 		}
-		k := key(p.Space.Platform, p.Space.ID, p.UserID, string(putTime(nil, p.At)), p.QuestionID)
-		if tx.Bucket(bPractice).Get(k) != nil {
+		b, k := appendBucket(tx, bPractice), practiceKey(p)
+		if b.Get(k) != nil {
 			return nil // the same practice answer twice (a retried click)
 		}
-		if err := putJSON(tx.Bucket(bPractice), k, p); err != nil {
+		if err := b.Put(k, encodePractice(p)); err != nil {
 			return err
 		}
 		return bumpStats(tx, p.Space, p.Domain, p.UserID, p.Correct, p.At)

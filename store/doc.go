@@ -20,11 +20,20 @@
 // Leaderboard counters are updated in the answer's own transaction, so they
 // always equal a recount of the answers; Check verifies exactly that.
 //
+// # Size
+//
+// Answers of a closed post move to an append-only archive of small
+// records in full pages (archive.go); practice answers are keyed by time
+// (practice.go); buckets appended in order fill their pages (fill.go);
+// leaderboard data of weeks and months before the previous one is deleted
+// as posts close (prune.go).
+//
 // # Caveats
 //
 // bbolt takes an exclusive file lock: one process at a time. A second
 // studybot on the same file gets ErrLocked after Options.Timeout.
-// The file never shrinks; compact it offline from a backup if needed.
+// The file never shrinks; CompactFile rewrites a stopped database without
+// its free space, and CompactTo writes compacted backups.
 //
 // A damaged file never panics the caller: Open refuses it (a page walk
 // that does not trust the file runs before bbolt's own), and every other

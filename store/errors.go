@@ -30,4 +30,7 @@ var (
 	ErrInvalid = errors.New("invalid argument")
 	// ErrStoreClosed is returned by every operation after Close.
 	ErrStoreClosed = errors.New("store is closed")
+	// ErrNoSpace is returned by CompactTo and CompactFile when the disk (or
+	// a quota, or a file size limit) has no room for the copy.
+	ErrNoSpace = errors.New("not enough disk space")
 )

@@ -128,15 +128,15 @@ func (d *DB) ItemStats(q ItemQuery) ([]ItemStat, error) {
 		if err != nil {
 			return err
 		}
-		// answers are keyed by post: read only the posts in the query
-		cur := tx.Bucket(bAnswers).Cursor()
+		// answers are kept by post: read only the posts in the query
 		for _, id := range order {
 			p := posts[id]
-			ap := prefix(id)
-			for k, v := cur.Seek(ap); k != nil && bytes.HasPrefix(k, ap); k, v = cur.Next() {
-				user := k[len(ap):]
-				a := decodeAnswer("", "", v)
-				uk := p.space + "\x00" + string(user)
+			m, err := getPostMeta(tx, id)
+			if err != nil {
+				return err
+			}
+			err = eachPostAnswer(tx, id, m, func(a Answer) error {
+				uk := p.space + "\x00" + a.UserID
 				u, ok := userIdx[uk]
 				if !ok {
 					u = len(users)
@@ -148,6 +148,10 @@ func (d *DB) ItemStats(q ItemQuery) ([]ItemStat, error) {
 					users[u].correct++
 				}
 				answers[p.item] = append(answers[p.item], itemAnswer{user: u, correct: a.Correct, option: a.OptionID})
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 		}
 		pre := []byte{}

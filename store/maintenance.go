@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,15 +57,8 @@ func (d *DB) Export(w io.Writer) error {
 			{bSpaces, "space", jsonOf(func() any { return &Space{} })},
 			{bChannels, "channel", jsonOf(func() any { return &Channel{} })},
 			{bPosts, "post", jsonOf(func() any { return &Post{} })},
-			{bAnswers, "answer", func(k, v []byte) (any, error) {
-				parts := splitKey(k)
-				if len(parts) != 2 {
-					return nil, ErrCorrupt
-				}
-				a := decodeAnswer(parts[0], parts[1], v)
-				return &a, nil
-			}},
-			{bPractice, "practice", jsonOf(func() any { return &Practice{} })},
+			{nil, "answer", nil},
+			{bPractice, "practice", func(k, v []byte) (any, error) { return decodePractice(k, v) }},
 			{bStreaks, "streak", func(k, v []byte) (any, error) {
 				parts := splitKey(k)
 				var s Streak
@@ -80,6 +74,15 @@ func (d *DB) Export(w io.Writer) error {
 			{bReports, "report", jsonOf(func() any { return &Report{} })},
 		}
 		for _, s := range steps {
+			if s.b == nil { // answers: open and archived (archive.go)
+				var bad error
+				err := eachAnswer(tx, func(a Answer, _ postMeta) error { return emit(s.kind, &a) },
+					func(problem string) { bad = cmp.Or(bad, fmt.Errorf("export answer: %s: %w", problem, ErrCorrupt)) })
+				if err = cmp.Or(err, bad); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := each(s.b, s.kind, s.dec); err != nil {
 				return err
 			}
@@ -168,6 +171,7 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		return r, nil
 	}
 	err = func() error {
+		pruned := prunedFilter(tx) // closed periods' boards are gone (prune.go)
 		want := map[string]counter{}
 		wantStats := map[string]counter{}
 		add := func(m map[string]counter, k []byte, correct bool, at time.Time) {
@@ -179,18 +183,7 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 			m[string(k)] = c
 		}
 		locs := map[SpaceRef]*time.Location{}
-		err := tx.Bucket(bAnswers).ForEach(func(k, v []byte) error {
-			parts := splitKey(k)
-			if len(parts) != 2 {
-				r.Problems = append(r.Problems, fmt.Sprintf("answer key %q malformed", k))
-				return nil
-			}
-			a := decodeAnswer(parts[0], parts[1], v)
-			meta, err := getPostMeta(tx, a.PostID)
-			if err != nil {
-				r.Problems = append(r.Problems, fmt.Sprintf("answer %s/%s: post missing", a.PostID, a.UserID))
-				return nil
-			}
+		err := eachAnswer(tx, func(a Answer, meta postMeta) error {
 			loc := locs[meta.Space]
 			if loc == nil {
 				sp, err := getSpace(tx, meta.Space)
@@ -204,20 +197,22 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 			for _, w := range Windows {
 				wk, _ := windowKey(w, a.At, loc)
 				for _, dom := range []int{meta.Domain, AllDomains} {
-					add(want, key(meta.Space.Platform, meta.Space.ID, wk, domainKey(dom), a.UserID), a.Correct, a.At)
+					if ck := key(meta.Space.Platform, meta.Space.ID, wk, domainKey(dom), a.UserID); !pruned(ck) {
+						add(want, ck, a.Correct, a.At)
+					}
 				}
 			}
 			for _, dom := range []int{meta.Domain, AllDomains} {
 				add(wantStats, key(meta.Space.Platform, meta.Space.ID, a.UserID, domainKey(dom)), a.Correct, a.At)
 			}
 			return nil
-		})
+		}, func(problem string) { r.Problems = append(r.Problems, problem) })
 		if err != nil {
 			return err
 		}
 		err = tx.Bucket(bPractice).ForEach(func(k, v []byte) error {
-			var p Practice
-			if err := json.Unmarshal(v, &p); err != nil {
+			p, err := decodePractice(k, v)
+			if err != nil {
 				r.Problems = append(r.Problems, fmt.Sprintf("practice %q unreadable", k))
 				return nil
 			}
@@ -233,6 +228,9 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		compare := func(name string, b []byte, want map[string]counter) {
 			seen := 0
 			_ = tx.Bucket(b).ForEach(func(k, v []byte) error {
+				if name == "counter" && pruned(k) {
+					return nil
+				}
 				got := decodeCounter(v)
 				w, ok := want[string(k)]
 				if !ok || w.answered != got.answered || w.correct != got.correct {
@@ -272,18 +270,26 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		compare("stats", bUserStats, wantStats)
 		// every counter has exactly its rank entry
 		ranks := 0
-		_ = tx.Bucket(bRanks).ForEach(func(k, v []byte) error { ranks++; return nil })
+		_ = tx.Bucket(bRanks).ForEach(func(k, v []byte) error {
+			if !pruned(k) {
+				ranks++
+			}
+			return nil
+		})
 		if ranks != r.Counters {
 			r.Problems = append(r.Problems, fmt.Sprintf("rank index has %d entries for %d counters", ranks, r.Counters))
 		}
 		hist := map[string]uint64{}
 		_ = tx.Bucket(bCounters).ForEach(func(k, v []byte) error {
-			if parts := splitKey(k); len(parts) == 5 {
+			if parts := splitKey(k); len(parts) == 5 && !pruned(k) {
 				hist[string(pointsKeyDK(SpaceRef{parts[0], parts[1]}, parts[2], parts[3], decodeCounter(v).correct))]++
 			}
 			return nil
 		})
 		_ = tx.Bucket(bPoints).ForEach(func(k, v []byte) error {
+			if pruned(k) {
+				return nil
+			}
 			if getU64(v) != hist[string(k)] {
 				r.Problems = append(r.Problems, fmt.Sprintf("points histogram %q says %d players, counters hold %d", k, getU64(v), hist[string(k)]))
 			}
@@ -295,12 +301,15 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		}
 		sizes := map[string]uint64{}
 		_ = tx.Bucket(bCounters).ForEach(func(k, v []byte) error {
-			if parts := splitKey(k); len(parts) == 5 {
+			if parts := splitKey(k); len(parts) == 5 && !pruned(k) {
 				sizes[string(key(parts[0], parts[1], parts[2], parts[3]))]++
 			}
 			return nil
 		})
 		_ = tx.Bucket(bBoards).ForEach(func(k, v []byte) error {
+			if pruned(k) {
+				return nil
+			}
 			if getU64(v) != sizes[string(k)] {
 				r.Problems = append(r.Problems, fmt.Sprintf("board %q counts %d players, counters hold %d", k, getU64(v), sizes[string(k)]))
 			}
@@ -313,7 +322,7 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		rb := tx.Bucket(bRanks)
 		_ = tx.Bucket(bCounters).ForEach(func(k, v []byte) error {
 			parts := splitKey(k)
-			if len(parts) != 5 {
+			if len(parts) != 5 || pruned(k) {
 				return nil
 			}
 			rk := append(prefix(parts[0], parts[1], parts[2], parts[3]), decodeCounter(v).rankSuffix(parts[4])...)

@@ -103,6 +103,9 @@ type postMeta struct {
 	Closed   bool      `json:"x"`
 	Day      int64     `json:"y"`
 	Options  []string  `json:"o"`
+	// Archive is where the answers went when the post closed (see
+	// archive.go); 0 while they are in bAnswers.
+	Archive uint32 `json:"z,omitempty"`
 }
 
 // PostID returns the ID of the post for a channel's slot.
@@ -349,6 +352,15 @@ func (d *DB) ClosePost(id string) (Post, bool, error) {
 		if err := tx.Bucket(bOpen).Delete(openKey(m.ClosesAt, id)); err != nil {
 			return err
 		}
+		if _, err := archiveAnswers(tx, id, &m); err != nil {
+			return err
+		}
+		if err := pruneBoards(tx, m.Space, p.ClosedAt); err != nil {
+			return err
+		}
+		if err := convertLegacy(tx); err != nil {
+			return err
+		}
 		return putJSON(tx.Bucket(bPostMeta), []byte(id), m)
 	})
 	return p, closed, err
@@ -427,21 +439,19 @@ func (d *DB) PostResults(id string, firstN int) (Results, error) {
 	}
 	var firsts []fc
 	err := d.view(func(tx *bolt.Tx) error {
-		if tx.Bucket(bPostMeta).Get([]byte(id)) == nil {
-			return fmt.Errorf("post %s: %w", id, ErrNotFound)
+		m, err := getPostMeta(tx, id)
+		if err != nil {
+			return err
 		}
-		c := tx.Bucket(bAnswers).Cursor()
-		pre := prefix(id)
-		for k, v := c.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = c.Next() {
-			a := decodeAnswer(id, string(k[len(pre):]), v)
+		return eachPostAnswer(tx, id, m, func(a Answer) error {
 			r.Counts[a.OptionID]++
 			r.Total++
 			if a.Correct {
 				r.Correct++
 				firsts = append(firsts, fc{a.UserID, a.At})
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 	sort.SliceStable(firsts, func(i, j int) bool { return firsts[i].at.Before(firsts[j].at) })
 	for i := 0; i < len(firsts) && i < firstN; i++ {
@@ -454,12 +464,16 @@ func (d *DB) PostResults(id string, firstN int) (Results, error) {
 func (d *DB) PostAnswers(id string) ([]Answer, error) {
 	var out []Answer
 	err := d.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bAnswers).Cursor()
-		pre := prefix(id)
-		for k, v := c.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = c.Next() {
-			out = append(out, decodeAnswer(id, string(k[len(pre):]), v))
+		m, err := getPostMeta(tx, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
 		}
-		return nil
+		return eachPostAnswer(tx, id, m, func(a Answer) error {
+			out = append(out, a)
+			return nil
+		})
 	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, err

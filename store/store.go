@@ -20,7 +20,7 @@ import (
 // SchemaVersion is the version of the data layout this build writes.
 // Older databases are migrated at Open (after a backup); newer ones are
 // refused with ErrNewerSchema.
-const SchemaVersion = 3
+const SchemaVersion = 5
 
 // Options tunes Open. A nil *Options means the defaults.
 type Options struct {

@@ -28,17 +28,23 @@ func (d *DB) ChannelAnswers(space SpaceRef, channel string, from, to time.Time) 
 		pre := prefix(space.Platform, space.ID, channel)
 		end := putTime(append([]byte{}, pre...), to)
 		hc := tx.Bucket(bHistory).Cursor()
-		ac := tx.Bucket(bAnswers).Cursor()
 		for k, v := hc.Seek(putTime(append([]byte{}, pre...), from)); k != nil && bytes.HasPrefix(k, pre) && bytes.Compare(k, end) < 0; k, v = hc.Next() {
 			_, id := splitHistory(v)
 			p, err := getPost(tx, id)
 			if err != nil {
 				return err
 			}
+			m, err := getPostMeta(tx, id)
+			if err != nil {
+				return err
+			}
 			pa := PostAnswers{Post: p}
-			ap := prefix(id)
-			for k, v := ac.Seek(ap); k != nil && bytes.HasPrefix(k, ap); k, v = ac.Next() {
-				pa.Answers = append(pa.Answers, decodeAnswer(id, string(k[len(ap):]), v))
+			err = eachPostAnswer(tx, id, m, func(a Answer) error {
+				pa.Answers = append(pa.Answers, a)
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 			out = append(out, pa)
 		}

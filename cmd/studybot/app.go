@@ -25,9 +25,10 @@ Usage:
                                        per question: posts, answers, share correct, discrimination, choices, flags
   studybot lookup [--memo F] QUERY...  search the memo
   studybot config check [--config F]   validate and print the effective config (secrets redacted)
-  studybot backup FILE [--db F]        consistent copy of the database
+  studybot backup FILE [--db F]        consistent copy of the database, compacted and checked
   studybot export [--db F]             every record as JSON lines
   studybot store check [--db F]        verify counters against the answers
+  studybot store compact [--db F]      rewrite a stopped database without its free space, checked; keeps the old file
   studybot restore BACKUP [--db F]     replace a stopped database with a verified backup
   studybot healthcheck [ADDR]          exit 0 when a running studybot's /healthz answers
   studybot version                     version, commit and Go version

@@ -19,16 +19,16 @@ import (
 // backupName is the file name of a scheduled backup taken at t.
 func backupName(t time.Time) string { return "studybot-" + t.UTC().Format("20060102-150405") + ".db" }
 
-// backupOnce writes a backup into dir and deletes the oldest beyond keep
-// (at least the new one is always kept).
+// backupOnce writes a compacted, checked backup into dir and deletes the
+// oldest beyond keep (at least the new one is always kept).
 func backupOnce(db *store.DB, dir string, keep int, now time.Time) (string, error) {
 	keep = max(keep, 1)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("backup dir: %w", err)
 	}
 	path := filepath.Join(dir, backupName(now))
-	if err := db.BackupFile(path); err != nil {
-		return "", err
+	if _, err := db.CompactTo(path); err != nil {
+		return "", fmt.Errorf("backup: %w", err)
 	}
 	olds, err := filepath.Glob(filepath.Join(dir, "studybot-*.db"))
 	if err != nil {

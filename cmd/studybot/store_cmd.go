@@ -80,16 +80,12 @@ func runBackup(args []string, stdout, stderr io.Writer, getenv env) int {
 		return 1
 	}
 	defer db.Close()
-	if err := db.BackupFile(pos[0]); err != nil {
-		fmt.Fprintf(stderr, "studybot: %v\n", err)
-		return 1
-	}
-	fi, err := os.Stat(pos[0])
+	r, err := db.CompactTo(pos[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "studybot: backup written but unreadable: %v\n", err)
+		fmt.Fprintf(stderr, "studybot: backup: %v%s\n", err, compactHint(err, pos[0], db.Size()))
 		return 1
 	}
-	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes)\n", cfg.DB, pos[0], fi.Size())
+	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes, compacted from %d; checked: %d answers)\n", cfg.DB, pos[0], r.After, r.Before, r.Check.Answers)
 	return 0
 }
 
@@ -107,10 +103,13 @@ func runExport(args []string, stdout, stderr io.Writer, getenv env) int {
 	return 0
 }
 
-// runStore handles "store check".
+// runStore handles "store check" and "store compact".
 func runStore(args []string, stdout, stderr io.Writer, getenv env) int {
+	if len(args) > 0 && args[0] == "compact" {
+		return runStoreCompact(args[1:], stdout, stderr, getenv)
+	}
 	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprint(stderr, "studybot store: want \"check\"\n")
+		fmt.Fprint(stderr, "studybot store: want \"check\" or \"compact\"\n")
 		return 2
 	}
 	db, cfg, _, code := openForRead("store check", args[1:], stderr, getenv)
