@@ -12,6 +12,7 @@ import (
 var migrations = map[int]func(tx *bolt.Tx) error{
 	1: migrate1to2,
 	2: migrate2to3,
+	3: migrate3to4,
 }
 
 // migrate2to3 adds the index of open posts by closing time (schema 3),
