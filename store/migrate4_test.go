@@ -164,4 +164,3 @@ func TestCheckFindsBoardIndexDamage(t *testing.T) {
 		})
 	}
 }
-
