@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -129,7 +130,7 @@ func (ix countedIndex) insert(tx *bolt.Tx, board, suffix []byte) error {
 		e, _ = c.Next()
 	}
 	if e == nil || !bytes.HasPrefix(e, board) {
-		return ErrCorrupt // the block counts more entries than the board holds
+		return fmt.Errorf("%s: block %q counts more entries than its board holds: %w", ix.name, bk, ErrCorrupt)
 	}
 	mid := append([]byte(nil), e...)
 	bb := tx.Bucket(ix.blocks)
@@ -154,7 +155,7 @@ func (ix countedIndex) remove(tx *bolt.Tx, board, suffix []byte) error {
 	}
 	bk, n := ix.blockOf(tx, board, k)
 	if bk == nil || n == 0 {
-		return ErrCorrupt // an entry outside every block
+		return fmt.Errorf("%s: entry %q lies in no counted block: %w", ix.name, k, ErrCorrupt)
 	}
 	n--
 	bb := tx.Bucket(ix.blocks)
@@ -261,7 +262,7 @@ func (ix countedIndex) buildBlocks(tx *bolt.Tx) error {
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		b, ok := boardOf(k)
 		if !ok {
-			return ErrCorrupt
+			return fmt.Errorf("%s: entry %q: %w", ix.name, k, ErrCorrupt)
 		}
 		switch {
 		case !bytes.Equal(b, board):
