@@ -149,9 +149,8 @@ func (b *Bot) cmdLeaderboard(_ context.Context, c Command, lang string) Response
 	var title string
 	var err error
 	if accuracy {
-		const minAnswers = 5
-		board, err = b.db.AccuracyBoard(c.Space, domain, window, minAnswers, 10, c.User)
-		title = T(lang, "lb.title.acc", minAnswers, dl, windowName(lang, window))
+		board, err = b.db.AccuracyBoard(c.Space, domain, window, 10, c.User)
+		title = T(lang, "lb.title.acc", store.AccuracyMinAnswered, dl, windowName(lang, window))
 	} else {
 		board, err = b.db.Leaderboard(c.Space, domain, window, 10, c.User)
 		title = T(lang, "lb.title", dl, windowName(lang, window))

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"time"
 
@@ -91,7 +90,10 @@ func (c counter) rankSuffix(user string) []byte {
 // bump adds one answer to the user's counters for every window and for the
 // domain and all domains, keeping the rank index in step.
 func bump(tx *bolt.Tx, space SpaceRef, loc *time.Location, domain int, user string, correct bool, at time.Time) error {
-	cb, rb := tx.Bucket(bCounters), tx.Bucket(bRanks)
+	cb := tx.Bucket(bCounters)
+	if err := addDomainSum(tx, space, domain, correct); err != nil {
+		return err
+	}
 	for _, w := range Windows {
 		wk, _ := windowKey(w, at, loc)
 		for _, dom := range []int{domain, AllDomains} {
@@ -116,12 +118,7 @@ func bump(tx *bolt.Tx, space SpaceRef, loc *time.Location, domain int, user stri
 			if err := movePoints(tx, space, wk, dom, old, nc); err != nil {
 				return err
 			}
-			if old.answered > 0 {
-				if err := rb.Delete(append(append([]byte{}, rp...), old.rankSuffix(user)...)); err != nil {
-					return err
-				}
-			}
-			if err := rb.Put(append(rp, nc.rankSuffix(user)...), nil); err != nil {
+			if err := moveIndexes(tx, rp, user, old, nc); err != nil {
 				return err
 			}
 			if err := cb.Put(ck, nc.encode()); err != nil {
@@ -251,85 +248,24 @@ func (d *DB) Leaderboard(space SpaceRef, domain int, w Window, limit int, me str
 		rp := prefix(space.Platform, space.ID, wk, domainKey(domain))
 		cur := tx.Bucket(bRanks).Cursor()
 		n := 0
-		for k, _ := cur.Seek(rp); k != nil && bytes.HasPrefix(k, rp); k, _ = cur.Next() {
+		for k, _ := cur.Seek(rp); k != nil && bytes.HasPrefix(k, rp) && n < limit; k, _ = cur.Next() {
 			n++
 			user := string(k[len(rp)+16:])
-			if n <= limit || user == me && board.Me == nil {
-				c := decodeCounter(cb.Get(key(space.Platform, space.ID, wk, domainKey(domain), user)))
-				row := Row{Rank: n, User: user, Points: int(c.correct), Answered: int(c.answered), Accuracy: c.accuracy()}
-				if n <= limit {
-					board.Rows = append(board.Rows, row)
-				}
-				if user == me {
-					r := row
-					board.Me = &r
-				}
+			c := decodeCounter(cb.Get(key(space.Platform, space.ID, wk, domainKey(domain), user)))
+			board.Rows = append(board.Rows, Row{Rank: n, User: user, Points: int(c.correct), Answered: int(c.answered), Accuracy: c.accuracy()})
+			if user == me {
+				r := board.Rows[len(board.Rows)-1]
+				board.Me = &r
 			}
-			if n >= limit && (me == "" || board.Me != nil) {
-				break
-			}
+		}
+		if me != "" && board.Me == nil {
+			board.Me = pointsRow(tx, space, wk, domain, me)
 		}
 		board.Players = int(getU64(tx.Bucket(bBoards).Get(key(space.Platform, space.ID, wk, domainKey(domain)))))
 		return nil
 	})
 	if err != nil {
 		return Board{}, fmt.Errorf("leaderboard %s: %w", space, err)
-	}
-	return board, nil
-}
-
-// AccuracyBoard ranks users by accuracy among those with at least
-// minAnswered answers, so that one heavy player cannot farm it; ties go to
-// more answers, then to who got there first.
-func (d *DB) AccuracyBoard(space SpaceRef, domain int, w Window, minAnswered, limit int, me string) (Board, error) {
-	board := Board{Window: w, Domain: domain}
-	type cand struct {
-		user string
-		c    counter
-	}
-	var cands []cand
-	err := d.view(func(tx *bolt.Tx) error {
-		wk, err := d.boardPeriod(tx, space, w)
-		if err != nil {
-			return err
-		}
-		board.Period = wk
-		pre := prefix(space.Platform, space.ID, wk, domainKey(domain))
-		cur := tx.Bucket(bCounters).Cursor()
-		for k, v := cur.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = cur.Next() {
-			c := decodeCounter(v)
-			if int(c.answered) >= minAnswered {
-				cands = append(cands, cand{string(k[len(pre):]), c})
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return Board{}, fmt.Errorf("accuracy board %s: %w", space, err)
-	}
-	sort.Slice(cands, func(i, j int) bool {
-		a, b := cands[i].c, cands[j].c
-		if a.accuracy() != b.accuracy() {
-			return a.accuracy() > b.accuracy()
-		}
-		if a.answered != b.answered {
-			return a.answered > b.answered
-		}
-		if !a.reached.Equal(b.reached) {
-			return a.reached.Before(b.reached)
-		}
-		return cands[i].user < cands[j].user
-	})
-	board.Players = len(cands)
-	for i, c := range cands {
-		row := Row{Rank: i + 1, User: c.user, Points: int(c.c.correct), Answered: int(c.c.answered), Accuracy: c.c.accuracy()}
-		if i < limit {
-			board.Rows = append(board.Rows, row)
-		}
-		if c.user == me {
-			r := row
-			board.Me = &r
-		}
 	}
 	return board, nil
 }

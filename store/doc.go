@@ -28,6 +28,18 @@
 // leaderboard data of weeks and months before the previous one is deleted
 // as posts close (prune.go).
 //
+// # Leaderboards
+//
+// Each board (space × week, month or all time × domain or all domains)
+// keeps, beside its counters, a points histogram, a rank index in board
+// order and an accuracy index of the players with AccuracyMinAnswered
+// answers; both indexes carry the number of their entries per block of
+// consecutive entries (countedindex.go). A caller's row is the histogram's
+// count of players with more points plus the block counts from the start
+// of the caller's points to their entry, so /leaderboard costs the same for
+// the last of 100,000 players as for the first. The daily draw reads each
+// space's answers per domain from sums kept as answers arrive.
+//
 // # Caveats
 //
 // bbolt takes an exclusive file lock: one process at a time. A second

@@ -319,6 +319,7 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		for k := range sizes {
 			r.Problems = append(r.Problems, fmt.Sprintf("board %q has no player count", k))
 		}
+		checkBoardIndexes(tx, pruned, func(f string, a ...any) { r.Problems = append(r.Problems, fmt.Sprintf(f, a...)) })
 		rb := tx.Bucket(bRanks)
 		_ = tx.Bucket(bCounters).ForEach(func(k, v []byte) error {
 			parts := splitKey(k)

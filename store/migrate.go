@@ -16,11 +16,6 @@ var migrations = map[int]func(tx *bolt.Tx) error{
 	4: migrateAnswerLayouts, // schema 5 (legacy.go)
 }
 
-// migrate3to4 changes nothing: schema 4 is reserved for the leaderboard
-// indexes being built on another branch (issue 13), whose migration
-// takes this place when the two meet.
-func migrate3to4(*bolt.Tx) error { return nil }
-
 // migrate2to3 adds the index of open posts by closing time (schema 3),
 // from the posts not yet closed.
 func migrate2to3(tx *bolt.Tx) error {

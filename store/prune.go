@@ -41,7 +41,7 @@ var pruneBudget = 50000
 
 // periodBuckets hold per-period board data under platform \0 space \0
 // period \0 …; every bucket whose keys start that way belongs here.
-var periodBuckets = [][]byte{bCounters, bRanks, bPoints, bBoards}
+var periodBuckets = [][]byte{bCounters, bRanks, bPoints, bBoards, bRankBlocks, bAccRanks, bAccBlocks}
 
 // pruneWindows are the windows with periods that end.
 var pruneWindows = []Window{Week, Month}

@@ -65,8 +65,8 @@ func TestClosedPeriodsPruned(t *testing.T) {
 					t.Fatalf("day %d: %v", day, err)
 				}
 			}
-			if budget < 100 { // a few more closes finish what the small budget left
-				for i := 0; i < 50; i++ {
+			if budget < 100 { // more closes finish what the small budget left
+				for i := 0; i < 300; i++ {
 					p := post(t, db, c, c.Now().Add(time.Duration(i+1)*time.Second), "extra", 1)
 					db.ClosePost(p.ID)
 				}

@@ -82,38 +82,3 @@ func (d *DB) Stats(space SpaceRef, user string) ([]DomainStat, error) {
 	}
 	return out, nil
 }
-
-// DomainAccuracy returns the accuracy of all daily answers in a space per
-// domain (from the all-time counters), for the selection policy.
-func (d *DB) DomainAccuracy(space SpaceRef) (map[int]float64, error) {
-	type acc struct{ answered, correct uint64 }
-	sums := map[int]*acc{}
-	err := d.view(func(tx *bolt.Tx) error {
-		pre := prefix(space.Platform, space.ID, "a")
-		cur := tx.Bucket(bCounters).Cursor()
-		for k, v := cur.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = cur.Next() {
-			parts := splitKey(k[len(pre):])
-			if len(parts) < 2 || parts[0] == "all" {
-				continue
-			}
-			n, err := strconv.Atoi(parts[0])
-			if err != nil {
-				continue
-			}
-			c := decodeCounter(v)
-			if sums[n] == nil {
-				sums[n] = &acc{}
-			}
-			sums[n].answered += c.answered
-			sums[n].correct += c.correct
-		}
-		return nil
-	})
-	out := map[int]float64{}
-	for n, s := range sums {
-		if s.answered > 0 {
-			out[n] = float64(s.correct) / float64(s.answered)
-		}
-	}
-	return out, err
-}

@@ -75,8 +75,15 @@ var (
 	bReports   = []byte("reports")
 	bOpen      = []byte("openposts") // closes-at | post ID of each open post
 
+	// schema 4: leaderboard indexes (countedindex.go, domainsums.go)
+	bRankBlocks = []byte("rankblocks") // entries per block of the rank index
+	bAccRanks   = []byte("accranks")   // accuracy index: board | accuracySuffix
+	bAccBlocks  = []byte("accblocks")  // entries per block of the accuracy index
+	bDomainSums = []byte("domainsums") // daily answers per (space, domain), all time
+
 	allBuckets = [][]byte{bMeta, bSpaces, bChannels, bPosts, bPostMeta, bSlots, bPostDays, bAnswers,
-		bPractice, bCounters, bRanks, bBoards, bPoints, bUserStats, bStreaks, bHistory, bReports, bOpen}
+		bPractice, bCounters, bRanks, bBoards, bPoints, bUserStats, bStreaks, bHistory, bReports, bOpen,
+		bRankBlocks, bAccRanks, bAccBlocks, bDomainSums}
 
 	keyVersion = []byte("schema_version")
 )
@@ -242,7 +249,7 @@ func (d *DB) init(readOnly bool) error {
 		}
 		fresh := schemaOf(tx) == 0
 		for _, b := range allBuckets {
-			if !fresh && (string(b) == string(bBoards) || string(b) == string(bPoints) || string(b) == string(bOpen)) {
+			if !fresh && (string(b) == string(bBoards) || string(b) == string(bPoints) || string(b) == string(bOpen) || addedIn4(b)) {
 				continue // added by a migration, from the data
 			}
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
