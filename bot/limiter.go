@@ -51,6 +51,48 @@ type Paced interface {
 	CancelPost(channel string)
 }
 
+// PacedMessages is an optional capability of a Paced platform: booking
+// the other calls the core makes on its own initiative, a question's
+// results (Post) and its card's updates (UpdateCard), as ReservePost books
+// a card. Closing a question then keeps its channel queued, holding no
+// worker, while a rate limit holds the results back, and the card updater
+// sends an update only when the platform's limits allow one. A call made
+// with a context from WithBooking uses the caller's booking and never
+// waits: if the limits refuse it (a 429 parked its route since), it
+// returns a *RateLimitError and the core tries again later.
+type PacedMessages interface {
+	// ReserveMessage books the next message in channel and returns how
+	// long until it may be posted (0: now).
+	ReserveMessage(channel string) time.Duration
+	// CancelMessage gives back a booking that will not be used.
+	CancelMessage(channel string)
+	// TryUpdate books an update of the card ref in channel and returns 0
+	// when one may go now; otherwise it books nothing and returns how long
+	// until one might. Updates are not booked ahead: where the platform
+	// allows few (Slack's chat.update, about 50 a minute per workspace),
+	// live counts booked ahead would stand before the updates that close
+	// cards.
+	TryUpdate(channel, ref string) time.Duration
+	// CancelUpdate gives back a booking TryUpdate made.
+	CancelUpdate(channel, ref string)
+}
+
+// bookingKey is the context key WithBooking sets.
+type bookingKey struct{}
+
+// WithBooking returns ctx marked for a platform call the caller booked
+// (PacedMessages): the adapter makes it on the booking and returns a
+// *RateLimitError rather than wait.
+func WithBooking(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bookingKey{}, true)
+}
+
+// Booked reports whether ctx comes from WithBooking.
+func Booked(ctx context.Context) bool {
+	v, _ := ctx.Value(bookingKey{}).(bool)
+	return v
+}
+
 // Rate is a token bucket's steady rate: one request every Every, with up
 // to Burst at once after a quiet spell.
 type Rate struct {
@@ -253,13 +295,45 @@ func (l *Limiter) Reserve(owner string, keys ...string) time.Duration {
 	if bk, ok := l.booked[owner]; ok && l.validLocked(bk) {
 		return max(bk.at.Sub(now), 0)
 	}
+	bk := l.bookLocked(keys)
+	l.booked[owner] = bk
+	return max(bk.at.Sub(now), 0)
+}
+
+// TryReserve books a call by owner against keys if every bucket allows it
+// now and returns 0; otherwise it books nothing and returns how long until
+// they might (a call booked by others meanwhile can push that back). An
+// owner with a booking already gets the time left on it.
+func (l *Limiter) TryReserve(owner string, keys ...string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if bk, ok := l.booked[owner]; ok && l.validLocked(bk) {
+		return max(bk.at.Sub(now), 0)
+	}
+	t := now
+	for _, k := range keys {
+		if b := l.buckets[k]; b != nil {
+			if e := b.earliest(t); e.After(t) {
+				t = e
+			}
+		}
+	}
+	if t.After(now) {
+		return t.Sub(now)
+	}
+	l.booked[owner] = l.bookLocked(keys)
+	return 0
+}
+
+// bookLocked books one call against keys at the earliest time they allow.
+func (l *Limiter) bookLocked(keys []string) booking {
 	at := l.reserveLocked(keys)
 	bk := booking{at: at, keys: keys, parks: make([]int, len(keys))}
 	for i, k := range keys {
 		bk.parks[i] = l.buckets[k].parks
 	}
-	l.booked[owner] = bk
-	return max(at.Sub(now), 0)
+	return bk
 }
 
 // validLocked reports whether no bucket of a booking was parked since.
