@@ -364,15 +364,22 @@ func (l *Limiter) Cancel(owner string) {
 }
 
 // Acquire lets a call by owner against keys go. With a booking of the
-// owner's it returns at once: nil if the booking is good, or a
-// *RateLimitError with the time left if a bucket was parked since the
+// owner's it returns at once: nil if the booking is good and its time has
+// come; a *RateLimitError with the time left if it has not (the booking
+// stays: Reserve returns it again), or if a bucket was parked since the
 // booking was made (the caller books again). Without one it waits until
 // every bucket allows the call (or ctx ends) and reports booked false.
 func (l *Limiter) Acquire(ctx context.Context, owner string, keys ...string) (booked bool, err error) {
 	l.mu.Lock()
 	if bk, ok := l.booked[owner]; ok && owner != "" {
-		delete(l.booked, owner)
 		valid := l.validLocked(bk)
+		if now := l.now(); valid && bk.at.After(now) {
+			// too early (the caller's clock is behind the limiter's): the
+			// booking stays for the next try
+			l.mu.Unlock()
+			return true, &RateLimitError{RetryAfter: max(bk.at.Sub(now), time.Millisecond), Scope: "route"}
+		}
+		delete(l.booked, owner)
 		var wait time.Duration
 		if !valid {
 			now := l.now()

@@ -43,7 +43,7 @@ func TestLimiter(t *testing.T) {
 			t.Errorf("an empty window books at its reset: %v", d)
 		}
 	})
-	t.Run("park voids bookings", func(t *testing.T) {
+	t.Run("park voids bookings; early calls keep them", func(t *testing.T) {
 		l := newLim()
 		if d := l.Reserve("c1", "ch:1"); d != 0 {
 			t.Fatalf("first booking %v", d)
@@ -57,8 +57,35 @@ func TestLimiter(t *testing.T) {
 		if d := l.Reserve("c1", "ch:1"); d != 30*time.Second {
 			t.Errorf("a new booking in %v, want after the park (30s)", d)
 		}
+		clock.Add(10 * time.Second)
+		if booked, err := l.Acquire(t.Context(), "c1", "ch:1"); !booked || !errors.As(err, &rl) || rl.RetryAfter != 20*time.Second {
+			t.Errorf("a booked call 20s early: booked %v, err %v", booked, err)
+		}
+		if d := l.Reserve("c1", "ch:1"); d != 20*time.Second {
+			t.Errorf("the early call lost its booking: a new one in %v, want the same (20s)", d)
+		}
+		clock.Add(20 * time.Second)
 		if booked, err := l.Acquire(t.Context(), "c1", "ch:1"); !booked || err != nil {
 			t.Errorf("a good booking: %v %v", booked, err)
+		}
+	})
+	t.Run("try books only what may go now", func(t *testing.T) {
+		l := newLim()
+		if d := l.TryReserve("a", "ch:5"); d != 0 {
+			t.Fatalf("a fresh channel: %v", d)
+		}
+		if d := l.TryReserve("b", "ch:5"); d != time.Second {
+			t.Errorf("the channel's second call: %v, want 1s", d)
+		}
+		if d := l.TryReserve("b", "ch:5"); d != time.Second {
+			t.Errorf("a refused try booked something: the next is in %v, want still 1s", d)
+		}
+		if booked, err := l.Acquire(t.Context(), "a", "ch:5"); !booked || err != nil {
+			t.Errorf("the try's booking: %v %v", booked, err)
+		}
+		clock.Add(time.Second)
+		if d := l.TryReserve("b", "ch:5"); d != 0 {
+			t.Errorf("a second later: %v", d)
 		}
 	})
 	t.Run("unbooked calls wait on the clock", func(t *testing.T) {

@@ -89,6 +89,9 @@ func (q *taskQueue) work(ctx context.Context) {
 			q.mu.Lock()
 			q.running--
 			if again > 0 {
+				if now := q.b.now(); now.After(q.now) {
+					q.now = now // the task took time: its wait starts now
+				}
 				heap.Push(&q.delayed, delayed{at: q.now.Add(again), i: i})
 			} else {
 				delete(q.owner, k)
