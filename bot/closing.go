@@ -55,7 +55,6 @@ type closeJob struct {
 	p      store.Post
 	now    time.Time // the due-loop turn's time
 	closed bool      // this task closed the post: its results are to post
-	booked bool      // a booking (card or results) is held for the next run
 }
 
 // runClose closes the post, or tries its card again, and posts the
@@ -88,10 +87,9 @@ func (b *Bot) runClose(ctx context.Context, c *closeJob) time.Duration {
 func (b *Bot) redeliver(ctx context.Context, c *closeJob) time.Duration {
 	p := c.p
 	paced, _ := b.paced(p.Space.Platform)
-	if paced != nil && !c.booked {
-		c.booked = true
+	if paced != nil {
 		if d := paced.ReservePost(p.Channel); d > 0 {
-			return d
+			return d // the booking's time left on later runs
 		}
 	}
 	defer b.lockChannel(p.Space, p.Channel)()
@@ -104,7 +102,6 @@ func (b *Bot) redeliver(ctx context.Context, c *closeJob) time.Duration {
 		return 0
 	}
 	again := b.deliverCard(ctx, cur, b.channelLang(p.Space, p.Channel))
-	c.booked = false
 	if again == 0 && paced != nil {
 		paced.CancelPost(p.Channel) // unused when nothing was posted (no-op otherwise)
 	}
@@ -122,10 +119,9 @@ func (b *Bot) postResults(ctx context.Context, c *closeJob) time.Duration {
 		return 0
 	}
 	pm, paced := plat.(PacedMessages)
-	if paced && !c.booked {
-		c.booked = true
+	if paced {
 		if d := pm.ReserveMessage(p.Channel); d > 0 {
-			return d
+			return d // the booking's time left on later runs
 		}
 	}
 	callCtx := ctx
@@ -134,7 +130,6 @@ func (b *Bot) postResults(ctx context.Context, c *closeJob) time.Duration {
 	}
 	defer b.lockChannel(p.Space, p.Channel)()
 	err = b.sendResults(callCtx, plat, p)
-	c.booked = false
 	var rl *RateLimitError
 	if errors.As(err, &rl) {
 		return max(rl.RetryAfter, time.Millisecond)

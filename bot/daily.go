@@ -155,21 +155,20 @@ func (b *Bot) lockChannel(sp Space, channel string) func() {
 }
 
 // dueTask is the posting pool's task for one channel's due slot
-// (runDueChannel), remembering the card's booking between its runs.
+// (runDueChannel).
 func (b *Bot) dueTask(sp Space, channel string, now time.Time) task {
-	booked := false
 	return task{key: chanKey{sp, channel}, run: func(ctx context.Context) time.Duration {
-		return b.runDueChannel(ctx, sp, channel, now, &booked)
+		return b.runDueChannel(ctx, sp, channel, now)
 	}}
 }
 
 // runDueChannel posts the channel's due slot, if any. On a Paced platform
-// it first books the card's turn under the platform's rate limits
-// (*booked remembers that across runs) and, while the turn has not come or
-// a 429 parked the channel's route, returns how long to wait: the pool
+// it first books the card's turn under the platform's rate limits (a later
+// run gets the time left on the booking) and, while the turn has not come
+// or a 429 parked the channel's route, returns how long to wait: the pool
 // then runs it again after that, and the worker posts elsewhere meanwhile.
 // It returns 0 when the channel is done.
-func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time, booked *bool) time.Duration {
+func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time) time.Duration {
 	defer b.track()()
 	if !b.owns(sp) {
 		return 0
@@ -202,8 +201,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 		return 0
 	}
 	paced, _ := b.paced(sp.Platform)
-	if paced != nil && !*booked {
-		*booked = true
+	if paced != nil {
 		if d := paced.ReservePost(channel); d > 0 {
 			return d
 		}
@@ -211,8 +209,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	_, err = b.postSlot(ctx, ch, slot, true)
 	var rl *RateLimitError
 	if errors.As(err, &rl) {
-		*booked = false // nothing was posted or stored: book again
-		return max(rl.RetryAfter, time.Millisecond)
+		return max(rl.RetryAfter, time.Millisecond) // nothing was posted or stored: book again then
 	}
 	if paced != nil {
 		paced.CancelPost(channel) // unused when nothing was posted (no-op otherwise)

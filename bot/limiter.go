@@ -39,13 +39,18 @@ func (e *RateLimitError) Unwrap() error { return e.Err }
 // Paced is an optional capability of a Platform that knows its rate
 // limits. The posting pool books each card's turn with ReservePost before
 // it does the channel's work, and keeps the channel queued, holding no
-// worker, until the booking's time; PostCard in that channel then uses the
-// booking and never waits: if the booking went bad meanwhile (a 429 parked
-// its route) it returns a *RateLimitError and the pool books again. So a
-// 429 on one channel or route holds up only what shares its limit.
+// worker, until the booking's time (it asks ReservePost again then, which
+// returns the time left on the booking); PostCard in that channel then
+// uses the booking and never waits: if the booking went bad meanwhile (a
+// 429 parked its route) it returns a *RateLimitError and the pool books
+// again. So a 429 on one channel or route holds up only what shares its
+// limit.
 type Paced interface {
 	// ReservePost books the next card in channel under the platform's
-	// limits and returns how long until it may be posted (0: now).
+	// limits and returns how long until it may be posted (0: now). With a
+	// booking already made it returns the time left on it; while the
+	// channel's route is parked it may book nothing and return how long
+	// until it should be asked again.
 	ReservePost(channel string) time.Duration
 	// CancelPost gives back a booking that will not be used.
 	CancelPost(channel string)
@@ -62,7 +67,7 @@ type Paced interface {
 // returns a *RateLimitError and the core tries again later.
 type PacedMessages interface {
 	// ReserveMessage books the next message in channel and returns how
-	// long until it may be posted (0: now).
+	// long until it may be posted (0: now), as ReservePost does for cards.
 	ReserveMessage(channel string) time.Duration
 	// CancelMessage gives back a booking that will not be used.
 	CancelMessage(channel string)
@@ -287,13 +292,21 @@ func (l *Limiter) pruneLocked(now time.Time) {
 
 // Reserve books a call by owner against keys and returns how long until
 // it may be made. The owner's next Acquire uses the booking; an owner with
-// a booking already gets the time left on it.
+// a booking already gets the time left on it. While a key is parked (a
+// 429) or its learned window is used up, Reserve books nothing and returns
+// how long that lasts: the owner asks again then. A booking at the end of
+// a park would take its tokens of the shared rates (Slack's workspace,
+// Discord's global) at that time, and every other owner would then wait
+// behind it: a 429 on one route would hold up all.
 func (l *Limiter) Reserve(owner string, keys ...string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
 	if bk, ok := l.booked[owner]; ok && l.validLocked(bk) {
 		return max(bk.at.Sub(now), 0)
+	}
+	if d := l.blockedLocked(now, keys); d > 0 {
+		return d
 	}
 	bk := l.bookLocked(keys)
 	l.booked[owner] = bk
@@ -324,6 +337,25 @@ func (l *Limiter) TryReserve(owner string, keys ...string) time.Duration {
 	}
 	l.booked[owner] = l.bookLocked(keys)
 	return 0
+}
+
+// blockedLocked returns how long a park or a used-up learned window holds
+// a call against keys back (0: neither does).
+func (l *Limiter) blockedLocked(now time.Time, keys []string) time.Duration {
+	t := now
+	for _, k := range keys {
+		b := l.buckets[k]
+		if b == nil {
+			continue
+		}
+		if b.parked.After(t) {
+			t = b.parked
+		}
+		if b.window && b.left <= 0 && b.reset.After(t) {
+			t = b.reset
+		}
+	}
+	return t.Sub(now)
 }
 
 // bookLocked books one call against keys at the earliest time they allow.
