@@ -109,7 +109,16 @@ func (c *coalescer) now() time.Time {
 // back, keeps it pending until they allow it (merged with any update
 // marked meanwhile). The caller set busy[id].
 func (c *coalescer) send(ctx context.Context, id string, e *pendingUpdate, now time.Time) {
-	wait := c.b.sendUpdate(ctx, id, e)
+	wait, call := c.b.prepareUpdate(ctx, id, e)
+	if call != nil {
+		wait = call()
+	}
+	c.done1(id, e, now, wait)
+}
+
+// done1 ends the sending of one pending update: it is no longer busy and,
+// when it must wait (wait > 0), pending again.
+func (c *coalescer) done1(id string, e *pendingUpdate, now time.Time, wait time.Duration) {
 	c.mu.Lock()
 	delete(c.busy, id)
 	if wait > 0 {
@@ -214,6 +223,8 @@ func (c *coalescer) Flush(ctx context.Context) {
 		}
 		return due[i].e.seq < due[j].e.seq
 	})
+	sem := make(chan struct{}, updateWorkers)
+	var wg sync.WaitGroup
 	for _, it := range due {
 		c.mu.Lock()
 		e := c.dirty[it.id]
@@ -224,9 +235,28 @@ func (c *coalescer) Flush(ctx context.Context) {
 		delete(c.dirty, it.id)
 		c.busy[it.id] = true
 		c.mu.Unlock()
-		c.send(ctx, it.id, e, now)
+		// booked here, in order (closed cards first, then the oldest);
+		// only the platform calls run side by side
+		wait, call := c.b.prepareUpdate(ctx, it.id, e)
+		if call == nil {
+			c.done1(it.id, e, now, wait)
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() { // owned by Flush, which waits for it
+			defer wg.Done()
+			defer func() { <-sem }()
+			c.done1(it.id, e, now, call())
+		}()
 	}
+	wg.Wait()
 }
+
+// updateWorkers bounds the card updates one flush sends at once: at a
+// 100 ms round trip, 16 keep up with Discord's 45 requests a second when
+// thousands of closed cards wait for their update.
+const updateWorkers = 16
 
 // last is the flush at shutdown: what the platforms allow now is sent,
 // and the updates still held back by a rate limit are given up, with a
@@ -260,65 +290,71 @@ func (c *coalescer) stop() {
 	})
 }
 
-// sendUpdate updates a post's card as it should look now (the live count,
-// or the closed card when e.final) and returns 0, or how long until the
-// platform's limits allow the update (nothing was sent). A live update of
-// a post closed meanwhile is dropped: the closed card's update covers it.
-func (b *Bot) sendUpdate(ctx context.Context, postID string, e *pendingUpdate) time.Duration {
+// prepareUpdate readies the update of a post's card as it should look
+// now (the live count, or the closed card when e.final). On a platform
+// with PacedMessages it books the update first: when the platform's limits
+// do not allow one now it returns how long until they might, and no call.
+// Otherwise it returns the call, which makes the update and returns 0, or
+// how long to wait when a rate limit refused it. A live update of a post
+// closed meanwhile is dropped (no call, no wait): the closed card's update
+// covers it.
+func (b *Bot) prepareUpdate(ctx context.Context, postID string, e *pendingUpdate) (time.Duration, func() time.Duration) {
 	if e.ref == "" {
 		p, err := b.db.GetPost(postID)
 		if err != nil {
 			b.log.Error("update card", "post", postID, "err", err)
-			return 0
+			return 0, nil
 		}
 		if p.MessageRef == "" || p.Closed && !e.final {
-			return 0
+			return 0, nil
 		}
 		e.space, e.channel, e.ref = p.Space, p.Channel, p.MessageRef
 	}
 	plat, err := b.platform(e.space.Platform)
 	if err != nil {
 		b.log.Error("update card", "post", postID, "err", err)
-		return 0
+		return 0, nil
 	}
 	pm, paced := plat.(PacedMessages)
 	if paced {
 		if d := pm.TryUpdate(e.channel, e.ref); d > 0 {
-			return d
+			return d, nil
 		}
 		ctx = WithBooking(ctx)
 	}
-	sent := false
-	defer func() {
-		if paced && !sent {
-			pm.CancelUpdate(e.channel, e.ref)
+	return 0, func() time.Duration {
+		sent := false
+		defer func() {
+			if paced && !sent {
+				pm.CancelUpdate(e.channel, e.ref)
+			}
+		}()
+		p, err := b.db.GetPost(postID)
+		if err != nil {
+			b.log.Error("update card", "post", postID, "err", err)
+			return 0
 		}
-	}()
-	p, err := b.db.GetPost(postID)
-	if err != nil {
-		b.log.Error("update card", "post", postID, "err", err)
-		return 0
-	}
-	if p.Closed && !e.final {
-		return 0
-	}
-	res, err := b.db.PostResults(postID, 0)
-	if err != nil {
-		b.log.Error("update card", "post", postID, "err", err)
-		return 0
-	}
-	sent = true
-	err = plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.card(p, b.channelLang(p.Space, p.Channel), res.Total))
-	var rl *RateLimitError
-	if errors.As(err, &rl) {
-		return max(rl.RetryAfter, time.Millisecond)
-	}
-	if err != nil {
-		what := "update card"
-		if e.final {
-			what = "close card"
+		if p.Closed && !e.final {
+			return 0
 		}
-		b.log.Warn(what, "post", postID, "err", err)
+		res, err := b.db.PostResults(postID, 0)
+		if err != nil {
+			b.log.Error("update card", "post", postID, "err", err)
+			return 0
+		}
+		sent = true
+		err = plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.card(p, b.channelLang(p.Space, p.Channel), res.Total))
+		var rl *RateLimitError
+		if errors.As(err, &rl) {
+			return max(rl.RetryAfter, time.Millisecond)
+		}
+		if err != nil {
+			what := "update card"
+			if e.final {
+				what = "close card"
+			}
+			b.log.Warn(what, "post", postID, "err", err)
+		}
+		return 0
 	}
-	return 0
 }

@@ -27,7 +27,8 @@ import (
 //     same channel, waits for them;
 //   - a results post that fails otherwise is logged, as before, and a
 //     process that stops before the results went out does not post them
-//     after the restart (the post is closed).
+//     after the restart (the post is closed): the shutdown logs each one
+//     it leaves.
 
 // closeTasks returns the pool's tasks for the open posts due now: closing
 // those past their closing time and trying again the cards that never
@@ -44,6 +45,12 @@ func (b *Bot) closeTasks(now time.Time) []task {
 			c := &closeJob{p: p, now: now}
 			tasks = append(tasks, task{key: chanKey{p.Space, p.Channel}, run: func(ctx context.Context) time.Duration {
 				return b.runClose(ctx, c)
+			}, dropped: func() {
+				if c.closed {
+					b.log.Warn("shutting down: a closed question's results, held back by a rate limit, are not posted",
+						"channel", c.p.Channel, "post", c.p.ID)
+					b.metrics.Error("platform")
+				}
 			}})
 		}
 	}

@@ -16,6 +16,8 @@ type task struct {
 	// time, in the order given, even while one of them waits.
 	key chanKey
 	run func(ctx context.Context) (again time.Duration)
+	// dropped, if set, is called for a task still queued when ctx ends.
+	dropped func()
 }
 
 // runTasks runs tasks on at most postWorkers goroutines and returns when
@@ -46,6 +48,18 @@ func (b *Bot) runTasks(ctx context.Context, tasks []task) {
 		}()
 	}
 	wg.Wait()
+	left := append([]int(nil), q.ready...)
+	for _, d := range q.delayed {
+		left = append(left, d.i)
+	}
+	for _, behind := range q.behind {
+		left = append(left, behind...)
+	}
+	for _, i := range left {
+		if f := tasks[i].dropped; f != nil {
+			f()
+		}
+	}
 }
 
 // taskQueue is the state runTasks' workers share.
