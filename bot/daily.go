@@ -88,8 +88,10 @@ func (b *Bot) results(p store.Post, r store.Results, lang string, plat Platform)
 	return m
 }
 
-// RunDue posts every channel's due slot and closes every post past its
-// closing time, as of now, then sends the review reminders due. The due-loop (Run) calls it; so do the
+// RunDue closes every post past its closing time and posts every
+// channel's due slot, as of now, then sends the review reminders due.
+// Closing and posting share one task queue: a channel's closing comes
+// before its posting, and a rate limit holds up only its own channel. The due-loop (Run) calls it; so do the
 // console's /tick and tests with a fake clock. Platform calls end when ctx
 // is done or Close gives up on them.
 func (b *Bot) RunDue(ctx context.Context, now time.Time) {
@@ -101,10 +103,9 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 		b.log.Error("list channels", "err", err)
 		return
 	}
-	b.closeDue(ctx, now)
-	tasks := make([]task, len(chans))
-	for i, ch := range chans {
-		tasks[i] = b.dueTask(ch.Space, ch.ID, now)
+	tasks := b.closeTasks(now)
+	for _, ch := range chans {
+		tasks = append(tasks, b.dueTask(ch.Space, ch.ID, now))
 	}
 	chans = nil // the tasks hold what they need
 	b.runTasks(ctx, tasks)
@@ -154,19 +155,20 @@ func (b *Bot) lockChannel(sp Space, channel string) func() {
 }
 
 // dueTask is the posting pool's task for one channel's due slot
-// (runDueChannel), remembering the card's booking between its runs.
+// (runDueChannel).
 func (b *Bot) dueTask(sp Space, channel string, now time.Time) task {
-	booked := false
-	return func(ctx context.Context) time.Duration { return b.runDueChannel(ctx, sp, channel, now, &booked) }
+	return task{key: chanKey{sp, channel}, run: func(ctx context.Context) time.Duration {
+		return b.runDueChannel(ctx, sp, channel, now)
+	}}
 }
 
 // runDueChannel posts the channel's due slot, if any. On a Paced platform
-// it first books the card's turn under the platform's rate limits
-// (*booked remembers that across runs) and, while the turn has not come or
-// a 429 parked the channel's route, returns how long to wait: the pool
+// it first books the card's turn under the platform's rate limits (a later
+// run gets the time left on the booking) and, while the turn has not come
+// or a 429 parked the channel's route, returns how long to wait: the pool
 // then runs it again after that, and the worker posts elsewhere meanwhile.
 // It returns 0 when the channel is done.
-func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time, booked *bool) time.Duration {
+func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time) time.Duration {
 	defer b.track()()
 	if !b.owns(sp) {
 		return 0
@@ -199,8 +201,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 		return 0
 	}
 	paced, _ := b.paced(sp.Platform)
-	if paced != nil && !*booked {
-		*booked = true
+	if paced != nil {
 		if d := paced.ReservePost(channel); d > 0 {
 			return d
 		}
@@ -208,8 +209,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	_, err = b.postSlot(ctx, ch, slot, true)
 	var rl *RateLimitError
 	if errors.As(err, &rl) {
-		*booked = false // nothing was posted or stored: book again
-		return max(rl.RetryAfter, time.Millisecond)
+		return max(rl.RetryAfter, time.Millisecond) // nothing was posted or stored: book again then
 	}
 	if paced != nil {
 		paced.CancelPost(channel) // unused when nothing was posted (no-op otherwise)
@@ -260,8 +260,8 @@ func (b *Bot) paced(name string) (Paced, bool) {
 //   - a card the platform refused for its rate limits (*RateLimitError)
 //     posted and stored nothing: the caller tries again later;
 //   - a card that failed otherwise is stored as a failed first try, in
-//     the same commit, and closeDue tries it again with a backoff
-//     (deliverCard).
+//     the same commit, and its closing task tries it again with a
+//     backoff (deliverCard).
 func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, scheduled bool) (store.Post, error) {
 	defer b.lockChannel(ch.Space, ch.ID)()
 	prev, prevErr := b.db.LatestPost(ch.Space, ch.ID)
@@ -392,19 +392,20 @@ func nextSend(p store.Post) time.Time {
 // /studybot status and the next try is scheduled, and after maxSendTries
 // the slot is given up (the post closes without results, the admins are
 // told once in the log and the metrics). The caller holds the channel's
-// lock (lockChannel).
-func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) {
+// lock (lockChannel). A card a rate limit refused is not a failure: it
+// returns how long until it may be tried again (else 0).
+func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) (again time.Duration) {
 	err := b.sendCard(ctx, p, lang)
 	if err == nil {
 		b.setChannelError(p.Space, p.Channel, nil)
-		return
+		return 0
 	}
 	if ctx.Err() != nil {
-		return // shutting down: not the platform's failure
+		return 0 // shutting down: not the platform's failure
 	}
 	var rl *RateLimitError
 	if errors.As(err, &rl) {
-		return // not a failure: the next turn tries again
+		return max(rl.RetryAfter, time.Millisecond)
 	}
 	b.setChannelError(p.Space, p.Channel, err)
 	now := b.now()
@@ -412,18 +413,19 @@ func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) {
 	if serr != nil {
 		b.log.Error("record send failure", "post", p.ID, "err", serr)
 		b.metrics.Error("store")
-		return
+		return 0
 	}
 	p = saved
 	if p.SendFailures < maxSendTries {
 		b.log.Warn("post card failed; will try again", "channel", p.Channel, "slot", p.Slot,
 			"tries", p.SendFailures, "next", p.NextSend, "err", err)
-		return
+		return 0
 	}
 	b.log.Error("card never reached the channel; gave up on this slot", "channel", p.Channel, "slot", p.Slot,
 		"tries", p.SendFailures, "err", err)
 	b.metrics.Error("post_gave_up")
 	b.closePost(ctx, p)
+	return 0
 }
 
 // maxErrorText bounds the error kept for /studybot status.
@@ -488,72 +490,6 @@ func (b *Bot) PostNow(ctx context.Context, sp Space, channel string) (store.Post
 		b.Wake() // the due-loop learns the new question's closing time
 	}
 	return p, err
-}
-
-// closeDue closes posts past their closing time and tries again the cards
-// that never reached their platform, when their retry is due.
-func (b *Bot) closeDue(ctx context.Context, now time.Time) {
-	defer b.track()()
-	open, err := b.db.OpenPosts()
-	if err != nil {
-		b.log.Error("open posts", "err", err)
-		return
-	}
-	b.parallel(len(open), func(i int) {
-		p := open[i]
-		if !b.owns(p.Space) {
-			return
-		}
-		switch {
-		case !p.ClosesAt.After(now):
-			unlock := b.lockChannel(p.Space, p.Channel)
-			b.closePost(ctx, p)
-			unlock()
-		case p.MessageRef == "" && !now.Before(nextSend(p)):
-			unlock := b.lockChannel(p.Space, p.Channel)
-			// under the lock, as stored: the listing may be stale
-			if cur, err := b.db.GetPost(p.ID); err == nil && !cur.Closed && cur.MessageRef == "" && !now.Before(nextSend(cur)) {
-				b.deliverCard(ctx, cur, b.channelLang(p.Space, p.Channel))
-			}
-			unlock()
-		}
-	})
-}
-
-// closePost closes a post, updates its card and posts the results. It is
-// idempotent: only the call that closes the post posts results. A post
-// whose card never reached the channel closes without results.
-func (b *Bot) closePost(ctx context.Context, p store.Post) {
-	p, did, err := b.db.ClosePost(p.ID)
-	if err != nil || !did {
-		if err != nil {
-			b.log.Error("close post", "post", p.ID, "err", err)
-		}
-		return
-	}
-	b.cards.forget(p.ID)
-	if p.MessageRef == "" {
-		b.log.Warn("closed a question that never reached the channel; no results posted", "channel", p.Channel, "slot", p.Slot)
-		return
-	}
-	lang := b.channelLang(p.Space, p.Channel)
-	plat, err := b.platform(p.Space.Platform)
-	if err != nil {
-		b.log.Error("close post", "err", err)
-		return
-	}
-	res, err := b.db.PostResults(p.ID, 3)
-	if err != nil {
-		b.log.Error("results", "err", err)
-		return
-	}
-	if err := plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.card(p, lang, res.Total)); err != nil {
-		b.log.Error("close card", "post", p.ID, "err", err)
-	}
-	if err := plat.Post(ctx, p.Channel, b.results(p, res, lang, plat)); err != nil {
-		b.log.Error("post results", "post", p.ID, "err", err)
-		b.metrics.Error("platform")
-	}
 }
 
 // NextEvent returns the next time something happens: a post closing, a

@@ -153,11 +153,10 @@ func (b *Bot) touchChannel(sp Space, channel string) {
 func (b *Bot) runTouched(ctx context.Context, now time.Time) {
 	ctx, cancel := b.callCtx(ctx)
 	defer cancel()
-	b.closeDue(ctx, now)
 	touched := b.due.takeTouched()
-	tasks := make([]task, len(touched))
-	for i, k := range touched {
-		tasks[i] = b.dueTask(k.sp, k.id, now)
+	tasks := b.closeTasks(now)
+	for _, k := range touched {
+		tasks = append(tasks, b.dueTask(k.sp, k.id, now))
 	}
 	b.runTasks(ctx, tasks)
 	for _, k := range touched {

@@ -39,16 +39,63 @@ func (e *RateLimitError) Unwrap() error { return e.Err }
 // Paced is an optional capability of a Platform that knows its rate
 // limits. The posting pool books each card's turn with ReservePost before
 // it does the channel's work, and keeps the channel queued, holding no
-// worker, until the booking's time; PostCard in that channel then uses the
-// booking and never waits: if the booking went bad meanwhile (a 429 parked
-// its route) it returns a *RateLimitError and the pool books again. So a
-// 429 on one channel or route holds up only what shares its limit.
+// worker, until the booking's time (it asks ReservePost again then, which
+// returns the time left on the booking); PostCard in that channel then
+// uses the booking and never waits: if the booking went bad meanwhile (a
+// 429 parked its route) it returns a *RateLimitError and the pool books
+// again. So a 429 on one channel or route holds up only what shares its
+// limit.
 type Paced interface {
 	// ReservePost books the next card in channel under the platform's
-	// limits and returns how long until it may be posted (0: now).
+	// limits and returns how long until it may be posted (0: now). With a
+	// booking already made it returns the time left on it; while the
+	// channel's route is parked it may book nothing and return how long
+	// until it should be asked again.
 	ReservePost(channel string) time.Duration
 	// CancelPost gives back a booking that will not be used.
 	CancelPost(channel string)
+}
+
+// PacedMessages is an optional capability of a Paced platform: booking
+// the other calls the core makes on its own initiative, a question's
+// results (Post) and its card's updates (UpdateCard), as ReservePost books
+// a card. Closing a question then keeps its channel queued, holding no
+// worker, while a rate limit holds the results back, and the card updater
+// sends an update only when the platform's limits allow one. A call made
+// with a context from WithBooking uses the caller's booking and never
+// waits: if the limits refuse it (a 429 parked its route since), it
+// returns a *RateLimitError and the core tries again later.
+type PacedMessages interface {
+	// ReserveMessage books the next message in channel and returns how
+	// long until it may be posted (0: now), as ReservePost does for cards.
+	ReserveMessage(channel string) time.Duration
+	// CancelMessage gives back a booking that will not be used.
+	CancelMessage(channel string)
+	// TryUpdate books an update of the card ref in channel and returns 0
+	// when one may go now; otherwise it books nothing and returns how long
+	// until one might. Updates are not booked ahead: where the platform
+	// allows few (Slack's chat.update, about 50 a minute per workspace),
+	// live counts booked ahead would stand before the updates that close
+	// cards.
+	TryUpdate(channel, ref string) time.Duration
+	// CancelUpdate gives back a booking TryUpdate made.
+	CancelUpdate(channel, ref string)
+}
+
+// bookingKey is the context key WithBooking sets.
+type bookingKey struct{}
+
+// WithBooking returns ctx marked for a platform call the caller booked
+// (PacedMessages): the adapter makes it on the booking and returns a
+// *RateLimitError rather than wait.
+func WithBooking(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bookingKey{}, true)
+}
+
+// Booked reports whether ctx comes from WithBooking.
+func Booked(ctx context.Context) bool {
+	v, _ := ctx.Value(bookingKey{}).(bool)
+	return v
 }
 
 // Rate is a token bucket's steady rate: one request every Every, with up
@@ -245,7 +292,12 @@ func (l *Limiter) pruneLocked(now time.Time) {
 
 // Reserve books a call by owner against keys and returns how long until
 // it may be made. The owner's next Acquire uses the booking; an owner with
-// a booking already gets the time left on it.
+// a booking already gets the time left on it. While a key is parked (a
+// 429) or its learned window is used up, Reserve books nothing and returns
+// how long that lasts: the owner asks again then. A booking at the end of
+// a park would take its tokens of the shared rates (Slack's workspace,
+// Discord's global) at that time, and every other owner would then wait
+// behind it: a 429 on one route would hold up all.
 func (l *Limiter) Reserve(owner string, keys ...string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -253,13 +305,67 @@ func (l *Limiter) Reserve(owner string, keys ...string) time.Duration {
 	if bk, ok := l.booked[owner]; ok && l.validLocked(bk) {
 		return max(bk.at.Sub(now), 0)
 	}
+	if d := l.blockedLocked(now, keys); d > 0 {
+		return d
+	}
+	bk := l.bookLocked(keys)
+	l.booked[owner] = bk
+	return max(bk.at.Sub(now), 0)
+}
+
+// TryReserve books a call by owner against keys if every bucket allows it
+// now and returns 0; otherwise it books nothing and returns how long until
+// they might (a call booked by others meanwhile can push that back). An
+// owner with a booking already gets the time left on it.
+func (l *Limiter) TryReserve(owner string, keys ...string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if bk, ok := l.booked[owner]; ok && l.validLocked(bk) {
+		return max(bk.at.Sub(now), 0)
+	}
+	t := now
+	for _, k := range keys {
+		if b := l.buckets[k]; b != nil {
+			if e := b.earliest(t); e.After(t) {
+				t = e
+			}
+		}
+	}
+	if t.After(now) {
+		return t.Sub(now)
+	}
+	l.booked[owner] = l.bookLocked(keys)
+	return 0
+}
+
+// blockedLocked returns how long a park or a used-up learned window holds
+// a call against keys back (0: neither does).
+func (l *Limiter) blockedLocked(now time.Time, keys []string) time.Duration {
+	t := now
+	for _, k := range keys {
+		b := l.buckets[k]
+		if b == nil {
+			continue
+		}
+		if b.parked.After(t) {
+			t = b.parked
+		}
+		if b.window && b.left <= 0 && b.reset.After(t) {
+			t = b.reset
+		}
+	}
+	return t.Sub(now)
+}
+
+// bookLocked books one call against keys at the earliest time they allow.
+func (l *Limiter) bookLocked(keys []string) booking {
 	at := l.reserveLocked(keys)
 	bk := booking{at: at, keys: keys, parks: make([]int, len(keys))}
 	for i, k := range keys {
 		bk.parks[i] = l.buckets[k].parks
 	}
-	l.booked[owner] = bk
-	return max(at.Sub(now), 0)
+	return bk
 }
 
 // validLocked reports whether no bucket of a booking was parked since.
@@ -290,15 +396,22 @@ func (l *Limiter) Cancel(owner string) {
 }
 
 // Acquire lets a call by owner against keys go. With a booking of the
-// owner's it returns at once: nil if the booking is good, or a
-// *RateLimitError with the time left if a bucket was parked since the
+// owner's it returns at once: nil if the booking is good and its time has
+// come; a *RateLimitError with the time left if it has not (the booking
+// stays: Reserve returns it again), or if a bucket was parked since the
 // booking was made (the caller books again). Without one it waits until
 // every bucket allows the call (or ctx ends) and reports booked false.
 func (l *Limiter) Acquire(ctx context.Context, owner string, keys ...string) (booked bool, err error) {
 	l.mu.Lock()
 	if bk, ok := l.booked[owner]; ok && owner != "" {
-		delete(l.booked, owner)
 		valid := l.validLocked(bk)
+		if now := l.now(); valid && bk.at.After(now) {
+			// too early (the caller's clock is behind the limiter's): the
+			// booking stays for the next try
+			l.mu.Unlock()
+			return true, &RateLimitError{RetryAfter: max(bk.at.Sub(now), time.Millisecond), Scope: "route"}
+		}
+		delete(l.booked, owner)
 		var wait time.Duration
 		if !valid {
 			now := l.now()

@@ -43,7 +43,7 @@ func TestLimiter(t *testing.T) {
 			t.Errorf("an empty window books at its reset: %v", d)
 		}
 	})
-	t.Run("park voids bookings", func(t *testing.T) {
+	t.Run("park voids bookings and holds up only its key; early calls keep theirs", func(t *testing.T) {
 		l := newLim()
 		if d := l.Reserve("c1", "ch:1"); d != 0 {
 			t.Fatalf("first booking %v", d)
@@ -54,11 +54,52 @@ func TestLimiter(t *testing.T) {
 		if !booked || !errors.As(err, &rl) || rl.RetryAfter != 30*time.Second {
 			t.Fatalf("booked call after a park: booked %v, err %v", booked, err)
 		}
-		if d := l.Reserve("c1", "ch:1"); d != 30*time.Second {
-			t.Errorf("a new booking in %v, want after the park (30s)", d)
+		// within the park nothing is booked: a booking at its end would
+		// take the shared workspace rate's tokens then, ahead of everyone
+		if d := l.Reserve("c1", "ch:1", "ws"); d != 30*time.Second {
+			t.Errorf("booking within the park: %v, want its end (30s)", d)
 		}
-		if booked, err := l.Acquire(t.Context(), "c1", "ch:1"); !booked || err != nil {
-			t.Errorf("a good booking: %v %v", booked, err)
+		if d := l.Reserve("c2", "ch:2", "ws"); d != 0 {
+			t.Errorf("another channel waits %v behind the parked one", d)
+		}
+		clock.Add(30 * time.Second)
+		if d := l.Reserve("c1", "ch:1", "ws"); d != 0 {
+			t.Errorf("after the park: %v", d)
+		}
+		if d := l.Reserve("c1b", "ch:1", "ws"); d != time.Second {
+			t.Fatalf("the channel's next call in %v, want 1s", d)
+		}
+		clock.Add(400 * time.Millisecond)
+		if booked, err := l.Acquire(t.Context(), "c1b", "ch:1", "ws"); !booked || !errors.As(err, &rl) || rl.RetryAfter != 600*time.Millisecond {
+			t.Errorf("a booked call 600ms early: booked %v, err %v", booked, err)
+		}
+		if d := l.Reserve("c1b", "ch:1", "ws"); d != 600*time.Millisecond {
+			t.Errorf("the early call lost its booking: a new one in %v, want the same (600ms)", d)
+		}
+		clock.Add(600 * time.Millisecond)
+		for _, o := range []string{"c1", "c1b"} {
+			if booked, err := l.Acquire(t.Context(), o, "ch:1", "ws"); !booked || err != nil {
+				t.Errorf("%s: a good booking: %v %v", o, booked, err)
+			}
+		}
+	})
+	t.Run("try books only what may go now", func(t *testing.T) {
+		l := newLim()
+		if d := l.TryReserve("a", "ch:5"); d != 0 {
+			t.Fatalf("a fresh channel: %v", d)
+		}
+		if d := l.TryReserve("b", "ch:5"); d != time.Second {
+			t.Errorf("the channel's second call: %v, want 1s", d)
+		}
+		if d := l.TryReserve("b", "ch:5"); d != time.Second {
+			t.Errorf("a refused try booked something: the next is in %v, want still 1s", d)
+		}
+		if booked, err := l.Acquire(t.Context(), "a", "ch:5"); !booked || err != nil {
+			t.Errorf("the try's booking: %v %v", booked, err)
+		}
+		clock.Add(time.Second)
+		if d := l.TryReserve("b", "ch:5"); d != 0 {
+			t.Errorf("a second later: %v", d)
 		}
 	})
 	t.Run("unbooked calls wait on the clock", func(t *testing.T) {

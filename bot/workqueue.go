@@ -7,21 +7,33 @@ import (
 	"time"
 )
 
-// task is one unit of the posting pool's work. It returns 0 when done, or
-// how long to wait before it is run again (a rate limit): meanwhile it is
-// queued and holds no worker, so the worker goes on with other tasks.
-type task func(ctx context.Context) (again time.Duration)
+// task is one unit of the posting pool's work: posting or closing in one
+// channel. run returns 0 when the task is done, or how long to wait before
+// it is run again (a rate limit): meanwhile it is queued and holds no
+// worker, so the worker goes on with other tasks.
+type task struct {
+	// key is the task's channel: the tasks of one channel run one at a
+	// time, in the order given, even while one of them waits.
+	key chanKey
+	run func(ctx context.Context) (again time.Duration)
+	// dropped, if set, is called for a task still queued when ctx ends.
+	dropped func()
+}
 
 // runTasks runs tasks on at most postWorkers goroutines and returns when
 // every task is done (or ctx is, dropping what is still queued). A task
 // that asks to wait is queued until then on the bot's clock: the queue's
 // own time moves with the clock and with each of its timers that fires, so
-// a clock that stands still in a test does not hold it up.
+// a clock that stands still in a test does not hold it up. A task starts
+// only once the tasks given before it for the same channel are done, so a
+// question's results, held back by a rate limit, still come before the
+// channel's next card.
 func (b *Bot) runTasks(ctx context.Context, tasks []task) {
 	if len(tasks) == 0 {
 		return
 	}
-	q := &taskQueue{b: b, tasks: tasks, changed: make(chan struct{}), now: b.now()}
+	q := &taskQueue{b: b, tasks: tasks, changed: make(chan struct{}), now: b.now(),
+		owner: map[chanKey]int{}, behind: map[chanKey][]int{}}
 	q.ready = make([]int, len(tasks))
 	for i := range tasks {
 		q.ready[i] = i
@@ -36,6 +48,18 @@ func (b *Bot) runTasks(ctx context.Context, tasks []task) {
 		}()
 	}
 	wg.Wait()
+	left := append([]int(nil), q.ready...)
+	for _, d := range q.delayed {
+		left = append(left, d.i)
+	}
+	for _, behind := range q.behind {
+		left = append(left, behind...)
+	}
+	for _, i := range left {
+		if f := tasks[i].dropped; f != nil {
+			f()
+		}
+	}
 }
 
 // taskQueue is the state runTasks' workers share.
@@ -43,12 +67,14 @@ type taskQueue struct {
 	b       *Bot
 	tasks   []task
 	mu      sync.Mutex
-	ready   []int         // tasks to run now, in order
-	delayed delayHeap     // tasks waiting for their time
-	running int           // tasks being run
-	timing  bool          // a worker sleeps on the timer for delayed[0]
-	now     time.Time     // the queue's time: never behind the clock or a fired timer
-	changed chan struct{} // closed (and replaced) when the queue changes
+	ready   []int             // tasks to run now, in order
+	delayed delayHeap         // tasks waiting for their time
+	running int               // tasks being run
+	owner   map[chanKey]int   // channel → its task started and not done (running or delayed)
+	behind  map[chanKey][]int // channel → its tasks waiting for owner to be done, in order
+	timing  bool              // a worker sleeps on the timer for delayed[0]
+	now     time.Time         // the queue's time: never behind the clock or a fired timer
+	changed chan struct{}     // closed (and replaced) when the queue changes
 }
 
 // work is one worker's loop.
@@ -65,13 +91,30 @@ func (q *taskQueue) work(ctx context.Context) {
 		if len(q.ready) > 0 {
 			i := q.ready[0]
 			q.ready = q.ready[1:]
+			k := q.tasks[i].key
+			if o, ok := q.owner[k]; ok && o != i {
+				q.behind[k] = append(q.behind[k], i) // the channel's earlier task is not done
+				continue
+			}
+			q.owner[k] = i
 			q.running++
 			q.mu.Unlock()
-			again := q.tasks[i](ctx)
+			again := q.tasks[i].run(ctx)
 			q.mu.Lock()
 			q.running--
 			if again > 0 {
+				if now := q.b.now(); now.After(q.now) {
+					q.now = now // the task took time: its wait starts now
+				}
 				heap.Push(&q.delayed, delayed{at: q.now.Add(again), i: i})
+			} else {
+				delete(q.owner, k)
+				if next := q.behind[k]; len(next) > 0 {
+					q.ready = append(q.ready, next[0])
+					if q.behind[k] = next[1:]; len(q.behind[k]) == 0 {
+						delete(q.behind, k)
+					}
+				}
 			}
 			q.signal()
 			continue

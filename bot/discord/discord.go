@@ -119,6 +119,7 @@ var (
 
 	_ bot.DirectMessenger = (*Adapter)(nil)
 	_ bot.Paced           = (*Adapter)(nil)
+	_ bot.PacedMessages   = (*Adapter)(nil)
 )
 
 // New builds an adapter on a discordgo session: register it with the core
@@ -405,11 +406,13 @@ func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (
 	return msg.ID, nil
 }
 
-// UpdateCard implements bot.Platform.
+// UpdateCard implements bot.Platform. With a context from
+// bot.WithBooking it uses the booking TryUpdate made and returns a
+// *bot.RateLimitError (wrapped) instead of waiting out a 429.
 func (a *Adapter) UpdateCard(ctx context.Context, channel, ref string, m bot.Message) error {
 	es := []*discordgo.MessageEmbed{embed(m)}
 	comps := components(m)
-	err := a.limited(ctx, "", func() []string { return a.routes.editKeys(channel) }, func() error {
+	err := a.limited(ctx, bookedOwner(ctx, updateOwner(channel, ref)), func() []string { return a.routes.editKeys(channel) }, func() error {
 		_, err := a.s.ChannelMessageEditComplex(&discordgo.MessageEdit{Channel: channel, ID: ref, Embeds: &es, Components: &comps},
 			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 		return err
@@ -437,9 +440,11 @@ func (a *Adapter) PostFile(ctx context.Context, channel string, m bot.Message, f
 	return nil
 }
 
-// Post implements bot.Platform.
+// Post implements bot.Platform. With a context from bot.WithBooking it
+// uses the booking ReserveMessage made and returns a *bot.RateLimitError
+// (wrapped) instead of waiting out a 429.
 func (a *Adapter) Post(ctx context.Context, channel string, m bot.Message) error {
-	err := a.limited(ctx, "", func() []string { return a.routes.messageKeys(channel) }, func() error {
+	err := a.limited(ctx, bookedOwner(ctx, messageOwner(channel)), func() []string { return a.routes.messageKeys(channel) }, func() error {
 		_, err := a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}},
 			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 		return err

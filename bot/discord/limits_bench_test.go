@@ -79,6 +79,11 @@ func BenchmarkPostCardsLimited(b *testing.B) {
 			}
 		}
 		if posted != n {
+			for c := range n {
+				if ch, _ := db.GetChannel(space, strconv.Itoa(100000+c)); ch.LastError != "" {
+					b.Fatalf("%d cards posted, want %d; %d: %s", posted, n, c, ch.LastError)
+				}
+			}
 			b.Fatalf("%d cards posted, want %d", posted, n)
 		}
 		limits := discordfake.DefaultLimits

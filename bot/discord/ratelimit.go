@@ -218,6 +218,39 @@ func (a *Adapter) ReservePost(channel string) time.Duration {
 // CancelPost implements bot.Paced.
 func (a *Adapter) CancelPost(channel string) { a.routes.lim.Cancel(channel) }
 
+// messageOwner and updateOwner name the bookings of a message in channel
+// and of an edit of the card ref (bot.PacedMessages).
+func messageOwner(channel string) string     { return "m:" + channel }
+func updateOwner(channel, ref string) string { return "u:" + channel + "/" + ref }
+
+// ReserveMessage implements bot.PacedMessages: it books the channel's next
+// message (a question's results) on the global pace, the route's bucket
+// and the channel's pace, like a card.
+func (a *Adapter) ReserveMessage(channel string) time.Duration {
+	return a.routes.lim.Reserve(messageOwner(channel), a.routes.messageKeys(channel)...)
+}
+
+// CancelMessage implements bot.PacedMessages.
+func (a *Adapter) CancelMessage(channel string) { a.routes.lim.Cancel(messageOwner(channel)) }
+
+// TryUpdate implements bot.PacedMessages: it books an edit of the card ref
+// if the global pace and the edit route's bucket allow one now.
+func (a *Adapter) TryUpdate(channel, ref string) time.Duration {
+	return a.routes.lim.TryReserve(updateOwner(channel, ref), a.routes.editKeys(channel)...)
+}
+
+// CancelUpdate implements bot.PacedMessages.
+func (a *Adapter) CancelUpdate(channel, ref string) { a.routes.lim.Cancel(updateOwner(channel, ref)) }
+
+// bookedOwner is the owner whose booking a call uses: owner when the core
+// booked it (a context from bot.WithBooking), else none.
+func bookedOwner(ctx context.Context, owner string) string {
+	if bot.Booked(ctx) {
+		return owner
+	}
+	return ""
+}
+
 // limited makes a REST call f against the buckets keys gives (asked
 // again after each 429: a response may have taught the route's bucket
 // hash) under the limiter. With owner set to a channel whose card the core

@@ -33,7 +33,7 @@ func (a *Adapter) DM(ctx context.Context, user string, m bot.Message) error {
 		return dmError(user, "conversations.open", err)
 	}
 	blocks, text := render(m)
-	err = a.postPaced(ctx, ch, func() error {
+	err = a.postLimited(ctx, "", ch, func() error {
 		_, _, err := a.api.PostMessageContext(ctx, ch, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
 		return err
 	})

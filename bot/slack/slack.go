@@ -59,6 +59,9 @@ type Config struct {
 	// WorkspaceRate caps posts a second across the workspace
 	// (DefaultWorkspaceRate when 0).
 	WorkspaceRate float64
+	// UpdatesPerMinute caps card updates (chat.update) a minute across the
+	// workspace (DefaultUpdatesPerMinute when 0).
+	UpdatesPerMinute float64
 	// Logger receives logs.
 	Logger *slog.Logger
 	// Now is the clock used for signature windows and caches (default time.Now).
@@ -105,6 +108,7 @@ var (
 
 	_ bot.DirectMessenger = (*Adapter)(nil)
 	_ bot.Paced           = (*Adapter)(nil)
+	_ bot.PacedMessages   = (*Adapter)(nil)
 )
 
 // ErrFatal wraps errors after which the adapter stops (bad tokens).
@@ -155,6 +159,9 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 	}
 	if cfg.WorkspaceRate <= 0 {
 		cfg.WorkspaceRate = DefaultWorkspaceRate
+	}
+	if cfg.UpdatesPerMinute <= 0 {
+		cfg.UpdatesPerMinute = DefaultUpdatesPerMinute
 	}
 	if cfg.AckWait <= 0 {
 		cfg.AckWait = 2 * time.Second
@@ -466,7 +473,7 @@ func (a *Adapter) sendEphemeral(ctx context.Context, channel, user string, m ...
 func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (string, error) {
 	var ts string
 	blocks, text := render(m)
-	err := a.postLimited(ctx, channel, func() error {
+	err := a.postLimited(ctx, channel, channel, func() error {
 		var err error
 		_, ts, err = a.api.PostMessageContext(ctx, channel, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
 		return err
@@ -474,19 +481,30 @@ func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (
 	return ts, err
 }
 
-// UpdateCard implements bot.Platform with chat.update.
+// UpdateCard implements bot.Platform with chat.update, under the
+// workspace's update pace (Config.UpdatesPerMinute). With a context from
+// bot.WithBooking it uses the booking TryUpdate made.
 func (a *Adapter) UpdateCard(ctx context.Context, channel, ref string, m bot.Message) error {
 	blocks, text := render(m)
-	return a.retry(ctx, "chat.update", func() error {
+	owner := ""
+	if bot.Booked(ctx) {
+		owner = updateOwner(channel, ref)
+	}
+	return a.updateLimited(ctx, owner, func() error {
 		_, _, _, err := a.api.UpdateMessageContext(ctx, channel, ref, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
 		return err
 	})
 }
 
-// Post implements bot.Platform.
+// Post implements bot.Platform. With a context from bot.WithBooking it
+// uses the booking ReserveMessage made.
 func (a *Adapter) Post(ctx context.Context, channel string, m bot.Message) error {
 	blocks, text := render(m)
-	return a.postPaced(ctx, channel, func() error {
+	owner := ""
+	if bot.Booked(ctx) {
+		owner = messageOwner(channel)
+	}
+	return a.postLimited(ctx, owner, channel, func() error {
 		_, _, err := a.api.PostMessageContext(ctx, channel, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
 		return err
 	})
@@ -507,10 +525,6 @@ func (a *Adapter) PostFile(ctx context.Context, channel string, m bot.Message, f
 			FileSize: len(f.Data), Reader: bytes.NewReader(f.Data), InitialComment: text, AltTxt: f.Alt})
 		return err
 	})
-}
-
-func (a *Adapter) postPaced(ctx context.Context, channel string, f func() error) error {
-	return a.postLimited(ctx, channel, f)
 }
 
 // retry honours 429s: it waits Retry-After (or one second without the

@@ -31,6 +31,14 @@ func TestConfigCheckRefusesWhatARunRefuses(t *testing.T) {
 		{"bad api url", "slack:\n  api_url: 'ftp:/x'\n", nil, "api_url"},
 		{"non-hex public key", "discord:\n  public_key: 'not-hex'\n", nil, "public_key"},
 		{"short public key", "discord:\n  public_key: 'abcd'\n", nil, "public_key"},
+		{"negative slack.workspace_rate", "slack:\n  workspace_rate: -1\n", nil, "slack.workspace_rate -1: want a positive number"},
+		{"slack.workspace_rate too high", "slack:\n  workspace_rate: 1000\n", nil, "at most 100"},
+		{"slack.updates_per_minute too high", "slack:\n  updates_per_minute: 6000\n", nil, "slack.updates_per_minute"},
+		{"discord.global_rate too high", "discord:\n  global_rate: 50000\n", nil, "discord.global_rate"},
+		{"discord.global_rate NaN", "discord:\n  global_rate: .nan\n", nil, "discord.global_rate"},
+		{"zero rate from env", "", map[string]string{"STUDYBOT_SLACK_WORKSPACE_RATE": "0"}, "STUDYBOT_SLACK_WORKSPACE_RATE: want a positive number"},
+		{"rate from env not a number", "", map[string]string{"STUDYBOT_DISCORD_GLOBAL_RATE": "fast"}, "STUDYBOT_DISCORD_GLOBAL_RATE"},
+		{"rate from env too high", "", map[string]string{"STUDYBOT_SLACK_UPDATES_PER_MINUTE": "601"}, "slack.updates_per_minute 601"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

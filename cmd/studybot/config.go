@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/studybot/studybot/bot"
+	studydiscord "github.com/studybot/studybot/bot/discord"
+	studyslack "github.com/studybot/studybot/bot/slack"
 )
 
 // Config is the effective configuration: the YAML file (--config), then
@@ -72,6 +75,13 @@ type SlackConfig struct {
 	Mode string `yaml:"mode"`
 	// APIURL is the Web API base URL (GovSlack, proxies, tests).
 	APIURL string `yaml:"api_url"`
+	// WorkspaceRate is the adapter's pace of posts a second across the
+	// workspace (0: the default, 9; at most maxSlackWorkspaceRate).
+	WorkspaceRate float64 `yaml:"workspace_rate"`
+	// UpdatesPerMinute is the adapter's pace of card updates (chat.update)
+	// a minute across the workspace (0: the default, 45; at most
+	// maxSlackUpdatesPerMinute).
+	UpdatesPerMinute float64 `yaml:"updates_per_minute"`
 }
 
 // DiscordConfig configures the Discord adapter.
@@ -91,6 +101,11 @@ type DiscordConfig struct {
 	// Shards is the shard count N when each process takes its shard from
 	// its StatefulSet pod's ordinal (studybot-3 is shard 3).
 	Shards int `yaml:"shards,omitempty"`
+	// GlobalRate is the adapter's pace of REST requests a second across
+	// the bot, interaction responses aside (0: the default, 45, divided
+	// by the shard count: Discord's global limit is the bot's, and each
+	// shard process paces itself; at most maxDiscordGlobalRate).
+	GlobalRate float64 `yaml:"global_rate"`
 	// host is the pod name or hostname the ordinal is read from.
 	host string
 }
@@ -173,7 +188,21 @@ func loadConfig(path string, getenv env) (Config, error) {
 	if c.Watch == 0 {
 		c.Watch = Duration(DefaultWatch)
 	}
+	if c.Slack.WorkspaceRate == 0 {
+		c.Slack.WorkspaceRate = studyslack.DefaultWorkspaceRate
+	}
+	if c.Slack.UpdatesPerMinute == 0 {
+		c.Slack.UpdatesPerMinute = studyslack.DefaultUpdatesPerMinute
+	}
 	c.Discord.resolveShard()
+	if c.Discord.GlobalRate == 0 {
+		// Discord's global limit is the bot's, shared by its shards
+		_, n, err := c.Discord.shard()
+		if err != nil || n < 1 {
+			n = 1
+		}
+		c.Discord.GlobalRate = studydiscord.DefaultGlobalRate / float64(n)
+	}
 	return c, nil
 }
 
@@ -241,6 +270,19 @@ func applyEnv(c *Config, getenv env) error {
 	str("DISCORD_PUBLIC_KEY", &c.Discord.PublicKey)
 	str("DISCORD_GUILD_ID", &c.Discord.GuildID)
 	str("DISCORD_SHARD", &c.Discord.Shard)
+	rate := func(name, unit string, dst *float64) {
+		if v := getenv("STUDYBOT_" + name); v != "" {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(n > 0) || math.IsInf(n, 0) {
+				errs = append(errs, fmt.Errorf("STUDYBOT_%s: want a positive number of %s, got %q", name, unit, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	rate("SLACK_WORKSPACE_RATE", "posts a second", &c.Slack.WorkspaceRate)
+	rate("SLACK_UPDATES_PER_MINUTE", "card updates a minute", &c.Slack.UpdatesPerMinute)
+	rate("DISCORD_GLOBAL_RATE", "requests a second", &c.Discord.GlobalRate)
 	if v := getenv("STUDYBOT_DISCORD_SHARDS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -320,11 +362,38 @@ func (c Config) validate() error {
 	if c.slackEnabled() && c.Slack.Mode == "http" && (c.Slack.SigningSecret == "" || c.HTTP == "") {
 		errs = append(errs, errors.New("slack: HTTP mode needs a signing secret and an --http listen address"))
 	}
+	errs = append(errs, c.validateRates()...)
 	errs = append(errs, c.validateShard()...)
 	if c.discordEnabled() && c.Discord.AppID == "" {
 		errs = append(errs, errors.New("discord: needs the application ID (STUDYBOT_DISCORD_APP_ID)"))
 	}
 	return errors.Join(errs...)
+}
+
+// Upper bounds of the adapters' paces: well above what the platforms
+// allow by default (Slack: about 600 posts a minute per workspace and 50
+// chat.update calls a minute; Discord: 50 requests a second), so a bot
+// whose limits the platform raised can say so, while a typo that would
+// only earn 429s is refused.
+const (
+	maxSlackWorkspaceRate    = 100  // posts a second
+	maxSlackUpdatesPerMinute = 600  // chat.update calls a minute
+	maxDiscordGlobalRate     = 1000 // requests a second
+)
+
+// validateRates checks the adapters' paces: positive and within bounds
+// (0, unset, means the adapter's default).
+func (c Config) validateRates() []error {
+	var errs []error
+	check := func(key, unit string, v, most float64) {
+		if !(v >= 0) || v > most { // NaN fails the first test
+			errs = append(errs, fmt.Errorf("%s %v: want a positive number of %s, at most %v (0 or unset: the default)", key, v, unit, most))
+		}
+	}
+	check("slack.workspace_rate", "posts a second", c.Slack.WorkspaceRate, maxSlackWorkspaceRate)
+	check("slack.updates_per_minute", "card updates a minute", c.Slack.UpdatesPerMinute, maxSlackUpdatesPerMinute)
+	check("discord.global_rate", "requests a second", c.Discord.GlobalRate, maxDiscordGlobalRate)
+	return errs
 }
 
 // checkListenAddr accepts host:port with a numeric port (":8080",

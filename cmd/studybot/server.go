@@ -111,7 +111,8 @@ func newAdapters(cfg Config, b *bot.Bot, log *slog.Logger, now func() time.Time,
 	var out []adapter
 	if cfg.slackEnabled() {
 		ad, err := studyslack.New(studyslack.Config{BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
-			SigningSecret: cfg.Slack.SigningSecret, Mode: cfg.Slack.Mode, APIURL: cfg.Slack.APIURL, Logger: log, Now: now}, b)
+			SigningSecret: cfg.Slack.SigningSecret, Mode: cfg.Slack.Mode, APIURL: cfg.Slack.APIURL, Logger: log, Now: now,
+			WorkspaceRate: cfg.Slack.WorkspaceRate, UpdatesPerMinute: cfg.Slack.UpdatesPerMinute}, b)
 		if err != nil {
 			return out, err
 		}
@@ -120,7 +121,8 @@ func newAdapters(cfg Config, b *bot.Bot, log *slog.Logger, now func() time.Time,
 	if cfg.discordEnabled() {
 		shard, shards, _ := cfg.Discord.shard() // validated before
 		ad, err := studydiscord.New(studydiscord.Config{Token: cfg.Discord.Token, AppID: cfg.Discord.AppID, PublicKey: cfg.Discord.PublicKey,
-			GuildID: cfg.Discord.GuildID, HTTPClient: opt.discordClient, Logger: log, ShardID: shard, ShardCount: shards}, b)
+			GuildID: cfg.Discord.GuildID, HTTPClient: opt.discordClient, Logger: log, ShardID: shard, ShardCount: shards,
+			GlobalRate: cfg.Discord.GlobalRate}, b)
 		if err != nil {
 			return out, err
 		}

@@ -8,10 +8,12 @@ import (
 	"time"
 )
 
-// Limits are the rate limits the fake enforces on chat.postMessage, as
-// Slack does: about one message a second per channel with short bursts
-// allowed, and a workspace-wide cap. A post over either gets 429 with
-// Retry-After (whole seconds) and {"ok":false,"error":"ratelimited"}.
+// Limits are the rate limits the fake enforces, as Slack does: on
+// chat.postMessage about one message a second per channel with short
+// bursts allowed, and a workspace-wide cap; on chat.update its tier, Tier
+// 3 ("50+ per minute" per app and workspace, "sporadic bursts are
+// welcome"). A call over a limit gets 429 with Retry-After (whole
+// seconds) and {"ok":false,"error":"ratelimited"}.
 type Limits struct {
 	// ChannelEvery is the sustained spacing of posts in one channel (1s);
 	// 0 turns the channel limit off.
@@ -24,10 +26,17 @@ type Limits struct {
 	WorkspaceRate float64
 	// WorkspaceBurst is how many posts the workspace takes at once (10).
 	WorkspaceBurst int
+	// UpdatesPerMinute is chat.update's sustained rate across the
+	// workspace (50, Tier 3's figure); 0 turns it off.
+	UpdatesPerMinute float64
+	// UpdateBurst is how many updates the workspace takes at once after a
+	// quiet spell (10).
+	UpdateBurst int
 }
 
 // DefaultLimits are the limits a new fake enforces.
-var DefaultLimits = Limits{ChannelEvery: time.Second, ChannelBurst: 3, WorkspaceRate: 10, WorkspaceBurst: 10}
+var DefaultLimits = Limits{ChannelEvery: time.Second, ChannelBurst: 3, WorkspaceRate: 10, WorkspaceBurst: 10,
+	UpdatesPerMinute: 50, UpdateBurst: 10}
 
 // limiter is the fake's rate limit state (guarded by its own lock).
 type limiter struct {
@@ -39,6 +48,9 @@ type limiter struct {
 	ws       time.Time
 	refused  int
 	posted   int
+	upd      time.Time // chat.update's theoretical arrival time
+	updRef   int       // updates refused
+	updated  int       // updates let through
 }
 
 func newLimiter() *limiter {
@@ -80,6 +92,21 @@ func (s *Server) Posted() int {
 	s.rl.mu.Lock()
 	defer s.rl.mu.Unlock()
 	return s.rl.posted
+}
+
+// UpdatesRateLimited returns how many chat.update calls the limits
+// refused with a 429 (not counting the ones RateLimit forced).
+func (s *Server) UpdatesRateLimited() int {
+	s.rl.mu.Lock()
+	defer s.rl.mu.Unlock()
+	return s.rl.updRef
+}
+
+// Updated returns how many chat.update calls the limits let through.
+func (s *Server) Updated() int {
+	s.rl.mu.Lock()
+	defer s.rl.mu.Unlock()
+	return s.rl.updated
 }
 
 // delay waits out the simulated round trip (or the request's end).
@@ -133,10 +160,7 @@ func (s *Server) admitPost(w http.ResponseWriter, channel string) bool {
 	if wait > 0 {
 		l.refused++
 		l.mu.Unlock()
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusTooManyRequests)
-		w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
+		refuse(w, wait)
 		return false
 	}
 	if l.limits.ChannelEvery > 0 {
@@ -148,4 +172,37 @@ func (s *Server) admitPost(w http.ResponseWriter, channel string) bool {
 	l.posted++
 	l.mu.Unlock()
 	return true
+}
+
+// admitUpdate applies chat.update's limit and, when it refuses the call,
+// answers 429 and reports false.
+func (s *Server) admitUpdate(w http.ResponseWriter) bool {
+	l := s.rl
+	l.mu.Lock()
+	r := l.limits.UpdatesPerMinute
+	if r <= 0 {
+		l.updated++
+		l.mu.Unlock()
+		return true
+	}
+	wait, tat := gcra(l.upd, l.now(), time.Duration(float64(time.Minute)/r), l.limits.UpdateBurst)
+	if wait > 0 {
+		l.updRef++
+		l.mu.Unlock()
+		refuse(w, wait)
+		return false
+	}
+	l.upd = tat
+	l.updated++
+	l.mu.Unlock()
+	return true
+}
+
+// refuse answers a call over a limit: 429, Retry-After in whole seconds
+// (at least 1), ratelimited.
+func refuse(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1)))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusTooManyRequests)
+	w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
 }

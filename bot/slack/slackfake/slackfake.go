@@ -15,7 +15,8 @@
 // mrkdwn escaping. Violations are collected;
 // Verify fails the test on any. chat.postMessage keeps Slack's rate limits
 // (about one message a second per channel, a workspace cap; 429 with
-// Retry-After), on an injectable clock, with an optional simulated round
+// Retry-After) and chat.update its Tier 3 limit (about 50 a minute per
+// workspace), on an injectable clock, with an optional simulated round
 // trip (ratelimit.go).
 package slackfake
 
@@ -212,7 +213,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	call := Call{Method: method, Form: r.PostForm, Token: tok}
 	ch := r.PostForm.Get("channel")
-	if method == "chat.postMessage" && !s.admitPost(w, ch) {
+	if method == "chat.postMessage" && !s.admitPost(w, ch) || method == "chat.update" && !s.admitUpdate(w) {
 		return
 	}
 	s.mu.Lock()
