@@ -3,9 +3,7 @@ package bot_test
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
@@ -15,8 +13,6 @@ import (
 	"time"
 
 	"github.com/studybot/studybot/bot"
-	"github.com/studybot/studybot/bot/bottest"
-	"github.com/studybot/studybot/store"
 )
 
 // countingPlatform counts cards and keeps nothing, so that a memory
@@ -69,29 +65,9 @@ func resetPeakRSS(tb testing.TB) {
 // size, in MB; the target is a peak RSS under 80 MB.
 func BenchmarkPostCardsMemory(b *testing.B) {
 	n := postCardsN()
-	sp := store.SpaceRef{Platform: "test", ID: "team"}
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		clock := bottest.NewClock(monday.Add(24 * time.Hour)) // Tuesday 08:00
-		path := filepath.Join(b.TempDir(), "post.db")
-		db, err := store.Open(path, &store.Options{Now: clock.Now, NoSync: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		db.EnsureSpace(sp, "Asia/Tokyo")
-		for c := 0; c < n; c++ {
-			if err := db.PutChannel(store.Channel{Space: sp, ID: fmt.Sprintf("c%05d", c), Cron: bot.DefaultSchedule, TZ: "Asia/Tokyo", Lang: "ja", CloseAfter: 8 * time.Hour}); err != nil {
-				b.Fatal(err)
-			}
-		}
-		db.Close()
-		if db, err = store.Open(path, &store.Options{Now: clock.Now}); err != nil {
-			b.Fatal(err)
-		}
-		bt, err := bot.New(bot.Config{Bank: bottest.Bank(b), Store: db, Now: clock.Now, NewTimer: clock.NewTimer})
-		if err != nil {
-			b.Fatal(err)
-		}
+		db, bt, clock := postFixture(b, monday.Add(24*time.Hour), n) // Tuesday 08:00
 		plat := &countingPlatform{}
 		bt.AddPlatform(plat)
 		clock.Set(clock.Now().Add(time.Hour)) // 09:00, every channel's slot
@@ -131,7 +107,7 @@ func BenchmarkPostCardsMemory(b *testing.B) {
 		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
 		b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
 		b.ReportMetric(float64(base)/(1<<20), "start-RSS-MB")
-		if st, err := os.Stat(path); err == nil {
+		if st, err := os.Stat(db.Path()); err == nil {
 			b.ReportMetric(float64(st.Size())/(1<<20), "db-MB")
 		}
 		bt.Close()

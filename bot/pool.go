@@ -39,7 +39,14 @@ func poolName(lang, p string) string { return T(lang, "pool."+p) }
 // inPool reports whether pool p may use q at all: never a question
 // rejected in chat, only approved ones for PoolApproved.
 func (b *Bot) inPool(p string, q *questions.Question) bool {
-	return !b.isRejected(q) && (p != PoolApproved || b.isApproved(q))
+	b.reviews.mu.Lock()
+	defer b.reviews.mu.Unlock()
+	return b.inPoolLocked(p, q)
+}
+
+// inPoolLocked is inPool for a caller holding b.reviews.mu.
+func (b *Bot) inPoolLocked(p string, q *questions.Question) bool {
+	return !b.rejectedLocked(q) && (p != PoolApproved || b.approvedLocked(q))
 }
 
 // quizPool narrows /quiz's questions (in draw order) to the pool of the
@@ -56,16 +63,13 @@ func (b *Bot) quizPool(c Command, qs []*questions.Question) []*questions.Questio
 	}
 	out := make([]*questions.Question, 0, len(qs))
 	var rest []*questions.Question
-	// the chat verdicts read under one lock for the whole bank (as
-	// inPool and isApproved would decide each question)
+	// the chat verdicts read under one lock for the whole bank
 	b.reviews.mu.Lock()
 	defer b.reviews.mu.Unlock()
 	for _, q := range qs {
-		v := b.reviews.verdict[q.ID]
-		approved := q.Approved || v == questions.Approved
 		switch {
-		case v == questions.Rejected || p == PoolApproved && !approved:
-		case p == PoolAll || approved:
+		case !b.inPoolLocked(p, q):
+		case p == PoolAll || b.approvedLocked(q):
 			out = append(out, q)
 		default:
 			rest = append(rest, q)

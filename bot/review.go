@@ -56,7 +56,12 @@ func (b *Bot) isApproved(q *questions.Question) bool {
 	}
 	b.reviews.mu.Lock()
 	defer b.reviews.mu.Unlock()
-	return b.reviews.verdict[q.ID] == questions.Approved
+	return b.approvedLocked(q)
+}
+
+// approvedLocked is isApproved for a caller holding b.reviews.mu.
+func (b *Bot) approvedLocked(q *questions.Question) bool {
+	return q.Approved || b.reviews.verdict[q.ID] == questions.Approved
 }
 
 // isRejected reports whether q was rejected in chat (the review file's
@@ -64,6 +69,11 @@ func (b *Bot) isApproved(q *questions.Question) bool {
 func (b *Bot) isRejected(q *questions.Question) bool {
 	b.reviews.mu.Lock()
 	defer b.reviews.mu.Unlock()
+	return b.rejectedLocked(q)
+}
+
+// rejectedLocked is isRejected for a caller holding b.reviews.mu.
+func (b *Bot) rejectedLocked(q *questions.Question) bool {
 	return b.reviews.verdict[q.ID] == questions.Rejected
 }
 

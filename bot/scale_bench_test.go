@@ -105,29 +105,9 @@ func BenchmarkRegister(b *testing.B) {
 // fsync (a fixture).
 func BenchmarkPostCards(b *testing.B) {
 	n := postCardsN()
-	sp := store.SpaceRef{Platform: "test", ID: "team"}
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		clock := bottest.NewClock(monday)
-		path := filepath.Join(b.TempDir(), "post.db")
-		db, err := store.Open(path, &store.Options{Now: clock.Now, NoSync: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		db.EnsureSpace(sp, "Asia/Tokyo")
-		for c := 0; c < n; c++ {
-			if err := db.PutChannel(store.Channel{Space: sp, ID: fmt.Sprintf("c%05d", c), Cron: bot.DefaultSchedule, TZ: "Asia/Tokyo", Lang: "ja", CloseAfter: 8 * time.Hour}); err != nil {
-				b.Fatal(err)
-			}
-		}
-		db.Close()
-		if db, err = store.Open(path, &store.Options{Now: clock.Now}); err != nil {
-			b.Fatal(err)
-		}
-		bt, err := bot.New(bot.Config{Bank: bottest.Bank(b), Store: db, Now: clock.Now, NewTimer: clock.NewTimer})
-		if err != nil {
-			b.Fatal(err)
-		}
+		db, bt, clock := postFixture(b, monday, n)
 		plat := bottest.NewPlatform("test")
 		bt.AddPlatform(plat)
 		clock.Set(monday.Add(time.Hour)) // 09:00, every channel's slot
@@ -144,6 +124,36 @@ func BenchmarkPostCards(b *testing.B) {
 		db.Close()
 		b.StartTimer()
 	}
+}
+
+// postFixture is the posting benchmarks' starting point: n channels on
+// the default schedule in one space, stored without fsync, then the
+// database reopened durable (fsync on) under a bot on a fake clock at
+// start.
+func postFixture(b *testing.B, start time.Time, n int) (*store.DB, *bot.Bot, *bottest.Clock) {
+	b.Helper()
+	sp := store.SpaceRef{Platform: "test", ID: "team"}
+	clock := bottest.NewClock(start)
+	path := filepath.Join(b.TempDir(), "post.db")
+	db, err := store.Open(path, &store.Options{Now: clock.Now, NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.EnsureSpace(sp, "Asia/Tokyo")
+	for c := 0; c < n; c++ {
+		if err := db.PutChannel(store.Channel{Space: sp, ID: fmt.Sprintf("c%05d", c), Cron: bot.DefaultSchedule, TZ: "Asia/Tokyo", Lang: "ja", CloseAfter: 8 * time.Hour}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	db.Close()
+	if db, err = store.Open(path, &store.Options{Now: clock.Now}); err != nil {
+		b.Fatal(err)
+	}
+	bt, err := bot.New(bot.Config{Bank: bottest.Bank(b), Store: db, Now: clock.Now, NewTimer: clock.NewTimer})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, bt, clock
 }
 
 // postCardsN is the number of channels BenchmarkPostCards posts in:
