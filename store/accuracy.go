@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -42,23 +41,13 @@ func (d *DB) AccuracyBoard(space SpaceRef, domain int, w Window, limit int, me s
 			return err
 		}
 		board.Period = wk
-		cb := tx.Bucket(bCounters)
+		topRows(tx, bAccRanks, space, wk, domain, limit, me, &board)
 		ap := prefix(space.Platform, space.ID, wk, domainKey(domain))
-		cur := tx.Bucket(bAccRanks).Cursor()
-		for k, _ := cur.Seek(ap); k != nil && bytes.HasPrefix(k, ap) && len(board.Rows) < limit; k, _ = cur.Next() {
-			user := string(k[len(ap)+16:])
-			c := decodeCounter(cb.Get(key(space.Platform, space.ID, wk, domainKey(domain), user)))
-			board.Rows = append(board.Rows, Row{Rank: len(board.Rows) + 1, User: user, Points: int(c.correct), Answered: int(c.answered), Accuracy: c.accuracy()})
-			if user == me {
-				r := board.Rows[len(board.Rows)-1]
-				board.Me = &r
-			}
-		}
 		board.Players = accuracyIndex.between(tx, ap, nil, nil)
 		if me == "" || board.Me != nil {
 			return nil
 		}
-		c := decodeCounter(cb.Get(key(space.Platform, space.ID, wk, domainKey(domain), me)))
+		c := decodeCounter(tx.Bucket(bCounters).Get(key(space.Platform, space.ID, wk, domainKey(domain), me)))
 		if !c.onAccuracyBoard() {
 			return nil
 		}

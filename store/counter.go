@@ -233,6 +233,25 @@ func (d *DB) boardPeriod(tx *bolt.Tx, space SpaceRef, w Window) (string, error) 
 	return windowKey(w, d.now(), sp.Location())
 }
 
+// topRows fills board.Rows with the first limit entries of a board's
+// ordered index (bRanks or bAccRanks, whose keys end in a 16-byte order
+// then the user), each with its counter, and sets board.Me when me is
+// among them.
+func topRows(tx *bolt.Tx, index []byte, space SpaceRef, wk string, domain, limit int, me string, board *Board) {
+	cb := tx.Bucket(bCounters)
+	p := prefix(space.Platform, space.ID, wk, domainKey(domain))
+	cur := tx.Bucket(index).Cursor()
+	for k, _ := cur.Seek(p); k != nil && bytes.HasPrefix(k, p) && len(board.Rows) < limit; k, _ = cur.Next() {
+		user := string(k[len(p)+16:])
+		c := decodeCounter(cb.Get(key(space.Platform, space.ID, wk, domainKey(domain), user)))
+		board.Rows = append(board.Rows, Row{Rank: len(board.Rows) + 1, User: user, Points: int(c.correct), Answered: int(c.answered), Accuracy: c.accuracy()})
+		if user == me {
+			r := board.Rows[len(board.Rows)-1]
+			board.Me = &r
+		}
+	}
+}
+
 // Leaderboard returns the top limit users of a space by points in a window
 // and domain (or AllDomains), ties broken by accuracy and then by who got
 // there first, plus the row of user me.
@@ -244,20 +263,7 @@ func (d *DB) Leaderboard(space SpaceRef, domain int, w Window, limit int, me str
 			return err
 		}
 		board.Period = wk
-		cb := tx.Bucket(bCounters)
-		rp := prefix(space.Platform, space.ID, wk, domainKey(domain))
-		cur := tx.Bucket(bRanks).Cursor()
-		n := 0
-		for k, _ := cur.Seek(rp); k != nil && bytes.HasPrefix(k, rp) && n < limit; k, _ = cur.Next() {
-			n++
-			user := string(k[len(rp)+16:])
-			c := decodeCounter(cb.Get(key(space.Platform, space.ID, wk, domainKey(domain), user)))
-			board.Rows = append(board.Rows, Row{Rank: n, User: user, Points: int(c.correct), Answered: int(c.answered), Accuracy: c.accuracy()})
-			if user == me {
-				r := board.Rows[len(board.Rows)-1]
-				board.Me = &r
-			}
-		}
+		topRows(tx, bRanks, space, wk, domain, limit, me, &board)
 		if me != "" && board.Me == nil {
 			board.Me = pointsRow(tx, space, wk, domain, me)
 		}
