@@ -18,6 +18,16 @@ func reviewedBank(t *testing.T) (bank *questions.Bank, approved map[string]bool,
 	if err != nil {
 		t.Fatal(err)
 	}
+	// hand-written questions bring domain 4 to six or more (the bundled
+	// memo alone makes two since review r9)
+	var extra []questions.Authored
+	for i, name := range []string{"アルファ", "ブラボー", "チャーリー", "デルタ"} {
+		extra = append(extra, questions.Authored{Domain: 4, Stem: "架空のツール" + name + "の主な用途はどれですか？",
+			Options: []string{"監視", "暗号化", "配布", "集計"}, Answer: i % 4, Explanation: "架空の練習問題です。"})
+	}
+	if errs := bank.AddAuthored(extra); len(errs) > 0 {
+		t.Fatal(errs)
+	}
 	qs := bank.ByDomain(4)
 	if len(qs) < 6 {
 		t.Fatalf("domain 4 has %d questions", len(qs))

@@ -36,8 +36,10 @@ func TestBundledTargets(t *testing.T) {
 	// Precision over volume: the bank ships only questions that stand on
 	// same-kind kin (see doc.go); these floors catch a generator that
 	// silently stops making a type or a domain.
-	if r.Total < 20 {
-		t.Errorf("kept %d questions, want at least 20", r.Total)
+	// 12 since review r9 (translation leaks of Health, Advisor and Linear
+	// dropped, two more rejected in the memo config)
+	if r.Total < 12 {
+		t.Errorf("kept %d questions, want at least 12", r.Total)
 	}
 	for n := 1; n <= 6; n++ {
 		if r.ByDomain[n] < 1 {
@@ -166,7 +168,7 @@ func TestExplanationQuotesMemo(t *testing.T) {
 		}
 		checked++
 	}
-	if checked < 10 {
+	if checked < 6 {
 		t.Errorf("only %d questions checked", checked)
 	}
 }
