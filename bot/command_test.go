@@ -249,7 +249,12 @@ func TestPostNowAndScheduleDoNotDoublePost(t *testing.T) {
 // TestQuizDrawsMostConfidentFirst: a member's practice questions walk down
 // the bank's draw order, so a newcomer sees one of the most confident.
 func TestQuizDrawsMostConfidentFirst(t *testing.T) {
-	h := bottest.New(t, monday.Add(2*time.Hour), bot.Config{})
+	bank, err := questions.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addMadeUp(t, bank, 1, 2) // the bundled memo makes 3 in domain 1
+	h := bottest.New(t, monday.Add(2*time.Hour), bot.Config{Bank: bank})
 	// the domain with the most questions, in draw order
 	byDomain := map[int][]*questions.Question{}
 	dom := 0

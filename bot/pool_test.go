@@ -20,14 +20,7 @@ func reviewedBank(t *testing.T) (bank *questions.Bank, approved map[string]bool,
 	}
 	// hand-written questions bring domain 4 to six or more (the bundled
 	// memo alone makes two since review r9)
-	var extra []questions.Authored
-	for i, name := range []string{"アルファ", "ブラボー", "チャーリー", "デルタ"} {
-		extra = append(extra, questions.Authored{Domain: 4, Stem: "架空のツール" + name + "の主な用途はどれですか？",
-			Options: []string{"監視", "暗号化", "配布", "集計"}, Answer: i % 4, Explanation: "架空の練習問題です。"})
-	}
-	if errs := bank.AddAuthored(extra); len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	addMadeUp(t, bank, 4, 4)
 	qs := bank.ByDomain(4)
 	if len(qs) < 6 {
 		t.Fatalf("domain 4 has %d questions", len(qs))
@@ -53,6 +46,21 @@ func reviewedBank(t *testing.T) (bank *questions.Bank, approved map[string]bool,
 		t.Fatal(errs)
 	}
 	return bank, approved, rejected
+}
+
+// addMadeUp adds n made-up hand-written questions in domain to bank, for
+// tests that need more questions in one domain than the bundled memo
+// makes.
+func addMadeUp(t *testing.T, bank *questions.Bank, domain, n int) {
+	t.Helper()
+	var extra []questions.Authored
+	for i, name := range []string{"アルファ", "ブラボー", "チャーリー", "デルタ", "エコー", "フォックス"}[:n] {
+		extra = append(extra, questions.Authored{Domain: domain, Stem: "架空のツール" + name + "の主な用途はどれですか？",
+			Options: []string{"監視", "暗号化", "配布", "集計"}, Answer: i % 4, Explanation: "架空の練習問題です。"})
+	}
+	if errs := bank.AddAuthored(extra); len(errs) > 0 {
+		t.Fatal(errs)
+	}
 }
 
 // postHourly sets up channel general on domain 4, hourly, and returns a
