@@ -23,6 +23,15 @@ const (
 	DefaultUpdate     = 3 * time.Second
 )
 
+// Bounds of a question's open time: the one rule for /studybot close-after,
+// the config's close_after and the due-loop alike.
+const (
+	// MinCloseAfter is the shortest time a question stays open.
+	MinCloseAfter = time.Hour
+	// MaxCloseAfter is the longest time a question stays open.
+	MaxCloseAfter = 24 * time.Hour
+)
+
 // Config wires the core. Bank and Store are required.
 type Config struct {
 	// Bank is the question bank (and memo lookup index).

@@ -310,7 +310,7 @@ func (b *Bot) adminCloseAfter(_ context.Context, c Command, args []string, _ sto
 		return usageError(lang, T(lang, "closeafter.usage"), "closeafter.example")
 	}
 	d, err := time.ParseDuration(args[0])
-	if err != nil || d < time.Hour || d > 24*time.Hour {
+	if err != nil || d < MinCloseAfter || d > MaxCloseAfter {
 		return usageError(lang, T(lang, "closeafter.bad", args[0]), "closeafter.example")
 	}
 	return b.saveChannel(c, lang, func(cur *store.Channel) { cur.CloseAfter = d }, text(lang, "closeafter.set", d))
