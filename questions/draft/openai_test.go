@@ -91,6 +91,9 @@ func TestOpenAIOutcomes(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
+			if testing.Verbose() {
+				t.Log(err)
+			}
 			for _, other := range []error{draft.ErrRateLimited, draft.ErrServer, draft.ErrAuth, draft.ErrUnknownModel, draft.ErrRefused, draft.ErrMalformed} {
 				if other != tt.want && errors.Is(err, other) {
 					t.Errorf("err = %v is also %v", err, other)
