@@ -116,6 +116,11 @@ func NewOpenAI(cfg OpenAIConfig) (Backend, error) {
 	}
 	if cfg.APIKey != "" {
 		opts = append(opts, option.WithAPIKey(cfg.APIKey))
+		if strings.HasSuffix(u.Hostname(), ".azure.com") {
+			// Azure OpenAI's v1 API takes the key as a bearer token or
+			// in api-key; some gateways in front of it want the latter.
+			opts = append(opts, option.WithHeader("api-key", cfg.APIKey))
+		}
 	}
 	name := cfg.Name
 	if name == "" {
@@ -277,6 +282,9 @@ func (b *openaiBackend) classify(ctx context.Context, err error) error {
 	case code == "model_not_found" || status == http.StatusNotFound ||
 		(status == http.StatusBadRequest && strings.Contains(lower, "model") &&
 			(strings.Contains(lower, "does not exist") || strings.Contains(lower, "not found") || strings.Contains(lower, "invalid model"))):
+		if code != "model_not_found" && !strings.Contains(lower, "model") {
+			desc += " (check --model, and that the base URL ends in the API's version, as in …/v1)"
+		}
 		return fmt.Errorf("openai: %s: %w", desc, ErrUnknownModel)
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return fmt.Errorf("openai: %s: %w", desc, ErrAuth)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -251,3 +252,49 @@ func TestOpenAICancelled(t *testing.T) {
 		t.Errorf("err = %v, want a cancellation that is neither retryable nor fatal", err)
 	}
 }
+
+// TestOpenAIWrongPath checks that a 404 not about the model (a base URL
+// missing its version segment) says what to check.
+func TestOpenAIWrongPath(t *testing.T) {
+	srv := drafttest.NewOpenAIServer(t)
+	srv.Script(drafttest.Outcome{Status: 404, ErrorType: "invalid_request_error", ErrorMessage: "Invalid URL (POST /chat/completions)"},
+		drafttest.ModelNotFound("gpt-test"))
+	b := newOpenAI(t, srv, draft.OpenAIConfig{})
+	_, err := b.Complete(context.Background(), testRequest("k"))
+	if !errors.Is(err, draft.ErrUnknownModel) || !strings.Contains(err.Error(), "base URL ends in the API's version") {
+		t.Errorf("err = %v", err)
+	}
+	_, err = b.Complete(context.Background(), testRequest("k"))
+	if !errors.Is(err, draft.ErrUnknownModel) || strings.Contains(err.Error(), "base URL") {
+		t.Errorf("a model_not_found error hints at the base URL: %v", err)
+	}
+}
+
+// TestOpenAIAzureKeyHeader checks that an Azure host also gets the key in
+// api-key.
+func TestOpenAIAzureKeyHeader(t *testing.T) {
+	srv := drafttest.NewOpenAIServer(t)
+	var got string
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		got = r.Header.Get("Api-Key")
+		r.URL.Scheme, r.URL.Host = "http", strings.TrimPrefix(strings.TrimSuffix(srv.URL, "/v1/"), "http://")
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	b, err := draft.NewOpenAI(draft.OpenAIConfig{BaseURL: "https://team.openai.azure.com/openai/v1/", APIKey: "azure-key-1", Model: "gpt-4.1", HTTPClient: hc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Complete(context.Background(), testRequest("k")); err != nil {
+		t.Fatal(err)
+	}
+	r := srv.Requests()[0]
+	if got != "azure-key-1" || r.Authorization != "Bearer azure-key-1" || r.Path != "/openai/v1/chat/completions" {
+		t.Errorf("api-key %q authorization %q path %q", got, r.Authorization, r.Path)
+	}
+}
+
+// roundTripFunc is an http.RoundTripper from a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+// RoundTrip calls f.
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

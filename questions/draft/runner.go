@@ -33,7 +33,7 @@ type Runner struct {
 	// BaseDelay is the wait before the first retry (default 1s); each
 	// further retry doubles it, up to MaxDelay (default 1 minute). The wait
 	// is drawn between half of that and all of it (jitter), and is never
-	// shorter than a Retry-After the server sent.
+	// shorter than a Retry-After the server sent (up to 10 minutes).
 	BaseDelay, MaxDelay time.Duration
 	// Jitter returns a number in [0, 1) that places each wait in its range;
 	// nil means math/rand/v2's Float64.
@@ -68,7 +68,8 @@ type Result struct {
 // delivered stay delivered.
 //
 // Requests the cache answers are delivered first, in order, without a
-// call. The others go to the backend, at most Concurrency at once, and are
+// call. A request whose Key repeats an earlier one's is sent once and its
+// outcome delivered for each (Cached for the repeats). The others go to the backend, at most Concurrency at once, and are
 // delivered as they finish: with their answer, or with an error wrapping
 // ErrRefused or ErrMalformed (the run goes on), or ErrRateLimited or
 // ErrServer once the retries are spent. An error wrapping ErrAuth or
@@ -83,6 +84,7 @@ func (r *Runner) Run(ctx context.Context, reqs []Request, each func(Result)) err
 	defer cancel()
 
 	var todo []Request
+	dups := map[string][]Request{} // later requests with the key of one in todo
 	for _, req := range reqs {
 		if err := parent.Err(); err != nil {
 			return err
@@ -93,6 +95,11 @@ func (r *Runner) Run(ctx context.Context, reqs []Request, each func(Result)) err
 				continue
 			}
 		}
+		if _, seen := dups[req.Key]; seen && req.Key != "" {
+			dups[req.Key] = append(dups[req.Key], req)
+			continue
+		}
+		dups[req.Key] = nil
 		todo = append(todo, req)
 	}
 	if len(todo) == 0 {
@@ -140,6 +147,9 @@ func (r *Runner) Run(ctx context.Context, reqs []Request, each func(Result)) err
 			continue
 		}
 		each(res)
+		for _, dup := range dups[res.Request.Key] { // the same request, answered once
+			each(Result{Request: dup, Response: res.Response, Err: res.Err, Cached: res.Err == nil})
+		}
 		switch {
 		case res.Err == nil || !Retryable(res.Err):
 			exhausted = 0
@@ -217,10 +227,14 @@ func (r *Runner) backoff(n int, err error) time.Duration {
 	}
 	d = d/2 + time.Duration(jitter()*float64(d/2))
 	if ra, ok := RetryAfter(err); ok && ra > d {
-		d = ra
+		d = min(ra, maxRetryAfter)
 	}
 	return d
 }
+
+// maxRetryAfter bounds the wait a server's Retry-After can impose on one
+// retry, so a server asking for hours does not silently stall the run.
+const maxRetryAfter = 10 * time.Minute
 
 // sleep waits d with the injected Sleep, or on the wall clock.
 func (r *Runner) sleep(ctx context.Context, d time.Duration) error {

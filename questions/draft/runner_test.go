@@ -82,6 +82,16 @@ func TestRunnerRetries(t *testing.T) {
 	if srv.Calls() != 3 {
 		t.Errorf("calls = %d, want 3", srv.Calls())
 	}
+	// A Retry-After of hours is cut to 10 minutes.
+	srv.Script(drafttest.RateLimited("86400"), drafttest.Answer(`{}`))
+	var long sleeps
+	r.Sleep = long.sleep
+	if _, err := collect(t, context.Background(), r, requests(1)); err != nil {
+		t.Fatal(err)
+	}
+	if w := long.all(); fmt.Sprint(w) != "[10m0s]" {
+		t.Errorf("waits = %v, want [10m0s]", w)
+	}
 	// Retry-After 7s beats the first backoff (1s jittered to 0.75s); the
 	// second backoff is 2s jittered to 1.5s.
 	if w := sl.all(); fmt.Sprint(w) != "[7s 1.5s]" {
@@ -388,5 +398,61 @@ func TestRunnerCancelled(t *testing.T) {
 	got, err = collect(t, ctx, r, requests(1))
 	if !errors.Is(err, context.Canceled) || len(got) != 0 {
 		t.Errorf("Run = %v, delivered %v", err, got)
+	}
+}
+
+// TestRunnerSameKeyOnce checks that requests with one key are paid once
+// and each is delivered.
+func TestRunnerSameKeyOnce(t *testing.T) {
+	srv := drafttest.NewOpenAIServer(t)
+	reqs := append(requests(2), testRequest("k0"), testRequest("k0"))
+	r := &draft.Runner{Backend: newOpenAI(t, srv, draft.OpenAIConfig{})}
+	var got []draft.Result
+	if err := r.Run(context.Background(), reqs, func(res draft.Result) { got = append(got, res) }); err != nil {
+		t.Fatal(err)
+	}
+	cached := 0
+	for _, res := range got {
+		if res.Err != nil || res.Response.Content != "{}" {
+			t.Errorf("%+v", res)
+		}
+		if res.Cached {
+			cached++
+		}
+	}
+	if len(got) != 4 || cached != 2 || srv.Calls() != 2 {
+		t.Errorf("delivered %d (%d cached), calls %d; want 4 (2), 2", len(got), cached, srv.Calls())
+	}
+}
+
+// errBackend fails every request with err.
+type errBackend struct{ err error }
+
+// Name names the backend.
+func (b errBackend) Name() string { return "err" }
+
+// Complete fails.
+func (b errBackend) Complete(context.Context, draft.Request) (draft.Response, error) {
+	return draft.Response{}, b.err
+}
+
+// TestRunnerUnclassifiedStops checks that an error wrapping no sentinel (a
+// request the backend cannot build) stops the run rather than repeating on
+// every request.
+func TestRunnerUnclassifiedStops(t *testing.T) {
+	boom := errors.New("openai: request k0: schema is not a JSON object")
+	r := &draft.Runner{Backend: errBackend{boom}, Concurrency: 1}
+	got, err := collect(t, context.Background(), r, requests(5))
+	if !errors.Is(err, boom) || len(got) != 0 {
+		t.Errorf("Run = %v, delivered %d", err, len(got))
+	}
+
+	// The OpenAI backend reports a broken schema that way.
+	srv := drafttest.NewOpenAIServer(t)
+	req := testRequest("k0")
+	req.Schema = []byte(`{"type":`)
+	r = &draft.Runner{Backend: newOpenAI(t, srv, draft.OpenAIConfig{})}
+	if _, err := collect(t, context.Background(), r, []draft.Request{req}); err == nil || draft.Retryable(err) || srv.Calls() != 0 {
+		t.Errorf("Run = %v, calls %d", err, srv.Calls())
 	}
 }
