@@ -71,7 +71,9 @@ func TestOpenAIServerValidates(t *testing.T) {
 func TestOpenAIServerScript(t *testing.T) {
 	srv := drafttest.NewOpenAIServer(t)
 	srv.Script(drafttest.RateLimited("3"), drafttest.Answer(`{"n":1}`))
-	srv.Respond(func(r drafttest.ChatRequest) drafttest.Outcome { return drafttest.Answer(`{"echo":"` + r.User() + `"}`) })
+	srv.Respond(func(r drafttest.ChatRequest) drafttest.Outcome {
+		return drafttest.Answer(`{"echo":"` + r.User() + `"}`)
+	})
 	body := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
 	status, _, h := post(t, srv.URL+"chat/completions", body, nil)
 	if status != 429 || h.Get("Retry-After") != "3" {
