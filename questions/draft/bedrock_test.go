@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -146,5 +147,37 @@ func TestBedrockNoCredentials(t *testing.T) {
 	}
 	if srv.Calls() != 0 {
 		t.Errorf("calls = %d, want 0", srv.Calls())
+	}
+}
+
+// TestBedrockThroughRunner checks a throttled Converse call is retried and
+// then answered, through the real SDK.
+func TestBedrockThroughRunner(t *testing.T) {
+	srv := drafttest.NewBedrockServer(t)
+	srv.Script(drafttest.Throttled(), drafttest.BedrockError(503, "ServiceUnavailableException", "busy"), drafttest.ToolAnswer(`{"ok":true}`))
+	var waits int
+	r := &draft.Runner{Backend: newBedrock(t, srv, nil), Sleep: func(ctx context.Context, d time.Duration) error {
+		waits++
+		return nil
+	}}
+	var got []draft.Result
+	if err := r.Run(context.Background(), []draft.Request{testRequest("k0")}, func(res draft.Result) { got = append(got, res) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Err != nil || got[0].Response.Content != `{"ok":true}` || got[0].Attempts != 3 || waits != 2 || srv.Calls() != 3 {
+		t.Errorf("results %+v, waits %d, calls %d", got, waits, srv.Calls())
+	}
+
+	// Access denied stops the run at once.
+	srv.Respond(func(drafttest.ConverseRequest) drafttest.BedrockOutcome { return drafttest.AccessDenied() })
+	before := srv.Calls()
+	err := r.Run(context.Background(), requests(40), func(res draft.Result) { t.Errorf("delivered %+v", res) })
+	if !errors.Is(err, draft.ErrAuth) {
+		t.Errorf("Run = %v, want ErrAuth", err)
+	}
+	// Promptly: each of the 4 workers may have one call under way when the
+	// first denial arrives and start one more before the run is cancelled.
+	if c := srv.Calls() - before; c > 8 {
+		t.Errorf("%d calls after access was denied, want at most 8", c)
 	}
 }

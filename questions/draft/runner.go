@@ -124,6 +124,9 @@ func (r *Runner) Run(ctx context.Context, reqs []Request, each func(Result)) err
 		go func() { // a worker: ends when the feeder closes jobs
 			defer wg.Done()
 			for req := range jobs {
+				if ctx.Err() != nil {
+					continue // the run stopped: drain without calling
+				}
 				if res, ok := r.one(ctx, req); ok {
 					results <- res
 				}
