@@ -69,8 +69,9 @@ type Result struct {
 //
 // Requests the cache answers are delivered first, in order, without a
 // call. A request whose Key repeats an earlier one's is sent once and its
-// outcome delivered for each (Cached for the repeats). The others go to the backend, at most Concurrency at once, and are
-// delivered as they finish: with their answer, or with an error wrapping
+// outcome delivered for each (Cached for the repeats). The others go to
+// the backend, at most Concurrency at once, and are delivered as they
+// finish: with their answer, or with an error wrapping
 // ErrRefused or ErrMalformed (the run goes on), or ErrRateLimited or
 // ErrServer once the retries are spent. An error wrapping ErrAuth or
 // ErrUnknownModel, or one wrapping none of the sentinels (a request the
