@@ -20,9 +20,13 @@ type Runner struct {
 	Backend Backend
 	// Concurrency bounds the requests in flight (default 4).
 	Concurrency int
-	// MaxRetries bounds the retries of one request (default 5); a negative
-	// value means none.
+	// MaxRetries bounds the retries of one request on server errors
+	// (default 5); a negative value means none.
 	MaxRetries int
+	// MaxRateLimitRetries bounds the retries of one request on rate limits
+	// (default 20: a run larger than the account's limits waits them out);
+	// a negative value means none.
+	MaxRateLimitRetries int
 	// Timeout bounds one call (default 2 minutes); a call that runs out of
 	// time counts as a server error and is retried.
 	Timeout time.Duration
@@ -33,8 +37,13 @@ type Runner struct {
 	// BaseDelay is the wait before the first retry (default 1s); each
 	// further retry doubles it, up to MaxDelay (default 1 minute). The wait
 	// is drawn between half of that and all of it (jitter), and is never
-	// shorter than a Retry-After the server sent (up to 10 minutes).
+	// shorter than a Retry-After the server sent (up to 10 minutes). After
+	// a server error only that request waits; after a rate limit every
+	// worker waits before its next call, as the limit is the account's.
 	BaseDelay, MaxDelay time.Duration
+	// Now reads the clock when a rate limit pauses every worker; nil means
+	// time.Now (tests inject one beside Sleep).
+	Now func() time.Time
 	// Jitter returns a number in [0, 1) that places each wait in its range;
 	// nil means math/rand/v2's Float64.
 	Jitter func() float64
@@ -107,6 +116,7 @@ func (r *Runner) Run(ctx context.Context, reqs []Request, each func(Result)) err
 		return parent.Err()
 	}
 
+	p := &pause{}
 	jobs := make(chan Request)
 	results := make(chan Result)
 	go func() { // the feeder: ends when every job is taken or the run stops
@@ -124,11 +134,12 @@ func (r *Runner) Run(ctx context.Context, reqs []Request, each func(Result)) err
 		wg.Add(1)
 		go func() { // a worker: ends when the feeder closes jobs
 			defer wg.Done()
+			seen := 0 // the generation of the shared pause this worker honoured
 			for req := range jobs {
 				if ctx.Err() != nil {
 					continue // the run stopped: drain without calling
 				}
-				if res, ok := r.one(ctx, req); ok {
+				if res, ok := r.one(ctx, req, p, &seen); ok {
 					results <- res
 				}
 			}
@@ -160,7 +171,7 @@ func (r *Runner) Run(ctx context.Context, reqs []Request, each func(Result)) err
 		default:
 			exhausted++
 			if exhausted >= r.giveUpAfter() && stop == nil {
-				stop = fmt.Errorf("draft: %d requests in a row failed after %d retries, giving up: %w", exhausted, r.maxRetries(), res.Err)
+				stop = fmt.Errorf("draft: %d requests in a row used up their retries, giving up: %w", exhausted, res.Err)
 				cancel()
 			}
 		}
@@ -179,9 +190,15 @@ func delivered(err error) bool {
 
 // one sends req until it is answered, fails for good or runs out of
 // retries. It reports false when the run stopped before req had an outcome.
-func (r *Runner) one(ctx context.Context, req Request) (Result, bool) {
+func (r *Runner) one(ctx context.Context, req Request, p *pause, seen *int) (Result, bool) {
 	timeout := r.timeout()
+	serverRetries, rateRetries := 0, 0
 	for attempt := 1; ; attempt++ {
+		if w, ok := p.wait(seen, r.now()); ok && w > 0 {
+			if r.sleep(ctx, w) != nil {
+				return Result{}, false
+			}
+		}
 		actx, cancel := context.WithTimeout(ctx, timeout)
 		resp, err := r.Backend.Complete(actx, req)
 		timedOut := errors.Is(actx.Err(), context.DeadlineExceeded)
@@ -202,13 +219,57 @@ func (r *Runner) one(ctx context.Context, req Request) (Result, bool) {
 		if timedOut && !delivered(err) {
 			err = fmt.Errorf("draft: request %s: no answer within %s: %w", req.Key, timeout, ErrServer)
 		}
-		if !Retryable(err) || attempt > r.maxRetries() {
+		switch {
+		case errors.Is(err, ErrRateLimited):
+			// A rate limit is the account's, not the request's: every
+			// worker waits before its next call, this one included.
+			if rateRetries++; rateRetries > r.maxRateLimitRetries() {
+				return Result{Request: req, Err: err, Attempts: attempt}, true
+			}
+			p.extend(r.now().Add(r.backoff(rateRetries, err)))
+		case errors.Is(err, ErrServer):
+			if serverRetries++; serverRetries > r.maxRetries() {
+				return Result{Request: req, Err: err, Attempts: attempt}, true
+			}
+			if r.sleep(ctx, r.backoff(serverRetries, err)) != nil {
+				return Result{}, false
+			}
+		default:
 			return Result{Request: req, Err: err, Attempts: attempt}, true
 		}
-		if r.sleep(ctx, r.backoff(attempt, err)) != nil {
-			return Result{}, false
-		}
 	}
+}
+
+// pause is the wait a rate limit imposes on every worker of a run: the
+// time before which no call starts, and a generation that grows each time
+// it is extended, so each worker waits once for each extension.
+type pause struct {
+	mu    sync.Mutex
+	until time.Time
+	gen   int
+}
+
+// extend makes calls wait until t, unless they already wait longer.
+func (p *pause) extend(t time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t.After(p.until) {
+		p.until = t
+		p.gen++
+	}
+}
+
+// wait returns how long a worker that has honoured generation *seen
+// should wait at now, and records that it honours the current one; false
+// when there is nothing new to wait for.
+func (p *pause) wait(seen *int, now time.Time) (time.Duration, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.gen == *seen {
+		return 0, false
+	}
+	*seen = p.gen
+	return p.until.Sub(now), true
 }
 
 // backoff returns the wait before retry number n (1 for the first) after err.
@@ -272,6 +333,25 @@ func (r *Runner) maxRetries() int {
 		return 5
 	}
 	return r.MaxRetries
+}
+
+// maxRateLimitRetries returns MaxRateLimitRetries or its default.
+func (r *Runner) maxRateLimitRetries() int {
+	switch {
+	case r.MaxRateLimitRetries < 0:
+		return 0
+	case r.MaxRateLimitRetries == 0:
+		return 20
+	}
+	return r.MaxRateLimitRetries
+}
+
+// now reads the injected clock, or the wall clock.
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
 }
 
 // timeout returns Timeout or its default.

@@ -8,12 +8,17 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/studybot/studybot/questions/draft"
 	"github.com/studybot/studybot/questions/draft/drafttest"
 )
+
+// fixedNow is a clock that does not move: with sleeps, every wait a
+// Runner computes is exactly what it asked for.
+func fixedNow() time.Time { return time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) }
 
 // sleeps records the waits a Runner asks for, without waiting.
 type sleeps struct {
@@ -70,7 +75,7 @@ func TestRunnerRetries(t *testing.T) {
 	srv := drafttest.NewOpenAIServer(t)
 	srv.Script(drafttest.RateLimited("7"), drafttest.ServerError(), drafttest.Answer(`{"ok":true}`))
 	var sl sleeps
-	r := &draft.Runner{Backend: newOpenAI(t, srv, draft.OpenAIConfig{}), Sleep: sl.sleep, Jitter: func() float64 { return 0.5 }}
+	r := &draft.Runner{Backend: newOpenAI(t, srv, draft.OpenAIConfig{}), Sleep: sl.sleep, Now: fixedNow, Jitter: func() float64 { return 0.5 }}
 	got, err := collect(t, context.Background(), r, requests(1))
 	if err != nil {
 		t.Fatal(err)
@@ -92,10 +97,10 @@ func TestRunnerRetries(t *testing.T) {
 	if w := long.all(); fmt.Sprint(w) != "[10m0s]" {
 		t.Errorf("waits = %v, want [10m0s]", w)
 	}
-	// Retry-After 7s beats the first backoff (1s jittered to 0.75s); the
-	// second backoff is 2s jittered to 1.5s.
-	if w := sl.all(); fmt.Sprint(w) != "[7s 1.5s]" {
-		t.Errorf("waits = %v, want [7s 1.5s]", w)
+	// Retry-After 7s beats the first rate-limit backoff (1s jittered to
+	// 0.75s); the first server-error backoff is 1s jittered to 0.75s.
+	if w := sl.all(); fmt.Sprint(w) != "[7s 750ms]" {
+		t.Errorf("waits = %v, want [7s 750ms]", w)
 	}
 }
 
@@ -454,5 +459,58 @@ func TestRunnerUnclassifiedStops(t *testing.T) {
 	r = &draft.Runner{Backend: newOpenAI(t, srv, draft.OpenAIConfig{})}
 	if _, err := collect(t, context.Background(), r, []draft.Request{req}); err == nil || draft.Retryable(err) || srv.Calls() != 0 {
 		t.Errorf("Run = %v, calls %d", err, srv.Calls())
+	}
+}
+
+// TestRunnerRateLimitPausesAll checks that a rate limit makes every worker
+// wait before its next call, not only the one that met it, and that rate
+// limits have their own, larger retry budget.
+func TestRunnerRateLimitPausesAll(t *testing.T) {
+	srv := drafttest.NewOpenAIServer(t)
+	paused := make(chan struct{})
+	var once sync.Once
+	var sl sleeps
+	sleep := func(ctx context.Context, d time.Duration) error {
+		once.Do(func() { close(paused) })
+		return sl.sleep(ctx, d)
+	}
+	// k0 meets the rate limit; k1 is answered only once k0's worker is
+	// waiting, and k0's retry only once k2 is sent, so k1's worker takes
+	// k2 after the pause began.
+	k2sent := make(chan struct{})
+	var k0calls atomic.Int32
+	srv.Hold(func(r drafttest.ChatRequest) {
+		switch keyOf(r) {
+		case "k0":
+			if k0calls.Add(1) == 2 {
+				<-k2sent
+			}
+		case "k1":
+			<-paused
+		case "k2":
+			close(k2sent)
+		}
+	})
+	var limited atomic.Bool
+	srv.Respond(func(r drafttest.ChatRequest) drafttest.Outcome {
+		if keyOf(r) == "k0" && limited.CompareAndSwap(false, true) {
+			return drafttest.RateLimited("30")
+		}
+		if keyOf(r) == "k2" && len(sl.all()) < 2 {
+			t.Errorf("k2 was sent before its worker waited out the pause (waits %v)", sl.all())
+		}
+		return drafttest.Answer(`{}`)
+	})
+	r := &draft.Runner{Backend: newOpenAI(t, srv, draft.OpenAIConfig{}), Concurrency: 2, Sleep: sleep, Now: fixedNow,
+		MaxRetries: -1} // no server-error retries: rate limits count apart
+	got, err := collect(t, context.Background(), r, requests(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got["k0"].Err != nil || got["k0"].Attempts != 2 {
+		t.Errorf("results %+v", got)
+	}
+	if w := fmt.Sprint(sl.all()); w != "[30s 30s]" {
+		t.Errorf("waits = %s, want [30s 30s] (each worker once)", w)
 	}
 }
