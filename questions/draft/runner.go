@@ -14,7 +14,8 @@ import (
 // cache that answers a request already paid for.
 //
 // The zero values of the tuning fields mean their defaults; a Runner is
-// used for one Run at a time.
+// used for one Run at a time. Backend, Sleep, Now and Jitter are called
+// from the run's worker goroutines, several at once.
 type Runner struct {
 	// Backend answers the requests.
 	Backend Backend
