@@ -16,7 +16,7 @@ import (
 
 func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "studybot questions: want lint, export, show, review, diff or stats\n")
+		fmt.Fprint(stderr, "studybot questions: want lint, export, show, review, diff, stats or draft\n")
 		return 2
 	}
 	if args[0] == "review" {
@@ -27,6 +27,9 @@ func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, gete
 	}
 	if args[0] == "stats" {
 		return runStats(args[1:], stdout, stderr, getenv)
+	}
+	if args[0] == "draft" {
+		return runDraft(args[1:], stdout, stderr, getenv)
 	}
 	fs := flag.NewFlagSet("questions "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -85,7 +88,7 @@ func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, gete
 		printQuestion(stdout, q)
 		return 0
 	}
-	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show, review, diff or stats)\n", args[0])
+	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show, review, diff, stats or draft)\n", args[0])
 	return 2
 }
 
