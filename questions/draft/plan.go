@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/studybot/studybot/questions"
 )
@@ -74,10 +75,14 @@ type PlanOptions struct {
 
 // DefaultCount is the default --count: enough for a year of weekday
 // questions once the gates have dropped their share.
-const DefaultCount = 320
+const DefaultCount = 400
 
 // MaxPerRequest bounds the questions one request asks about one passage.
 const MaxPerRequest = 3
+
+// runesPerQuestion is the length of notes one question may be asked
+// about, when the lines are long.
+const runesPerQuestion = 90
 
 // MaxPerPassage bounds the questions asked about one passage; above
 // MaxPerRequest they are asked in several requests, each focused on its
@@ -162,15 +167,17 @@ func NewPlan(m *Memo, dr *questions.Drafter, existing []Existing, o PlanOptions)
 		case section != "" && !strings.Contains(questions.Normalize(p.Breadcrumb()), section):
 			continue
 		}
-		lines := 0
+		lines, runes := 0, 0
 		for l := p.First; l <= p.Last; l++ {
-			if strings.TrimSpace(m.line(l)) != "" {
+			if s := strings.TrimSpace(m.line(l)); s != "" && !reImageLine.MatchString(s) {
 				lines++
+				runes += utf8.RuneCountInString(s)
 			}
 		}
-		// about one question per two lines of notes, at most
-		// MaxPerPassage; a lone line carries none
-		capacity := min(MaxPerPassage, lines/2)
+		// about one question per two lines of notes or per
+		// runesPerQuestion characters (long lines carry several facts),
+		// at most MaxPerPassage; a lone short line carries none
+		capacity := min(MaxPerPassage, max(lines/2, runes/runesPerQuestion))
 		if capacity == 0 {
 			pl.Skipped["a single line"]++
 			continue
