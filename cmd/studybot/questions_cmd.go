@@ -121,6 +121,7 @@ func printLint(w io.Writer, bank *questions.Bank, memo string) {
 	}
 	fmt.Fprintf(w, "\ncorrect answer position: A %d, B %d, C %d, D %d\n", r.Positions[0], r.Positions[1], r.Positions[2], r.Positions[3])
 	printCounts(w, "dropped by rule", r.Dropped)
+	printDraftsLint(w, bank, memo)
 	if len(bank.AuthoredErrors) > 0 {
 		fmt.Fprintf(w, "\nauthored questions left out (%d):\n", len(bank.AuthoredErrors))
 		for _, e := range bank.AuthoredErrors {
