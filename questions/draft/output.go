@@ -96,7 +96,14 @@ func appendText(old []byte, entries []questions.Authored) ([]byte, error) {
 			}
 		}
 		if key < 0 {
-			return nil, errors.New("no top-level questions: key to append to")
+			// comments only (a list elsewhere would not have parsed):
+			// the list starts after them
+			b.WriteString(strings.TrimRight(string(old), "\n"))
+			b.WriteString("\nquestions:\n")
+			for _, a := range entries {
+				writeEntry(&b, "", a)
+			}
+			return b.Bytes(), nil
 		}
 		if m := reQuestionsKey.FindStringSubmatch(lines[key]); m[1] != "" {
 			// "questions: []": an empty flow list becomes a block list
