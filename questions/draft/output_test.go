@@ -121,8 +121,8 @@ questions:
 // text cannot be appended to, is left exactly as it was.
 func TestAppendDraftsRefuses(t *testing.T) {
 	for name, old := range map[string]string{
-		"broken YAML":      "questions:\n  - domain: [\n",
-		"flow-style list":  "questions: [{domain: 1, stem: x, options: [a, b, c, d], answer: 0, explanation: y}]\n",
+		"broken YAML":     "questions:\n  - domain: [\n",
+		"flow-style list": "questions: [{domain: 1, stem: x, options: [a, b, c, d], answer: 0, explanation: y}]\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -243,4 +243,3 @@ func TestPipelineRerun(t *testing.T) {
 		t.Errorf("rules %v, want one duplicate", out.Rules)
 	}
 }
-
