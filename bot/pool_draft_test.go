@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -99,5 +100,26 @@ func TestPoolDrafts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReviewShowsDoubt: /studybot review shows a draft's doubt, so the
+// admin who approves it knows what to check.
+func TestReviewShowsDoubt(t *testing.T) {
+	bank, _, doubted := draftedBank(t)
+	var ds []questions.Decision
+	for _, q := range bank.Questions {
+		if q.ID != doubted {
+			ds = append(ds, questions.Decision{ID: q.ID, Verdict: questions.Approved})
+		}
+	}
+	if errs := bank.ApplyReview(ds); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	h := bottest.New(t, monday, bot.Config{Bank: bank, Seed: 7})
+	h.Bot.EnsureChannel(h.Space, "general")
+	m := h.Command("adm", "general", true, "studybot", "review").Messages[0]
+	if !strings.Contains(m.Body, doubted) || !strings.Contains(m.Body, "the memo line looks out of date") {
+		t.Errorf("review card:\n%s", m.Body)
 	}
 }
