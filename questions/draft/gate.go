@@ -66,6 +66,7 @@ var (
 	reLink         = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
 	reHTML         = regexp.MustCompile(`<[^>]{1,80}>`)
 	reLetters      = regexp.MustCompile(`(?:^|[^A-Za-z])[A-E]\s*(?:は|が|も|の(?:選択肢|回答))?\s*(?:正解|不正解|誤り|間違|正しい|適切)|(?:正解|答え|解答)\s*(?:は|:|：)\s*[A-E](?:[^A-Za-z]|$)|選択肢\s*[A-E](?:[^A-Za-z]|$)|(?i:\b(?:option|choice|answer)\s*[A-E]\b)|^[（(]?[A-E][)）.．]\s`)
+	reEllipsis     = regexp.MustCompile(`\s*(?:…+|\.\.\.+|⋯+)\s*`)
 	reOptionLetter = regexp.MustCompile(`^\s*[（(]?[A-Da-d1-4][)）.．:：]\s`)
 	chatMarker     = []string{"ChatGPT", "Claude", "お役に立て", "いかがでしょうか", "以下の選択肢", "次の選択肢", "回答してください", "答えてください", "Please answer", "As an AI"}
 )
@@ -118,16 +119,26 @@ func (m *Memo) findQuote(p questions.Passage, raw string) (questions.Evidence, s
 			return questions.Evidence{}, fmt.Sprintf("evidence carries a chat leftover: %q", short(q))
 		}
 	}
-	key := matchKey(q)
-	if key == "" {
+	// a quote cut short inside ("…") is its pieces, all on one line
+	var keys []string
+	for _, piece := range reEllipsis.Split(q, -1) {
+		if k := matchKey(piece); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
 		return questions.Evidence{}, "an empty evidence line"
 	}
 	try := func(l int) bool {
 		lk := m.key(l)
-		if !strings.Contains(lk, key) {
-			return false
+		long := false
+		for _, k := range keys {
+			if !strings.Contains(lk, k) {
+				return false
+			}
+			long = long || utf8.RuneCountInString(k) >= minQuoteRunes || k == lk
 		}
-		return utf8.RuneCountInString(key) >= minQuoteRunes || key == lk
+		return long
 	}
 	lines := make([]int, 0, len(m.Lines))
 	for l := p.First; l <= p.Last; l++ {
@@ -280,7 +291,17 @@ func (m *Memo) supported(answer string, ev []questions.Evidence) bool {
 			hit++
 		}
 	}
-	return hit >= 1 && hit*3 >= len(toks)
+	if hit >= 1 && hit*3 >= len(toks) {
+		return true
+	}
+	// across scripts: フェイルオーバールーティング against Failover Routing
+	var raw strings.Builder
+	for _, e := range ev {
+		raw.WriteString(m.line(e.Line))
+		raw.WriteByte('\n')
+	}
+	shared, total := questions.SharedTerms(answer, raw.String())
+	return shared >= 1 && shared*2 >= total
 }
 
 // shapeOf classes an option's shape: a Latin name, a Japanese phrase, or

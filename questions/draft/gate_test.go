@@ -26,6 +26,8 @@ func TestFindQuote(t *testing.T) {
 		{"full-width spaces and case", "ｃａｐａｂｉｌｉｔｙ_named_iam: テンプレート内で特定の名前を持つ IAM ロール", 196, ""},
 		{"outside the passage", "高可用、スケーラブル、そして完全マネージド型の権威 DNS サーバです。", 254, ""},
 		{"a table row, pipes and all", "| CodeDeployDefault.ECSCanary10Percent5Minutes       | 最初の増分でトラフィックの 10%をシフトします。", 987, ""},
+		{"cut short inside", "CAPABILITY_IAM: テンプレート内で IAM ロールを…名前を指定していない場合", 197, ""},
+		{"pieces from two lines", "CAPABILITY_IAM: テンプレート内で…メタデーターを 1 回実行する", 0, "not in the memo"},
 		{"not in the memo", "cfn-init はメタデータの変更を 15 分ごとに確認する。", 0, "not in the memo"},
 		{"paraphrased", "CAPABILITY_IAM: 名前を指定しない IAM ロールを定義する場合", 0, "not in the memo"},
 		{"option letter", "D は正解です。cfn-hup はメタデータの変更を検出する。", 0, "option letters"},
@@ -73,6 +75,8 @@ func TestSupported(t *testing.T) {
 		{"Amazon Route 53", ev(254), true}, // Route53 in the memo, a space in the option
 		{"CodeDeployDefault.ECSCanary10Percent5Minutes", ev(987), true},
 		{"cfn-signal", ev(197), false},
+		{"フェイルオーバールーティング", ev(264), true}, // katakana against the memo's English
+		{"加重ルーティング", ev(264), false},
 		{"AWS Lambda のプロビジョニングされた同時実行", ev(196, 197), false},
 	} {
 		if got := m.supported(tc.answer, tc.ev); got != tc.want {
