@@ -202,6 +202,9 @@ func TestDraftBatchRoundTrip(t *testing.T) {
 	if again, _ := os.ReadFile(qfile); !bytes.Equal(again, after) {
 		t.Errorf("the rerun changed the questions file:\n%s", again)
 	}
+	if code, out, _ := runCmd(t, "questions", "export", "--memo", memo); code != 0 || strings.Count(out, `"draft": true`) != 2 || strings.Count(out, `"doubt": "`) != 1 {
+		t.Errorf("export does not mark the drafts:\n%s", out)
+	}
 	code, out, errs := runCmd(t, "questions", "lint", "--memo", memo)
 	if code != 0 {
 		t.Fatalf("lint: exit %d\n%s\n%s", code, out, errs)

@@ -190,6 +190,8 @@ type exportRecord struct {
 	Confidence  float64      `json:"confidence" yaml:"confidence"`
 	Rank        int          `json:"rank" yaml:"rank"`
 	Approved    bool         `json:"approved" yaml:"approved"`
+	Draft       bool         `json:"draft,omitempty" yaml:"draft,omitempty"`
+	Doubt       string       `json:"doubt,omitempty" yaml:"doubt,omitempty"`
 	Explanation string       `json:"explanation" yaml:"explanation"`
 	Source      exportSource `json:"source" yaml:"source"`
 }
@@ -207,7 +209,7 @@ func exportBank(w io.Writer, bank *questions.Bank, format string, top int) error
 	recs := make([]exportRecord, 0, len(qs))
 	for _, q := range qs {
 		r := exportRecord{ID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
-			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Confidence: q.Confidence, Rank: q.Rank, Approved: q.Approved, Explanation: q.Explanation,
+			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Confidence: q.Confidence, Rank: q.Rank, Approved: q.Approved, Draft: q.Draft, Doubt: q.Doubt, Explanation: q.Explanation,
 			Source: exportSource{Path: q.Source.Path, Line: q.Source.Line}}
 		for _, o := range q.Options {
 			r.Options = append(r.Options, o.Text)
