@@ -294,6 +294,17 @@ func (m *Memo) supported(answer string, ev []questions.Evidence) bool {
 	if hit >= 1 && hit*3 >= len(toks) {
 		return true
 	}
+	// the answer's longest term names it (リードレプリカ in
+	// "us-west-2 に作成したリードレプリカ")
+	longest := ""
+	for _, t := range toks {
+		if utf8.RuneCountInString(t) > utf8.RuneCountInString(longest) {
+			longest = t
+		}
+	}
+	if utf8.RuneCountInString(longest) >= 4 && strings.Contains(text, longest) {
+		return true
+	}
 	// across scripts: フェイルオーバールーティング against Failover Routing
 	var raw strings.Builder
 	for _, e := range ev {
@@ -304,30 +315,47 @@ func (m *Memo) supported(answer string, ev []questions.Evidence) bool {
 	return shared >= 1 && shared*2 >= total
 }
 
-// shapeOf classes an option's shape: a Latin name, a Japanese phrase, or
-// a sentence.
+// Option shapes (checkCue).
+const (
+	shapeSentence = "sentence"      // a statement: ends in 。, です or ます
+	shapeLatin    = "Latin name"    // a short name in Latin letters
+	shapeJapanese = "Japanese name" // a short name without Latin letters
+	shapeOther    = "other"
+)
+
+// shapeOf classes an option's shape for the answer-cue gate: a sentence, a
+// short Latin or Japanese name, or anything else (mixed names, phrases),
+// which is never a cue by itself.
 func shapeOf(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "。") || strings.HasSuffix(s, "です") || strings.HasSuffix(s, "ます") {
+		return shapeSentence
+	}
+	if utf8.RuneCountInString(s) > 24 {
+		return shapeOther
+	}
 	ascii, all := 0, 0
 	for _, r := range s {
 		if unicode.IsSpace(r) {
 			continue
 		}
 		all++
-		if r < 0x80 {
+		if r < 0x80 && unicode.IsLetter(r) {
 			ascii++
 		}
 	}
 	switch {
 	case all > 0 && ascii*10 >= all*8:
-		return "latin"
-	case strings.HasSuffix(s, "。") || utf8.RuneCountInString(s) > 24 && strings.ContainsAny(s, "、，"):
-		return "sentence"
+		return shapeLatin
+	case ascii == 0:
+		return shapeJapanese
 	}
-	return "phrase"
+	return shapeOther
 }
 
 // checkCue reports an answer cue: the correct option alone is much the
-// longest, or alone of another shape than the three others.
+// longest, or alone a sentence (or alone not one) among three of one
+// shape, or alone a Latin name among Japanese names (or the reverse).
 func checkCue(d Drafted) string {
 	n := make([]int, len(d.Options))
 	for i, o := range d.Options {
@@ -346,8 +374,13 @@ func checkCue(d Drafted) string {
 			others = append(others, shapeOf(o))
 		}
 	}
-	if others[0] == others[1] && others[1] == others[2] && others[0] != shape {
-		return fmt.Sprintf("the correct option alone is a %s among %ss", shape, others[0])
+	if others[0] != others[1] || others[1] != others[2] || others[0] == shape {
+		return ""
+	}
+	sentence := func(x string) bool { return x == shapeSentence }
+	name := func(x string) bool { return x == shapeLatin || x == shapeJapanese }
+	if sentence(shape) != sentence(others[0]) || name(shape) && name(others[0]) {
+		return fmt.Sprintf("the correct option alone is a %s among options of another shape (%s)", shape, others[0])
 	}
 	return ""
 }
