@@ -77,6 +77,11 @@
 //     to --count with new requests.
 //   - Changing the model, the seed, the count or the prompts changes the
 //     keys, and so which answers a cache or batch file can give.
+//   - The answer schema has one correct option. The exam's multiple-response
+//     form (answers, choose) will be a schema of its own, with its own name
+//     and so its own keys.
+//   - A table nested in a list item is also a passage of its own, so its
+//     lines may be asked about twice; the duplicate gate drops the repeats.
 //   - Token estimates count about one token per kana or kanji and one per
 //     four other characters; a tokenizer would differ by tens of percent.
 package draft
