@@ -171,13 +171,8 @@ func (m *Memo) Passages(lines []string) []Passage {
 	return out
 }
 
-// KinOf returns the distractor candidates of a passage: the kin of its
+// kinOf returns the distractor candidates of a passage: the kin of its
 // definitions that lie outside it, nearest first, at most max.
-func (m *Memo) KinOf(p Passage, max int) []Kin {
-	g := newGenerator(m)
-	return g.kinOf(p, max)
-}
-
 func (g *generator) kinOf(p Passage, max int) []Kin {
 	inside := map[*Item]bool{}
 	for _, it := range p.Items {
@@ -214,7 +209,9 @@ type Drafter struct {
 // NewDrafter indexes m for drafting.
 func NewDrafter(m *Memo) *Drafter { return &Drafter{m: m, g: newGenerator(m)} }
 
-// Kin returns the distractor candidates of p (see Memo.KinOf).
+// Kin returns the distractor candidates of p: the kin (same-kind
+// siblings) of its definitions that lie outside it, nearest first, at
+// most max.
 func (d *Drafter) Kin(p Passage, max int) []Kin { return d.g.kinOf(p, max) }
 
 // lastLine returns the last item line of it's subtree.
