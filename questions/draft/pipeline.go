@@ -90,7 +90,7 @@ func (p *Pipeline) DraftRequests(pl *Plan) []Request {
 }
 
 // run sends reqs and returns the results by key.
-func (p *Pipeline) run(ctx context.Context, reqs []Request, out *Outcome) (map[string]Result, error) {
+func (p *Pipeline) run(ctx context.Context, reqs []Request) (map[string]Result, error) {
 	res := make(map[string]Result, len(reqs))
 	p.Progress.addTotal(len(reqs))
 	err := p.Runner.Run(ctx, reqs, func(r Result) {
@@ -129,7 +129,7 @@ func (p *Pipeline) Run(ctx context.Context) (*Outcome, error) {
 			p.OnRecord(r)
 		}
 	}
-	results, runErr := p.run(ctx, reqs, out)
+	results, runErr := p.run(ctx, reqs)
 
 	var bank []fingerprint
 	have := map[string]bool{}
@@ -194,7 +194,7 @@ func (p *Pipeline) Run(ctx context.Context) (*Outcome, error) {
 	}
 	vreqs := p.verifyRequests(cands)
 	out.Requests += len(vreqs)
-	vres, runErr := p.run(ctx, vreqs, out)
+	vres, runErr := p.run(ctx, vreqs)
 	for i, c := range cands {
 		r, ok := vres[vreqs[i].Key]
 		if !ok || r.Err != nil && !errors.Is(r.Err, ErrRefused) && !errors.Is(r.Err, ErrMalformed) {
@@ -202,7 +202,11 @@ func (p *Pipeline) Run(ctx context.Context) (*Outcome, error) {
 			continue
 		}
 		if r.Err != nil {
-			record(c.record(RuleVerifyMalformed, r.Err.Error()))
+			rule := RuleVerifyMalformed
+			if errors.Is(r.Err, ErrRefused) {
+				rule = RuleRefused
+			}
+			record(c.record(rule, r.Err.Error()))
 			continue
 		}
 		out.Usage.Input += r.Response.Usage.Input
