@@ -168,8 +168,24 @@ func (m *Memo) Passages(lines []string) []Passage {
 		}
 	}
 	flush()
+	// a domain whose notes all sit straight under its heading (no
+	// sub-heading) has no objectives list: those are its notes
+	usable := map[int]bool{}
+	for _, p := range out {
+		if p.Skip == "" {
+			usable[p.Domain] = true
+		}
+	}
+	for i := range out {
+		if out[i].Skip == skipObjectives && !usable[out[i].Domain] {
+			out[i].Skip = ""
+		}
+	}
 	return out
 }
+
+// skipObjectives is the Skip of a passage of exam objectives.
+const skipObjectives = "exam objectives"
 
 // kinOf returns the distractor candidates of a passage: the kin of its
 // definitions that lie outside it, nearest first, at most max.
@@ -255,7 +271,7 @@ func unitSkip(m *Memo, u unit, lines []string, anc map[*Item]string) string {
 			}
 		}
 		if it.Kind == KindObjective && !definesAny(it) {
-			return "exam objectives"
+			return skipObjectives
 		}
 		if it.Kind == KindScenario || isQuestionLine(it.Text) {
 			return "inside a worked question"

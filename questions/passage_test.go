@@ -125,3 +125,32 @@ func TestItemAt(t *testing.T) {
 		t.Error("an item on the title line")
 	}
 }
+
+// TestPassagesNotesUnderDomainHeading: a domain whose notes sit straight
+// under its heading, with no sub-heading, is asked about; a domain with an
+// objectives list before its notes skips the list.
+func TestPassagesNotesUnderDomainHeading(t *testing.T) {
+	src := "## 第 1 分野: 基礎\n\nGo のチャネルはゴルーチン間でデータを受け渡すための型付きの通り道である。\n\n" +
+		"- select 文は準備ができたチャネル操作を一つ選んで実行する。\n- context パッケージはキャンセルと期限をゴルーチンの木に伝える。\n\n" +
+		"## 第 2 分野: ツール\n\n- go vet でよくある誤りを見つける\n- go test -race でデータ競合を見つける\n\n### メモ\n\n" +
+		"- go vet: 疑わしい構文を報告する静的解析ツール\n- gofmt: コードを標準の書式に整えるツール\n"
+	m, err := Parse([]byte(src), ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := map[int]int{}
+	skipped := map[int]int{}
+	for _, p := range m.Passages(strings.Split(src, "\n")) {
+		if p.Skip == "" {
+			asked[p.Domain]++
+		} else if p.Skip == skipObjectives {
+			skipped[p.Domain]++
+		}
+	}
+	if asked[1] == 0 || skipped[1] != 0 {
+		t.Errorf("domain 1 (notes under its heading): %d passages, %d skipped as objectives", asked[1], skipped[1])
+	}
+	if asked[2] == 0 || skipped[2] == 0 {
+		t.Errorf("domain 2 (objectives, then notes): %d passages, %d skipped as objectives", asked[2], skipped[2])
+	}
+}
