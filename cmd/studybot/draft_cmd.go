@@ -283,6 +283,22 @@ func printOutcome(w io.Writer, res *draft.Outcome, out string, f draftFlags) {
 	for _, k := range rules {
 		fmt.Fprintf(w, "  %-28s %4d\n", k, res.Rules[k])
 	}
+	if len(res.Kept) > 0 {
+		byDomain := map[int]int{}
+		var doms []int
+		for _, a := range res.Kept {
+			if byDomain[a.Domain] == 0 {
+				doms = append(doms, a.Domain)
+			}
+			byDomain[a.Domain]++
+		}
+		sort.Ints(doms)
+		parts := make([]string, len(doms))
+		for i, d := range doms {
+			parts[i] = fmt.Sprintf("%d: %d", d, byDomain[d])
+		}
+		fmt.Fprintf(w, "kept by domain: %s\n", strings.Join(parts, ", "))
+	}
 	fmt.Fprintf(w, "tokens read: %d in, %d out; log: %s\n", res.Usage.Input, res.Usage.Output, draft.LogFile(out))
 	switch {
 	case len(res.Pending) > 0 && f.batchOut != "":

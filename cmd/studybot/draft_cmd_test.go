@@ -173,7 +173,7 @@ func TestDraftBatchRoundTrip(t *testing.T) {
 	if b, _ := os.ReadFile(qfile); !bytes.Equal(b, hand) {
 		t.Fatal("round 2 changed the questions file")
 	}
-	out = round("2 kept", "--batch-in", r1out, "--batch-in", r2out)
+	out = round("kept by domain: 1: 1, 2: 1", "--batch-in", r1out, "--batch-in", r2out)
 	if !strings.Contains(out, "verify-disagree") {
 		t.Errorf("round 3 does not report the verification disagreement:\n%s", out)
 	}
