@@ -97,12 +97,16 @@ func BatchLine(r Request) ([]byte, error) {
 }
 
 // WriteBatch writes the requests to path in the Batch input format, one
-// line each in Key order, atomically (temp file and rename).
+// line each in Key order, each key once, atomically (temp file and
+// rename).
 func WriteBatch(path string, reqs []Request) error {
 	sorted := append([]Request(nil), reqs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Key < sorted[j].Key })
 	var b bytes.Buffer
-	for _, r := range sorted {
+	for i, r := range sorted {
+		if i > 0 && sorted[i-1].Key == r.Key {
+			continue // custom_ids must be unique in a batch file
+		}
 		line, err := BatchLine(r)
 		if err != nil {
 			return err

@@ -128,7 +128,7 @@ func TestReadBatchOutput(t *testing.T) {
 // TestWriteBatch: requests in key order, one line each; written whole.
 func TestWriteBatch(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.jsonl")
-	reqs := []Request{{Key: "verify-b", Kind: KindVerify}, {Key: "draft-a", Kind: KindDraft}}
+	reqs := []Request{{Key: "verify-b", Kind: KindVerify}, {Key: "draft-a", Kind: KindDraft}, {Key: "verify-b", Kind: KindVerify}}
 	if err := WriteBatch(path, reqs); err != nil {
 		t.Fatal(err)
 	}
