@@ -37,7 +37,10 @@ func channelPool(ch store.Channel) string {
 func poolName(lang, p string) string { return T(lang, "pool."+p) }
 
 // inPool reports whether pool p may use q at all: never a question
-// rejected in chat, only approved ones for PoolApproved.
+// rejected in chat, only approved ones for PoolApproved, and never a
+// drafted question whose model doubted its memo line (Question.Doubt)
+// before a person approves it. Other drafts are authored questions: every
+// pool treats them like hand-written ones (ranked after them).
 func (b *Bot) inPool(p string, q *questions.Question) bool {
 	b.reviews.mu.Lock()
 	defer b.reviews.mu.Unlock()
@@ -46,7 +49,10 @@ func (b *Bot) inPool(p string, q *questions.Question) bool {
 
 // inPoolLocked is inPool for a caller holding b.reviews.mu.
 func (b *Bot) inPoolLocked(p string, q *questions.Question) bool {
-	return !b.rejectedLocked(q) && (p != PoolApproved || b.approvedLocked(q))
+	if q.Doubt != "" || p == PoolApproved {
+		return !b.rejectedLocked(q) && b.approvedLocked(q)
+	}
+	return !b.rejectedLocked(q)
 }
 
 // quizPool narrows /quiz's questions (in draw order) to the pool of the

@@ -141,6 +141,9 @@ func (b *Bot) reviewMessage(space Space, user, lang string) Response {
 		}
 		fmt.Fprintf(&body, "\n%s) %s%s", questions.Letter(i), o.Text, mark)
 	}
+	if q.Doubt != "" {
+		fmt.Fprintf(&body, "\n\n%s", T(lang, "review.doubt", q.Doubt))
+	}
 	m := Message{Title: T(lang, "review.title", left), Body: body.String(), Quote: q.Explanation}
 	for _, v := range []struct{ verdict, label string }{{"a", "review.approve"}, {"r", "review.reject"}, {"s", "review.skip"}} {
 		m.Buttons = append(m.Buttons, Button{ActionID: reviewAction(q.ID, v.verdict, b.reviewSig(space, user, q.ID, v.verdict)), Label: T(lang, v.label)})

@@ -30,6 +30,9 @@ type Authored struct {
 	Replaces string
 	// Line is where the question starts in its file, for messages.
 	Line int
+	// Draft, when set, marks a question a language model drafted, with
+	// its provenance; nil for a question a person wrote.
+	Draft *Provenance
 }
 
 // AuthoredError is why one authored question was not added.
@@ -82,6 +85,25 @@ func (b *Bank) AddAuthored(qs []Authored) []error {
 	return errs
 }
 
+// DraftConfidence is the confidence of a drafted question: after every
+// hand-written one (1), before most generated ones.
+const DraftConfidence = 0.95
+
+// CheckAuthored runs on one authored-shaped question every check AddAuthored
+// runs (domain, answer, source, every quality rule), without a bank; it
+// returns nil or an *AuthoredError naming the rule.
+func (m *Memo) CheckAuthored(a Authored) error {
+	b := &Bank{Memo: m}
+	q, err := b.authored(a)
+	if err != nil {
+		return err
+	}
+	if rule, why := Check(q, m); rule != "" {
+		return &AuthoredError{Line: a.Line, Rule: rule, Reason: why}
+	}
+	return nil
+}
+
 // remove takes the question with the given ID out of the bank.
 func (b *Bank) remove(id string) {
 	delete(b.byID, id)
@@ -113,6 +135,10 @@ func (b *Bank) authored(a Authored) (*Question, error) {
 		Kind: TermProse, Confidence: 1, probe: a.Stem, note: strings.TrimSpace(a.Explanation),
 		Rationale: strings.TrimSpace(a.Explanation)}
 	q.Item = q.ID
+	if a.Draft != nil {
+		q.Draft, q.Doubt = true, a.Draft.Doubt
+		q.Confidence = DraftConfidence
+	}
 	for _, o := range a.Options {
 		o = strings.TrimSpace(o)
 		q.Options = append(q.Options, Option{ID: optionID(o), Text: o, owner: o})

@@ -56,6 +56,19 @@
 //     second question about one item only after every item's first
 //     (Question.Rank, Bank.Top).
 //
+// # Drafts
+//
+// The drafting pipeline (questions/draft) asks a language model for
+// questions; this package gives it what it needs and no network code:
+// the memo cut into passages with breadcrumbs and line numbers
+// (Memo.Passages, passage.go), the kin of a passage's terms as distractor
+// candidates (Drafter.Kin), every rule an authored question passes
+// (Memo.CheckAuthored), and the provenance a drafted question carries in
+// the questions file (Authored.Draft, Provenance). A drafted question is an
+// authored one: Question.Draft marks it, Question.Doubt holds the model's
+// doubt about its memo line, and it ranks after the hand-written ones
+// (DraftConfidence).
+//
 // # Leak checks
 //
 // A question leaks when the answer can be picked by matching words. The

@@ -144,6 +144,12 @@ type Question struct {
 	// Approved is set when the team's review file approves the question
 	// (or edits it into one that passes every rule); see Bank.ApplyReview.
 	Approved bool `json:"approved,omitempty"`
+	// Draft is set for a question a language model drafted (an authored
+	// question with provenance; see Provenance).
+	Draft bool `json:"draft,omitempty"`
+	// Doubt is a draft's note that its memo line looks wrong or out of
+	// date: such a question is never posted before a person approves it.
+	Doubt string `json:"doubt,omitempty"`
 
 	stemDef   string   // the definition shown in the stem, for also-right checks
 	probe     string   // the part of the stem an answer could leak into

@@ -457,3 +457,30 @@ func leakBetween(probe, answer tokenSet, distractors []tokenSet) string {
 	}
 	return ""
 }
+
+// SharedTerms counts how many of a's terms — Latin words, katakana and
+// kanji runs, with their English glosses and acronyms — b also holds, in
+// any script (フェイルオーバー in a, Failover in b), and how many terms a
+// has. The drafting pipeline uses it to see whether an answer rests on the
+// memo lines quoted for it.
+func SharedTerms(a, b string) (shared, total int) {
+	tb := leakTokens(b)
+	seen := map[string]bool{}
+	for _, t := range leakTokens(a) {
+		k := tokKind(t)
+		if k == tkRaw || k == tkJa || k == tkNum {
+			continue
+		}
+		// a word and its gloss count once
+		key := strings.TrimPrefix(t, "en:")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		total++
+		if tb.has(t) || slices.Contains(tb, t) {
+			shared++
+		}
+	}
+	return shared, total
+}

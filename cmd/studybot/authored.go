@@ -24,17 +24,50 @@ func authoredFile(memo string) string {
 
 // authoredYAML is one question as written in a questions file.
 type authoredYAML struct {
-	Domain      int      `yaml:"domain"`
-	Stem        string   `yaml:"stem"`
-	Options     []string `yaml:"options"`
-	Answer      int      `yaml:"answer"`
-	Explanation string   `yaml:"explanation"`
-	Source      string   `yaml:"source"`
-	Replaces    string   `yaml:"replaces"`
+	Domain      int        `yaml:"domain"`
+	Stem        string     `yaml:"stem"`
+	Options     []string   `yaml:"options"`
+	Answer      int        `yaml:"answer"`
+	Explanation string     `yaml:"explanation"`
+	Source      string     `yaml:"source"`
+	Replaces    string     `yaml:"replaces"`
+	Draft       *draftYAML `yaml:"draft"`
+}
+
+// draftYAML is the provenance of a question "questions draft" wrote.
+type draftYAML struct {
+	ID         string         `yaml:"id"`
+	Backend    string         `yaml:"backend"`
+	Model      string         `yaml:"model"`
+	Date       string         `yaml:"date"`
+	Fact       string         `yaml:"fact"`
+	Difficulty string         `yaml:"difficulty"`
+	Doubt      string         `yaml:"doubt"`
+	Evidence   []evidenceYAML `yaml:"evidence"`
+}
+
+// evidenceYAML is one memo line a draft quotes.
+type evidenceYAML struct {
+	Line int    `yaml:"line"`
+	Text string `yaml:"text"`
+}
+
+// provenance converts a draft: block.
+func (d *draftYAML) provenance() *questions.Provenance {
+	if d == nil {
+		return nil
+	}
+	p := &questions.Provenance{ID: d.ID, Backend: d.Backend, Model: d.Model, Date: d.Date, Fact: d.Fact,
+		Difficulty: d.Difficulty, Doubt: d.Doubt}
+	for _, e := range d.Evidence {
+		p.Evidence = append(p.Evidence, questions.Evidence{Line: e.Line, Text: e.Text})
+	}
+	return p
 }
 
 // parseAuthored reads a questions file: a "questions:" list of
-// {domain, stem, options, answer (0-based), explanation, source, replaces}.
+// {domain, stem, options, answer (0-based), explanation, source, replaces,
+// draft} where draft: holds the provenance of a drafted question.
 // Unknown keys are errors, so a typo is not silently ignored.
 func parseAuthored(src []byte) ([]questions.Authored, error) {
 	var doc yaml.Node
@@ -68,7 +101,8 @@ func parseAuthored(src []byte) ([]questions.Authored, error) {
 			return nil, fmt.Errorf("line %d: %v", n.Line, err)
 		}
 		out = append(out, questions.Authored{Domain: a.Domain, Stem: a.Stem, Options: a.Options, Answer: a.Answer,
-			Explanation: a.Explanation, Source: a.Source, Replaces: a.Replaces, Line: n.Line})
+			Explanation: a.Explanation, Source: a.Source, Replaces: a.Replaces, Line: n.Line,
+			Draft: a.Draft.provenance()})
 	}
 	return out, nil
 }

@@ -16,7 +16,7 @@ import (
 
 func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "studybot questions: want lint, export, show, review, diff or stats\n")
+		fmt.Fprint(stderr, "studybot questions: want lint, export, show, review, diff, stats or draft\n")
 		return 2
 	}
 	if args[0] == "review" {
@@ -27,6 +27,9 @@ func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, gete
 	}
 	if args[0] == "stats" {
 		return runStats(args[1:], stdout, stderr, getenv)
+	}
+	if args[0] == "draft" {
+		return runDraft(args[1:], stdout, stderr, getenv)
 	}
 	fs := flag.NewFlagSet("questions "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -85,7 +88,7 @@ func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, gete
 		printQuestion(stdout, q)
 		return 0
 	}
-	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show, review, diff or stats)\n", args[0])
+	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show, review, diff, stats or draft)\n", args[0])
 	return 2
 }
 
@@ -118,6 +121,7 @@ func printLint(w io.Writer, bank *questions.Bank, memo string) {
 	}
 	fmt.Fprintf(w, "\ncorrect answer position: A %d, B %d, C %d, D %d\n", r.Positions[0], r.Positions[1], r.Positions[2], r.Positions[3])
 	printCounts(w, "dropped by rule", r.Dropped)
+	printDraftsLint(w, bank, memo)
 	if len(bank.AuthoredErrors) > 0 {
 		fmt.Fprintf(w, "\nauthored questions left out (%d):\n", len(bank.AuthoredErrors))
 		for _, e := range bank.AuthoredErrors {
@@ -186,6 +190,8 @@ type exportRecord struct {
 	Confidence  float64      `json:"confidence" yaml:"confidence"`
 	Rank        int          `json:"rank" yaml:"rank"`
 	Approved    bool         `json:"approved" yaml:"approved"`
+	Draft       bool         `json:"draft,omitempty" yaml:"draft,omitempty"`
+	Doubt       string       `json:"doubt,omitempty" yaml:"doubt,omitempty"`
 	Explanation string       `json:"explanation" yaml:"explanation"`
 	Source      exportSource `json:"source" yaml:"source"`
 }
@@ -203,7 +209,7 @@ func exportBank(w io.Writer, bank *questions.Bank, format string, top int) error
 	recs := make([]exportRecord, 0, len(qs))
 	for _, q := range qs {
 		r := exportRecord{ID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
-			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Confidence: q.Confidence, Rank: q.Rank, Approved: q.Approved, Explanation: q.Explanation,
+			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Confidence: q.Confidence, Rank: q.Rank, Approved: q.Approved, Draft: q.Draft, Doubt: q.Doubt, Explanation: q.Explanation,
 			Source: exportSource{Path: q.Source.Path, Line: q.Source.Line}}
 		for _, o := range q.Options {
 			r.Options = append(r.Options, o.Text)

@@ -408,6 +408,9 @@ func (u *reviewUI) show(i, n int, q *questions.Question, rf *reviewFile) {
 		fmt.Fprintf(u.out, " %s %s. %s\n", mark, questions.Letter(j), o.Text)
 	}
 	fmt.Fprintf(u.out, "\n%s\n", q.Explanation)
+	if q.Doubt != "" {
+		fmt.Fprintf(u.out, "\n⚠ drafted by a model that doubts a memo line (not posted until approved): %s\n", q.Doubt)
+	}
 }
 
 // editYAML is the temp file $EDITOR edits.

@@ -1,0 +1,440 @@
+package draft
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/studybot/studybot/questions"
+)
+
+// Rule names: why a draft was dropped (or kept), in logs, on stderr and in
+// "questions lint". A rule from the shared quality rules is "quality:"
+// followed by its name (quality:leak, quality:options …).
+const (
+	// RuleKept: the draft passed every gate and was appended.
+	RuleKept = "kept"
+	// RuleRefused: the model or server refused the request.
+	RuleRefused = "refused"
+	// RuleMalformed: the answer is not the JSON object of the schema.
+	RuleMalformed = "malformed"
+	// RuleSchema: the object's shape is wrong (not four distinct options,
+	// answer out of range, a domain the memo lacks, a field empty).
+	RuleSchema = "schema"
+	// RuleEvidence: a quote is not in the memo, carries option letters or
+	// chat leftovers, or the answer does not rest on the quotes.
+	RuleEvidence = "evidence"
+	// RuleQualityPrefix prefixes the name of a failed shared quality rule.
+	RuleQualityPrefix = "quality:"
+	// RuleAnswerCue: the correct option is the longest by far or the only
+	// one of its shape.
+	RuleAnswerCue = "answer-cue"
+	// RuleDuplicate: the same fact, or a too similar stem and answer, is
+	// already in the bank, the questions file or this run.
+	RuleDuplicate = "duplicate"
+	// RuleVerifyDisagree: the blind verification picked another option or
+	// found a second defensible one.
+	RuleVerifyDisagree = "verify-disagree"
+	// RuleVerifyMalformed: the verification answer is not the schema's.
+	RuleVerifyMalformed = "verify-malformed"
+)
+
+// Gate limits.
+const (
+	// maxExplanationRunes bounds a draft's explanation (chat reading).
+	maxExplanationRunes = 500
+	// minQuoteRunes is the shortest evidence quote accepted, unless it is
+	// a whole memo line.
+	minQuoteRunes = 6
+	// cueRatio and cueMargin: the correct option is a cue when it is the
+	// single longest and this much longer than the next.
+	cueRatio  = 1.5
+	cueMargin = 8
+	// dupSameAnswer: stems this similar with the same answer are one fact.
+	dupSameAnswer = 0.55
+	// dupAny: stem and answer this similar are one question.
+	dupAny = 0.8
+)
+
+var (
+	reLineNo       = regexp.MustCompile(`^\s*\d{1,6}\s*[|｜:：]\s?`)
+	reBullet       = regexp.MustCompile(`^\s*(?:[-*+・]|\d{1,3}[.)．])\s+`)
+	reQuoteMk      = regexp.MustCompile(`^\s*>+\s*`)
+	reLink         = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+	reHTML         = regexp.MustCompile(`<[^>]{1,80}>`)
+	reLetters      = regexp.MustCompile(`(?:^|[^A-Za-z])[A-E]\s*(?:は|が|も|の(?:選択肢|回答))?\s*(?:正解|不正解|誤り|間違|正しい|適切)|(?:正解|答え|解答)\s*(?:は|:|：)\s*[A-E](?:[^A-Za-z]|$)|選択肢\s*[A-E](?:[^A-Za-z]|$)|(?i:\b(?:option|choice|answer)\s*[A-E]\b)|^[（(]?[A-E][)）.．]\s`)
+	reEllipsis     = regexp.MustCompile(`\s*(?:…+|\.\.\.+|⋯+)\s*`)
+	reOptionLetter = regexp.MustCompile(`^\s*[（(]?[A-Da-d1-4][)）.．:：]\s`)
+	chatMarker     = []string{"ChatGPT", "Claude", "お役に立て", "いかがでしょうか", "以下の選択肢", "次の選択肢", "回答してください", "答えてください", "Please answer", "As an AI"}
+)
+
+// cleanQuote strips what a model adds around a memo line: a line number,
+// bullet and quote markers, surrounding quotation marks.
+func cleanQuote(s string) string {
+	s = strings.TrimSpace(s)
+	s = reLineNo.ReplaceAllString(s, "")
+	for {
+		t := reQuoteMk.ReplaceAllString(reBullet.ReplaceAllString(s, ""), "")
+		if t == s {
+			break
+		}
+		s = t
+	}
+	for _, q := range [][2]string{{"「", "」"}, {"\"", "\""}, {"“", "”"}, {"『", "』"}} {
+		if strings.HasPrefix(s, q[0]) && strings.HasSuffix(s, q[1]) && len(s) > len(q[0])+len(q[1]) {
+			inner := s[len(q[0]) : len(s)-len(q[1])]
+			if !strings.Contains(inner, q[0]) {
+				s = inner
+			}
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+// matchKey is the form quotes and memo lines are compared in: markup
+// (emphasis, code marks, links, tags) removed, then questions.Normalize.
+func matchKey(s string) string {
+	s = reLink.ReplaceAllString(s, "$1")
+	s = reHTML.ReplaceAllString(s, "")
+	s = strings.NewReplacer("**", "", "__", "", "`", "", "~~", "").Replace(s)
+	s = reBullet.ReplaceAllString(s, "")
+	return questions.Normalize(s)
+}
+
+// findQuote finds an evidence quote in the memo, the passage's lines
+// first; it returns the cleaned quote and its line, or why it is refused.
+func (m *Memo) findQuote(p questions.Passage, raw string) (questions.Evidence, string) {
+	q := cleanQuote(raw)
+	if q == "" {
+		return questions.Evidence{}, "an empty evidence line"
+	}
+	if reLetters.MatchString(q) {
+		return questions.Evidence{}, fmt.Sprintf("evidence names option letters: %q", short(q))
+	}
+	for _, w := range chatMarker {
+		if strings.Contains(q, w) {
+			return questions.Evidence{}, fmt.Sprintf("evidence carries a chat leftover: %q", short(q))
+		}
+	}
+	// a quote cut short inside ("…") is its pieces, all on one line
+	var keys []string
+	for _, piece := range reEllipsis.Split(q, -1) {
+		if k := matchKey(piece); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return questions.Evidence{}, "an empty evidence line"
+	}
+	try := func(l int) bool {
+		lk := m.key(l)
+		long := false
+		for _, k := range keys {
+			if !strings.Contains(lk, k) {
+				return false
+			}
+			long = long || utf8.RuneCountInString(k) >= minQuoteRunes || k == lk
+		}
+		return long
+	}
+	lines := make([]int, 0, len(m.Lines))
+	for l := p.First; l <= p.Last; l++ {
+		lines = append(lines, l)
+	}
+	lines = append(lines, p.Context...)
+	for l := 1; l <= len(m.Lines); l++ {
+		if l < p.First || l > p.Last {
+			lines = append(lines, l)
+		}
+	}
+	for _, l := range lines {
+		if try(l) {
+			if reLetters.MatchString(m.line(l)) {
+				return questions.Evidence{}, fmt.Sprintf("evidence line %d names option letters", l)
+			}
+			return questions.Evidence{Line: l, Text: q}, ""
+		}
+	}
+	return questions.Evidence{}, fmt.Sprintf("quote not in the memo: %q", short(q))
+}
+
+// key returns matchKey of memo line l, cached.
+func (m *Memo) key(l int) string {
+	if m.keys == nil {
+		m.keys = make([]string, len(m.Lines))
+		for i, s := range m.Lines {
+			m.keys[i] = matchKey(s)
+		}
+	}
+	if l < 1 || l > len(m.keys) {
+		return ""
+	}
+	return m.keys[l-1]
+}
+
+// short cuts s for a message.
+func short(s string) string {
+	if utf8.RuneCountInString(s) <= 40 {
+		return s
+	}
+	return string([]rune(s)[:40]) + "…"
+}
+
+// checkSchema checks the shape of one drafted question.
+func checkSchema(m *Memo, d Drafted) string {
+	switch {
+	case strings.TrimSpace(d.Stem) == "":
+		return "empty stem"
+	case len(d.Options) != 4:
+		return fmt.Sprintf("%d options, want 4", len(d.Options))
+	case d.Answer < 0 || d.Answer >= len(d.Options):
+		return fmt.Sprintf("answer %d out of range", d.Answer)
+	case m.Parsed.Domain(d.Domain) == nil || d.Domain == questions.OtherDomain:
+		return fmt.Sprintf("the memo has no domain %d", d.Domain)
+	case strings.TrimSpace(d.Explanation) == "":
+		return "empty explanation"
+	case utf8.RuneCountInString(d.Explanation) > maxExplanationRunes:
+		return fmt.Sprintf("explanation of %d characters (at most %d)", utf8.RuneCountInString(d.Explanation), maxExplanationRunes)
+	case len(d.Evidence) == 0:
+		return "no evidence"
+	case strings.TrimSpace(d.Fact) == "":
+		return "no fact key"
+	}
+	switch d.Difficulty {
+	case "easy", "medium", "hard":
+	default:
+		return fmt.Sprintf("difficulty %q", d.Difficulty)
+	}
+	seen := map[string]bool{}
+	for _, o := range d.Options {
+		k := questions.Normalize(o)
+		if k == "" {
+			return "an empty option"
+		}
+		if reOptionLetter.MatchString(o) {
+			return fmt.Sprintf("option %q carries a letter", short(o))
+		}
+		if seen[k] {
+			return fmt.Sprintf("option %q twice", short(o))
+		}
+		seen[k] = true
+	}
+	return ""
+}
+
+// stopTokens are words too common to show that the evidence names the answer.
+var stopTokens = map[string]bool{"aws": true, "amazon": true, "azure": true, "google": true, "gcp": true, "microsoft": true,
+	"service": true, "the": true, "and": true, "for": true, "with": true}
+
+// answerTokens splits s into words that can name it: Latin words, runs of
+// katakana (3+) and of kanji (2+), normalised.
+func answerTokens(s string) []string {
+	var out []string
+	var run []rune
+	kind := 0
+	flush := func() {
+		if len(run) == 0 {
+			return
+		}
+		w := string(run)
+		ok := kind == 1 && len(run) >= 2 || kind == 2 && len(run) >= 3 || kind == 3 && len(run) >= 2
+		if ok && !stopTokens[strings.ToLower(w)] {
+			out = append(out, questions.Normalize(w))
+		}
+		run = run[:0]
+	}
+	for _, r := range s {
+		k := 0
+		switch {
+		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			k = 1
+		case unicode.In(r, unicode.Katakana) || r == 'ー':
+			k = 2
+		case unicode.In(r, unicode.Han):
+			k = 3
+		}
+		if k != kind {
+			flush()
+			kind = k
+		}
+		if k != 0 {
+			run = append(run, r)
+		}
+	}
+	flush()
+	return out
+}
+
+// supported reports whether the answer rests on the evidence: its text,
+// or enough of its words (one, and a third of a long option's), appear in
+// the quoted lines.
+func (m *Memo) supported(answer string, ev []questions.Evidence) bool {
+	var all strings.Builder
+	for _, e := range ev {
+		all.WriteString(m.key(e.Line))
+		all.WriteByte('\n')
+	}
+	text := all.String()
+	if strings.Contains(text, matchKey(answer)) {
+		return true
+	}
+	toks := answerTokens(answer)
+	if len(toks) == 0 {
+		return true // nothing to look for (a kana sentence): the verification decides
+	}
+	hit := 0
+	for _, t := range toks {
+		if strings.Contains(text, t) {
+			hit++
+		}
+	}
+	if hit >= 1 && hit*3 >= len(toks) {
+		return true
+	}
+	// the answer's longest term names it (リードレプリカ in
+	// "us-west-2 に作成したリードレプリカ")
+	longest := ""
+	for _, t := range toks {
+		if utf8.RuneCountInString(t) > utf8.RuneCountInString(longest) {
+			longest = t
+		}
+	}
+	if utf8.RuneCountInString(longest) >= 4 && strings.Contains(text, longest) {
+		return true
+	}
+	// across scripts: フェイルオーバールーティング against Failover Routing
+	var raw strings.Builder
+	for _, e := range ev {
+		raw.WriteString(m.line(e.Line))
+		raw.WriteByte('\n')
+	}
+	shared, total := questions.SharedTerms(answer, raw.String())
+	return shared >= 1 && shared*2 >= total
+}
+
+// Option shapes (checkCue).
+const (
+	shapeSentence = "sentence"      // a statement: ends in 。, です or ます
+	shapeLatin    = "Latin name"    // a short name in Latin letters
+	shapeJapanese = "Japanese name" // a short name without Latin letters
+	shapeOther    = "other"
+)
+
+// shapeOf classes an option's shape for the answer-cue gate: a sentence, a
+// short Latin or Japanese name, or anything else (mixed names, phrases),
+// which is never a cue by itself.
+func shapeOf(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "。") || strings.HasSuffix(s, "です") || strings.HasSuffix(s, "ます") {
+		return shapeSentence
+	}
+	if utf8.RuneCountInString(s) > 24 {
+		return shapeOther
+	}
+	ascii, all := 0, 0
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		all++
+		if r < 0x80 && unicode.IsLetter(r) {
+			ascii++
+		}
+	}
+	switch {
+	case all > 0 && ascii*10 >= all*8:
+		return shapeLatin
+	case ascii == 0:
+		return shapeJapanese
+	}
+	return shapeOther
+}
+
+// checkCue reports an answer cue: the correct option alone is much the
+// longest, or alone a sentence (or alone not one) among three of one
+// shape, or alone a Latin name among Japanese names (or the reverse).
+func checkCue(d Drafted) string {
+	n := make([]int, len(d.Options))
+	for i, o := range d.Options {
+		n[i] = utf8.RuneCountInString(strings.TrimSpace(o))
+	}
+	sorted := append([]int(nil), n...)
+	sort.Sort(sort.Reverse(sort.IntSlice(sorted)))
+	a := n[d.Answer]
+	if a == sorted[0] && sorted[1] < a && float64(a) >= cueRatio*float64(sorted[1]) && a-sorted[1] >= cueMargin {
+		return fmt.Sprintf("the correct option is the longest by far (%d against %d characters)", a, sorted[1])
+	}
+	shape := shapeOf(d.Options[d.Answer])
+	var others []string
+	for i, o := range d.Options {
+		if i != d.Answer {
+			others = append(others, shapeOf(o))
+		}
+	}
+	if others[0] != others[1] || others[1] != others[2] || others[0] == shape {
+		return ""
+	}
+	sentence := func(x string) bool { return x == shapeSentence }
+	name := func(x string) bool { return x == shapeLatin || x == shapeJapanese }
+	if sentence(shape) != sentence(others[0]) || name(shape) && name(others[0]) {
+		return fmt.Sprintf("the correct option alone is a %s among options of another shape (%s)", shape, others[0])
+	}
+	return ""
+}
+
+// bigrams returns the set of character bigrams of a normalised text.
+func bigrams(s string) map[string]struct{} {
+	r := []rune(questions.Normalize(s))
+	out := make(map[string]struct{}, len(r))
+	for i := 0; i+1 < len(r); i++ {
+		out[string(r[i:i+2])] = struct{}{}
+	}
+	return out
+}
+
+// dice is the Sørensen–Dice similarity of two bigram sets.
+func dice(a, b map[string]struct{}) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	n := 0
+	for k := range a {
+		if _, ok := b[k]; ok {
+			n++
+		}
+	}
+	return 2 * float64(n) / float64(len(a)+len(b))
+}
+
+// fingerprint is what the duplicate gate compares.
+type fingerprint struct {
+	fact   string
+	answer string
+	stem   map[string]struct{}
+	both   map[string]struct{}
+	label  string
+}
+
+func newFingerprint(stem, answer, fact string) fingerprint {
+	return fingerprint{fact: questions.Normalize(fact), answer: questions.Normalize(answer), stem: bigrams(stem),
+		both: bigrams(stem + "\n" + answer), label: short(oneLine(stem))}
+}
+
+// dupOf returns why f repeats one of the bank's, or "".
+func dupOf(f fingerprint, bank []fingerprint) string {
+	for _, g := range bank {
+		if f.fact != "" && f.fact == g.fact {
+			return fmt.Sprintf("the same fact as %q", g.label)
+		}
+		if f.answer == g.answer && dice(f.stem, g.stem) >= dupSameAnswer || dice(f.both, g.both) >= dupAny {
+			return fmt.Sprintf("too similar to %q", g.label)
+		}
+	}
+	return ""
+}
