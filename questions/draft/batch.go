@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +14,7 @@ import (
 
 // errUnanswered is what the batch backend returns for a request no batch
 // output file or cache answers: the run writes it to --batch-out.
-var errUnanswered = errors.New("not answered yet")
+var errUnanswered = ErrNotAnswered
 
 // BatchURL is the endpoint every batch line asks for.
 const BatchURL = "/v1/chat/completions"

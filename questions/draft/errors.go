@@ -19,4 +19,8 @@ var (
 	// ErrMalformed is an answer that is not the JSON object asked for
 	// (truncated, not JSON, schema broken): drop that draft, log the rule.
 	ErrMalformed = errors.New("malformed answer")
+	// ErrNotAnswered is the batch backend's answer to a request that no
+	// batch output file or cache answers yet: the run goes on and writes
+	// that request to --batch-out.
+	ErrNotAnswered = errors.New("not answered yet")
 )

@@ -268,10 +268,70 @@ func answerTokens(s string) []string {
 	return out
 }
 
-// supported reports whether the answer rests on the evidence: its text,
-// or enough of its words (one, and a third of a long option's), appear in
-// the quoted lines.
+// context returns the memo lines that give a quoted line its subject: the
+// bullets it sits under (a child bullet 「プロトコル：iSCSI」 is about its
+// parent 「ボリュームゲートウェイ」) and, for a table row, the table's header
+// row, whose column titles name what each cell describes.
+func (m *Memo) context(l int) []int {
+	var out []int
+	if it := m.Parsed.ItemAt(l); it != nil {
+		for p := it.Parent; p != nil; p = p.Parent {
+			out = append(out, p.Line)
+		}
+	}
+	for _, t := range m.Parsed.Tables {
+		if l > t.Line+1 && l <= t.Line+1+len(t.Rows) {
+			out = append(out, t.Line)
+		}
+	}
+	return out
+}
+
+// supported reports whether the answer rests on the evidence: its text, or
+// enough of its words (one, and a third of a long option's), appear in the
+// quoted lines; or, when a quote is a detail of something named above it,
+// the answer's text or every one of its words appears in that quote's
+// context (its parent bullets, a table row's header). The context must name
+// the whole answer: a parent line that lists the answer's siblings
+// (「Routing Policy: …」 above each policy) supports none of them by a
+// shared word.
 func (m *Memo) supported(answer string, ev []questions.Evidence) bool {
+	if m.supportedBy(answer, ev) {
+		return true
+	}
+	var ctx strings.Builder
+	var raw strings.Builder
+	for _, e := range ev {
+		for _, l := range m.context(e.Line) {
+			ctx.WriteString(m.key(l))
+			ctx.WriteByte('\n')
+			raw.WriteString(m.line(l))
+			raw.WriteByte('\n')
+		}
+	}
+	text := ctx.String()
+	if text == "" {
+		return false
+	}
+	if strings.Contains(text, matchKey(answer)) {
+		return true
+	}
+	toks := answerTokens(answer)
+	hit := 0
+	for _, t := range toks {
+		if strings.Contains(text, t) {
+			hit++
+		}
+	}
+	if len(toks) > 0 && hit == len(toks) {
+		return true
+	}
+	shared, total := questions.SharedTerms(answer, raw.String())
+	return total > 0 && shared == total
+}
+
+// supportedBy reports whether the quoted lines themselves name the answer.
+func (m *Memo) supportedBy(answer string, ev []questions.Evidence) bool {
 	var all strings.Builder
 	for _, e := range ev {
 		all.WriteString(m.key(e.Line))

@@ -78,6 +78,10 @@ func TestSupported(t *testing.T) {
 		{"フェイルオーバールーティング", ev(264), true}, // katakana against the memo's English
 		{"加重ルーティング", ev(264), false},
 		{"AWS Lambda のプロビジョニングされた同時実行", ev(196, 197), false},
+		{"ボリュームゲートウェイ", ev(1035), true},            // a child bullet is about its parent
+		{"テープゲートウェイ", ev(1035), false},             // …and about no other
+		{"AWS IAM Identity Center", ev(844), true}, // a table row read with its header
+		{"Amazon Cognito", ev(844), false},
 	} {
 		if got := m.supported(tc.answer, tc.ev); got != tc.want {
 			t.Errorf("supported(%q, lines %v) = %v, want %v", tc.answer, tc.ev, got, tc.want)

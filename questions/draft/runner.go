@@ -186,7 +186,7 @@ func (r *Runner) Run(ctx context.Context, reqs []Request, each func(Result)) err
 // delivered reports whether a request's error is delivered as its result
 // (the run goes on) rather than stopping the run.
 func delivered(err error) bool {
-	return errors.Is(err, ErrRefused) || errors.Is(err, ErrMalformed) || Retryable(err)
+	return errors.Is(err, ErrRefused) || errors.Is(err, ErrMalformed) || errors.Is(err, ErrNotAnswered) || Retryable(err)
 }
 
 // one sends req until it is answered, fails for good or runs out of
