@@ -318,7 +318,7 @@ func TestHTTPMode(t *testing.T) {
 	}
 	srv := httptest.NewServer(r.ad.Handler(studyslack.DefaultPaths))
 	defer srv.Close()
-	now := time.Now()
+	now := r.clock.Now()
 	do := func(req *http.Request) (int, string) {
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {

@@ -79,7 +79,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 			return
 		}
 		req := *evt.Request
-		if !a.seen.first("cmd:" + sc.TriggerID) {
+		if !a.seen.First(commandKey(sc, nil)) {
 			sm.Ack(req)
 			return
 		}
