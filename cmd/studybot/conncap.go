@@ -1,40 +1,50 @@
 package main
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"sync"
+	"time"
+
+	"github.com/studybot/studybot/bot/webhook"
 )
 
 // connCap is a listener that holds at most max connections. When a new
-// connection arrives at the cap, it makes room by closing the connection
-// that has waited longest without sending a complete request (a slow
-// client), else the longest-idle keep-alive; only when every connection
-// is busy serving a request does it wait. A flood of slow clients thus
-// cannot starve a quick request such as a health probe: the probe has sent
-// its request by the time it is accepted, and the flood's oldest pending
-// connections are the ones that go.
+// connection arrives at the cap, it makes room by closing, in this order:
+// the connection that has waited longest without sending its request
+// headers; else the one whose request body arrives at the lowest rate (a
+// trickled body: the webhook Gate reports each body's progress, see
+// context); else the longest-idle keep-alive. Only when every connection
+// is busy serving a request past its body does it wait. A flood of slow
+// clients, before or after their headers, thus cannot starve a quick
+// request such as a health probe: its connection is admitted at once and
+// a flooder's goes.
 //
-// The server's ConnState must be track, which tells pending, busy and
-// idle connections apart.
+// The server's ConnState must be track, and its ConnContext context,
+// which tells pending, reading, busy and idle connections apart.
 type connCap struct {
 	net.Listener
 	max    int
+	now    func() time.Time // wall clock: compares body rates
 	mu     sync.Mutex
 	freed  *sync.Cond
 	conns  map[net.Conn]*capEntry
 	seq    uint64
 	closed bool
+	// evicted counts connections closed to make room, by what they were.
+	evicted map[string]int64
 }
 
 type capEntry struct {
 	seq   uint64 // admission order (older is smaller)
 	state http.ConnState
 	conn  net.Conn
+	body  *webhook.Progress
 }
 
 func newConnCap(l net.Listener, max int) *connCap {
-	c := &connCap{Listener: l, max: max, conns: map[net.Conn]*capEntry{}}
+	c := &connCap{Listener: l, max: max, now: time.Now, conns: map[net.Conn]*capEntry{}, evicted: map[string]int64{}}
 	c.freed = sync.NewCond(&c.mu)
 	return c
 }
@@ -48,12 +58,13 @@ func (c *connCap) Accept() (net.Conn, error) {
 	var victims []net.Conn
 	c.mu.Lock()
 	for len(c.conns) >= c.max && !c.closed {
-		v := c.victim()
+		v, kind := c.victim()
 		if v == nil {
 			c.freed.Wait() // every connection is serving a request
 			continue
 		}
 		delete(c.conns, v.conn)
+		c.evicted[kind]++
 		victims = append(victims, v.conn)
 	}
 	if c.closed {
@@ -62,7 +73,7 @@ func (c *connCap) Accept() (net.Conn, error) {
 		return nil, net.ErrClosed
 	}
 	c.seq++
-	c.conns[conn] = &capEntry{seq: c.seq, state: http.StateNew, conn: conn}
+	c.conns[conn] = &capEntry{seq: c.seq, state: http.StateNew, conn: conn, body: &webhook.Progress{}}
 	c.mu.Unlock()
 	for _, v := range victims {
 		v.Close()
@@ -70,10 +81,13 @@ func (c *connCap) Accept() (net.Conn, error) {
 	return conn, nil
 }
 
-// victim returns the oldest connection without a request, else the
-// oldest idle one, else nil. c.mu is held.
-func (c *connCap) victim() *capEntry {
-	var pending, idle *capEntry
+// victim returns the connection to close to make room, and what it was
+// ("headers", "body", "idle"), or nil when every connection is busy.
+// c.mu is held.
+func (c *connCap) victim() (*capEntry, string) {
+	var pending, idle, slow *capEntry
+	var slowRate float64
+	now := c.now()
 	for _, e := range c.conns {
 		switch e.state {
 		case http.StateNew:
@@ -84,12 +98,38 @@ func (c *connCap) victim() *capEntry {
 			if idle == nil || e.seq < idle.seq {
 				idle = e
 			}
+		case http.StateActive:
+			reading, since, n := e.body.Rate()
+			if !reading {
+				continue // serving a request: never cut
+			}
+			rate := float64(n) / max(now.Sub(since).Seconds(), 1e-3)
+			if slow == nil || rate < slowRate || (rate == slowRate && e.seq < slow.seq) {
+				slow, slowRate = e, rate
+			}
 		}
 	}
-	if pending != nil {
-		return pending
+	switch {
+	case pending != nil:
+		return pending, "headers"
+	case slow != nil:
+		return slow, "body"
+	case idle != nil:
+		return idle, "idle"
 	}
-	return idle
+	return nil, ""
+}
+
+// context is the server's ConnContext: it hands the connection's body
+// progress to the webhook Gate.
+func (c *connCap) context(ctx context.Context, conn net.Conn) context.Context {
+	c.mu.Lock()
+	e, ok := c.conns[conn]
+	c.mu.Unlock()
+	if !ok {
+		return ctx
+	}
+	return webhook.WithProgress(ctx, e.body)
 }
 
 // track is the server's ConnState hook.
@@ -110,6 +150,18 @@ func (c *connCap) track(conn net.Conn, st http.ConnState) {
 			c.freed.Broadcast() // an idle connection may be closed to make room
 		}
 	}
+}
+
+// Evicted returns how many connections were closed to make room, by what
+// they were waiting for.
+func (c *connCap) Evicted() map[string]int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int64, len(c.evicted))
+	for k, v := range c.evicted {
+		out[k] = v
+	}
+	return out
 }
 
 // Close implements net.Listener.

@@ -61,8 +61,8 @@ func TestHTTPServerLimits(t *testing.T) {
 	s := newOpsServer(Config{HTTP: "127.0.0.1:0"}, slog.New(slog.DiscardHandler), nil, nil, newMetrics(), time.Now)
 	s.mux.HandleFunc("POST /echo", func(w http.ResponseWriter, r *http.Request) { io.Copy(w, r.Body) })
 	const limit = 8
-	s.limits = httpLimits{ReadHeader: 200 * time.Millisecond, Read: 400 * time.Millisecond, Write: time.Second, Idle: 300 * time.Millisecond,
-		MaxHeaderBytes: 4 << 10, MaxConns: limit}
+	s.setLimits(httpLimits{ReadHeader: 200 * time.Millisecond, Read: 400 * time.Millisecond, Write: time.Second, Idle: 300 * time.Millisecond,
+		MaxHeaderBytes: 4 << 10, MaxConns: limit, Ops: 4})
 	counter := &countingListener{}
 	s.wrapListener = func(l net.Listener) net.Listener { counter.Listener = l; return counter }
 	if err := s.listen(); err != nil {
@@ -113,7 +113,7 @@ func TestHTTPServerLimits(t *testing.T) {
 func TestHTTPServerFlood(t *testing.T) {
 	s := newOpsServer(Config{HTTP: "127.0.0.1:0"}, slog.New(slog.DiscardHandler), nil, nil, newMetrics(), time.Now)
 	const limit = 8
-	s.limits = httpLimits{ReadHeader: time.Minute, Read: time.Minute, Write: time.Minute, Idle: time.Minute, MaxHeaderBytes: 4 << 10, MaxConns: limit}
+	s.setLimits(httpLimits{ReadHeader: time.Minute, Read: time.Minute, Write: time.Minute, Idle: time.Minute, MaxHeaderBytes: 4 << 10, MaxConns: limit, Ops: 4})
 	counter := &countingListener{}
 	s.wrapListener = func(l net.Listener) net.Listener { counter.Listener = l; return counter }
 	if err := s.listen(); err != nil {
