@@ -64,9 +64,9 @@ func (a *Adapter) checkHeaders(h http.Header) (ts string, sig []byte, err error)
 
 // refuse answers a refused request and counts it (one log line a minute
 // at most).
-func (a *Adapter) refuse(w http.ResponseWriter, status int, reason string) {
+func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, status int, reason string) {
 	a.refused.Add(reason)
-	webhook.Refuse(w, status, reason)
+	webhook.Refuse(w, r, status, reason)
 }
 
 // refusalReason names a header or body error.
@@ -101,31 +101,31 @@ func refusalReason(err error) string {
 func (a *Adapter) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
-			a.refuse(w, http.StatusMethodNotAllowed, "POST only")
+			a.refuse(w, r, http.StatusMethodNotAllowed, "POST only")
 			return
 		}
 		if a.pubKey == nil {
-			a.refuse(w, http.StatusServiceUnavailable, "no public key configured")
+			a.refuse(w, r, http.StatusServiceUnavailable, "no public key configured")
 			return
 		}
 		ts, sig, err := a.checkHeaders(r.Header)
 		if err != nil {
-			a.refuse(w, http.StatusUnauthorized, refusalReason(err))
+			a.refuse(w, r, http.StatusUnauthorized, refusalReason(err))
 			return
 		}
 		body, err := webhook.ReadBody(w, r, maxInteractionBody)
 		if err != nil {
-			a.refuse(w, webhook.Status(err), refusalReason(err))
+			a.refuse(w, r, webhook.Status(err), refusalReason(err))
 			return
 		}
 		if !ed25519.Verify(a.pubKey, append([]byte(ts), body...), sig) {
-			a.refuse(w, http.StatusUnauthorized, refusalReason(errSignature))
+			a.refuse(w, r, http.StatusUnauthorized, refusalReason(errSignature))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		var i discordgo.Interaction
 		if err := json.Unmarshal(body, &i); err != nil {
-			a.refuse(w, http.StatusBadRequest, "malformed interaction")
+			a.refuse(w, r, http.StatusBadRequest, "malformed interaction")
 			return
 		}
 		if i.Type == discordgo.InteractionPing {
@@ -135,7 +135,7 @@ func (a *Adapter) Handler() http.Handler {
 		}
 		// A signed request replayed within the window runs once.
 		if !a.replays.First("discord:ia:" + i.ID) {
-			a.refuse(w, http.StatusUnauthorized, "replayed interaction")
+			a.refuse(w, r, http.StatusUnauthorized, "replayed interaction")
 			return
 		}
 		res, handled, late := a.answer(&i)

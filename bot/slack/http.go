@@ -100,25 +100,25 @@ func (a *Adapter) verify(ts string, sig, body []byte) bool {
 }
 
 // refuse answers a refused request and counts it.
-func (a *Adapter) refuse(w http.ResponseWriter, status int, reason string) {
+func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, status int, reason string) {
 	a.refused.Add(reason)
-	webhook.Refuse(w, status, reason)
+	webhook.Refuse(w, r, status, reason)
 }
 
 func (a *Adapter) verified(max int64, next func(w http.ResponseWriter, r *http.Request, body []byte)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ts, sig, err := a.checkHeaders(r.Header)
 		if err != nil {
-			a.refuse(w, http.StatusUnauthorized, reasonOf(err))
+			a.refuse(w, r, http.StatusUnauthorized, reasonOf(err))
 			return
 		}
 		body, err := webhook.ReadBody(w, r, max)
 		if err != nil {
-			a.refuse(w, webhook.Status(err), reasonOf(err))
+			a.refuse(w, r, webhook.Status(err), reasonOf(err))
 			return
 		}
 		if !a.verify(ts, sig, body) {
-			a.refuse(w, http.StatusUnauthorized, reasonOf(errSignature))
+			a.refuse(w, r, http.StatusUnauthorized, reasonOf(errSignature))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -162,7 +162,7 @@ func commandKey(sc slack.SlashCommand, r *http.Request) string {
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte) {
 	sc, err := slack.SlashCommandParse(r)
 	if err != nil || sc.Command == "" || sc.UserID == "" {
-		a.refuse(w, http.StatusBadRequest, "malformed slash command")
+		a.refuse(w, r, http.StatusBadRequest, "malformed slash command")
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -182,11 +182,11 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte) {
 	var cb slack.InteractionCallback
 	if err := r.ParseForm(); err != nil || r.PostForm.Get("payload") == "" {
-		a.refuse(w, http.StatusBadRequest, "missing payload")
+		a.refuse(w, r, http.StatusBadRequest, "missing payload")
 		return
 	}
 	if err := json.Unmarshal([]byte(r.PostForm.Get("payload")), &cb); err != nil {
-		a.refuse(w, http.StatusBadRequest, "malformed payload")
+		a.refuse(w, r, http.StatusBadRequest, "malformed payload")
 		return
 	}
 	clicks := a.newClicks(cb)
@@ -202,13 +202,13 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, _ []b
 func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 	if err != nil {
-		a.refuse(w, http.StatusBadRequest, "malformed event")
+		a.refuse(w, r, http.StatusBadRequest, "malformed event")
 		return
 	}
 	if ev.Type == slackevents.URLVerification {
 		var ch slackevents.ChallengeResponse
 		if err := json.Unmarshal(body, &ch); err != nil {
-			a.refuse(w, http.StatusBadRequest, "malformed challenge")
+			a.refuse(w, r, http.StatusBadRequest, "malformed challenge")
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain")

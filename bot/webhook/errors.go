@@ -3,6 +3,7 @@ package webhook
 import (
 	"errors"
 	"net/http"
+	"time"
 )
 
 // Sentinel errors of ReadBody and the Gate.
@@ -30,10 +31,24 @@ func Status(err error) int {
 	return http.StatusBadRequest
 }
 
-// Refuse answers a refused request with status and a short text, and
-// closes the connection after the answer, so that a body not read is
-// never read (net/http would otherwise drain up to 256 KiB of it).
-func Refuse(w http.ResponseWriter, status int, text string) {
+// Refuse answers a refused request with status and a short text and
+// closes the connection after the answer without reading any more of it:
+// net/http would otherwise drain up to 256 KiB of an unread body, so the
+// connection's read deadline is set in the past. The connection's
+// Progress (if any) is marked closing, for a connection cap to evict
+// first while net/http lingers before closing it.
+func Refuse(w http.ResponseWriter, r *http.Request, status int, text string) {
 	w.Header().Set("Connection", "close")
 	http.Error(w, text, status)
+	NoMoreReads(w, r)
+}
+
+// NoMoreReads makes the server read nothing more of r's connection (its
+// answer still goes out): for a request answered without reading its body.
+func NoMoreReads(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Connection", "close")
+	http.NewResponseController(w).SetReadDeadline(time.Unix(1, 0))
+	if p := progressFrom(r.Context()); p != nil {
+		p.closing()
+	}
 }

@@ -57,7 +57,7 @@ func (l Limits) withDefaults() Limits {
 // The read deadlines are set on the connection, so they bound a client
 // that sends nothing at all.
 type Gate struct {
-	lim Limits
+	lim Limits // guarded by mu
 	// wall is the clock of connection deadlines (I/O, so the real clock).
 	wall    func() time.Time
 	refused *Refusals
@@ -69,6 +69,14 @@ type Gate struct {
 // nil, counts the bodies refused (busy) and cut (slow, pre-empted).
 func NewGate(lim Limits, refusals *Refusals) *Gate {
 	return &Gate{lim: lim.withDefaults(), wall: time.Now, refused: refusals, reading: map[*gatedBody]struct{}{}}
+}
+
+// SetLimits replaces the limits (zero fields default) for the bodies
+// admitted from now on.
+func (g *Gate) SetLimits(lim Limits) {
+	g.mu.Lock()
+	g.lim = lim.withDefaults()
+	g.mu.Unlock()
 }
 
 // Reading returns how many bodies are being read.
@@ -252,8 +260,23 @@ func isTimeout(err error) bool {
 type Progress struct {
 	mu      sync.Mutex
 	reading bool
+	closed  bool // answered and closing: nothing more to serve
 	start   time.Time
 	bytes   int64
+}
+
+func (p *Progress) closing() {
+	p.mu.Lock()
+	p.closed, p.reading = true, false
+	p.mu.Unlock()
+}
+
+// Closing reports whether the connection's last request was refused and
+// the connection is closing.
+func (p *Progress) Closing() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
 }
 
 func (p *Progress) begin(now time.Time) {

@@ -24,7 +24,7 @@ func gated(t *testing.T, g *webhook.Gate) (addr string, errs <-chan error) {
 		body, err := webhook.ReadBody(w, r, 1<<20)
 		ch <- err
 		if err != nil {
-			webhook.Refuse(w, webhook.Status(err), err.Error())
+			webhook.Refuse(w, r, webhook.Status(err), err.Error())
 			return
 		}
 		w.Write(body)

@@ -12,8 +12,9 @@ import (
 
 // connCap is a listener that holds at most max connections. When a new
 // connection arrives at the cap, it makes room by closing, in this order:
-// the connection that has waited longest without sending its request
-// headers; else the one whose request body arrives at the lowest rate (a
+// a connection whose request was refused and answered (net/http lingers
+// half a second before closing it); the connection that has waited
+// longest without sending its request headers; else the one whose request body arrives at the lowest rate (a
 // trickled body: the webhook Gate reports each body's progress, see
 // context); else the longest-idle keep-alive. Only when every connection
 // is busy serving a request past its body does it wait. A flood of slow
@@ -82,10 +83,10 @@ func (c *connCap) Accept() (net.Conn, error) {
 }
 
 // victim returns the connection to close to make room, and what it was
-// ("headers", "body", "idle"), or nil when every connection is busy.
+// ("refused", "headers", "body", "idle"), or nil when every connection is busy.
 // c.mu is held.
 func (c *connCap) victim() (*capEntry, string) {
-	var pending, idle, slow *capEntry
+	var closing, pending, idle, slow *capEntry
 	var slowRate float64
 	now := c.now()
 	for _, e := range c.conns {
@@ -99,6 +100,12 @@ func (c *connCap) victim() (*capEntry, string) {
 				idle = e
 			}
 		case http.StateActive:
+			if e.body.Closing() { // refused, answered, lingering before the close
+				if closing == nil || e.seq < closing.seq {
+					closing = e
+				}
+				continue
+			}
 			reading, since, n := e.body.Rate()
 			if !reading {
 				continue // serving a request: never cut
@@ -110,6 +117,8 @@ func (c *connCap) victim() (*capEntry, string) {
 		}
 	}
 	switch {
+	case closing != nil:
+		return closing, "refused"
 	case pending != nil:
 		return pending, "headers"
 	case slow != nil:

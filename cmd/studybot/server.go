@@ -165,7 +165,7 @@ func newOpsServer(cfg Config, log *slog.Logger, db *store.DB, b *bot.Bot, m *met
 // adapters' handlers are mounted.
 func (s *server) setLimits(l httpLimits) {
 	s.limits = l
-	s.gate = webhook.NewGate(l.Body, s.refused)
+	s.gate.SetLimits(l.Body)
 	s.ops = make(chan struct{}, max(l.Ops, 1))
 }
 
@@ -186,7 +186,7 @@ func (s *server) opsBudget(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 		default:
 			s.refused.Add("ops busy")
-			webhook.Refuse(w, http.StatusServiceUnavailable, "busy")
+			webhook.Refuse(w, r, http.StatusServiceUnavailable, "busy")
 		}
 	})
 }
@@ -198,6 +198,7 @@ func (s *server) root(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 {
 		if _, pattern := s.mux.Handler(r); !s.webhooks[pattern] {
 			w.Header().Set("Connection", "close")
+			defer webhook.NoMoreReads(w, r)
 		}
 	}
 	s.mux.ServeHTTP(w, r)
