@@ -22,14 +22,15 @@ type Limits struct {
 	// MaxTime caps the time to read one body (default 5s).
 	MaxTime time.Duration
 	// Preempt is how long a body must have been read before a new one may
-	// take its place when MaxBodies are being read (default 250ms): the
-	// slowest such body is cut (ErrSlow) rather than the new one refused.
+	// take its place when MaxBodies are being read (default 1ms; a
+	// platform's body arrives in one packet, read in microseconds): the slowest such body is cut
+	// (ErrSlow) rather than the new one refused.
 	Preempt time.Duration
 }
 
 // DefaultLimits are the Gate's defaults: Slack's and Discord's bodies are a
 // few kilobytes, sent at once, and answered within 3 s.
-var DefaultLimits = Limits{MaxBodies: 64, MinRate: 2048, Grace: time.Second, MaxTime: 5 * time.Second, Preempt: 250 * time.Millisecond}
+var DefaultLimits = Limits{MaxBodies: 64, MinRate: 2048, Grace: time.Second, MaxTime: 5 * time.Second, Preempt: time.Millisecond}
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits

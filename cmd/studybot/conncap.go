@@ -13,10 +13,13 @@ import (
 // connCap is a listener that holds at most max connections. When a new
 // connection arrives at the cap, it makes room by closing, in this order:
 // a connection whose request was refused and answered (net/http lingers
-// half a second before closing it); the connection that has waited
-// longest without sending its request headers; else the one whose request body arrives at the lowest rate (a
+// half a second before closing it); the body read at the lowest rate if
+// that is below the Gate's minimum rate and has been for headerGrace (a
 // trickled body: the webhook Gate reports each body's progress, see
-// context); else the longest-idle keep-alive. Only when every connection
+// context); the connection that has waited longest (at least headerGrace)
+// without sending its request headers; the slowest body; the
+// longest-idle keep-alive; the newest connection still within headerGrace
+// (under an accept storm, the older ones are nearer to being read). Only when every connection
 // is busy serving a request past its body does it wait. A flood of slow
 // clients, before or after their headers, thus cannot starve a quick
 // request such as a health probe: its connection is admitted at once and
@@ -35,17 +38,21 @@ type connCap struct {
 	closed bool
 	// evicted counts connections closed to make room, by what they were.
 	evicted map[string]int64
+	// minRate is the webhook Gate's minimum body rate (bytes a second): a
+	// body below it for headerGrace goes before a pending request.
+	minRate int
 }
 
 type capEntry struct {
-	seq   uint64 // admission order (older is smaller)
+	seq   uint64    // admission order (older is smaller)
+	at    time.Time // admission time
 	state http.ConnState
 	conn  net.Conn
 	body  *webhook.Progress
 }
 
-func newConnCap(l net.Listener, max int) *connCap {
-	c := &connCap{Listener: l, max: max, now: time.Now, conns: map[net.Conn]*capEntry{}, evicted: map[string]int64{}}
+func newConnCap(l net.Listener, max, minRate int) *connCap {
+	c := &connCap{Listener: l, max: max, minRate: minRate, now: time.Now, conns: map[net.Conn]*capEntry{}, evicted: map[string]int64{}}
 	c.freed = sync.NewCond(&c.mu)
 	return c
 }
@@ -74,7 +81,7 @@ func (c *connCap) Accept() (net.Conn, error) {
 		return nil, net.ErrClosed
 	}
 	c.seq++
-	c.conns[conn] = &capEntry{seq: c.seq, state: http.StateNew, conn: conn, body: &webhook.Progress{}}
+	c.conns[conn] = &capEntry{seq: c.seq, at: c.now(), state: http.StateNew, conn: conn, body: &webhook.Progress{}}
 	c.mu.Unlock()
 	for _, v := range victims {
 		v.Close()
@@ -83,16 +90,20 @@ func (c *connCap) Accept() (net.Conn, error) {
 }
 
 // victim returns the connection to close to make room, and what it was
-// ("refused", "headers", "body", "idle"), or nil when every connection is busy.
-// c.mu is held.
+// ("refused", "slow body", "headers", "body", "idle"), or nil when every
+// connection is busy. c.mu is held.
 func (c *connCap) victim() (*capEntry, string) {
-	var closing, pending, idle, slow *capEntry
+	var closing, pending, young, idle, slow *capEntry
 	var slowRate float64
 	now := c.now()
 	for _, e := range c.conns {
 		switch e.state {
 		case http.StateNew:
-			if pending == nil || e.seq < pending.seq {
+			if now.Sub(e.at) < headerGrace {
+				if young == nil || e.seq > young.seq { // the newest: the older is nearer being read
+					young = e
+				}
+			} else if pending == nil || e.seq < pending.seq {
 				pending = e
 			}
 		case http.StateIdle:
@@ -116,18 +127,32 @@ func (c *connCap) victim() (*capEntry, string) {
 			}
 		}
 	}
+	doomed := slow != nil && slowRate < float64(c.minRate)
+	if doomed {
+		_, since, _ := slow.body.Rate()
+		doomed = now.Sub(since) >= headerGrace
+	}
 	switch {
 	case closing != nil:
 		return closing, "refused"
+	case doomed: // below the minimum rate: the gate would cut it anyway
+		return slow, "slow body"
 	case pending != nil:
 		return pending, "headers"
 	case slow != nil:
 		return slow, "body"
 	case idle != nil:
 		return idle, "idle"
+	case young != nil:
+		return young, "headers"
 	}
 	return nil, ""
 }
+
+// headerGrace is how long a new connection has to send its headers before
+// it is the first to go: under an accept storm, a health probe accepted a
+// moment ago is not cut before the server has read its request.
+const headerGrace = 250 * time.Millisecond
 
 // context is the server's ConnContext: it hands the connection's body
 // progress to the webhook Gate.

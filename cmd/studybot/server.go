@@ -245,7 +245,7 @@ func (s *server) listen() error {
 		IdleTimeout: lim.Idle, MaxHeaderBytes: lim.MaxHeaderBytes, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	s.listener = l
 	if lim.MaxConns > 0 {
-		c := newConnCap(l, lim.MaxConns)
+		c := newConnCap(l, lim.MaxConns, lim.Body.MinRate)
 		s.listener, s.httpSrv.ConnState, s.httpSrv.ConnContext, s.conns = c, c.track, c.context, c
 	}
 	return nil
