@@ -152,7 +152,7 @@ func (c *connCap) victim() (*capEntry, string) {
 // headerGrace is how long a new connection has to send its headers before
 // it is the first to go: under an accept storm, a health probe accepted a
 // moment ago is not cut before the server has read its request.
-const headerGrace = 250 * time.Millisecond
+const headerGrace = time.Second
 
 // context is the server's ConnContext: it hands the connection's body
 // progress to the webhook Gate.
