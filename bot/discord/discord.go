@@ -341,6 +341,14 @@ func (a *Adapter) answer(i *discordgo.Interaction) (now *bot.Response, handled b
 	}
 	go func() {
 		defer a.wg.Done()
+		defer func() {
+			// An interaction no Discord would send must not take the
+			// process down (this goroutine is beyond net/http's recover).
+			if p := recover(); p != nil {
+				a.log.Error("interaction handler panicked", "panic", p, "type", i.Type)
+				done <- nil
+			}
+		}()
 		done <- a.handle(a.ctx, i)
 	}()
 	t := time.NewTimer(a.cfg.Deadline)

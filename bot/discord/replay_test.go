@@ -145,3 +145,43 @@ func TestHTTPHeadersCheckedBeforeBody(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPMalformedSignedInteractions: interactions Discord would never
+// send but that carry a valid signature (a leaked key, a bug) are refused
+// or answered, never crash the process or run twice.
+func TestHTTPMalformedSignedInteractions(t *testing.T) {
+	r := newRig(t)
+	srv := httptest.NewServer(r.ad.Handler())
+	defer srv.Close()
+	for _, tc := range []struct {
+		name string
+		body string
+	}{
+		{"command without data", `{"id":"m1","type":2}`},
+		{"command with null data", `{"id":"m2","type":2,"data":null,"guild_id":"G1","channel_id":"C1"}`},
+		{"null option", `{"id":"m3","type":2,"data":{"name":"studybot","options":[null]},"guild_id":"G1","channel_id":"C1","member":{"user":{"id":"U1"}}}`},
+		{"option of the wrong type", `{"id":"m4","type":2,"data":{"name":"memo","options":[{"name":"query","type":3,"value":{"a":1}}]},"guild_id":"G1","channel_id":"C1","member":{"user":{"id":"U1"}}}`},
+		{"click with null data", `{"id":"m5","type":3,"data":null,"guild_id":"G1","channel_id":"C1","member":{"user":{"id":"U1"}}}`},
+		{"click on a made-up button", `{"id":"m6","type":3,"data":{"custom_id":"sb1:a:nope:nope","component_type":2},"guild_id":"G1","channel_id":"C1","member":{"user":{"id":"U1"}}}`},
+		{"no user at all", `{"id":"m7","type":2,"data":{"name":"memo","options":[]},"guild_id":"G1","channel_id":"C1"}`},
+		{"member without user", `{"id":"m8","type":2,"data":{"name":"memo"},"guild_id":"G1","channel_id":"C1","member":{}}`},
+		{"unknown type", `{"id":"m9","type":99}`},
+		{"not an object", `[1,2,3]`},
+		{"deeply nested", `{"id":"m10","type":2,"data":` + strings.Repeat(`{"a":`, 5000) + `1` + strings.Repeat(`}`, 5000) + `}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(tc.body))
+			for k, v := range discordfake.Sign(r.priv, []byte(tc.body), time.Now()) {
+				req.Header[k] = v
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode >= 500 {
+				t.Errorf("status %d", res.StatusCode)
+			}
+		})
+	}
+}

@@ -175,3 +175,44 @@ func TestHeadersCheckedBeforeBody(t *testing.T) {
 		})
 	}
 }
+
+// TestMalformedSignedRequests: requests Slack would never send but that
+// carry a valid signature (a leaked secret, a bug) are refused or
+// answered, and never crash the process.
+func TestMalformedSignedRequests(t *testing.T) {
+	r := newRig(t, "http")
+	if err := r.ad.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(r.ad.Handler(studyslack.DefaultPaths))
+	defer srv.Close()
+	const formType = "application/x-www-form-urlencoded"
+	payload := func(p string) []byte { return form(map[string]any{"payload": p}) }
+	for _, tc := range []struct {
+		name, path, ctype string
+		body              []byte
+	}{
+		{"command without a user", "/slack/commands", formType, []byte("command=%2Fmemo&text=x")},
+		{"command, repeated fields", "/slack/commands", formType, []byte("command=%2Fmemo&command=%2Fstudybot&user_id=U1&user_id=U2&text=post-now&team_id=T0001&channel_id=C1")},
+		{"command, invalid UTF-8", "/slack/commands", formType, []byte("command=%2Fmemo&user_id=U1&text=%ff%fe&team_id=T0001&channel_id=C1")},
+		{"null actions", "/slack/interactivity", formType, payload(`{"type":"block_actions","user":{"id":"U1"},"actions":[null,null]}`)},
+		{"no user", "/slack/interactivity", formType, payload(`{"type":"block_actions","user":null,"channel":null,"actions":[{"action_id":"sb1:a:x:y"}]}`)},
+		{"made-up action", "/slack/interactivity", formType, payload(`{"type":"block_actions","team":{"id":"T0001"},"user":{"id":"U1"},"channel":{"id":"C1"},"actions":[{"action_id":"sb1:a:` + strings.Repeat("z", 300) + `"}]}`)},
+		{"unknown interaction type", "/slack/interactivity", formType, payload(`{"type":"view_submission","user":{"id":"U1"}}`)},
+		{"payload not an object", "/slack/interactivity", formType, payload(`[1,2]`)},
+		{"deeply nested event", "/slack/events", "application/json", []byte(`{"type":"event_callback","event":` + strings.Repeat(`{"a":`, 5000) + `1` + strings.Repeat(`}`, 5000) + `}`)},
+		{"event of an unknown type", "/slack/events", "application/json", []byte(`{"type":"app_rate_limited","minute_rate_limited":1}`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := http.DefaultClient.Do(signed(t, srv.URL+tc.path, tc.ctype, tc.body, r.clock.Now(), secret))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode >= 500 {
+				t.Errorf("status %d", res.StatusCode)
+			}
+		})
+	}
+	r.ad.Close() // waits for anything the requests started: a panic there fails the run
+}
