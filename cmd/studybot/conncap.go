@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/studybot/studybot/bot/webhook"
@@ -14,16 +15,18 @@ import (
 // connection arrives at the cap, it makes room by closing, in this order:
 // a connection whose request was refused and answered (net/http lingers
 // half a second before closing it); the body read at the lowest rate if
-// that is below the Gate's minimum rate and has been for headerGrace (a
+// that is below the Gate's minimum rate and has been for bodyGrace (a
 // trickled body: the webhook Gate reports each body's progress, see
-// context); the connection that has waited longest (at least headerGrace)
-// without sending its request headers; the slowest body; the
-// longest-idle keep-alive; the newest connection still within headerGrace
-// (under an accept storm, the older ones are nearer to being read). Only when every connection
-// is busy serving a request past its body does it wait. A flood of slow
+// context); the oldest connection the server has waited on for its
+// headers for headerGrace; the slowest body; the oldest connection the
+// server waits on for its headers; the longest-idle keep-alive. A
+// connection the server has not yet started reading (an accept storm) is
+// cut last, and only after Accept has waited unreadWait for the server to
+// get round to it, so that a probe accepted a moment ago is not cut just
+// before it is served. Only when every connection is busy serving a
+// request past its body does Accept wait for good. A flood of slow
 // clients, before or after their headers, thus cannot starve a quick
-// request such as a health probe: its connection is admitted at once and
-// a flooder's goes.
+// request such as a health probe.
 //
 // The server's ConnState must be track, and its ConnContext context,
 // which tells pending, reading, busy and idle connections apart.
@@ -49,6 +52,7 @@ type capEntry struct {
 	state http.ConnState
 	conn  net.Conn
 	body  *webhook.Progress
+	read  atomic.Bool // the server has started reading it
 }
 
 func newConnCap(l net.Listener, max, minRate int) *connCap {
@@ -65,8 +69,20 @@ func (c *connCap) Accept() (net.Conn, error) {
 	}
 	var victims []net.Conn
 	c.mu.Lock()
+	waited := time.Duration(0)
 	for len(c.conns) >= c.max && !c.closed {
-		v, kind := c.victim()
+		v, kind := c.victim(waited >= unreadWait)
+		if v == nil && kind == "unread" {
+			// The only candidates are connections the server has not
+			// started reading (an accept storm): let it read them, keeping
+			// newcomers in the kernel's queue, rather than cut a request
+			// it is about to serve; a while at most.
+			c.mu.Unlock()
+			time.Sleep(time.Millisecond)
+			waited += time.Millisecond
+			c.mu.Lock()
+			continue
+		}
 		if v == nil {
 			c.freed.Wait() // every connection is serving a request
 			continue
@@ -81,30 +97,56 @@ func (c *connCap) Accept() (net.Conn, error) {
 		return nil, net.ErrClosed
 	}
 	c.seq++
-	c.conns[conn] = &capEntry{seq: c.seq, at: c.now(), state: http.StateNew, conn: conn, body: &webhook.Progress{}}
+	e := &capEntry{seq: c.seq, at: c.now(), state: http.StateNew, body: &webhook.Progress{}}
+	cc := &capConn{Conn: conn, e: e}
+	e.conn = cc
+	c.conns[cc] = e
 	c.mu.Unlock()
 	for _, v := range victims {
 		v.Close()
 	}
-	return conn, nil
+	return cc, nil
+}
+
+// capConn is an admitted connection: it notes when the server first reads
+// it, which tells a client that has not sent its headers from one the
+// server has not got round to yet.
+type capConn struct {
+	net.Conn
+	e *capEntry
+}
+
+func (c *capConn) Read(p []byte) (int, error) {
+	c.e.read.Store(true)
+	return c.Conn.Read(p)
+}
+
+// CloseWrite lets net/http half-close the connection as it would a TCP one.
+func (c *capConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
 }
 
 // victim returns the connection to close to make room, and what it was
-// ("refused", "slow body", "headers", "body", "idle"), or nil when every
+// ("refused", "slow body", "headers", "body", "idle", "unread"); nil and
+// "unread" when the only candidates are connections the server has not
+// started reading and takeUnread is false; nil and "" when every
 // connection is busy. c.mu is held.
-func (c *connCap) victim() (*capEntry, string) {
-	var closing, pending, young, idle, slow *capEntry
+func (c *connCap) victim(takeUnread bool) (*capEntry, string) {
+	var closing, pending, unread, idle, slow *capEntry
 	var slowRate float64
 	now := c.now()
 	for _, e := range c.conns {
 		switch e.state {
 		case http.StateNew:
-			if now.Sub(e.at) < headerGrace {
-				if young == nil || e.seq > young.seq { // the newest: the older is nearer being read
-					young = e
+			if !e.read.Load() {
+				if unread == nil || e.seq < unread.seq {
+					unread = e
 				}
 			} else if pending == nil || e.seq < pending.seq {
-				pending = e
+				pending = e // the server waits for its headers
 			}
 		case http.StateIdle:
 			if idle == nil || e.seq < idle.seq {
@@ -130,29 +172,39 @@ func (c *connCap) victim() (*capEntry, string) {
 	doomed := slow != nil && slowRate < float64(c.minRate)
 	if doomed {
 		_, since, _ := slow.body.Rate()
-		doomed = now.Sub(since) >= headerGrace
+		doomed = now.Sub(since) >= bodyGrace
 	}
 	switch {
 	case closing != nil:
 		return closing, "refused"
 	case doomed: // below the minimum rate: the gate would cut it anyway
 		return slow, "slow body"
-	case pending != nil:
+	case pending != nil && now.Sub(pending.at) >= headerGrace:
 		return pending, "headers"
 	case slow != nil:
 		return slow, "body"
+	case pending != nil:
+		return pending, "headers"
 	case idle != nil:
 		return idle, "idle"
-	case young != nil:
-		return young, "headers"
+	case unread != nil && takeUnread:
+		return unread, "unread"
+	case unread != nil:
+		return nil, "unread"
 	}
 	return nil, ""
 }
 
-// headerGrace is how long a new connection has to send its headers before
-// it is the first to go: under an accept storm, a health probe accepted a
-// moment ago is not cut before the server has read its request.
-const headerGrace = time.Second
+// Grace periods of the cap: a connection the server waits on for its
+// headers goes before the bodies after headerGrace; a body below the
+// minimum rate goes before everything but refused connections after
+// bodyGrace; Accept waits up to unreadWait for the server to start
+// reading the connections it has not got round to.
+const (
+	headerGrace = 250 * time.Millisecond
+	bodyGrace   = 250 * time.Millisecond
+	unreadWait  = 200 * time.Millisecond
+)
 
 // context is the server's ConnContext: it hands the connection's body
 // progress to the webhook Gate.

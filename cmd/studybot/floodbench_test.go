@@ -33,6 +33,86 @@ func TestFloodServer(t *testing.T) {
 	fmt.Printf("STATS evicted %v; refused: busy %d, slow body %d\n", s.conns.Evicted(), s.refused.Total("busy"), s.refused.Total("slow body"))
 }
 
+// TestFloodClients is the flood of BenchmarkWebhookFlood, run in a
+// subprocess of its own so that its thousands of goroutines do not delay
+// the probes: STUDYBOT_FLOOD_CLIENTS is "addr slow unsigned redial"; it
+// floods until stdin closes.
+func TestFloodClients(t *testing.T) {
+	f := strings.Fields(os.Getenv("STUDYBOT_FLOOD_CLIENTS"))
+	if len(f) != 4 {
+		t.Skip("the flood of BenchmarkWebhookFlood")
+	}
+	addr := f[0]
+	slow, _ := strconv.Atoi(f[1])
+	unsigned, _ := strconv.Atoi(f[2])
+	redial, _ := time.ParseDuration(f[3])
+	raiseFileLimit(t, uint64(slow+unsigned+100))
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var dials, cuts atomic.Int64
+	// flooder dials, sends head (and the first body bytes), then every
+	// half second sends one more byte (trickle) until the server cuts it;
+	// with redial > 0 it dials again that long after, until stop.
+	flooder := func(head func() string, trickle bool) {
+		defer wg.Done()
+		buf := make([]byte, 512)
+		for {
+			c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+			if err == nil {
+				dials.Add(1)
+				c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+				io.WriteString(c, head())
+				for alive := true; alive; {
+					c.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+					_, err := c.Read(buf)
+					select {
+					case <-stop:
+						c.Close()
+						return
+					default:
+					}
+					if ne, ok := err.(net.Error); ok && ne.Timeout() {
+						if trickle {
+							c.Write([]byte("a"))
+						}
+						continue
+					}
+					alive = false // answered or cut
+					cuts.Add(1)
+				}
+				c.Close()
+			}
+			if redial == 0 {
+				return
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(redial):
+			}
+		}
+	}
+	signedHead := func() string {
+		return fmt.Sprintf("POST /slack/commands HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 16000\r\n%s\r\ncommand=", signedHeaders("x", time.Now()))
+	}
+	unsignedBody := strings.Repeat("a", 511<<10)
+	unsignedHead := func() string {
+		return fmt.Sprintf("POST /slack/commands HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", 512<<10, unsignedBody)
+	}
+	for i := 0; i < slow; i++ {
+		wg.Add(1)
+		go flooder(signedHead, true)
+	}
+	for i := 0; i < unsigned; i++ {
+		wg.Add(1)
+		go flooder(unsignedHead, false)
+	}
+	io.Copy(io.Discard, os.Stdin)
+	close(stop)
+	wg.Wait()
+	fmt.Printf("STATS %d flood dials, %d cut\n", dials.Load(), cuts.Load())
+}
+
 // raiseFileLimit lifts the soft limit on open files to the hard one.
 func raiseFileLimit(tb testing.TB, need uint64) {
 	var rl syscall.Rlimit
@@ -60,18 +140,61 @@ func peakRSS(pid int) int {
 	return 0
 }
 
+// helper runs this test binary's test named run as a subprocess with env;
+// lines starting with "ADDR " and "STATS " come back on the channels.
+type helper struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	addr  chan string
+	stats chan string
+}
+
+func startHelper(b *testing.B, run string, env ...string) *helper {
+	cmd := exec.Command(os.Args[0], "-test.run=^"+run+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env...)
+	h := &helper{cmd: cmd, addr: make(chan string, 1), stats: make(chan string, 1)}
+	h.stdin, _ = cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	go func() { // owned by cmd: ends when it exits
+		out := bufio.NewScanner(stdout)
+		for out.Scan() {
+			switch f := strings.SplitN(out.Text(), " ", 2); f[0] {
+			case "ADDR":
+				h.addr <- f[1]
+			case "STATS":
+				h.stats <- f[1]
+			}
+		}
+		close(h.addr)
+		close(h.stats)
+	}()
+	return h
+}
+
+// stop closes the helper's stdin and returns its STATS line.
+func (h *helper) stop() string {
+	h.stdin.Close()
+	s := <-h.stats
+	h.cmd.Wait()
+	return s
+}
+
 // BenchmarkWebhookFlood floods a Slack HTTP-mode server (a subprocess, the
-// default limits) with 5,000 connections that send signed-looking headers
-// and then trickle the body a byte every half second, plus 600 unsigned
-// POSTs that send 1 KiB of a 512 KiB body and stall. "held": each
-// flooder connects once and holds on until the server cuts it; "redial-…":
-// it dials again that long after it is cut. During 15 s of it, /healthz is
-// probed every 100 ms and a signed slash command sent every 500 ms. It
-// reports the server's peak RSS, the slowest probe and command, and the
-// failures. One iteration is the whole flood: run it with -benchtime=1x.
+// default limits) from a second subprocess with 5,000 connections that
+// send signed-looking headers and then trickle the body a byte every half
+// second, plus 600 unsigned POSTs that send 511 KiB of a 512 KiB body and
+// stall. "held": each flooder connects once and holds on until the server
+// cuts it; "redial-…": it dials again that long after it is cut. For 15 s
+// from the flood's start, this process probes /healthz every 100 ms and
+// sends a signed slash command every 500 ms. It reports the server's peak
+// RSS, the slowest probe and command, and the failures. One iteration is
+// the whole flood: run it with -benchtime=1x.
 func BenchmarkWebhookFlood(b *testing.B) {
 	const slow, unsigned, span = 5000, 600, 15 * time.Second
-	raiseFileLimit(b, slow+unsigned+1000)
+	raiseFileLimit(b, 1000)
 	for _, redial := range []time.Duration{0, time.Second, 200 * time.Millisecond} {
 		name := "held"
 		if redial > 0 {
@@ -85,106 +208,18 @@ func BenchmarkWebhookFlood(b *testing.B) {
 	}
 }
 
-// floodOnce runs one flood; with redial 0 each flooder connects once and
-// stops when cut, else it dials again redial after.
 func floodOnce(b *testing.B, slow, unsigned int, span, redial time.Duration) {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFloodServer$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "STUDYBOT_FLOOD_SERVER=1")
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer func() { stdin.Close(); cmd.Wait() }()
-	var stats chan string
-	out := bufio.NewScanner(stdout)
-	addr := ""
-	for out.Scan() {
-		if f := strings.Fields(out.Text()); len(f) == 2 && f[0] == "ADDR" {
-			addr = f[1]
-			break
-		}
-	}
-	if addr == "" {
+	srv := startHelper(b, "TestFloodServer", "STUDYBOT_FLOOD_SERVER=1")
+	addr, ok := <-srv.addr
+	if !ok {
+		srv.cmd.Wait()
 		b.Fatal("the server did not start")
 	}
-	stats = make(chan string, 1)
-	go func() { // owned by cmd: ends when it exits
-		defer close(stats)
-		for out.Scan() {
-			if strings.HasPrefix(out.Text(), "STATS ") {
-				stats <- out.Text()
-			}
-		}
-	}()
-	rss0 := peakRSS(cmd.Process.Pid)
-
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	var dials, cuts atomic.Int64
-	// flooder dials, sends head (and the first body bytes), then every
-	// half second sends one more byte until the server cuts it; it dials
-	// again 200 ms later, until stop.
-	flooder := func(head func() string, trickle bool) {
-		defer wg.Done()
-		buf := make([]byte, 512)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			c, err := net.DialTimeout("tcp", addr, 2*time.Second)
-			if err == nil {
-				dials.Add(1)
-				io.WriteString(c, head())
-				for alive := true; alive; {
-					c.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-					_, err := c.Read(buf)
-					select {
-					case <-stop:
-						alive = false
-						continue
-					default:
-					}
-					if ne, ok := err.(net.Error); ok && ne.Timeout() {
-						if trickle {
-							c.Write([]byte("a"))
-						}
-						continue
-					}
-					alive = false // answered or cut
-					cuts.Add(1)
-				}
-				c.Close()
-			}
-			if redial == 0 {
-				return
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(redial):
-			}
-		}
-	}
-	signedHead := func() string {
-		return fmt.Sprintf("POST /slack/commands HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 16000\r\n%s\r\ncommand=", signedHeaders("x", time.Now()))
-	}
-	unsignedHead := func() string {
-		return fmt.Sprintf("POST /slack/commands HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", 512<<10, strings.Repeat("a", 1<<10))
-	}
+	pid := srv.cmd.Process.Pid
+	rss0 := peakRSS(pid)
+	flood := startHelper(b, "TestFloodClients", fmt.Sprintf("STUDYBOT_FLOOD_CLIENTS=%s %d %d %s", addr, slow, unsigned, redial))
 	start := time.Now()
-	for i := 0; i < slow; i++ {
-		wg.Add(1)
-		go flooder(signedHead, true)
-	}
-	for i := 0; i < unsigned; i++ {
-		wg.Add(1)
-		go flooder(unsignedHead, false)
-	}
 
-	// probes and signed commands during the flood
 	type result struct {
 		d   time.Duration
 		ok  bool
@@ -238,11 +273,9 @@ func floodOnce(b *testing.B, slow, unsigned int, span, redial time.Duration) {
 		}
 	}()
 	pw.Wait()
-	close(stop)
-	wg.Wait()
-	peak := peakRSS(cmd.Process.Pid)
-	stdin.Close()
-	b.Log(<-stats)
+	floodStats := flood.stop()
+	peak := peakRSS(pid)
+	serverStats := srv.stop()
 
 	summarize := func(rs []result) (worst time.Duration, p50 time.Duration, fails int) {
 		var ds []time.Duration
@@ -268,7 +301,8 @@ func floodOnce(b *testing.B, slow, unsigned int, span, redial time.Duration) {
 	b.ReportMetric(float64(hFails), "healthz-fails")
 	b.ReportMetric(float64(cMax.Milliseconds()), "command-max-ms")
 	b.ReportMetric(float64(cFails), "command-fails")
-	b.Logf("server RSS %.0f → peak %.0f MiB; %d flood dials, %d cut; /healthz %d probes, p50 %v max %v, %d failed; signed commands %d, p50 %v max %v, %d failed",
-		float64(rss0)/1024, float64(peak)/1024, dials.Load(), cuts.Load(), len(probes), hP50.Round(time.Millisecond), hMax.Round(time.Millisecond), hFails,
+	b.Logf("server: %s; flood: %s", serverStats, floodStats)
+	b.Logf("server RSS %.0f → peak %.0f MiB; /healthz %d probes, p50 %v max %v, %d failed; signed commands %d, p50 %v max %v, %d failed",
+		float64(rss0)/1024, float64(peak)/1024, len(probes), hP50.Round(time.Millisecond), hMax.Round(time.Millisecond), hFails,
 		len(cmds), cP50.Round(time.Millisecond), cMax.Round(time.Millisecond), cFails)
 }
