@@ -79,6 +79,10 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 			return
 		}
 		req := *evt.Request
+		if sc.Command == "" || sc.UserID == "" { // malformed, as HTTP mode refuses it
+			sm.Ack(req)
+			return
+		}
 		if !a.seen.First(commandKey(sc, nil)) {
 			sm.Ack(req)
 			return
