@@ -81,9 +81,10 @@ type Config struct {
 	// (guild_id >> 22) % ShardCount == ShardID, and shard 0 also direct
 	// messages. ShardCount 0 or 1 is unsharded.
 	ShardID, ShardCount int
-	// Requests, if set, remembers answered HTTP interactions across
-	// restarts (the store), so that a replayed signed interaction is
-	// refused after a restart too; without it they are remembered in memory.
+	// Requests, if set, remembers answered HTTP command interactions
+	// across restarts (the store), so that a replayed signed command is
+	// refused after a restart too; without it they are remembered in
+	// memory. Component clicks are remembered in memory either way.
 	Requests webhook.Store
 }
 
@@ -102,7 +103,10 @@ type Adapter struct {
 	// rateWaits counts 429s that discordgo waited out.
 	rateWaits atomic.Int64
 	// replays remembers HTTP interaction IDs for the signature window.
-	replays *webhook.Memory
+	replays *webhook.Memory // commands: in the store when Config.Requests is set
+	// clickReplays remembers component clicks in memory only (a replayed
+	// click meets the store's one-answer rule; no commit per click).
+	clickReplays *webhook.Memory
 	// refused counts and logs (rate-limited) refused HTTP requests.
 	refused *webhook.Refusals
 	ctx     context.Context
@@ -178,8 +182,9 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 		return nil, ErrShardHTTP
 	}
 	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), routes: newRoutes(cfg),
-		replays: webhook.NewMemory(cfg.Requests, 2*MaxSignatureAge, cfg.Now, cfg.Logger),
-		refused: webhook.NewRefusals(cfg.Logger.With("platform", "discord"), time.Minute, cfg.Now)}
+		replays:      webhook.NewMemory(cfg.Requests, 2*MaxSignatureAge, cfg.Now, cfg.Logger),
+		clickReplays: webhook.NewMemory(nil, 2*MaxSignatureAge, cfg.Now, cfg.Logger),
+		refused:      webhook.NewRefusals(cfg.Logger.With("platform", "discord"), time.Minute, cfg.Now)}
 	if cfg.PublicKey != "" {
 		k, err := hex.DecodeString(cfg.PublicKey)
 		if err != nil || len(k) != ed25519.PublicKeySize {

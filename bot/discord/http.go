@@ -134,7 +134,11 @@ func (a *Adapter) Handler() http.Handler {
 			return
 		}
 		// A signed request replayed within the window runs once.
-		if !a.replays.First("discord:ia:" + i.ID) {
+		seen := a.replays
+		if i.Type != discordgo.InteractionApplicationCommand {
+			seen = a.clickReplays
+		}
+		if !seen.First("discord:ia:" + i.ID) {
 			a.refuse(w, r, http.StatusUnauthorized, "replayed interaction")
 			return
 		}

@@ -71,9 +71,10 @@ type Config struct {
 	// be stored (default 2s): an acknowledgement then means recorded, and
 	// only a slower write is acknowledged first.
 	AckWait time.Duration
-	// Requests, if set, remembers processed requests (trigger IDs, clicks)
-	// across restarts, so that a retry or a replayed signed request is
-	// processed once (the store); without it they are remembered in memory.
+	// Requests, if set, remembers processed slash commands (trigger IDs)
+	// across restarts, so that a retry or a replayed signed command is
+	// processed once (the store); without it they are remembered in
+	// memory. Clicks are remembered in memory either way.
 	Requests webhook.Store
 }
 
@@ -88,7 +89,11 @@ type Adapter struct {
 	team   atomic.Value // string: the workspace's team ID
 	admins *adminCache
 	pace   *pacer
-	seen   *webhook.Memory
+	seen   *webhook.Memory // commands: in the store when Config.Requests is set
+	// clicksSeen remembers clicks in memory only: a click replayed after a
+	// restart meets the store's one-answer rule ("already answered"), and
+	// a commit per click would double the commits of a click burst.
+	clicksSeen *webhook.Memory
 	// refused counts and logs (rate-limited) refused HTTP requests.
 	refused *webhook.Refusals
 	state   atomic.Value // string: connection state
@@ -179,6 +184,7 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 	ad := &Adapter{cfg: cfg, api: a, client: client, core: c, log: cfg.Logger.With("platform", "slack"),
 		pace: newPacer(cfg)}
 	ad.seen = webhook.NewMemory(cfg.Requests, seenFor, cfg.Now, ad.log)
+	ad.clicksSeen = webhook.NewMemory(nil, seenFor, cfg.Now, ad.log)
 	ad.refused = webhook.NewRefusals(ad.log, time.Minute, cfg.Now)
 	ad.admins = newAdminCache(10*time.Minute, cfg.Now, a)
 	ad.team.Store("")
@@ -341,7 +347,7 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 func (a *Adapter) newClicks(cb slack.InteractionCallback) []bot.Click {
 	var out []bot.Click
 	for _, c := range a.clicks(cb) {
-		if a.seen.First("slack:act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
+		if a.clicksSeen.First("slack:act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
 			out = append(out, c)
 		}
 	}
