@@ -77,7 +77,9 @@ func optionType(t bot.OptionType) discordgo.ApplicationCommandOptionType {
 func args(name string, opts []*discordgo.ApplicationCommandInteractionDataOption) []string {
 	get := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
 	for _, o := range opts {
-		get[o.Name] = o
+		if o != nil { // a malformed interaction may carry null options
+			get[o.Name] = o
+		}
 	}
 	var out []string
 	for _, c := range bot.Commands {

@@ -23,6 +23,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/bot/webhook"
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
@@ -80,6 +81,11 @@ type Config struct {
 	// (guild_id >> 22) % ShardCount == ShardID, and shard 0 also direct
 	// messages. ShardCount 0 or 1 is unsharded.
 	ShardID, ShardCount int
+	// Requests, if set, remembers answered HTTP command interactions
+	// across restarts (the store), so that a replayed signed command is
+	// refused after a restart too; without it they are remembered in
+	// memory. Component clicks are remembered in memory either way.
+	Requests webhook.Store
 }
 
 // Adapter connects a Discord application to the core; it is the core's
@@ -97,7 +103,12 @@ type Adapter struct {
 	// rateWaits counts 429s that discordgo waited out.
 	rateWaits atomic.Int64
 	// replays remembers HTTP interaction IDs for the signature window.
-	replays *idWindow
+	replays *webhook.Memory // commands: in the store when Config.Requests is set
+	// clickReplays remembers component clicks in memory only (a replayed
+	// click meets the store's one-answer rule; no commit per click).
+	clickReplays *webhook.Memory
+	// refused counts and logs (rate-limited) refused HTTP requests.
+	refused *webhook.Refusals
 	ctx     context.Context
 	cancel  context.CancelFunc
 	mu      sync.Mutex // guards closed against new background work
@@ -171,7 +182,9 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 		return nil, ErrShardHTTP
 	}
 	a := &Adapter{cfg: cfg, s: s, core: c, log: cfg.Logger.With("platform", "discord"), routes: newRoutes(cfg),
-		replays: newIDWindow(2*MaxSignatureAge, cfg.Now)}
+		replays:      webhook.NewMemory(cfg.Requests, 2*MaxSignatureAge, cfg.Now, cfg.Logger),
+		clickReplays: webhook.NewMemory(nil, 2*MaxSignatureAge, cfg.Now, cfg.Logger),
+		refused:      webhook.NewRefusals(cfg.Logger.With("platform", "discord"), time.Minute, cfg.Now)}
 	if cfg.PublicKey != "" {
 		k, err := hex.DecodeString(cfg.PublicKey)
 		if err != nil || len(k) != ed25519.PublicKeySize {
@@ -333,6 +346,14 @@ func (a *Adapter) answer(i *discordgo.Interaction) (now *bot.Response, handled b
 	}
 	go func() {
 		defer a.wg.Done()
+		defer func() {
+			// An interaction no Discord would send must not take the
+			// process down (this goroutine is beyond net/http's recover).
+			if p := recover(); p != nil {
+				a.log.Error("interaction handler panicked", "panic", p, "type", i.Type)
+				done <- nil
+			}
+		}()
 		done <- a.handle(a.ctx, i)
 	}()
 	t := time.NewTimer(a.cfg.Deadline)

@@ -2,14 +2,18 @@ package discord
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/studybot/studybot/bot/webhook"
 )
 
 // MaxSignatureAge is how old (or how far in the future) an HTTP
@@ -25,36 +29,103 @@ func (a *Adapter) HTTPHandler() (string, http.Handler) {
 	return "POST /discord/interactions", a.Handler()
 }
 
-// Handler is the optional HTTP interactions endpoint. Each request is
-// verified (Ed25519 with the application's public key, plus the timestamp
-// window) before it is parsed; failures get 401 and are never processed.
-// PING is answered with PONG.
+// maxInteractionBody caps an interaction's body: a component click carries
+// the message it came from, a command its options; both are a few KB.
+const maxInteractionBody = 64 << 10
+
+// Header check failures (401, body unread).
+var (
+	errUnsigned  = errors.New("discord: no signature or timestamp")
+	errShape     = errors.New("discord: malformed signature or timestamp")
+	errStale     = errors.New("discord: timestamp outside the window")
+	errSignature = errors.New("discord: signature does not match")
+)
+
+// checkHeaders checks what can be checked before the body is read: an
+// X-Signature-Ed25519 of 128 hex digits and an X-Signature-Timestamp
+// within MaxSignatureAge of Config.Now.
+func (a *Adapter) checkHeaders(h http.Header) (ts string, sig []byte, err error) {
+	ts, s := h.Get("X-Signature-Timestamp"), h.Get("X-Signature-Ed25519")
+	if ts == "" || s == "" {
+		return "", nil, errUnsigned
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || len(ts) > 12 || len(s) != 2*ed25519.SignatureSize {
+		return "", nil, errShape
+	}
+	if sig, err = hex.DecodeString(s); err != nil {
+		return "", nil, errShape
+	}
+	if age := a.cfg.Now().Sub(time.Unix(sec, 0)); age > MaxSignatureAge || age < -MaxSignatureAge {
+		return "", nil, errStale
+	}
+	return ts, sig, nil
+}
+
+// refuse answers a refused request and counts it (one log line a minute
+// at most).
+func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, status int, reason string) {
+	a.refused.Add(reason)
+	webhook.Refuse(w, r, status, reason)
+}
+
+// refusalReason names a header or body error.
+func refusalReason(err error) string {
+	switch {
+	case errors.Is(err, errUnsigned):
+		return "unsigned"
+	case errors.Is(err, errShape):
+		return "malformed signature headers"
+	case errors.Is(err, errStale):
+		return "stale timestamp"
+	case errors.Is(err, errSignature):
+		return "invalid signature"
+	case errors.Is(err, webhook.ErrTooLarge):
+		return "body too large"
+	case errors.Is(err, webhook.ErrBusy):
+		return "busy"
+	case errors.Is(err, webhook.ErrSlow):
+		return "body too slow"
+	}
+	return "unreadable body"
+}
+
+// Handler is the optional HTTP interactions endpoint. The headers are
+// checked first (signature shape, timestamp window): a request that fails
+// gets 401 and its body is never read. The body is then read up to
+// maxInteractionBody (413 over it) and its Ed25519 signature verified with
+// the application's public key (401). PING is answered with PONG; an
+// interaction already answered (a replay, even after a restart when
+// Config.Requests is set) gets 401 and is not processed again. Refusals
+// are logged as one summary line a minute at most.
 func (a *Adapter) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
-			http.Error(w, "POST only", http.StatusMethodNotAllowed)
+			a.refuse(w, r, http.StatusMethodNotAllowed, "POST only")
 			return
 		}
 		if a.pubKey == nil {
-			http.Error(w, "no public key configured", http.StatusServiceUnavailable)
+			a.refuse(w, r, http.StatusServiceUnavailable, "no public key configured")
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		ts, sig, err := a.checkHeaders(r.Header)
 		if err != nil {
-			http.Error(w, "cannot read body", http.StatusBadRequest)
+			a.refuse(w, r, http.StatusUnauthorized, refusalReason(err))
+			return
+		}
+		body, err := webhook.ReadBody(w, r, maxInteractionBody)
+		if err != nil {
+			a.refuse(w, r, webhook.Status(err), refusalReason(err))
+			return
+		}
+		if !ed25519.Verify(a.pubKey, append([]byte(ts), body...), sig) {
+			a.refuse(w, r, http.StatusUnauthorized, refusalReason(errSignature))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		ts, err := strconv.ParseInt(r.Header.Get("X-Signature-Timestamp"), 10, 64)
-		age := a.cfg.Now().Sub(time.Unix(ts, 0))
-		if err != nil || age > MaxSignatureAge || age < -MaxSignatureAge || !discordgo.VerifyInteraction(r, a.pubKey) {
-			a.log.Warn("rejected unverified interaction")
-			http.Error(w, "invalid request signature", http.StatusUnauthorized)
-			return
-		}
 		var i discordgo.Interaction
 		if err := json.Unmarshal(body, &i); err != nil {
-			http.Error(w, "malformed interaction", http.StatusBadRequest)
+			a.refuse(w, r, http.StatusBadRequest, "malformed interaction")
 			return
 		}
 		if i.Type == discordgo.InteractionPing {
@@ -63,9 +134,12 @@ func (a *Adapter) Handler() http.Handler {
 			return
 		}
 		// A signed request replayed within the window runs once.
-		if !a.replays.first(i.ID) {
-			a.log.Warn("rejected replayed interaction", "id", i.ID)
-			http.Error(w, "replayed interaction", http.StatusUnauthorized)
+		seen := a.replays
+		if i.Type != discordgo.InteractionApplicationCommand {
+			seen = a.clickReplays
+		}
+		if !seen.First("discord:ia:" + i.ID) {
+			a.refuse(w, r, http.StatusUnauthorized, "replayed interaction")
 			return
 		}
 		res, handled, late := a.answer(&i)
@@ -105,35 +179,4 @@ func (a *Adapter) Handler() http.Handler {
 			a.followUp(&i, late)
 		}()
 	})
-}
-
-// idWindow remembers IDs for a while (replay protection).
-type idWindow struct {
-	ttl  time.Duration
-	now  func() time.Time
-	mu   sync.Mutex
-	seen map[string]time.Time
-}
-
-func newIDWindow(ttl time.Duration, now func() time.Time) *idWindow {
-	return &idWindow{ttl: ttl, now: now, seen: map[string]time.Time{}}
-}
-
-// first reports whether id is new within the window, and remembers it.
-func (w *idWindow) first(id string) bool {
-	now := w.now()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.seen) > 10000 {
-		for k, t := range w.seen {
-			if now.Sub(t) > w.ttl {
-				delete(w.seen, k)
-			}
-		}
-	}
-	if t, ok := w.seen[id]; ok && now.Sub(t) <= w.ttl {
-		return false
-	}
-	w.seen[id] = now
-	return true
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	studyslack "github.com/studybot/studybot/bot/slack"
 )
@@ -23,7 +22,7 @@ func TestDocumentedPayloads(t *testing.T) {
 	srv := httptest.NewServer(r.ad.Handler(studyslack.DefaultPaths))
 	defer srv.Close()
 	send := func(path, ctype string, body []byte) (int, string) {
-		res, err := http.DefaultClient.Do(signed(t, srv.URL+path, ctype, body, time.Now(), secret))
+		res, err := http.DefaultClient.Do(signed(t, srv.URL+path, ctype, body, r.clock.Now(), secret))
 		if err != nil {
 			t.Fatal(err)
 		}

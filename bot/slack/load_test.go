@@ -59,7 +59,7 @@ func TestLoadHTTPClicks(t *testing.T) {
 					return
 				}
 				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/interactivity", bytes.NewReader(bodies[i]))
-				for k, v := range slackfake.Sign(secret, bodies[i], time.Now()) {
+				for k, v := range slackfake.Sign(secret, bodies[i], r.clock.Now()) {
 					req.Header[k] = v
 				}
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -20,6 +20,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/bot/webhook"
 	"github.com/studybot/studybot/store"
 )
 
@@ -70,6 +71,11 @@ type Config struct {
 	// be stored (default 2s): an acknowledgement then means recorded, and
 	// only a slower write is acknowledged first.
 	AckWait time.Duration
+	// Requests, if set, remembers processed slash commands (trigger IDs)
+	// across restarts, so that a retry or a replayed signed command is
+	// processed once (the store); without it they are remembered in
+	// memory. Clicks are remembered in memory either way.
+	Requests webhook.Store
 }
 
 // Adapter connects one Slack workspace to the core. It is the core's
@@ -83,9 +89,15 @@ type Adapter struct {
 	team   atomic.Value // string: the workspace's team ID
 	admins *adminCache
 	pace   *pacer
-	seen   *dedupe
-	state  atomic.Value // string: connection state
-	wg     sync.WaitGroup
+	seen   *webhook.Memory // commands: in the store when Config.Requests is set
+	// clicksSeen remembers clicks in memory only: a click replayed after a
+	// restart meets the store's one-answer rule ("already answered"), and
+	// a commit per click would double the commits of a click burst.
+	clicksSeen *webhook.Memory
+	// refused counts and logs (rate-limited) refused HTTP requests.
+	refused *webhook.Refusals
+	state   atomic.Value // string: connection state
+	wg      sync.WaitGroup
 	// rateWaits counts waits on Slack 429s.
 	rateWaits atomic.Int64
 	// noEphemeral remembers channels where chat.postEphemeral failed (the
@@ -170,7 +182,10 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 		cfg.HTTPClient = http.DefaultClient
 	}
 	ad := &Adapter{cfg: cfg, api: a, client: client, core: c, log: cfg.Logger.With("platform", "slack"),
-		pace: newPacer(cfg), seen: newDedupe(10 * time.Minute)}
+		pace: newPacer(cfg)}
+	ad.seen = webhook.NewMemory(cfg.Requests, seenFor, cfg.Now, ad.log)
+	ad.clicksSeen = webhook.NewMemory(nil, seenFor, cfg.Now, ad.log)
+	ad.refused = webhook.NewRefusals(ad.log, time.Minute, cfg.Now)
 	ad.admins = newAdminCache(10*time.Minute, cfg.Now, a)
 	ad.team.Store("")
 	ad.state.Store("disconnected")
@@ -332,7 +347,7 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 func (a *Adapter) newClicks(cb slack.InteractionCallback) []bot.Click {
 	var out []bot.Click
 	for _, c := range a.clicks(cb) {
-		if a.seen.first("act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
+		if a.clicksSeen.First("slack:act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
 			out = append(out, c)
 		}
 	}

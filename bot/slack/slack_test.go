@@ -42,7 +42,8 @@ type rig struct {
 
 func newRig(t *testing.T, mode string) *rig { return newRigOpts(t, mode, false) }
 
-// newRigOpts builds the rig; durable turns fsync on (load tests).
+// newRigOpts builds the rig; durable turns fsync on and keeps the request
+// memory in the store, as the server does (load tests).
 func newRigOpts(t *testing.T, mode string, durable bool) *rig {
 	t.Helper()
 	fake := slackfake.New("T0001")
@@ -62,8 +63,12 @@ func newRigOpts(t *testing.T, mode string, durable bool) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ad, err := studyslack.New(studyslack.Config{BotToken: "xoxb-test", AppToken: "xapp-test", SigningSecret: secret, Mode: mode,
-		APIURL: fake.URL(), PostEvery: 10 * time.Millisecond, Now: clock.Now}, b)
+	cfg := studyslack.Config{BotToken: "xoxb-test", AppToken: "xapp-test", SigningSecret: secret, Mode: mode,
+		APIURL: fake.URL(), PostEvery: 10 * time.Millisecond, Now: clock.Now}
+	if durable {
+		cfg.Requests = db // as the server runs it: the request memory in the store
+	}
+	ad, err := studyslack.New(cfg, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +323,7 @@ func TestHTTPMode(t *testing.T) {
 	}
 	srv := httptest.NewServer(r.ad.Handler(studyslack.DefaultPaths))
 	defer srv.Close()
-	now := time.Now()
+	now := r.clock.Now()
 	do := func(req *http.Request) (int, string) {
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {

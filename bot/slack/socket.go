@@ -79,7 +79,11 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 			return
 		}
 		req := *evt.Request
-		if !a.seen.first("cmd:" + sc.TriggerID) {
+		if sc.Command == "" || sc.UserID == "" { // malformed, as HTTP mode refuses it
+			sm.Ack(req)
+			return
+		}
+		if !a.seen.First(commandKey(sc, nil)) {
 			sm.Ack(req)
 			return
 		}

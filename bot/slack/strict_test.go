@@ -342,7 +342,7 @@ func TestScheduleWhereTheBotIsNotAMember(t *testing.T) {
 	srv := httptest.NewServer(h.ad.Handler(studyslack.DefaultPaths))
 	defer srv.Close()
 	body := form(h.fake.SlashCommand("T0001", "GPRIVATE", "UADMIN", "studybot", "resume"))
-	res, err := http.DefaultClient.Do(signed(t, srv.URL+"/slack/commands", "application/x-www-form-urlencoded", body, time.Now(), secret))
+	res, err := http.DefaultClient.Do(signed(t, srv.URL+"/slack/commands", "application/x-www-form-urlencoded", body, h.clock.Now(), secret))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +370,7 @@ func TestClosedAdapterRefusesClicks(t *testing.T) {
 	defer srv.Close()
 	r.ad.Close()
 	body := form(map[string]any{"payload": mustJSON(r.fake.BlockAction("T0001", "C1", "U9", "sb1:a:"+p.ID+":"+p.Question.AnswerID, "1.0"))})
-	res, err := http.DefaultClient.Do(signed(t, srv.URL+"/slack/interactivity", "application/x-www-form-urlencoded", body, time.Now(), secret))
+	res, err := http.DefaultClient.Do(signed(t, srv.URL+"/slack/interactivity", "application/x-www-form-urlencoded", body, r.clock.Now(), secret))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,35 +43,3 @@ func (c *adminCache) isAdmin(ctx context.Context, user string) bool {
 	c.mu.Unlock()
 	return admin
 }
-
-// dedupe remembers request keys (trigger IDs, action timestamps) so that
-// Slack's retries and replays are processed once.
-type dedupe struct {
-	ttl  time.Duration
-	mu   sync.Mutex
-	keys map[string]time.Time
-}
-
-func newDedupe(ttl time.Duration) *dedupe { return &dedupe{ttl: ttl, keys: map[string]time.Time{}} }
-
-// first reports whether key is new (and remembers it).
-func (d *dedupe) first(key string) bool {
-	if key == "" {
-		return true
-	}
-	now := time.Now()
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if len(d.keys) > 10000 {
-		for k, t := range d.keys {
-			if now.Sub(t) > d.ttl {
-				delete(d.keys, k)
-			}
-		}
-	}
-	if t, ok := d.keys[key]; ok && now.Sub(t) < d.ttl {
-		return false
-	}
-	d.keys[key] = now
-	return true
-}

@@ -61,8 +61,8 @@ func TestHTTPServerLimits(t *testing.T) {
 	s := newOpsServer(Config{HTTP: "127.0.0.1:0"}, slog.New(slog.DiscardHandler), nil, nil, newMetrics(), time.Now)
 	s.mux.HandleFunc("POST /echo", func(w http.ResponseWriter, r *http.Request) { io.Copy(w, r.Body) })
 	const limit = 8
-	s.limits = httpLimits{ReadHeader: 200 * time.Millisecond, Read: 400 * time.Millisecond, Write: time.Second, Idle: 300 * time.Millisecond,
-		MaxHeaderBytes: 4 << 10, MaxConns: limit}
+	s.setLimits(httpLimits{ReadHeader: 200 * time.Millisecond, Read: 400 * time.Millisecond, Write: time.Second, Idle: 300 * time.Millisecond,
+		MaxHeaderBytes: 4 << 10, MaxConns: limit, Ops: 4})
 	counter := &countingListener{}
 	s.wrapListener = func(l net.Listener) net.Listener { counter.Listener = l; return counter }
 	if err := s.listen(); err != nil {
@@ -113,7 +113,7 @@ func TestHTTPServerLimits(t *testing.T) {
 func TestHTTPServerFlood(t *testing.T) {
 	s := newOpsServer(Config{HTTP: "127.0.0.1:0"}, slog.New(slog.DiscardHandler), nil, nil, newMetrics(), time.Now)
 	const limit = 8
-	s.limits = httpLimits{ReadHeader: time.Minute, Read: time.Minute, Write: time.Minute, Idle: time.Minute, MaxHeaderBytes: 4 << 10, MaxConns: limit}
+	s.setLimits(httpLimits{ReadHeader: time.Minute, Read: time.Minute, Write: time.Minute, Idle: time.Minute, MaxHeaderBytes: 4 << 10, MaxConns: limit, Ops: 4})
 	counter := &countingListener{}
 	s.wrapListener = func(l net.Listener) net.Listener { counter.Listener = l; return counter }
 	if err := s.listen(); err != nil {
@@ -155,11 +155,13 @@ func TestHTTPServerFlood(t *testing.T) {
 	}
 }
 
-// countingListener counts the server's open connections.
+// countingListener counts the server's open connections and the bytes
+// it read from them.
 type countingListener struct {
 	net.Listener
 	mu         sync.Mutex
 	open, peak int
+	read       int64
 }
 
 func (l *countingListener) Accept() (net.Conn, error) {
@@ -174,6 +176,13 @@ func (l *countingListener) Accept() (net.Conn, error) {
 	return &countedConn{Conn: c, l: l}, nil
 }
 
+// bytesRead returns the bytes the server read from every connection.
+func (l *countingListener) bytesRead() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.read
+}
+
 func (l *countingListener) most() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -184,6 +193,14 @@ type countedConn struct {
 	net.Conn
 	l    *countingListener
 	once sync.Once
+}
+
+func (c *countedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.l.mu.Lock()
+	c.l.read += int64(n)
+	c.l.mu.Unlock()
+	return n, err
 }
 
 func (c *countedConn) Close() error {

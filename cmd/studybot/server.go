@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/bot/webhook"
 
 	studydiscord "github.com/studybot/studybot/bot/discord"
 	studyslack "github.com/studybot/studybot/bot/slack"
@@ -52,6 +53,17 @@ type server struct {
 	files *fileWatch
 	// wrapListener, if set, wraps the raw listener (tests count connections).
 	wrapListener func(net.Listener) net.Listener
+	// gate reads the webhooks' bodies (bounded, at a minimum rate);
+	// webhooks are the patterns mounted through it.
+	gate     *webhook.Gate
+	webhooks map[string]bool
+	// ops is the health, readiness and metrics budget: requests served at
+	// once, apart from the webhooks' (never behind the gate).
+	ops chan struct{}
+	// refused counts and logs (rate-limited) what the server refuses.
+	refused *webhook.Refusals
+	// conns is the connection cap (nil without one).
+	conns *connCap
 }
 
 // reconnectBound is how long an adapter may be (re)connecting before
@@ -80,7 +92,7 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 		return nil, err
 	}
 	s := newOpsServer(cfg, log, db, b, m, now)
-	ads, err := newAdapters(cfg, b, log, now, opt)
+	ads, err := newAdapters(cfg, b, db, log, now, opt)
 	s.adapters = ads
 	if err != nil {
 		s.closeAll()
@@ -90,7 +102,7 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 		b.AddPlatform(instrumented{ad, m})
 		if h, ok := ad.(bot.HTTPAdapter); ok {
 			if pattern, handler := h.HTTPHandler(); handler != nil {
-				s.mux.Handle(pattern, handler)
+				s.mountWebhook(pattern, handler)
 			}
 		}
 	}
@@ -107,12 +119,13 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 
 // newAdapters builds every configured chat adapter on the core b. On an
 // error it returns the adapters built so far, for the caller to close.
-func newAdapters(cfg Config, b *bot.Bot, log *slog.Logger, now func() time.Time, opt serverOptions) ([]adapter, error) {
+// The store remembers the requests they processed (replays after a restart).
+func newAdapters(cfg Config, b *bot.Bot, db *store.DB, log *slog.Logger, now func() time.Time, opt serverOptions) ([]adapter, error) {
 	var out []adapter
 	if cfg.slackEnabled() {
 		ad, err := studyslack.New(studyslack.Config{BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
 			SigningSecret: cfg.Slack.SigningSecret, Mode: cfg.Slack.Mode, APIURL: cfg.Slack.APIURL, Logger: log, Now: now,
-			WorkspaceRate: cfg.Slack.WorkspaceRate, UpdatesPerMinute: cfg.Slack.UpdatesPerMinute}, b)
+			WorkspaceRate: cfg.Slack.WorkspaceRate, UpdatesPerMinute: cfg.Slack.UpdatesPerMinute, Requests: db}, b)
 		if err != nil {
 			return out, err
 		}
@@ -122,7 +135,7 @@ func newAdapters(cfg Config, b *bot.Bot, log *slog.Logger, now func() time.Time,
 		shard, shards, _ := cfg.Discord.shard() // validated before
 		ad, err := studydiscord.New(studydiscord.Config{Token: cfg.Discord.Token, AppID: cfg.Discord.AppID, PublicKey: cfg.Discord.PublicKey,
 			GuildID: cfg.Discord.GuildID, HTTPClient: opt.discordClient, Logger: log, ShardID: shard, ShardCount: shards,
-			GlobalRate: cfg.Discord.GlobalRate}, b)
+			GlobalRate: cfg.Discord.GlobalRate, Requests: db}, b)
 		if err != nil {
 			return out, err
 		}
@@ -135,27 +148,84 @@ func newAdapters(cfg Config, b *bot.Bot, log *slog.Logger, now func() time.Time,
 // no adapters yet (the console's --http uses it as is).
 func newOpsServer(cfg Config, log *slog.Logger, db *store.DB, b *bot.Bot, m *metrics, now func() time.Time) *server {
 	s := &server{cfg: cfg, log: log, db: db, bot: b, mux: http.NewServeMux(), down: map[string]error{}, away: map[string]time.Time{},
-		up: map[string]bool{}, metrics: m, now: now, limits: defaultHTTPLimits}
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+		up: map[string]bool{}, metrics: m, now: now, limits: defaultHTTPLimits, webhooks: map[string]bool{}}
+	if now == nil {
+		now = time.Now
+	}
+	s.refused = webhook.NewRefusals(log, time.Minute, now)
+	s.gate = webhook.NewGate(s.limits.Body, s.refused)
+	s.ops = make(chan struct{}, s.limits.Ops)
+	s.mux.Handle("GET /healthz", s.opsBudget(http.HandlerFunc(s.healthz)))
+	s.mux.Handle("GET /readyz", s.opsBudget(http.HandlerFunc(s.readyz)))
+	s.mux.Handle("GET /metrics", s.opsBudget(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})))
 	return s
+}
+
+// setLimits replaces the limits (tests), before listen and before the
+// adapters' handlers are mounted.
+func (s *server) setLimits(l httpLimits) {
+	s.limits = l
+	s.gate.SetLimits(l.Body)
+	s.ops = make(chan struct{}, max(l.Ops, 1))
+}
+
+// mountWebhook serves h at pattern with its bodies read through the gate.
+func (s *server) mountWebhook(pattern string, h http.Handler) {
+	s.mux.Handle(pattern, s.gate.Wrap(h))
+	s.webhooks[pattern] = true
+}
+
+// opsBudget serves h while fewer than limits.Ops such requests are being
+// served, 503 otherwise: health probes have a budget of their own, apart
+// from the webhooks' gate, so a webhook flood never queues them.
+func (s *server) opsBudget(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.ops <- struct{}{}:
+			defer func() { <-s.ops }()
+			h.ServeHTTP(w, r)
+		default:
+			s.refused.Add("ops busy")
+			webhook.Refuse(w, r, http.StatusServiceUnavailable, "busy")
+		}
+	})
+}
+
+// root is the server's handler: a request with a body on a route that is
+// not a webhook is answered without reading it ("Connection: close"), so
+// that no route but the gated ones ever reads a body.
+func (s *server) root(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		if _, pattern := s.mux.Handler(r); !s.webhooks[pattern] {
+			w.Header().Set("Connection", "close")
+			defer webhook.NoMoreReads(w, r)
+		}
+	}
+	s.mux.ServeHTTP(w, r)
 }
 
 // httpLimits bound what one client can hold of the HTTP server.
 type httpLimits struct {
-	// ReadHeader, Read, Write and Idle are the server's timeouts.
+	// ReadHeader is the time to send the request headers; Read bounds the
+	// whole request (the webhooks' Gate cuts a slow body sooner); Write and
+	// Idle are the server's other timeouts.
 	ReadHeader, Read, Write, Idle time.Duration
 	// MaxHeaderBytes bounds request headers.
 	MaxHeaderBytes int
-	// MaxConns caps concurrent connections; more wait to be accepted.
+	// MaxConns caps concurrent connections: at the cap, a new one replaces
+	// the slowest (see connCap).
 	MaxConns int
+	// Body bounds the webhooks' bodies: how many are read at once, the
+	// minimum rate and the total time (webhook.Limits; zero fields default).
+	Body webhook.Limits
+	// Ops bounds the health, readiness and metrics requests served at once.
+	Ops int
 }
 
-// defaultHTTPLimits: Slack's and Discord's requests are a few kilobytes and
-// answered within 3 s; health probes are tiny.
-var defaultHTTPLimits = httpLimits{ReadHeader: 5 * time.Second, Read: 10 * time.Second, Write: 15 * time.Second, Idle: 30 * time.Second,
-	MaxHeaderBytes: 32 << 10, MaxConns: 512}
+// defaultHTTPLimits: Slack's and Discord's requests are a few kilobytes,
+// sent at once and answered within 3 s; health probes are tiny.
+var defaultHTTPLimits = httpLimits{ReadHeader: 2 * time.Second, Read: 8 * time.Second, Write: 15 * time.Second, Idle: 30 * time.Second,
+	MaxHeaderBytes: 32 << 10, MaxConns: 512, Body: webhook.DefaultLimits, Ops: 32}
 
 // listen opens the HTTP listener (if configured) so that its address is
 // known before Run.
@@ -171,12 +241,12 @@ func (s *server) listen() error {
 		l = s.wrapListener(l)
 	}
 	lim := s.limits
-	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: lim.ReadHeader, ReadTimeout: lim.Read, WriteTimeout: lim.Write,
+	s.httpSrv = &http.Server{Handler: http.HandlerFunc(s.root), ReadHeaderTimeout: lim.ReadHeader, ReadTimeout: lim.Read, WriteTimeout: lim.Write,
 		IdleTimeout: lim.Idle, MaxHeaderBytes: lim.MaxHeaderBytes, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	s.listener = l
 	if lim.MaxConns > 0 {
-		c := newConnCap(l, lim.MaxConns)
-		s.listener, s.httpSrv.ConnState = c, c.track
+		c := newConnCap(l, lim.MaxConns, lim.Body.MinRate)
+		s.listener, s.httpSrv.ConnState, s.httpSrv.ConnContext, s.conns = c, c.track, c.context, c
 	}
 	return nil
 }
