@@ -31,14 +31,15 @@ const (
 // in ten).
 func maxMarkup(size int) int { return size/8 + 8192 }
 
-// isMarkup reports whether c can open or close an inline node.
-func isMarkup(c byte) bool {
-	switch c {
-	case '[', ']', '*', '_', '~', '`', '<', '\\':
-		return true
+// markupBytes marks the bytes that can open or close an inline node
+// (1), and the table cell separator (2).
+var markupBytes = func() (t [256]uint8) {
+	for _, c := range []byte("[]*_~`<\\") {
+		t[c] = 1
 	}
-	return false
-}
+	t['|'] = 2
+	return t
+}()
 
 // CheckBudget refuses, with ErrMemoTooComplex and the line concerned, a
 // memo over MaxMemoBytes or over any shape limit above, in one pass over
@@ -84,10 +85,14 @@ func CheckBudget(src []byte) error {
 		if para == 0 {
 			paraLine = line
 		}
-		n := 0
+		n, k := 0, 0
 		for _, c := range l {
-			if isMarkup(c) {
+			switch markupBytes[c] {
+			case 0:
+			case 1:
 				n++
+			default:
+				k++
 			}
 		}
 		para += n
@@ -98,7 +103,7 @@ func CheckBudget(src []byte) error {
 		if most := maxMarkup(len(src)); total > most {
 			return fmt.Errorf("%w: over %d link, emphasis or code marks by line %d (at most %d for a memo of %d bytes)", ErrMemoTooComplex, most, line, most, len(src))
 		}
-		if k := bytes.Count(l, []byte("|")); k > 0 {
+		if k > 0 {
 			cells += k
 			if cells > MaxTableCells {
 				return fmt.Errorf("%w: over %d table cells by line %d (at most %d)", ErrMemoTooComplex, MaxTableCells, line, MaxTableCells)

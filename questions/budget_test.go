@@ -65,3 +65,20 @@ func TestBudgetPassesRealMemos(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBudgetDefault is what issue 21 adds to every Parse of the
+// bundled memo: DecodeMemo and CheckBudget.
+func BenchmarkBudgetDefault(b *testing.B) {
+	src := DefaultMemo()
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d, _, err := DecodeMemo(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := CheckBudget(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
