@@ -61,6 +61,11 @@ type Config struct {
 	Discord DiscordConfig `yaml:"discord"`
 	// Backup configures scheduled online backups.
 	Backup BackupConfig `yaml:"backup"`
+
+	// file is the config file read (""), keyLines the line of each key
+	// path in it ("slack.mode"), for error messages (keylines.go).
+	file     string
+	keyLines map[string]int
 }
 
 // SlackConfig configures the Slack adapter.
@@ -167,6 +172,7 @@ func loadConfig(path string, getenv env) (Config, error) {
 		if err != nil {
 			return c, fmt.Errorf("config: %w", err)
 		}
+		c.file, c.keyLines = path, yamlKeyLines(b)
 		dec := yaml.NewDecoder(strings.NewReader(string(b)))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil && !errors.Is(err, errEOF) {

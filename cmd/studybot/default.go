@@ -79,7 +79,7 @@ func parseRunFlags(args []string, stderr io.Writer, getenv env) (*runFlags, erro
 	}
 	// every problem at once: the values, then the files and paths they name
 	if err := errors.Join(cfg.validate(), cfg.preflight()); err != nil {
-		return nil, err
+		return nil, cfg.withLines(err, getenv, f.set)
 	}
 	f.cfg = cfg
 	return f, nil

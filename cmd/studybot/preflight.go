@@ -28,7 +28,7 @@ func (c Config) preflight() error {
 	}
 	if c.Weights != "" {
 		if _, err := parseWeightsFlag(c.Weights); err != nil {
-			errs = append(errs, err)
+			errs = append(errs, fmt.Errorf("weights: %w", err))
 		}
 	}
 	if c.Review != "" {

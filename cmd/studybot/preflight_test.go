@@ -121,15 +121,16 @@ func TestPreflightAgrees(t *testing.T) {
 		files      map[string][]byte
 		says       []string
 	}{
-		{"missing memo", "memo: $DIR/none.md\n", nil, nil, []string{"memo:", "none.md", "no such file"}},
+		{"missing memo", "memo: $DIR/none.md\n", nil, nil, []string{"memo:", "none.md", "no such file", "studybot.yaml line 2)"}},
 		{"weights not numbers", "weights: '1=abc'\n", nil, nil, []string{"weights", "1=abc"}},
 		{"weights file missing", "weights: $DIR/w.yaml\n", nil, nil, []string{"weights", "w.yaml"}},
-		{"db under a file", "", map[string]string{"STUDYBOT_DB": "/dev/null/x.db"}, nil, []string{"db /dev/null/x.db", "not a directory"}},
+		{"db under a file", "", map[string]string{"STUDYBOT_DB": "/dev/null/x.db"}, nil, []string{"db /dev/null/x.db", "not a directory\n"}},
 		{"db is a directory", "", map[string]string{"STUDYBOT_DB": "$DIR"}, nil, []string{"db ", "a directory"}},
-		{"backup dir under a file", "backup:\n  dir: /dev/null/backups\n", nil, nil, []string{"backup.dir /dev/null/backups", "not a directory"}},
-		{"http host not an IP", "http: 256.1.1.1:8080\n", nil, nil, []string{`http "256.1.1.1:8080"`, "not an IP address"}},
+		{"backup dir under a file", "backup:\n  dir: /dev/null/backups\n", nil, nil, []string{"backup.dir /dev/null/backups", "not a directory (", "studybot.yaml line 3)"}},
+		{"http host not an IP", "http: 256.1.1.1:8080\n", nil, nil, []string{`http "256.1.1.1:8080"`, "not an IP address (", "studybot.yaml line 2)"}},
+		{"http from the environment", "http: ':8080'\n", map[string]string{"STUDYBOT_HTTP": "256.1.1.1:80"}, nil, []string{`http "256.1.1.1:80"`, "not an IP address\n"}},
 		{"http host not a name", "http: 'bad_host!:8080'\n", nil, nil, []string{"want an IP address or a host name"}},
-		{"close_after under an hour", "close_after: 1m\n", nil, nil, []string{"close_after 1m0s", "from 1h0m0s to 24h0m0s"}},
+		{"close_after under an hour", "close_after: 1m\n", nil, nil, []string{"close_after 1m0s", "from 1h0m0s to 24h0m0s", "studybot.yaml line 2)"}},
 		{"close_after over a day", "", map[string]string{"STUDYBOT_CLOSE_AFTER": "25h"}, nil, []string{"close_after 25h0m0s"}},
 		{"close_after not a duration", "close_after: soon\n", nil, nil, []string{"line 2: close_after: duration \"soon\""}},
 		{"rate not a number", "slack:\n  workspace_rate: fast\n", nil, nil, []string{"line 3: slack.workspace_rate: cannot unmarshal", "float64"}},
