@@ -240,3 +240,17 @@ func TestWatchSkipsNamedPipes(t *testing.T) {
 		t.Fatal("stat blocked on a named pipe")
 	}
 }
+
+// TestLintRefusesInvalidUTF8: lint no longer passes a memo whose stems
+// would carry U+FFFD; it names the line and byte offset.
+func TestLintRefusesInvalidUTF8(t *testing.T) {
+	memo := filepath.Join(t.TempDir(), "exam.md")
+	src := strings.Replace(watchMemo, "Linear", "Lin\xe9ar", 1) // Latin-1 é, line 5
+	if err := os.WriteFile(memo, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, "questions", "lint", "--memo", memo)
+	if code != exitFailure || !strings.Contains(errs, "memo is not UTF-8: line 5, byte ") || strings.Contains(out, "\uFFFD") {
+		t.Errorf("lint exit %d, %q\n%s", code, errs, out)
+	}
+}
