@@ -37,7 +37,7 @@ func FuzzBuild(f *testing.F) {
 	f.Fuzz(func(t *testing.T, memo string) {
 		b, err := Build([]byte(memo), ParseOptions{})
 		if err != nil {
-			if !errors.Is(err, ErrEmptyMemo) && !errors.Is(err, ErrNoQuestions) && !errors.Is(err, ErrMemoTooLarge) && !errors.Is(err, ErrBadConfig) {
+			if !errors.Is(err, ErrEmptyMemo) && !errors.Is(err, ErrNoQuestions) && !errors.Is(err, ErrMemoTooLarge) && !errors.Is(err, ErrBadConfig) && !errors.Is(err, ErrEncoding) && !errors.Is(err, ErrMemoTooComplex) {
 				t.Fatalf("unexpected error: %v", err)
 			}
 			return

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -25,8 +24,13 @@ type ParseOptions struct {
 	Config Config
 }
 
-// MaxMemoBytes bounds the memo size Parse accepts.
-const MaxMemoBytes = 8 << 20
+// MaxMemoBytes bounds the memo size Parse accepts: 512 KiB, nearly three
+// times the bundled DOP-C02 memo (180 KB). A memo of plain definitions,
+// the cheapest shape to write and the dearest to build, costs about 170
+// bytes of heap per byte (a 1 MiB one: 175 MB of heap, 200 MB RSS for
+// "questions lint"), so this cap keeps a build, and a reload beside the
+// bank it replaces, under a 256 MiB pod limit. It was 8 MiB until issue 21.
+const MaxMemoBytes = 512 << 10
 
 // MaxIndent and MaxQuoteDepth bound how deep a memo nests: a line indented
 // further, or quoted more often, is read at that depth. Markdown parsing
@@ -142,8 +146,12 @@ func Parse(src []byte, opts ParseOptions) (*Memo, error) {
 	if len(src) > MaxMemoBytes {
 		return nil, fmt.Errorf("parse memo: %w (%d bytes, limit %d)", ErrMemoTooLarge, len(src), MaxMemoBytes)
 	}
-	if !utf8.Valid(src) {
-		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
+	src, converted, err := DecodeMemo(src)
+	if err != nil {
+		return nil, fmt.Errorf("parse memo: %w", err)
+	}
+	if err := CheckBudget(src); err != nil {
+		return nil, fmt.Errorf("parse memo: %w", err)
 	}
 	cfg := opts.Config
 	src, front := splitFrontMatter(src)
@@ -157,6 +165,9 @@ func Parse(src []byte, opts ParseOptions) (*Memo, error) {
 	sum := sha256.Sum256(src)
 	src, clamped := clampNesting(src)
 	p := &parser{src: src, memo: &Memo{Hash: hex.EncodeToString(sum[:8]), Exam: cfg.Exam, Rejected: cfg.Rejected}}
+	if converted != "" {
+		p.memo.Problems = append(p.memo.Problems, Problem{Kind: "parse", Lines: []int{1}, Detail: "encoding: " + converted})
+	}
 	if len(clamped) > 0 {
 		p.memo.Problems = append(p.memo.Problems, Problem{Kind: "parse", Lines: clamped,
 			Detail: fmt.Sprintf("nested deeper than %d columns (or %d quote levels); read at that depth", MaxIndent, MaxQuoteDepth)})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -34,6 +35,10 @@ Usage:
   studybot version                     version, commit and Go version
   studybot help                        this text
 
+Exit codes: 0 done; 1 the configuration, an input file or the work failed
+(the same code and message from "config check" and from a run); 2 the
+command line is wrong.
+
 Flags of a bare studybot:
   --config FILE    YAML config; STUDYBOT_* environment variables override it
   --db FILE        database (default: studybot.db under the user's data directory)
@@ -44,6 +49,38 @@ Flags of a bare studybot:
   --clock TIME     console: simulated start time (RFC 3339), still until /tick
   --user NAME      console: who you are at start
 `
+
+// Exit codes, the same for the same error from every subcommand: a config
+// or input file that "config check" refuses makes a run exit with the
+// same code and message.
+const (
+	// exitOK: done.
+	exitOK = 0
+	// exitFailure: the configuration, an input file or the work failed.
+	exitFailure = 1
+	// exitUsage: the command line itself is wrong (unknown flag or
+	// command, missing argument).
+	exitUsage = 2
+)
+
+// usageError marks an error of the command line itself (exitUsage).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// exitCode is the exit code for err: exitUsage for a usageError,
+// exitFailure for any other error.
+func exitCode(err error) int {
+	var u usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &u):
+		return exitUsage
+	}
+	return exitFailure
+}
 
 // env reads environment variables; tests pass a map-backed one.
 type env func(string) string

@@ -61,6 +61,11 @@ type Config struct {
 	Discord DiscordConfig `yaml:"discord"`
 	// Backup configures scheduled online backups.
 	Backup BackupConfig `yaml:"backup"`
+
+	// file is the config file read (""), keyLines the line of each key
+	// path in it ("slack.mode"), for error messages (keylines.go).
+	file     string
+	keyLines map[string]int
 }
 
 // SlackConfig configures the Slack adapter.
@@ -125,7 +130,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := parsePositive(n.Value)
 	if err != nil {
-		return err
+		return fmt.Errorf("line %d: %w", n.Line, err) // nameYAMLKeys adds the key
 	}
 	*d = Duration(v)
 	return nil
@@ -167,10 +172,11 @@ func loadConfig(path string, getenv env) (Config, error) {
 		if err != nil {
 			return c, fmt.Errorf("config: %w", err)
 		}
+		c.file, c.keyLines = path, yamlKeyLines(b)
 		dec := yaml.NewDecoder(strings.NewReader(string(b)))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil && !errors.Is(err, errEOF) {
-			return c, fmt.Errorf("config %s: %w", path, err)
+			return c, fmt.Errorf("config %s: %w", path, nameYAMLKeys(b, err))
 		}
 	}
 	if err := applyEnv(&c, getenv); err != nil {
@@ -326,6 +332,8 @@ func (c Config) validate() error {
 	}
 	if c.CloseAfter < 0 {
 		errs = append(errs, fmt.Errorf("close_after %v: want a positive duration such as 8h", time.Duration(c.CloseAfter)))
+	} else if err := checkCloseAfter(time.Duration(c.CloseAfter)); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Grace < 0 {
 		errs = append(errs, fmt.Errorf("grace %v: want a positive duration such as 6h", time.Duration(c.Grace)))
@@ -397,16 +405,46 @@ func (c Config) validateRates() []error {
 }
 
 // checkListenAddr accepts host:port with a numeric port (":8080",
-// "127.0.0.1:0", "[::1]:9090").
+// "127.0.0.1:0", "[::1]:9090", "localhost:8080"); the host must be empty,
+// an IP address or a host name (256.1.1.1 is none of them). Names are not
+// looked up.
 func checkListenAddr(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("want host:port such as :8080: %w", err)
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		return fmt.Errorf("port %q: want a number from 0 to 65535", port)
 	}
+	if host == "" || net.ParseIP(host) != nil {
+		return nil
+	}
+	if strings.Trim(host, "0123456789.") == "" || strings.Contains(host, ":") {
+		return fmt.Errorf("host %q: not an IP address", host)
+	}
+	if !isHostName(host) {
+		return fmt.Errorf("host %q: want an IP address or a host name", host)
+	}
 	return nil
+}
+
+// isHostName reports whether s is a DNS host name: dot-separated labels
+// of letters, digits and inner hyphens, 1 to 63 bytes each.
+func isHostName(s string) bool {
+	if len(s) > 253 {
+		return false
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(s, "."), ".") {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, r := range l {
+			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (c Config) slackEnabled() bool   { return c.Slack.BotToken != "" }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,10 +45,10 @@ func parseRunFlags(args []string, stderr io.Writer, getenv env) (*runFlags, erro
 	fs.StringVar(&f.clock, "clock", "", "console: start the simulated clock at `time` (RFC 3339) and keep it still until /tick")
 	fs.StringVar(&f.user, "user", "you", "console: the simulated user's `name`")
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, usageError{err}
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (see studybot help)", fs.Arg(0))
+		return nil, usageError{fmt.Errorf("unexpected argument %q (see studybot help)", fs.Arg(0))}
 	}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	cfg, err := loadConfig(f.config, getenv)
@@ -76,8 +77,9 @@ func parseRunFlags(args []string, stderr io.Writer, getenv env) (*runFlags, erro
 	if f.set["lang"] {
 		cfg.Lang = over.Lang
 	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
+	// every problem at once: the values, then the files and paths they name
+	if err := errors.Join(cfg.validate(), cfg.preflight()); err != nil {
+		return nil, cfg.withLines(err, getenv, f.set)
 	}
 	f.cfg = cfg
 	return f, nil
@@ -112,10 +114,11 @@ func openStoreObserved(path string, now func() time.Time, observe func(time.Dura
 func runDefault(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
 	f, err := parseRunFlags(args, stderr, getenv)
 	if err != nil {
-		if err != flag.ErrHelp {
-			fmt.Fprintf(stderr, "studybot: %v\n", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return exitUsage
 		}
-		return 2
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return exitCode(err)
 	}
 	cfg := f.cfg
 	bank, err := loadBank(cfg.memoFlags())

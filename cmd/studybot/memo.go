@@ -31,7 +31,7 @@ func (m *memoFlags) register(fs *flag.FlagSet, getenv env) {
 func loadBank(f memoFlags) (*questions.Bank, error) {
 	src, cfg := questions.DefaultMemo(), questions.DefaultConfig()
 	if f.memo != "" {
-		b, err := readFileLimit(f.memo, questions.MaxMemoBytes)
+		b, err := readMemo(f.memo)
 		if err != nil {
 			return nil, fmt.Errorf("read memo: %w", err)
 		}

@@ -20,7 +20,7 @@ func dbFlag(name string, args []string, stderr io.Writer, getenv env) (Config, [
 	db := fs.String("db", "", "database `file`")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
-		return Config{}, nil, err
+		return Config{}, nil, usageError{err}
 	}
 	cfg, err := loadConfig(*config, getenv)
 	if err != nil {
@@ -32,10 +32,15 @@ func dbFlag(name string, args []string, stderr io.Writer, getenv env) (Config, [
 	return cfg, pos, nil
 }
 
-// openExisting opens a database that must already exist.
+// openExisting opens a database that must already exist, as a regular
+// file (a named pipe or a device could block the open forever).
 func openExisting(path string, readOnly bool) (*store.DB, error) {
-	if _, err := os.Stat(path); err != nil {
+	fi, err := os.Stat(path)
+	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("database %s: %w (%s)", path, errNotRegular, fileKind(fi.Mode()))
 	}
 	return store.Open(path, &store.Options{ReadOnly: readOnly})
 }
@@ -46,7 +51,7 @@ func openForRead(name string, args []string, stderr io.Writer, getenv env) (*sto
 	cfg, pos, err := dbFlag(name, args, stderr, getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
-		return nil, cfg, nil, 2
+		return nil, cfg, nil, exitCode(err)
 	}
 	db, err := openExisting(cfg.DB, true)
 	if err != nil {
@@ -139,8 +144,16 @@ func runConfig(args []string, stdout, stderr io.Writer, getenv env) int {
 	}
 	f, err := parseRunFlags(args[1:], stderr, getenv)
 	if err != nil {
-		fmt.Fprintf(stderr, "studybot: config: %v\n", err)
-		return 1
+		if errors.Is(err, flag.ErrHelp) {
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return exitCode(err)
+	}
+	// the bank a run would build: a memo that yields no question fails here too
+	if _, err := loadBank(f.cfg.memoFlags()); err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return exitCode(err)
 	}
 	out, err := yaml.Marshal(f.cfg.redacted())
 	if err != nil {

@@ -3,8 +3,9 @@ package main
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
+	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -59,17 +60,28 @@ func newFileWatch(paths []string, every time.Duration, newTimer func(time.Durati
 	return w
 }
 
-// stat reads a file's state; an unreadable file counts as missing.
+// maxWatchBytes bounds how much of a file the watch hashes each poll: a
+// file larger than any studybot reads changes its hash by its size alone.
+const maxWatchBytes = 4 << 20
+
+// stat reads a file's state without holding it in memory: its size and
+// the hash of its first maxWatchBytes, read as a stream. An unreadable
+// file, or one that is not a regular file (a named pipe would block the
+// poll), counts as missing; the reload that follows says why.
 func stat(path string) fileState {
-	fi, err := os.Stat(path)
+	f, fi, err := openRegular(path)
 	if err != nil {
 		return fileState{}
 	}
-	b, err := readFileLimit(path, 64<<20)
-	if err != nil {
+	defer f.Close()
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\n", fi.Size())
+	if _, err := io.Copy(h, io.LimitReader(f, maxWatchBytes)); err != nil {
 		return fileState{}
 	}
-	return fileState{exists: true, mod: fi.ModTime(), hash: sha256.Sum256(b)}
+	st := fileState{exists: true, mod: fi.ModTime()}
+	h.Sum(st.hash[:0])
+	return st
 }
 
 // changed polls every file once and returns those whose content changed
