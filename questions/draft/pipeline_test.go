@@ -45,6 +45,9 @@ type script struct {
 	verdict func(stem string, options map[string]string) (string, []string)
 }
 
+// noSleep skips the Runner's backoff waits.
+func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+
 // fakeBackend answers from a script.
 type fakeBackend struct{ s *script }
 
@@ -125,7 +128,7 @@ func newTestPipeline(t *testing.T, s *script, existing []Existing) *Pipeline {
 	t.Helper()
 	m := parseMemo(t, deployMemo)
 	return &Pipeline{Memo: m, Drafter: questions.NewDrafter(m.Parsed), Existing: existing, Model: "fake-1", Seed: 3,
-		Options: PlanOptions{Count: 6}, Runner: &Runner{Backend: fakeBackend{s}},
+		Options: PlanOptions{Count: 6}, Runner: &Runner{Backend: fakeBackend{s}, Concurrency: 1, Sleep: noSleep},
 		Now: func() time.Time { return time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) }}
 }
 
