@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -29,7 +30,7 @@ func (d *DB) Export(w io.Writer) error {
 		}{kind, v})
 	}
 	return d.view(func(tx *bolt.Tx) error {
-		if r, err := d.checkTx(tx); err != nil {
+		if r, err := d.checkTx(tx, CheckOptions{}); err != nil {
 			return fmt.Errorf("export: %w", err)
 		} else if len(r.Problems) > 0 {
 			return fmt.Errorf("export %s: check found %d problems (first: %s); run \"studybot store check\": %w", d.path, len(r.Problems), r.Problems[0], ErrCorrupt)
@@ -114,20 +115,34 @@ func (d *DB) Export(w io.Writer) error {
 type CheckReport struct {
 	// Answers, Practice and Counters count the records checked.
 	Answers, Practice, Counters int
-	// Problems lists each inconsistency found.
+	// Problems lists each inconsistency found, for people: records are
+	// named by kind and ID ("post record <id>"), never by how they are
+	// stored.
 	Problems []string
+	// Kinds counts the problems by kind (KindPages, KindOrphanAnswer…);
+	// answers without their post count one each, under one line per post.
+	Kinds map[string]int
+	// UnknownItems counts the cards for an item that neither
+	// CheckOptions.Items nor any post knows (not a problem).
+	UnknownItems int
 }
 
 // Check verifies the database: first bbolt's own page consistency (when
-// that fails, nothing more is read), then that every leaderboard counter,
-// rank entry and stats entry equals a recount from the stored answers. It
-// returns ErrCorrupt when anything disagrees, and never panics on a
-// corrupt file.
-func (d *DB) Check() (CheckReport, error) {
+// that fails, nothing more is read), then that every record decodes and
+// what it refers to exists (an answer's post, a post's channel and space,
+// a card's space), then that every leaderboard counter, rank entry and
+// stats entry equals a recount from the stored answers. It returns
+// ErrCorrupt when anything disagrees, and never panics on a corrupt file.
+// (Open has already refused a file with a damaged meta page.)
+func (d *DB) Check() (CheckReport, error) { return d.CheckWith(CheckOptions{}) }
+
+// CheckWith is Check with options: with o.Items, cards are also matched
+// against the caller's memo items.
+func (d *DB) CheckWith(o CheckOptions) (CheckReport, error) {
 	var r CheckReport
 	err := d.view(func(tx *bolt.Tx) error {
 		var err error
-		r, err = d.checkTx(tx)
+		r, err = d.checkTx(tx, o)
 		return err
 	})
 	if err != nil {
@@ -143,7 +158,7 @@ func (d *DB) Check() (CheckReport, error) {
 }
 
 // checkTx is Check inside a transaction; problems go to the report.
-func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
+func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 	var r CheckReport
 	err := guardPath(d.path, func() error {
 		if !d.bolt.IsReadOnly() {
@@ -157,19 +172,21 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		return pageCheck(tx, f)
 	})
 	if err != nil {
-		r.Problems = append(r.Problems, "bbolt: "+err.Error())
+		r.problem(KindPages, "bbolt: %v", err)
 	}
 	if len(r.Problems) > 0 {
 		return r, nil // the pages are not sound: reading records could go anywhere
 	}
 	for _, b := range allBuckets {
 		if tx.Bucket(b) == nil {
-			r.Problems = append(r.Problems, fmt.Sprintf("bucket %q missing", b))
+			r.problem(KindPages, "store section %q missing", b)
 		}
 	}
 	if len(r.Problems) > 0 {
 		return r, nil
 	}
+	rf := checkPosts(tx, &r)
+	checkCards(tx, &r, rf, o.Items)
 	err = func() error {
 		pruned := prunedFilter(tx) // closed periods' boards are gone (prune.go)
 		want := map[string]counter{}
@@ -194,6 +211,7 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 				locs[meta.Space] = loc
 			}
 			r.Answers++
+			rf.answer(a.PostID)
 			for _, w := range Windows {
 				wk, _ := windowKey(w, a.At, loc)
 				for _, dom := range []int{meta.Domain, AllDomains} {
@@ -206,14 +224,21 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 				add(wantStats, key(meta.Space.Platform, meta.Space.ID, a.UserID, domainKey(dom)), a.Correct, a.At)
 			}
 			return nil
-		}, func(problem string) { r.Problems = append(r.Problems, problem) })
+		}, func(problem string) {
+			if strings.Contains(problem, "post missing") {
+				r.problem(KindOrphanAnswer, "%s", problem)
+			} else {
+				r.problem(KindUnreadable, "%s", problem)
+			}
+		})
 		if err != nil {
 			return err
 		}
+		rf.report(&r)
 		err = tx.Bucket(bPractice).ForEach(func(k, v []byte) error {
 			p, err := decodePractice(k, v)
 			if err != nil {
-				r.Problems = append(r.Problems, fmt.Sprintf("practice %q unreadable", k))
+				r.problem(KindUnreadable, "practice answer %s: cannot be read", humanKey(k))
 				return nil
 			}
 			r.Practice++
@@ -225,6 +250,8 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		if err != nil {
 			return err
 		}
+		derived := len(r.Problems)
+		defer func() { r.addKind(KindDerived, len(r.Problems)-derived) }()
 		compare := func(name string, b []byte, want map[string]counter) {
 			seen := 0
 			_ = tx.Bucket(b).ForEach(func(k, v []byte) error {
@@ -334,7 +361,9 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		})
 		return nil
 	}()
-	r.Problems = append(r.Problems, checkReminders(tx)...)
+	rem := checkReminders(tx)
+	r.Problems = append(r.Problems, rem...)
+	r.addKind(KindReminder, len(rem))
 	sort.Strings(r.Problems)
 	return r, err
 }

@@ -133,6 +133,12 @@ func Open(path string, o *Options) (*DB, error) {
 		}
 		return nil, openError(path, err)
 	}
+	if o.ReadOnly { // (for writing, preflight checked them)
+		if err := verifyMeta(path); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	switch {
 	case o.BatchDelay < 0:
 		db.MaxBatchDelay = 0
@@ -167,8 +173,8 @@ func Open(path string, o *Options) (*DB, error) {
 	return d, nil
 }
 
-// preflight checks the pages of an existing file before it is opened for
-// writing. bbolt rebuilds the free list of a file opened for writing by
+// preflight checks the meta pages (meta.go) and the pages of an existing
+// file before it is opened for writing. bbolt rebuilds the free list of a file opened for writing by
 // walking every page in a goroutine of its own, where a corrupt page
 // panics beyond any recover; its Tx.Check walks the same pages safely.
 func preflight(path string, timeout time.Duration) error {
@@ -181,6 +187,9 @@ func preflight(path string, timeout time.Duration) error {
 			return openError(path, err)
 		}
 		defer db.Close()
+		if err := verifyMeta(path); err != nil {
+			return err
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return fmt.Errorf("open database %s: %w", path, err)

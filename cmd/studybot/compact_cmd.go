@@ -27,7 +27,10 @@ func runStoreCompact(args []string, stdout, stderr io.Writer, getenv env) int {
 	}
 	keep := cfg.DB + ".before-compact-" + time.Now().UTC().Format("20060102-150405")
 	size := fileSize(cfg.DB)
-	r, err := store.CompactFile(cfg.DB, keep)
+	ctx, stop := cliContext()
+	defer stop()
+	r, err := store.CompactFile(ctx, cfg.DB, keep)
+	printStale(stderr, r.Stale)
 	if err != nil {
 		switch {
 		case errors.Is(err, store.ErrLocked):

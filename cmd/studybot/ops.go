@@ -20,28 +20,30 @@ import (
 func backupName(t time.Time) string { return "studybot-" + t.UTC().Format("20060102-150405") + ".db" }
 
 // backupOnce writes a compacted, checked backup into dir and deletes the
-// oldest beyond keep (at least the new one is always kept).
-func backupOnce(db *store.DB, dir string, keep int, now time.Time) (string, error) {
+// oldest beyond keep (at least the new one is always kept). It also
+// returns what it did with temporary files an interrupted backup left.
+func backupOnce(ctx context.Context, db *store.DB, dir string, keep int, now time.Time) (string, []string, error) {
 	keep = max(keep, 1)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("backup dir: %w", err)
+		return "", nil, fmt.Errorf("backup dir: %w", err)
 	}
 	path := filepath.Join(dir, backupName(now))
-	if _, err := db.CompactTo(path); err != nil {
-		return "", fmt.Errorf("backup: %w", err)
+	r, err := db.CompactTo(ctx, path)
+	if err != nil {
+		return "", r.Stale, fmt.Errorf("backup: %w", err)
 	}
 	olds, err := filepath.Glob(filepath.Join(dir, "studybot-*.db"))
 	if err != nil {
-		return path, fmt.Errorf("rotate backups: %w", err)
+		return path, r.Stale, fmt.Errorf("rotate backups: %w", err)
 	}
 	sort.Strings(olds) // names sort by time
 	for len(olds) > keep {
 		if err := os.Remove(olds[0]); err != nil {
-			return path, fmt.Errorf("rotate backups: %w", err)
+			return path, r.Stale, fmt.Errorf("rotate backups: %w", err)
 		}
 		olds = olds[1:]
 	}
-	return path, nil
+	return path, r.Stale, nil
 }
 
 // latestBackup returns the time of the newest backup in dir (zero if none).
@@ -64,7 +66,11 @@ func (s *server) backupLoop(ctx context.Context) {
 	dir, keep := s.cfg.Backup.Dir, s.cfg.Backup.Keep
 	for {
 		if time.Since(latestBackup(dir)) >= 24*time.Hour {
-			if path, err := backupOnce(s.db, dir, keep, time.Now()); err != nil {
+			path, stale, err := backupOnce(ctx, s.db, dir, keep, time.Now())
+			for _, note := range stale {
+				s.log.Warn("scheduled backup", "temporary file", note)
+			}
+			if err != nil {
 				s.log.Error("scheduled backup", "err", err)
 				s.metrics.Error("backup")
 			} else {
