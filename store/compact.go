@@ -178,7 +178,7 @@ func (d *DB) compactInto(ctx context.Context, dir, base string, r *CompactReport
 	err = d.view(func(tx *bolt.Tx) error {
 		var err error
 		if before, err = d.checkTx(tx, CheckOptions{}); err != nil {
-			return err
+			return fmt.Errorf("%w: the database cannot be checked: %w", ErrCorrupt, err)
 		}
 		if len(before.Problems) > 0 {
 			return fmt.Errorf("%w: the database fails its check (%d problems, first: %s); run \"studybot store check\"",

@@ -200,15 +200,18 @@ func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 			m[string(k)] = c
 		}
 		locs := map[SpaceRef]*time.Location{}
+		noSpace := map[string]int{} // post ID → answers skipped
 		err := eachAnswer(tx, func(a Answer, meta postMeta) error {
-			loc := locs[meta.Space]
-			if loc == nil {
-				sp, err := getSpace(tx, meta.Space)
-				if err != nil {
-					return err
+			loc, known := locs[meta.Space]
+			if !known {
+				if sp, err := getSpace(tx, meta.Space); err == nil {
+					loc = sp.Location()
 				}
-				loc = sp.Location()
 				locs[meta.Space] = loc
+			}
+			if loc == nil { // the post's summary names no space that reads
+				noSpace[a.PostID]++
+				return nil
 			}
 			r.Answers++
 			rf.answer(a.PostID)
@@ -233,6 +236,10 @@ func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 		})
 		if err != nil {
 			return err
+		}
+		for id, n := range noSpace {
+			r.problem(KindOrphanAnswer, "%d answers to post %s: its summary names a space that does not exist or cannot be read", n, humanKey([]byte(id)))
+			r.addKind(KindOrphanAnswer, n-1)
 		}
 		rf.report(&r)
 		err = tx.Bucket(bPractice).ForEach(func(k, v []byte) error {
