@@ -93,4 +93,18 @@ func TestBackupRestoreRefuseDamage(t *testing.T) {
 	if _, err := os.Stat(stale); err == nil {
 		t.Error("the stale temporary file is still there")
 	}
+
+	// restore: a good backup goes in place, an interrupted restore's file is reported
+	leftover := filepath.Join(dir, ".s.db.restore-99")
+	os.WriteFile(leftover, []byte("half"), 0o600)
+	code, o, e = runCmd(t, "restore", backup, "--db", dbPath)
+	if code != 0 || !strings.Contains(o, "restored") || !strings.Contains(e, leftover) {
+		t.Errorf("restore: %d %s %s", code, o, e)
+	}
+	if code, o, _ := runCmd(t, "store", "check", "--db", dbPath); code != 0 || !strings.Contains(o, "2 answers") {
+		t.Errorf("after restore: %d %s", code, o)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".s.db.restore-*")); len(m) != 1 {
+		t.Errorf("restore temporaries: %v, want only the old leftover", m)
+	}
 }
