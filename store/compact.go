@@ -66,16 +66,16 @@ func (d *DB) CompactTo(ctx context.Context, path string) (CompactReport, error) 
 	r.Stale = cleanStale(filepath.Dir(path), filepath.Base(path))
 	tmp, release, err := d.compactInto(ctx, filepath.Dir(path), filepath.Base(path), &r)
 	if err != nil {
-		return CompactReport{}, fmt.Errorf("compact %s to %s: %w", d.path, path, err)
+		return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s to %s: %w", d.path, path, err)
 	}
 	defer release()
 	// Link, unlike Rename, never replaces a file that appeared meanwhile.
 	if err := os.Link(tmp, path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return CompactReport{}, fmt.Errorf("compact to %s: %w", path, fs.ErrExist)
+			return CompactReport{Stale: r.Stale}, fmt.Errorf("compact to %s: %w", path, fs.ErrExist)
 		}
 		if err := os.Rename(tmp, path); err != nil { // a file system without hard links
-			return CompactReport{}, fmt.Errorf("compact to %s: %w", path, err)
+			return CompactReport{Stale: r.Stale}, fmt.Errorf("compact to %s: %w", path, err)
 		}
 	}
 	syncDir(filepath.Dir(path))
@@ -112,20 +112,20 @@ func CompactFile(ctx context.Context, path, keep string) (CompactReport, error) 
 	r.Stale = cleanStale(filepath.Dir(path), filepath.Base(path))
 	tmp, release, err := src.compactInto(ctx, filepath.Dir(path), filepath.Base(path), &r)
 	if err != nil {
-		return CompactReport{}, fmt.Errorf("compact %s: %w", path, err)
+		return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s: %w", path, err)
 	}
 	defer release() // removes tmp: gone by then, unless a step below failed
 	if err := os.Chmod(tmp, fi.Mode().Perm()); err != nil {
-		return CompactReport{}, fmt.Errorf("compact %s: %w", path, err)
+		return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s: %w", path, err)
 	}
 	if err := sameOwner(tmp, fi); err != nil {
-		return CompactReport{}, fmt.Errorf("compact %s: give the copy the database's owner: %w", path, err)
+		return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s: give the copy the database's owner: %w", path, err)
 	}
 	renamed := false
 	if keep != "" {
 		if err := os.Link(path, keep); err != nil {
 			if err := os.Rename(path, keep); err != nil {
-				return CompactReport{}, fmt.Errorf("compact %s: keep the old database as %s: %w", path, keep, err)
+				return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s: keep the old database as %s: %w", path, keep, err)
 			}
 			renamed = true
 		}
@@ -136,7 +136,7 @@ func CompactFile(ctx context.Context, path, keep string) (CompactReport, error) 
 		} else if keep != "" {
 			os.Remove(keep)
 		}
-		return CompactReport{}, fmt.Errorf("compact %s: put the copy in place: %w", path, err)
+		return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s: put the copy in place: %w", path, err)
 	}
 	syncDir(filepath.Dir(path))
 	r.Kept = keep

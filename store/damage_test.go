@@ -348,3 +348,30 @@ func TestStaleTempFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestPageWithExtraFlags: a leaf page whose flags carry one more bit
+// (0x2002) passed the page walk, which tested the leaf bit only, and then
+// panicked bbolt's free-list walk in a goroutine no recover reaches,
+// killing `store check`. Check now refuses it with ErrCorrupt.
+func TestPageWithExtraFlags(t *testing.T) {
+	dir := t.TempDir()
+	orig := must(os.ReadFile(teamDB(t, dir, "team.db")))
+	l := layoutOf(t, orig)
+	root := binary.LittleEndian.Uint64(orig[bucketHeader(t, orig, l, bCounters):])
+	for _, flags := range []uint16{leafPageFlag | 0x2000, branchPageFlag | 0x10, leafPageFlag | branchPageFlag} {
+		t.Run(fmt.Sprintf("%#x", flags), func(t *testing.T) {
+			path := writeDamaged(t, dir, fmt.Sprintf("flags-%x.db", flags), orig, func(b []byte) {
+				cur := binary.LittleEndian.Uint16(b[int(root)*l.pageSize+8:])
+				binary.LittleEndian.PutUint16(b[int(root)*l.pageSize+8:], flags|cur&(leafPageFlag|branchPageFlag))
+			})
+			db, err := Open(path, &Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Check(); !errors.Is(err, ErrCorrupt) {
+				t.Errorf("check: %v, want ErrCorrupt", err)
+			}
+		})
+	}
+}
