@@ -25,6 +25,9 @@ type CompactReport struct {
 	Check CheckReport
 	// Kept is where CompactFile left the file it replaced ("" if none).
 	Kept string
+	// MetaLoss is what RescueFile found damaged in the meta pages and
+	// what the copy lacks for it ("" when nothing).
+	MetaLoss string
 	// Stale lists the temporary files of an earlier, interrupted
 	// compaction into the same directory: removed, or (where the
 	// platform cannot tell whether another run still writes them) found
@@ -94,6 +97,32 @@ func (d *DB) CompactTo(ctx context.Context, path string) (CompactReport, error) 
 // file system has no hard links). On any failure, and when ctx ends, path
 // is left as it was and nothing else remains; errors are as for CompactTo.
 func CompactFile(ctx context.Context, path, keep string) (CompactReport, error) {
+	return compactFile(ctx, path, keep, false)
+}
+
+// RescueFile is CompactFile for a database with one damaged meta page,
+// which Open and CompactFile refuse: the copy is of the state the other
+// meta page records, as bbolt itself would open it, so the transaction
+// the damaged page recorded is lost. CompactReport.MetaLoss says what
+// was damaged and lost ("" when both meta pages were sound and nothing
+// was lost). keep must not be empty: the damaged file is kept.
+func RescueFile(ctx context.Context, path, keep string) (CompactReport, error) {
+	if keep == "" {
+		return CompactReport{}, fmt.Errorf("rescue %s: no file to keep the damaged database in: %w", path, ErrInvalid)
+	}
+	return compactFile(ctx, path, keep, true)
+}
+
+func compactFile(ctx context.Context, path, keep string, acceptMetaLoss bool) (CompactReport, error) {
+	var metaLoss string
+	if acceptMetaLoss {
+		if f, err := os.Open(path); err == nil {
+			if err := checkMeta(f); err != nil {
+				metaLoss = strings.TrimPrefix(err.Error(), ErrCorrupt.Error()+": ")
+			}
+			f.Close()
+		}
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return CompactReport{}, fmt.Errorf("compact %s: %w", path, err)
@@ -103,12 +132,12 @@ func CompactFile(ctx context.Context, path, keep string) (CompactReport, error) 
 			return CompactReport{}, fmt.Errorf("compact %s: the file to keep the old database in, %s: %w", path, keep, fs.ErrExist)
 		}
 	}
-	src, err := Open(path, &Options{ReadOnly: true, Timeout: compactLockWait})
+	src, err := Open(path, &Options{ReadOnly: true, Timeout: compactLockWait, AcceptMetaLoss: acceptMetaLoss})
 	if err != nil {
 		return CompactReport{}, fmt.Errorf("compact: %w", err)
 	}
 	defer src.Close() // the shared lock keeps a studybot out until the rename is done
-	r := CompactReport{Before: fi.Size()}
+	r := CompactReport{Before: fi.Size(), MetaLoss: metaLoss}
 	r.Stale = cleanStale(filepath.Dir(path), filepath.Base(path))
 	tmp, release, err := src.compactInto(ctx, filepath.Dir(path), filepath.Base(path), &r)
 	if err != nil {

@@ -169,6 +169,9 @@ func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 			return err
 		}
 		defer f.Close()
+		if d.metaLoss { // bbolt's check judges the damaged meta page too: the tree alone
+			return rawCheck(tx, f)
+		}
 		return pageCheck(tx, f)
 	})
 	if err != nil {

@@ -115,7 +115,7 @@ func verifyMeta(path string) error {
 	}
 	defer f.Close()
 	if err := checkMeta(f); err != nil {
-		return fmt.Errorf("open database %s: %w; run \"studybot store check\" and restore a backup; it was not modified", path, err)
+		return fmt.Errorf("open database %s: %w; restore a backup (\"studybot restore BACKUP\"), or, with none, accept the loss with \"studybot store compact --accept-meta-loss\"; it was not modified", path, err)
 	}
 	return nil
 }

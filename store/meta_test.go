@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -88,5 +89,59 @@ func TestMetaOfCopies(t *testing.T) {
 		if err := verifyMeta(p); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
+	}
+}
+
+// TestRescueFile: with no backup, a database whose newer meta page is
+// zeroed can be compacted into the state the other meta page records;
+// the report says what was lost, the copy lacks exactly the last
+// transaction (a schedule change), and the damaged file is kept.
+func TestRescueFile(t *testing.T) {
+	path := corruptSource(t)
+	db, err := Open(path, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.Check()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutChannel(Channel{Space: testSpace, ID: "general", Cron: "30 9 * * *", TZ: "Asia/Tokyo"}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	data := must(os.ReadFile(path))
+	l := layoutOf(t, data)
+	clear(data[l.newer*l.pageSize : (l.newer+1)*l.pageSize])
+	os.WriteFile(path, data, 0o600)
+	if _, err := CompactFile(t.Context(), path, path+".kept"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("CompactFile: %v, want ErrCorrupt", err)
+	}
+	if _, err := RescueFile(t.Context(), path, ""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("RescueFile without a file to keep: %v", err)
+	}
+	r, err := RescueFile(t.Context(), path, path+".kept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.MetaLoss, "meta page") || !strings.Contains(r.MetaLoss, "lose the transaction") {
+		t.Errorf("MetaLoss %q", r.MetaLoss)
+	}
+	if r.Check.Answers != before.Answers {
+		t.Errorf("rescued %d answers, had %d", r.Check.Answers, before.Answers)
+	}
+	if !bytes.Equal(must(os.ReadFile(path+".kept")), data) {
+		t.Error("the damaged file was not kept as it was")
+	}
+	db, err = Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Check(); err != nil {
+		t.Error(err)
+	}
+	if ch, err := db.GetChannel(testSpace, "general"); err != nil || ch.Cron != "0 9 * * *" {
+		t.Errorf("channel after the rescue: %q %v, want the schedule before the lost transaction", ch.Cron, err)
 	}
 }

@@ -16,10 +16,14 @@ import (
 	"github.com/studybot/studybot/store"
 )
 
-// dbFlag parses --db (and --config) for the maintenance subcommands.
-func dbFlag(name string, args []string, stderr io.Writer, getenv env) (Config, []string, error) {
+// dbFlag parses --db (and --config) for the maintenance subcommands, and
+// the flags that extra registers.
+func dbFlag(name string, args []string, stderr io.Writer, getenv env, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	for _, x := range extra {
+		x(fs)
+	}
 	config := fs.String("config", getenv("STUDYBOT_CONFIG"), "YAML config `file`")
 	db := fs.String("db", "", "database `file`")
 	pos, err := parseInterleaved(fs, args)

@@ -56,6 +56,16 @@ func TestBackupRestoreRefuseDamage(t *testing.T) {
 	if after, _ := os.ReadFile(dbPath); !bytes.Equal(after, before) {
 		t.Error("a refused restore changed the database")
 	}
+	// with no backup, the loss can be accepted on purpose
+	if code, _, e := runCmd(t, "store", "compact", "--db", meta); code != 1 || !strings.Contains(e, "--accept-meta-loss") {
+		t.Errorf("store compact of a damaged meta page: %d %s", code, e)
+	}
+	if code, o, e := runCmd(t, "store", "compact", "--db", meta, "--accept-meta-loss"); code != 0 || !strings.Contains(o, "accepted the loss: meta page") {
+		t.Errorf("store compact --accept-meta-loss: %d %s %s", code, o, e)
+	}
+	if code, o, e := runCmd(t, "store", "check", "--db", meta); code != 0 {
+		t.Errorf("store check after the rescue: %d %s %s", code, o, e)
+	}
 
 	post := filepath.Join(dir, "post.db")
 	os.WriteFile(post, before, 0o600)
