@@ -182,7 +182,7 @@ func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 	}
 	for _, b := range allBuckets {
 		if tx.Bucket(b) == nil {
-			r.problem(KindPages, "store section %q missing", b)
+			r.problem(KindPages, "the database lacks its %s section", b)
 		}
 	}
 	if len(r.Problems) > 0 {
@@ -271,7 +271,7 @@ func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 				got := decodeCounter(v)
 				w, ok := want[string(k)]
 				if !ok || w.answered != got.answered || w.correct != got.correct {
-					r.Problems = append(r.Problems, fmt.Sprintf("%s %q: stored %d/%d, recount %d/%d", name, k, got.correct, got.answered, w.correct, w.answered))
+					r.Problems = append(r.Problems, fmt.Sprintf("%s %s: stored %d/%d, recount %d/%d", name, humanKey(k), got.correct, got.answered, w.correct, w.answered))
 				}
 				seen++
 				return nil
@@ -295,7 +295,7 @@ func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 		openSeen := 0
 		_ = tx.Bucket(bOpen).ForEach(func(k, _ []byte) error {
 			if !wantOpen[string(k)] {
-				r.Problems = append(r.Problems, fmt.Sprintf("open-post index entry %q: no such open post", k))
+				r.Problems = append(r.Problems, fmt.Sprintf("open-post index entry %s: no such open post", humanKey(k)))
 			}
 			openSeen++
 			return nil
@@ -328,13 +328,13 @@ func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 				return nil
 			}
 			if getU64(v) != hist[string(k)] {
-				r.Problems = append(r.Problems, fmt.Sprintf("points histogram %q says %d players, counters hold %d", k, getU64(v), hist[string(k)]))
+				r.Problems = append(r.Problems, fmt.Sprintf("points histogram %s says %d players, counters hold %d", humanKey(k), getU64(v), hist[string(k)]))
 			}
 			delete(hist, string(k))
 			return nil
 		})
 		for k, n := range hist {
-			r.Problems = append(r.Problems, fmt.Sprintf("points histogram lacks %q (%d players)", k, n))
+			r.Problems = append(r.Problems, fmt.Sprintf("points histogram lacks %s (%d players)", humanKey([]byte(k)), n))
 		}
 		sizes := map[string]uint64{}
 		_ = tx.Bucket(bCounters).ForEach(func(k, v []byte) error {
@@ -348,13 +348,13 @@ func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 				return nil
 			}
 			if getU64(v) != sizes[string(k)] {
-				r.Problems = append(r.Problems, fmt.Sprintf("board %q counts %d players, counters hold %d", k, getU64(v), sizes[string(k)]))
+				r.Problems = append(r.Problems, fmt.Sprintf("board %s counts %d players, counters hold %d", humanKey(k), getU64(v), sizes[string(k)]))
 			}
 			delete(sizes, string(k))
 			return nil
 		})
 		for k := range sizes {
-			r.Problems = append(r.Problems, fmt.Sprintf("board %q has no player count", k))
+			r.Problems = append(r.Problems, fmt.Sprintf("board %s has no player count", humanKey([]byte(k))))
 		}
 		checkBoardIndexes(tx, pruned, func(f string, a ...any) { r.Problems = append(r.Problems, fmt.Sprintf(f, a...)) })
 		rb := tx.Bucket(bRanks)
@@ -365,7 +365,7 @@ func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 			}
 			rk := append(prefix(parts[0], parts[1], parts[2], parts[3]), decodeCounter(v).rankSuffix(parts[4])...)
 			if rb.Get(rk) == nil {
-				r.Problems = append(r.Problems, fmt.Sprintf("counter %q has no rank entry", k))
+				r.Problems = append(r.Problems, fmt.Sprintf("counter %s has no rank entry", humanKey(k)))
 			}
 			return nil
 		})
