@@ -161,15 +161,20 @@ func (d *DB) CheckWith(o CheckOptions) (CheckReport, error) {
 func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 	var r CheckReport
 	err := guardPath(d.path, func() error {
-		if !d.bolt.IsReadOnly() {
-			return pageCheck(tx, nil) // the free list was built at Open, after a preflight
-		}
+		// The page walk reads the file, also on a database open for
+		// writing (the daily backup's): the pages reachable from tx are
+		// never rewritten while tx is open, whatever writers commit.
 		f, err := os.Open(d.path)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		if d.metaLoss { // bbolt's check judges the damaged meta page too: the tree alone
+		switch {
+		case !d.bolt.IsReadOnly():
+			// bbolt's Tx.Check reads the free list that committing writers
+			// change, unlocked (a fatal concurrent map access): the walk alone.
+			return rawCheck(tx, f)
+		case d.metaLoss: // bbolt's check judges the damaged meta page too: the tree alone
 			return rawCheck(tx, f)
 		}
 		return pageCheck(tx, f)
