@@ -51,8 +51,10 @@
 // that does not trust the file runs before bbolt's own), and every other
 // operation returns an error wrapping ErrCorrupt. Open also refuses a file
 // with one damaged meta page, which bbolt would open silently as it was
-// one transaction earlier (meta.go). Check runs bbolt's page check first,
-// then reads every record and what it refers to (an answer's post, a
+// one transaction earlier (meta.go). Check walks the pages first (and,
+// on a file opened read-only, runs bbolt's own page check too: on a
+// database open for writing that check races with commits), then reads
+// every record and what it refers to (an answer's post, a
 // post's channel), then recounts the counters; Export, CompactTo and
 // CompactFile refuse where Check finds problems, in the same read
 // transaction. The compaction itself is bounded (twice the file's bytes,

@@ -127,8 +127,9 @@ type CheckReport struct {
 	UnknownItems int
 }
 
-// Check verifies the database: first bbolt's own page consistency (when
-// that fails, nothing more is read), then that every record decodes and
+// Check verifies the database: first its pages, by a walk of the file
+// and, when it was opened read-only, bbolt's own page check (when that
+// fails, nothing more is read), then that every record decodes and
 // what it refers to exists (an answer's post, a post's channel and space,
 // a card's space), then that every leaderboard counter, rank entry and
 // stats entry equals a recount from the stored answers. It returns
