@@ -73,6 +73,9 @@ func seedBadQuestion(t *testing.T, h *bottest.Harness, qid string) {
 		}
 		return s
 	}
+	if _, err := h.Bot.EnsureChannel(h.Space, "seed"); err != nil { // store check wants every post's channel
+		t.Fatal(err)
+	}
 	now := h.Clock.Now()
 	for i, id := range []string{"seed-1", "seed-2", "seed-3", qid} {
 		p, err := h.DB.CreatePost(store.Post{Space: h.Space, Channel: "seed", Slot: now.Add(time.Duration(-i-1) * time.Minute),

@@ -26,6 +26,9 @@ func TestInsights(t *testing.T) {
 	for _, o := range []string{"a", "b", "c", "d"} {
 		s.Options = append(s.Options, store.SnapOption{ID: o, Text: o})
 	}
+	if _, err := h.Bot.EnsureChannel(h.Space, "seed"); err != nil { // store check wants every post's channel
+		t.Fatal(err)
+	}
 	now := h.Clock.Now()
 	p, err := h.DB.CreatePost(store.Post{Space: h.Space, Channel: "seed", Slot: now.Add(-time.Hour), Question: s, OpenedAt: now, ClosesAt: now.Add(time.Hour)})
 	if err != nil {

@@ -70,6 +70,7 @@ func loadUsers(tb testing.TB, path string, users, perUser int) *DB {
 		tb.Fatal(err)
 	}
 	db.EnsureSpace(testSpace, "Asia/Tokyo")
+	ensureChannel(tb, db, testSpace, "general")
 	posts := make([]Post, perUser)
 	for i := range posts {
 		posts[i], err = db.CreatePost(Post{Space: testSpace, Channel: "general", Slot: c.Now().Add(time.Duration(i) * time.Minute),

@@ -126,6 +126,7 @@ func runBoardsProperty(t *testing.T, seed int64) {
 		for pi := 0; pi < 1+r.Intn(3); pi++ {
 			c.Set(base.Add(time.Duration(pi) * time.Hour))
 			domain := 1 + r.Intn(4)
+			ensureChannel(t, db, testSpace, fmt.Sprintf("ch%d", pi))
 			p, err := db.CreatePost(Post{Space: testSpace, Channel: fmt.Sprintf("ch%d", pi), Slot: c.Now(),
 				Question: snapshot(fmt.Sprintf("q%d-%d", d, pi), domain), ClosesAt: c.Now().Add(8 * time.Hour)})
 			if err != nil {

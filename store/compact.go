@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -24,6 +25,14 @@ type CompactReport struct {
 	Check CheckReport
 	// Kept is where CompactFile left the file it replaced ("" if none).
 	Kept string
+	// MetaLoss is what RescueFile found damaged in the meta pages and
+	// what the copy lacks for it ("" when nothing).
+	MetaLoss string
+	// Stale lists the temporary files of an earlier, interrupted
+	// compaction into the same directory: removed, or (where the
+	// platform cannot tell whether another run still writes them) found
+	// and left, each with what was done.
+	Stale []string
 }
 
 // compactTxMax bounds what one transaction of a compaction writes, and so
@@ -39,13 +48,17 @@ const compactLockWait = 200 * time.Millisecond
 // not exist yet, while the database stays in use: the copy is of one read
 // transaction's view, every record rewritten into pages filled to the
 // brim, without the free pages and the half-empty ones the file carries.
-// The copy is synced and must pass Check before path appears (it is
-// written under a temporary name beside path first); on any failure
-// nothing is left behind. Errors wrap fs.ErrExist (path exists),
+// In that same transaction the database must first pass Check (pages,
+// counters, references); the copy is bounded (copyTx), synced, and must
+// pass Check with the same counts before path appears (it is written
+// under a temporary name beside path first, which is removed on every
+// failure and on ctx's end). Temporary files that an interrupted
+// compaction into the same directory left behind are removed first
+// (CompactReport.Stale). Errors wrap fs.ErrExist (path exists),
 // ErrNoSpace (the disk filled up), ErrReadOnly (path's directory cannot
-// be written) or ErrCorrupt (a page of the database is damaged, or the
-// copy failed its check).
-func (d *DB) CompactTo(path string) (CompactReport, error) {
+// be written), ErrCorrupt (the database fails its check, or the copy
+// does) or ctx's error.
+func (d *DB) CompactTo(ctx context.Context, path string) (CompactReport, error) {
 	if d.closed.Load() {
 		return CompactReport{}, ErrStoreClosed
 	}
@@ -53,18 +66,19 @@ func (d *DB) CompactTo(path string) (CompactReport, error) {
 		return CompactReport{}, fmt.Errorf("compact to %s: %w", path, fs.ErrExist)
 	}
 	r := CompactReport{Before: fileSize(d.path)}
-	tmp, err := compactInto(d.bolt, d.path, filepath.Dir(path), filepath.Base(path), &r)
+	r.Stale = cleanStale(filepath.Dir(path), filepath.Base(path))
+	tmp, release, err := d.compactInto(ctx, filepath.Dir(path), filepath.Base(path), &r)
 	if err != nil {
-		return CompactReport{}, fmt.Errorf("compact %s to %s: %w", d.path, path, err)
+		return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s to %s: %w", d.path, path, err)
 	}
-	defer os.Remove(tmp)
+	defer release()
 	// Link, unlike Rename, never replaces a file that appeared meanwhile.
 	if err := os.Link(tmp, path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return CompactReport{}, fmt.Errorf("compact to %s: %w", path, fs.ErrExist)
+			return CompactReport{Stale: r.Stale}, fmt.Errorf("compact to %s: %w", path, fs.ErrExist)
 		}
 		if err := os.Rename(tmp, path); err != nil { // a file system without hard links
-			return CompactReport{}, fmt.Errorf("compact to %s: %w", path, err)
+			return CompactReport{Stale: r.Stale}, fmt.Errorf("compact to %s: %w", path, err)
 		}
 	}
 	syncDir(filepath.Dir(path))
@@ -80,9 +94,35 @@ func (d *DB) CompactTo(path string) (CompactReport, error) {
 // counters), and renamed over path, so path is at every moment either the
 // old file or the complete new one. When keep is not empty the replaced
 // file stays there (hard-linked before the rename, or renamed when the
-// file system has no hard links). On any failure path is left as it was
-// and nothing else remains; errors are as for CompactTo.
-func CompactFile(path, keep string) (CompactReport, error) {
+// file system has no hard links). On any failure, and when ctx ends, path
+// is left as it was and nothing else remains; errors are as for CompactTo.
+func CompactFile(ctx context.Context, path, keep string) (CompactReport, error) {
+	return compactFile(ctx, path, keep, false)
+}
+
+// RescueFile is CompactFile for a database with one damaged meta page,
+// which Open and CompactFile refuse: the copy is of the state the other
+// meta page records, as bbolt itself would open it, so the transaction
+// the damaged page recorded is lost. CompactReport.MetaLoss says what
+// was damaged and lost ("" when both meta pages were sound and nothing
+// was lost). keep must not be empty: the damaged file is kept.
+func RescueFile(ctx context.Context, path, keep string) (CompactReport, error) {
+	if keep == "" {
+		return CompactReport{}, fmt.Errorf("rescue %s: no file to keep the damaged database in: %w", path, ErrInvalid)
+	}
+	return compactFile(ctx, path, keep, true)
+}
+
+func compactFile(ctx context.Context, path, keep string, acceptMetaLoss bool) (CompactReport, error) {
+	var metaLoss string
+	if acceptMetaLoss {
+		if f, err := os.Open(path); err == nil {
+			if err := checkMeta(f); err != nil {
+				metaLoss = strings.TrimPrefix(err.Error(), ErrCorrupt.Error()+": ")
+			}
+			f.Close()
+		}
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return CompactReport{}, fmt.Errorf("compact %s: %w", path, err)
@@ -92,36 +132,29 @@ func CompactFile(path, keep string) (CompactReport, error) {
 			return CompactReport{}, fmt.Errorf("compact %s: the file to keep the old database in, %s: %w", path, keep, fs.ErrExist)
 		}
 	}
-	src, err := Open(path, &Options{ReadOnly: true, Timeout: compactLockWait})
+	src, err := Open(path, &Options{ReadOnly: true, Timeout: compactLockWait, AcceptMetaLoss: acceptMetaLoss})
 	if err != nil {
 		return CompactReport{}, fmt.Errorf("compact: %w", err)
 	}
 	defer src.Close() // the shared lock keeps a studybot out until the rename is done
-	before, err := src.Check()
+	r := CompactReport{Before: fi.Size(), MetaLoss: metaLoss}
+	r.Stale = cleanStale(filepath.Dir(path), filepath.Base(path))
+	tmp, release, err := src.compactInto(ctx, filepath.Dir(path), filepath.Base(path), &r)
 	if err != nil {
-		return CompactReport{}, fmt.Errorf("compact %s: the database fails its check (run \"studybot store check\"): %w", path, err)
+		return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s: %w", path, err)
 	}
-	r := CompactReport{Before: fi.Size()}
-	tmp, err := compactInto(src.bolt, path, filepath.Dir(path), filepath.Base(path), &r)
-	if err != nil {
-		return CompactReport{}, fmt.Errorf("compact %s: %w", path, err)
-	}
-	defer os.Remove(tmp) // gone by then, unless a step below failed
-	if r.Check.Answers != before.Answers || r.Check.Practice != before.Practice || r.Check.Counters != before.Counters {
-		return CompactReport{}, fmt.Errorf("compact %s: the copy holds %d answers, %d practice answers and %d counters, the database %d, %d and %d: %w",
-			path, r.Check.Answers, r.Check.Practice, r.Check.Counters, before.Answers, before.Practice, before.Counters, ErrCorrupt)
-	}
+	defer release() // removes tmp: gone by then, unless a step below failed
 	if err := os.Chmod(tmp, fi.Mode().Perm()); err != nil {
-		return CompactReport{}, fmt.Errorf("compact %s: %w", path, err)
+		return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s: %w", path, err)
 	}
 	if err := sameOwner(tmp, fi); err != nil {
-		return CompactReport{}, fmt.Errorf("compact %s: give the copy the database's owner: %w", path, err)
+		return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s: give the copy the database's owner: %w", path, err)
 	}
 	renamed := false
 	if keep != "" {
 		if err := os.Link(path, keep); err != nil {
 			if err := os.Rename(path, keep); err != nil {
-				return CompactReport{}, fmt.Errorf("compact %s: keep the old database as %s: %w", path, keep, err)
+				return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s: keep the old database as %s: %w", path, keep, err)
 			}
 			renamed = true
 		}
@@ -132,55 +165,83 @@ func CompactFile(path, keep string) (CompactReport, error) {
 		} else if keep != "" {
 			os.Remove(keep)
 		}
-		return CompactReport{}, fmt.Errorf("compact %s: put the copy in place: %w", path, err)
+		return CompactReport{Stale: r.Stale}, fmt.Errorf("compact %s: put the copy in place: %w", path, err)
 	}
 	syncDir(filepath.Dir(path))
 	r.Kept = keep
 	return r, nil
 }
 
-// compactInto copies src (the database at srcPath) with bbolt.Compact
-// into a new file in dir, syncs it, checks it into r and returns its
-// name. On failure it removes the file.
-func compactInto(src *bolt.DB, srcPath, dir, base string, r *CompactReport) (string, error) {
-	f, err := os.CreateTemp(dir, "."+base+".compact-*")
+// compactInto checks the database and copies it, in one read
+// transaction, into a new file in dir named after base; then it syncs the
+// copy and checks it into r: it must pass Check and hold the same
+// answers, practice answers and counters. It returns the copy's name and
+// a function that removes it (if still there) and releases its lock; on
+// failure it has removed the file itself.
+func (d *DB) compactInto(ctx context.Context, dir, base string, r *CompactReport) (tmp string, release func(), err error) {
+	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
-		return "", spaceError(fmt.Errorf("create a file in %s: %w", dir, err))
+		return "", nil, spaceError(fmt.Errorf("create a file in %s: %w", dir, err))
 	}
-	tmp := f.Name()
-	f.Close()
-	ok := false
+	name := f.Name() // (tmp is "" on the failure returns)
+	tmp = name
+	unlock := holdTemp(f) // keeps cleanStale of another run away from it
+	cleanup := func() {
+		os.Remove(name)
+		unlock()
+		f.Close()
+	}
 	defer func() {
-		if !ok {
-			os.Remove(tmp)
+		if err != nil {
+			cleanup()
 		}
 	}()
+	if st, err1 := os.Stat(tmp); err1 != nil || !sameInode(f, st) {
+		return "", nil, fmt.Errorf("%s was removed as it was created (another compaction cleaning up?): %w", tmp, fs.ErrNotExist)
+	}
 	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
-		return "", spaceError(fmt.Errorf("open %s: %w", tmp, err))
+		return "", nil, spaceError(fmt.Errorf("open %s: %w", tmp, err))
 	}
-	err = guardPath(srcPath, func() error { return bolt.Compact(dst, src, compactTxMax) })
+	var before CheckReport
+	err = d.view(func(tx *bolt.Tx) error {
+		var err error
+		if before, err = d.checkTx(tx, CheckOptions{}); err != nil {
+			return fmt.Errorf("%w: the database cannot be checked: %w", ErrCorrupt, err)
+		}
+		if len(before.Problems) > 0 {
+			return fmt.Errorf("%w: the database fails its check (%d problems, first: %s); run \"studybot store check\"",
+				ErrCorrupt, len(before.Problems), before.Problems[0])
+		}
+		return guardPath(d.path, func() error { return copyTx(ctx, tx, dst, compactBudget(tx.Size())) })
+	})
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return "", spaceError(fmt.Errorf("copy into %s: %w", tmp, err))
+		if errors.Is(err, ErrCorrupt) || ctx.Err() != nil {
+			return "", nil, err
+		}
+		return "", nil, spaceError(fmt.Errorf("copy into %s: %w", tmp, err))
 	}
 	if err := syncFile(tmp); err != nil {
-		return "", spaceError(fmt.Errorf("sync %s: %w", tmp, err))
+		return "", nil, spaceError(fmt.Errorf("sync %s: %w", tmp, err))
 	}
 	c, err := Open(tmp, &Options{ReadOnly: true})
 	if err != nil {
-		return "", fmt.Errorf("the compacted copy does not open: %w", err)
+		return "", nil, fmt.Errorf("the compacted copy does not open: %w", err)
 	}
 	r.Check, err = c.Check()
 	c.Close()
 	if err != nil {
-		return "", fmt.Errorf("the compacted copy fails its check: %w", err)
+		return "", nil, fmt.Errorf("the compacted copy fails its check: %w", err)
+	}
+	if r.Check.Answers != before.Answers || r.Check.Practice != before.Practice || r.Check.Counters != before.Counters {
+		return "", nil, fmt.Errorf("the copy holds %d answers, %d practice answers and %d counters, the database %d, %d and %d: %w",
+			r.Check.Answers, r.Check.Practice, r.Check.Counters, before.Answers, before.Practice, before.Counters, ErrCorrupt)
 	}
 	r.After = fileSize(tmp)
-	ok = true
-	return tmp, nil
+	return tmp, cleanup, nil
 }
 
 // spaceError marks an error that comes from a full disk, a quota or a
@@ -228,4 +289,10 @@ func syncDir(dir string) {
 		f.Sync()
 		f.Close()
 	}
+}
+
+// sameInode reports whether the open file f is the file st describes.
+func sameInode(f *os.File, st os.FileInfo) bool {
+	fi, err := f.Stat()
+	return err == nil && os.SameFile(fi, st)
 }

@@ -3,6 +3,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -39,7 +40,7 @@ func init() {
 			os.Exit(3)
 		}
 	}
-	_, err := CompactFile(path, path+".kept")
+	_, err := CompactFile(context.Background(), path, path+".kept")
 	fmt.Printf("nospace=%v readonly=%v err=%v\n", errors.Is(err, ErrNoSpace), errors.Is(err, ErrReadOnly), err)
 	os.Exit(0)
 }
@@ -57,7 +58,7 @@ func TestCompactFileNoRoom(t *testing.T) {
 					os.Chmod(dir, 0o500) // not root: the permission bits are enough, in this process
 					defer os.Chmod(dir, 0o700)
 					before := sum(t, path)
-					if _, err := CompactFile(path, path+".kept"); !errors.Is(err, ErrReadOnly) {
+					if _, err := CompactFile(context.Background(), path, path+".kept"); !errors.Is(err, ErrReadOnly) {
 						t.Errorf("unwritable directory: %v", err)
 					}
 					if sum(t, path) != before {
@@ -91,7 +92,7 @@ func TestCompactFileNoRoom(t *testing.T) {
 			if got := dirNames(t, dir); !slices.Equal(got, names) {
 				t.Errorf("files %v, before %v", got, names)
 			}
-			if _, err := CompactFile(path, ""); err != nil { // and it compacts once there is room
+			if _, err := CompactFile(context.Background(), path, ""); err != nil { // and it compacts once there is room
 				t.Errorf("compact afterwards: %v", err)
 			}
 		})

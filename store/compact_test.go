@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"io/fs"
@@ -74,7 +75,7 @@ func TestCompactTo(t *testing.T) {
 	defer db.Close()
 	out := filepath.Join(dir, "backups", "copy.db")
 	os.Mkdir(filepath.Dir(out), 0o700)
-	r, err := db.CompactTo(out)
+	r, err := db.CompactTo(context.Background(), out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestCompactTo(t *testing.T) {
 	}
 	// an existing file is never replaced
 	before := sum(t, out)
-	if _, err := db.CompactTo(out); !errors.Is(err, fs.ErrExist) {
+	if _, err := db.CompactTo(context.Background(), out); !errors.Is(err, fs.ErrExist) {
 		t.Errorf("compact onto an existing file: %v", err)
 	}
 	if sum(t, out) != before {
@@ -99,7 +100,7 @@ func TestCompactTo(t *testing.T) {
 	if got := dirNames(t, filepath.Dir(out)); len(got) != 1 {
 		t.Errorf("left behind: %v", got)
 	}
-	if _, err := db.CompactTo(filepath.Join(dir, "no", "such", "dir.db")); err == nil {
+	if _, err := db.CompactTo(context.Background(), filepath.Join(dir, "no", "such", "dir.db")); err == nil {
 		t.Error("compact into a missing directory worked")
 	}
 }
@@ -109,7 +110,7 @@ func TestCompactFile(t *testing.T) {
 	path := teamDB(t, dir, "team.db")
 	want, old := exportOf(t, path), sum(t, path)
 	keep := path + ".before-compact"
-	r, err := CompactFile(path, keep)
+	r, err := CompactFile(context.Background(), path, keep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func TestCompactFile(t *testing.T) {
 		t.Errorf("files after compacting: %v", got)
 	}
 	// a second compaction without keeping the old file
-	if r, err := CompactFile(path, ""); err != nil || r.Kept != "" {
+	if r, err := CompactFile(context.Background(), path, ""); err != nil || r.Kept != "" {
 		t.Fatalf("second compaction: %+v %v", r, err)
 	}
 	if got := exportOf(t, path); got != want {
@@ -187,7 +188,7 @@ func TestCompactFileRefuses(t *testing.T) {
 				before = sum(t, tc.path)
 			}
 			start := time.Now()
-			_, err := CompactFile(tc.path, tc.keep)
+			_, err := CompactFile(context.Background(), tc.path, tc.keep)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -118,6 +119,20 @@ func exerciseCorrupt(t *testing.T, path string) (detected bool) {
 	exportErr := ro.Export(io.Discard)
 	if checkErr != nil && exportErr == nil {
 		t.Errorf("export succeeded where check failed: %v", checkErr)
+	}
+	// what "studybot backup" does: bounded, refused where check fails
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out := filepath.Join(t.TempDir(), "backup.db")
+	_, backupErr := ro.CompactTo(ctx, out)
+	switch {
+	case errors.Is(backupErr, context.DeadlineExceeded):
+		t.Errorf("backup still running after 20s")
+	case checkErr != nil && backupErr == nil:
+		t.Errorf("backup succeeded where check failed: %v", checkErr)
+	}
+	if left := dirNames(t, filepath.Dir(out)); backupErr != nil && len(left) > 0 {
+		t.Errorf("a refused backup left %v", left)
 	}
 	ro.Close()
 	// what the bot does on a damaged file it managed to open

@@ -30,6 +30,7 @@ func TestCrashDurability(t *testing.T) {
 	}
 	db.EnsureSpace(testSpace, "Asia/Tokyo")
 	now := time.Now()
+	ensureChannel(t, db, testSpace, "general")
 	p, err := db.CreatePost(Post{Space: testSpace, Channel: "general", Slot: now, Question: snapshot("q1", 2), OpenedAt: now, ClosesAt: now.Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)

@@ -49,8 +49,19 @@
 //
 // A damaged file never panics the caller: Open refuses it (a page walk
 // that does not trust the file runs before bbolt's own), and every other
-// operation returns an error wrapping ErrCorrupt. Check runs bbolt's page
-// check first; Export refuses where Check finds problems. One gap: bbolt
-// commits batched answers in a goroutine of its own, where a panic cannot
-// be recovered.
+// operation returns an error wrapping ErrCorrupt. Open also refuses a file
+// with one damaged meta page, which bbolt would open silently as it was
+// one transaction earlier (meta.go). Check walks the pages first (and,
+// on a file opened read-only, runs bbolt's own page check too: on a
+// database open for writing that check races with commits), then reads
+// every record and what it refers to (an answer's post, a
+// post's channel), then recounts the counters; Export, CompactTo and
+// CompactFile refuse where Check finds problems, in the same read
+// transaction. The compaction itself is bounded (twice the file's bytes,
+// a nesting depth, the caller's context), and its temporary file is
+// removed on every way out; one that a killed process left is removed by
+// the next compaction into the same place. Damage inside a record's text
+// (a question's stem) reads as valid and is not found: bbolt keeps no
+// checksums of data pages. One gap: bbolt commits batched answers in a
+// goroutine of its own, where a panic cannot be recovered.
 package store

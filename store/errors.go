@@ -19,7 +19,9 @@ var (
 	// ErrLocked is returned by Open when another process holds the database.
 	ErrLocked = errors.New("database is in use by another process")
 	// ErrCorrupt is returned by Open for a file that is not a valid studybot
-	// database, and by Check when counters disagree with the answers.
+	// database (or has a damaged meta page), by Check when a page, a record
+	// or a reference is damaged or counters disagree with the answers, and
+	// by CompactTo and CompactFile for a database Check refuses.
 	ErrCorrupt = errors.New("database is corrupt or not a studybot database")
 	// ErrReadOnly is returned by Open when the location cannot be written.
 	ErrReadOnly = errors.New("database location is read-only")

@@ -75,13 +75,27 @@ func snapshot(qid string, domain int) Snapshot {
 	return s
 }
 
-// post creates a post in channel "general" for slot, open for 8 hours.
+// post creates a post in channel "general" for slot, open for 8 hours;
+// the channel is created first if need be, as the bot does.
 func post(tb testing.TB, db *DB, c *clock, slot time.Time, qid string, domain int) Post {
 	tb.Helper()
+	ensureChannel(tb, db, testSpace, "general")
 	p, err := db.CreatePost(Post{Space: testSpace, Channel: "general", Slot: slot, Question: snapshot(qid, domain),
 		OpenedAt: c.Now(), ClosesAt: c.Now().Add(8 * time.Hour)})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return p
+}
+
+// ensureChannel creates the channel with a default schedule unless it
+// exists (Check wants every post's channel to exist).
+func ensureChannel(tb testing.TB, db *DB, space SpaceRef, id string) {
+	tb.Helper()
+	if _, err := db.GetChannel(space, id); err == nil {
+		return
+	}
+	if err := db.PutChannel(Channel{Space: space, ID: id, Cron: "0 9 * * *", TZ: "Asia/Tokyo"}); err != nil {
+		tb.Fatal(err)
+	}
 }

@@ -44,6 +44,7 @@ func itemsFixture(t *testing.T) (*DB, *clock) {
 		{other, "qneg", map[string]string{"v1": "b", "v2": "b", "v3": "a", "v4": "a"}},
 	}
 	for i, g := range grid {
+		ensureChannel(t, db, g.space, "general")
 		p, err := db.CreatePost(Post{Space: g.space, Channel: "general", Slot: c.Now().Add(time.Duration(i) * time.Minute),
 			Question: snapshot(g.qid, 1), OpenedAt: c.Now(), ClosesAt: c.Now().Add(8 * time.Hour)})
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -29,7 +30,7 @@ func (d *DB) Export(w io.Writer) error {
 		}{kind, v})
 	}
 	return d.view(func(tx *bolt.Tx) error {
-		if r, err := d.checkTx(tx); err != nil {
+		if r, err := d.checkTx(tx, CheckOptions{}); err != nil {
 			return fmt.Errorf("export: %w", err)
 		} else if len(r.Problems) > 0 {
 			return fmt.Errorf("export %s: check found %d problems (first: %s); run \"studybot store check\": %w", d.path, len(r.Problems), r.Problems[0], ErrCorrupt)
@@ -114,20 +115,35 @@ func (d *DB) Export(w io.Writer) error {
 type CheckReport struct {
 	// Answers, Practice and Counters count the records checked.
 	Answers, Practice, Counters int
-	// Problems lists each inconsistency found.
+	// Problems lists each inconsistency found, for people: records are
+	// named by kind and ID ("post record <id>"), never by how they are
+	// stored.
 	Problems []string
+	// Kinds counts the problems by kind (KindPages, KindOrphanAnswer…);
+	// answers without their post count one each, under one line per post.
+	Kinds map[string]int
+	// UnknownItems counts the cards for an item that neither
+	// CheckOptions.Items nor any post knows (not a problem).
+	UnknownItems int
 }
 
-// Check verifies the database: first bbolt's own page consistency (when
-// that fails, nothing more is read), then that every leaderboard counter,
-// rank entry and stats entry equals a recount from the stored answers. It
-// returns ErrCorrupt when anything disagrees, and never panics on a
-// corrupt file.
-func (d *DB) Check() (CheckReport, error) {
+// Check verifies the database: first its pages, by a walk of the file
+// and, when it was opened read-only, bbolt's own page check (when that
+// fails, nothing more is read), then that every record decodes and
+// what it refers to exists (an answer's post, a post's channel and space,
+// a card's space), then that every leaderboard counter, rank entry and
+// stats entry equals a recount from the stored answers. It returns
+// ErrCorrupt when anything disagrees, and never panics on a corrupt file.
+// (Open has already refused a file with a damaged meta page.)
+func (d *DB) Check() (CheckReport, error) { return d.CheckWith(CheckOptions{}) }
+
+// CheckWith is Check with options: with o.Items, cards are also matched
+// against the caller's memo items.
+func (d *DB) CheckWith(o CheckOptions) (CheckReport, error) {
 	var r CheckReport
 	err := d.view(func(tx *bolt.Tx) error {
 		var err error
-		r, err = d.checkTx(tx)
+		r, err = d.checkTx(tx, o)
 		return err
 	})
 	if err != nil {
@@ -143,33 +159,43 @@ func (d *DB) Check() (CheckReport, error) {
 }
 
 // checkTx is Check inside a transaction; problems go to the report.
-func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
+func (d *DB) checkTx(tx *bolt.Tx, o CheckOptions) (CheckReport, error) {
 	var r CheckReport
 	err := guardPath(d.path, func() error {
-		if !d.bolt.IsReadOnly() {
-			return pageCheck(tx, nil) // the free list was built at Open, after a preflight
-		}
+		// The page walk reads the file, also on a database open for
+		// writing (the daily backup's): the pages reachable from tx are
+		// never rewritten while tx is open, whatever writers commit.
 		f, err := os.Open(d.path)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
+		switch {
+		case !d.bolt.IsReadOnly():
+			// bbolt's Tx.Check reads the free list that committing writers
+			// change, unlocked (a fatal concurrent map access): the walk alone.
+			return rawCheck(tx, f)
+		case d.metaLoss: // bbolt's check judges the damaged meta page too: the tree alone
+			return rawCheck(tx, f)
+		}
 		return pageCheck(tx, f)
 	})
 	if err != nil {
-		r.Problems = append(r.Problems, "bbolt: "+err.Error())
+		r.problem(KindPages, "bbolt: %v", err)
 	}
 	if len(r.Problems) > 0 {
 		return r, nil // the pages are not sound: reading records could go anywhere
 	}
 	for _, b := range allBuckets {
 		if tx.Bucket(b) == nil {
-			r.Problems = append(r.Problems, fmt.Sprintf("bucket %q missing", b))
+			r.problem(KindPages, "the database lacks its %s section", b)
 		}
 	}
 	if len(r.Problems) > 0 {
 		return r, nil
 	}
+	rf := checkPosts(tx, &r)
+	checkCards(tx, &r, rf, o.Items)
 	err = func() error {
 		pruned := prunedFilter(tx) // closed periods' boards are gone (prune.go)
 		want := map[string]counter{}
@@ -183,17 +209,21 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 			m[string(k)] = c
 		}
 		locs := map[SpaceRef]*time.Location{}
+		noSpace := map[string]int{} // post ID → answers skipped
 		err := eachAnswer(tx, func(a Answer, meta postMeta) error {
-			loc := locs[meta.Space]
-			if loc == nil {
-				sp, err := getSpace(tx, meta.Space)
-				if err != nil {
-					return err
+			loc, known := locs[meta.Space]
+			if !known {
+				if sp, err := getSpace(tx, meta.Space); err == nil {
+					loc = sp.Location()
 				}
-				loc = sp.Location()
 				locs[meta.Space] = loc
 			}
+			if loc == nil { // the post's summary names no space that reads
+				noSpace[a.PostID]++
+				return nil
+			}
 			r.Answers++
+			rf.answer(a.PostID)
 			for _, w := range Windows {
 				wk, _ := windowKey(w, a.At, loc)
 				for _, dom := range []int{meta.Domain, AllDomains} {
@@ -206,14 +236,25 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 				add(wantStats, key(meta.Space.Platform, meta.Space.ID, a.UserID, domainKey(dom)), a.Correct, a.At)
 			}
 			return nil
-		}, func(problem string) { r.Problems = append(r.Problems, problem) })
+		}, func(problem string) {
+			if strings.Contains(problem, "post missing") {
+				r.problem(KindOrphanAnswer, "%s", problem)
+			} else {
+				r.problem(KindUnreadable, "%s", problem)
+			}
+		})
 		if err != nil {
 			return err
 		}
+		for id, n := range noSpace {
+			r.problem(KindOrphanAnswer, "%d answers to post %s: its summary names a space that does not exist or cannot be read", n, humanKey([]byte(id)))
+			r.addKind(KindOrphanAnswer, n-1)
+		}
+		rf.report(&r)
 		err = tx.Bucket(bPractice).ForEach(func(k, v []byte) error {
 			p, err := decodePractice(k, v)
 			if err != nil {
-				r.Problems = append(r.Problems, fmt.Sprintf("practice %q unreadable", k))
+				r.problem(KindUnreadable, "practice answer %s: cannot be read", humanKey(k))
 				return nil
 			}
 			r.Practice++
@@ -225,6 +266,8 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		if err != nil {
 			return err
 		}
+		derived := len(r.Problems)
+		defer func() { r.addKind(KindDerived, len(r.Problems)-derived) }()
 		compare := func(name string, b []byte, want map[string]counter) {
 			seen := 0
 			_ = tx.Bucket(b).ForEach(func(k, v []byte) error {
@@ -234,7 +277,7 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 				got := decodeCounter(v)
 				w, ok := want[string(k)]
 				if !ok || w.answered != got.answered || w.correct != got.correct {
-					r.Problems = append(r.Problems, fmt.Sprintf("%s %q: stored %d/%d, recount %d/%d", name, k, got.correct, got.answered, w.correct, w.answered))
+					r.Problems = append(r.Problems, fmt.Sprintf("%s %s: stored %d/%d, recount %d/%d", name, humanKey(k), got.correct, got.answered, w.correct, w.answered))
 				}
 				seen++
 				return nil
@@ -258,7 +301,7 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 		openSeen := 0
 		_ = tx.Bucket(bOpen).ForEach(func(k, _ []byte) error {
 			if !wantOpen[string(k)] {
-				r.Problems = append(r.Problems, fmt.Sprintf("open-post index entry %q: no such open post", k))
+				r.Problems = append(r.Problems, fmt.Sprintf("open-post index entry %s: no such open post", humanKey(k)))
 			}
 			openSeen++
 			return nil
@@ -291,13 +334,13 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 				return nil
 			}
 			if getU64(v) != hist[string(k)] {
-				r.Problems = append(r.Problems, fmt.Sprintf("points histogram %q says %d players, counters hold %d", k, getU64(v), hist[string(k)]))
+				r.Problems = append(r.Problems, fmt.Sprintf("points histogram %s says %d players, counters hold %d", humanKey(k), getU64(v), hist[string(k)]))
 			}
 			delete(hist, string(k))
 			return nil
 		})
 		for k, n := range hist {
-			r.Problems = append(r.Problems, fmt.Sprintf("points histogram lacks %q (%d players)", k, n))
+			r.Problems = append(r.Problems, fmt.Sprintf("points histogram lacks %s (%d players)", humanKey([]byte(k)), n))
 		}
 		sizes := map[string]uint64{}
 		_ = tx.Bucket(bCounters).ForEach(func(k, v []byte) error {
@@ -311,13 +354,13 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 				return nil
 			}
 			if getU64(v) != sizes[string(k)] {
-				r.Problems = append(r.Problems, fmt.Sprintf("board %q counts %d players, counters hold %d", k, getU64(v), sizes[string(k)]))
+				r.Problems = append(r.Problems, fmt.Sprintf("board %s counts %d players, counters hold %d", humanKey(k), getU64(v), sizes[string(k)]))
 			}
 			delete(sizes, string(k))
 			return nil
 		})
 		for k := range sizes {
-			r.Problems = append(r.Problems, fmt.Sprintf("board %q has no player count", k))
+			r.Problems = append(r.Problems, fmt.Sprintf("board %s has no player count", humanKey([]byte(k))))
 		}
 		checkBoardIndexes(tx, pruned, func(f string, a ...any) { r.Problems = append(r.Problems, fmt.Sprintf(f, a...)) })
 		rb := tx.Bucket(bRanks)
@@ -328,13 +371,15 @@ func (d *DB) checkTx(tx *bolt.Tx) (CheckReport, error) {
 			}
 			rk := append(prefix(parts[0], parts[1], parts[2], parts[3]), decodeCounter(v).rankSuffix(parts[4])...)
 			if rb.Get(rk) == nil {
-				r.Problems = append(r.Problems, fmt.Sprintf("counter %q has no rank entry", k))
+				r.Problems = append(r.Problems, fmt.Sprintf("counter %s has no rank entry", humanKey(k)))
 			}
 			return nil
 		})
 		return nil
 	}()
-	r.Problems = append(r.Problems, checkReminders(tx)...)
+	rem := checkReminders(tx)
+	r.Problems = append(r.Problems, rem...)
+	r.addKind(KindReminder, len(rem))
 	sort.Strings(r.Problems)
 	return r, err
 }

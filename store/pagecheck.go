@@ -123,7 +123,7 @@ func (w *rawWalker) node(buf []byte, id uint64, lo, hi []byte, depth int) ([]byt
 	}
 	var last []byte
 	switch {
-	case flags&branchPageFlag != 0:
+	case flags == branchPageFlag:
 		prev := lo
 		for i := 0; i < count; i++ {
 			k, err := slice(i, uint64(field(i, 0)), uint64(field(i, 4)))
@@ -145,7 +145,7 @@ func (w *rawWalker) node(buf []byte, id uint64, lo, hi []byte, depth int) ([]byt
 			}
 			prev = last
 		}
-	case flags&leafPageFlag != 0:
+	case flags == leafPageFlag:
 		prev := lo
 		for i := 0; i < count; i++ {
 			kv, err := slice(i, uint64(field(i, 4)), uint64(field(i, 8))+uint64(field(i, 12)))

@@ -46,6 +46,7 @@ func runProperty(t *testing.T, seed int64) {
 		for pi := 0; pi < posts; pi++ {
 			c.Set(base.Add(time.Duration(pi) * time.Hour))
 			domain := 1 + r.Intn(6)
+			ensureChannel(t, db, testSpace, fmt.Sprintf("ch%d", pi))
 			p, err := db.CreatePost(Post{Space: testSpace, Channel: fmt.Sprintf("ch%d", pi), Slot: c.Now(),
 				Question: snapshot(fmt.Sprintf("q%d-%d", d, pi), domain), ClosesAt: c.Now().Add(8 * time.Hour)})
 			if err != nil {

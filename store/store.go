@@ -41,6 +41,12 @@ type Options struct {
 	// ObserveCommit, if set, is told how long each write took to commit,
 	// as its caller waited for it (metrics).
 	ObserveCommit func(time.Duration)
+	// AcceptMetaLoss opens a file with one damaged meta page as bbolt
+	// would, in the state the other meta page records, instead of
+	// refusing it (ErrCorrupt). Only for rescuing a database that has no
+	// backup (RescueFile); the transaction the damaged page recorded is
+	// lost.
+	AcceptMetaLoss bool
 }
 
 // DB is an open studybot database. It is safe for concurrent use.
@@ -53,6 +59,7 @@ type DB struct {
 	commits committer // group commit of channel writes (group)
 
 	migratedBackup string
+	metaLoss       bool // opened read-only with Options.AcceptMetaLoss
 }
 
 var (
@@ -115,7 +122,7 @@ func Open(path string, o *Options) (*DB, error) {
 		}
 	}
 	if !o.ReadOnly {
-		if err := preflight(path, timeout); err != nil {
+		if err := preflight(path, timeout, o.AcceptMetaLoss); err != nil {
 			return nil, err
 		}
 	}
@@ -133,6 +140,12 @@ func Open(path string, o *Options) (*DB, error) {
 		}
 		return nil, openError(path, err)
 	}
+	if o.ReadOnly && !o.AcceptMetaLoss { // (for writing, preflight checked them)
+		if err := verifyMeta(path); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	switch {
 	case o.BatchDelay < 0:
 		db.MaxBatchDelay = 0
@@ -143,7 +156,7 @@ func Open(path string, o *Options) (*DB, error) {
 	if o.BatchSize > 0 {
 		db.MaxBatchSize = o.BatchSize
 	}
-	d := &DB{bolt: db, path: path, now: o.Now, observe: o.ObserveCommit}
+	d := &DB{bolt: db, path: path, now: o.Now, observe: o.ObserveCommit, metaLoss: o.ReadOnly && o.AcceptMetaLoss}
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -167,11 +180,11 @@ func Open(path string, o *Options) (*DB, error) {
 	return d, nil
 }
 
-// preflight checks the pages of an existing file before it is opened for
-// writing. bbolt rebuilds the free list of a file opened for writing by
+// preflight checks the meta pages (meta.go) and the pages of an existing
+// file before it is opened for writing. bbolt rebuilds the free list of a file opened for writing by
 // walking every page in a goroutine of its own, where a corrupt page
 // panics beyond any recover; its Tx.Check walks the same pages safely.
-func preflight(path string, timeout time.Duration) error {
+func preflight(path string, timeout time.Duration, acceptMetaLoss bool) error {
 	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
 		return nil // new or empty: bbolt initialises it
 	}
@@ -181,6 +194,9 @@ func preflight(path string, timeout time.Duration) error {
 			return openError(path, err)
 		}
 		defer db.Close()
+		if err := verifyMeta(path); err != nil && !acceptMetaLoss {
+			return err
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return fmt.Errorf("open database %s: %w", path, err)

@@ -316,6 +316,7 @@ func TestStreakDST(t *testing.T) {
 	db.EnsureSpace(space, "America/New_York")
 	for i := 0; i < 5; i++ {
 		c.Set(time.Date(2026, 3, 6+i, 0, 30, 0, 0, ny))
+		ensureChannel(t, db, space, "g")
 		p, err := db.CreatePost(Post{Space: space, Channel: "g", Slot: c.Now(), Question: snapshot("q", 1), ClosesAt: c.Now().Add(time.Hour)})
 		if err != nil {
 			t.Fatal(err)
@@ -504,6 +505,7 @@ func TestPostNumbersCountPerChannel(t *testing.T) {
 			t.Errorf("post %d numbered %d", i, p.Number)
 		}
 	}
+	ensureChannel(t, db, testSpace, "random")
 	other, err := db.CreatePost(Post{Space: testSpace, Channel: "random", Slot: c.Now(), Question: snapshot("q", 1), ClosesAt: c.Now().Add(time.Hour)})
 	if err != nil || other.Number != 1 {
 		t.Errorf("another channel starts at 1: %d %v", other.Number, err)

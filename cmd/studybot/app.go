@@ -28,8 +28,9 @@ Usage:
   studybot config check [--config F]   validate and print the effective config (secrets redacted)
   studybot backup FILE [--db F]        consistent copy of the database, compacted and checked
   studybot export [--db F]             every record as JSON lines
-  studybot store check [--db F]        verify counters against the answers
+  studybot store check [--db F]        verify pages, records, references and counters
   studybot store compact [--db F]      rewrite a stopped database without its free space, checked; keeps the old file
+                     [--accept-meta-loss]  with no backup: rescue a database with one damaged meta page
   studybot restore BACKUP [--db F]     replace a stopped database with a verified backup
   studybot healthcheck [ADDR]          exit 0 when a running studybot's /healthz answers
   studybot version                     version, commit and Go version

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -16,7 +17,11 @@ import (
 // rewritten without its slack, checked, and renamed into place; the
 // replaced file is kept beside it.
 func runStoreCompact(args []string, stdout, stderr io.Writer, getenv env) int {
-	cfg, pos, err := dbFlag("store compact", args, stderr, getenv)
+	var acceptMetaLoss bool
+	cfg, pos, err := dbFlag("store compact", args, stderr, getenv, func(fs *flag.FlagSet) {
+		fs.BoolVar(&acceptMetaLoss, "accept-meta-loss", false,
+			"compact a database with one damaged meta page into the state the other records, losing the transaction the damaged one recorded (when there is no backup)")
+	})
 	if err != nil || len(pos) != 0 {
 		if err == nil {
 			fmt.Fprintf(stderr, "studybot store compact: unexpected %q; the database is given with --db\n", pos[0])
@@ -27,7 +32,14 @@ func runStoreCompact(args []string, stdout, stderr io.Writer, getenv env) int {
 	}
 	keep := cfg.DB + ".before-compact-" + time.Now().UTC().Format("20060102-150405")
 	size := fileSize(cfg.DB)
-	r, err := store.CompactFile(cfg.DB, keep)
+	ctx, stop := cliContext()
+	defer stop()
+	compact := store.CompactFile
+	if acceptMetaLoss {
+		compact = store.RescueFile
+	}
+	r, err := compact(ctx, cfg.DB, keep)
+	printStale(stderr, r.Stale)
 	if err != nil {
 		switch {
 		case errors.Is(err, store.ErrLocked):
@@ -41,6 +53,9 @@ func runStoreCompact(args []string, stdout, stderr io.Writer, getenv env) int {
 	}
 	fmt.Fprintf(stdout, "compacted %s: %s → %s (%.0f%% smaller); checked: %d answers, %d practice answers, %d counters\n",
 		cfg.DB, humanBytes(r.Before), humanBytes(r.After), 100*(1-float64(r.After)/float64(max(r.Before, 1))), r.Check.Answers, r.Check.Practice, r.Check.Counters)
+	if r.MetaLoss != "" {
+		fmt.Fprintf(stdout, "accepted the loss: %s\n", r.MetaLoss)
+	}
 	fmt.Fprintf(stdout, "kept the replaced database as %s; delete it once studybot runs well on the compacted one\n", r.Kept)
 	return 0
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -33,7 +34,7 @@ func TestBackupRotation(t *testing.T) {
 	bdir := filepath.Join(dir, "backups")
 	base := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
 	for i := 0; i < 4; i++ {
-		if _, err := backupOnce(db, bdir, 2, base.AddDate(0, 0, i)); err != nil {
+		if _, _, err := backupOnce(context.Background(), db, bdir, 2, base.AddDate(0, 0, i)); err != nil {
 			t.Fatal(err)
 		}
 	}

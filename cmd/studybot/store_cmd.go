@@ -1,21 +1,29 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"sort"
+	"syscall"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/studybot/studybot/store"
 )
 
-// dbFlag parses --db (and --config) for the maintenance subcommands.
-func dbFlag(name string, args []string, stderr io.Writer, getenv env) (Config, []string, error) {
+// dbFlag parses --db (and --config) for the maintenance subcommands, and
+// the flags that extra registers.
+func dbFlag(name string, args []string, stderr io.Writer, getenv env, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	for _, x := range extra {
+		x(fs)
+	}
 	config := fs.String("config", getenv("STUDYBOT_CONFIG"), "YAML config `file`")
 	db := fs.String("db", "", "database `file`")
 	pos, err := parseInterleaved(fs, args)
@@ -85,13 +93,30 @@ func runBackup(args []string, stdout, stderr io.Writer, getenv env) int {
 		return 1
 	}
 	defer db.Close()
-	r, err := db.CompactTo(pos[0])
+	ctx, stop := cliContext()
+	defer stop()
+	r, err := db.CompactTo(ctx, pos[0])
+	printStale(stderr, r.Stale)
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: backup: %v%s\n", err, compactHint(err, pos[0], db.Size()))
 		return 1
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes, compacted from %d; checked: %d answers)\n", cfg.DB, pos[0], r.After, r.Before, r.Check.Answers)
 	return 0
+}
+
+// cliContext is done when the command gets SIGINT or SIGTERM, so that a
+// long maintenance command stops and removes its temporary files.
+func cliContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// printStale reports what a compaction did with an interrupted one's
+// temporary files.
+func printStale(w io.Writer, stale []string) {
+	for _, s := range stale {
+		fmt.Fprintf(w, "studybot: %s\n", s)
+	}
 }
 
 // runExport writes every record as JSON lines to stdout.
@@ -122,16 +147,36 @@ func runStore(args []string, stdout, stderr io.Writer, getenv env) int {
 		return code
 	}
 	defer db.Close()
-	r, err := db.Check()
+	var o store.CheckOptions
+	if bank, err := loadBank(memoFlags{memo: cfg.Memo}); err == nil {
+		o.Items = map[string]bool{}
+		for _, q := range bank.Questions {
+			o.Items[q.Item] = true
+		}
+	} else {
+		fmt.Fprintf(stderr, "studybot: store check: cards are not matched against the memo's items: %v\n", err)
+	}
+	r, err := db.CheckWith(o)
 	fmt.Fprintf(stdout, "%s: %d answers, %d practice answers, %d counters\n", cfg.DB, r.Answers, r.Practice, r.Counters)
 	for _, p := range r.Problems {
 		fmt.Fprintf(stdout, "  problem: %s\n", p)
+	}
+	kinds := make([]string, 0, len(r.Kinds))
+	for k := range r.Kinds {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		fmt.Fprintf(stdout, "%s: %d\n", k, r.Kinds[k])
+	}
+	if r.UnknownItems > 0 {
+		fmt.Fprintf(stdout, "note: %d cards are for memo items the memo no longer has (kept, in case the items come back)\n", r.UnknownItems)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1
 	}
-	fmt.Fprintln(stdout, "ok: every counter equals a recount of the answers")
+	fmt.Fprintln(stdout, "ok: the pages are sound, every record reads and finds what it refers to, every counter equals a recount of the answers")
 	return 0
 }
 
