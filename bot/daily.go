@@ -36,22 +36,6 @@ func explanationOf(q *questions.Question) string {
 	return q.Rationale + "\n" + quoteSource(q.Source.Quote, q.Source)
 }
 
-// closesAt is CloseAfter after opening, or one minute before the channel's
-// next slot, whichever is sooner.
-func (b *Bot) closesAt(ch store.Channel, opened time.Time) time.Time {
-	after := ch.CloseAfter
-	if after <= 0 {
-		after = b.cfg.CloseAfter
-	}
-	end := opened.Add(after)
-	if s, err := channelSchedule(ch); err == nil {
-		if next := s.Next(opened); !next.IsZero() && next.Add(-time.Minute).Before(end) && next.Add(-time.Minute).After(opened) {
-			end = next.Add(-time.Minute)
-		}
-	}
-	return end
-}
-
 // card renders a post's card as it should look now, with answers so far.
 func (b *Bot) card(p store.Post, lang string, answers int) Message {
 	loc := store.Channel{TZ: b.cfg.TZ}.Location()
@@ -214,6 +198,18 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	if paced != nil {
 		paced.CancelPost(channel) // unused when nothing was posted (no-op otherwise)
 	}
+	var held *heldError
+	var skip *skipError
+	switch {
+	case errors.As(err, &held):
+		b.due.hold(chanKey{sp, channel}, held.until) // the loop wakes then; the slot stays due
+		return 0
+	case errors.As(err, &skip):
+		b.due.hold(chanKey{sp, channel}, time.Time{})
+		b.log.Info("slot skipped to keep the channel's pace", "channel", channel, "slot", slot, "reason", skip.err, "until", skip.at)
+		return 0
+	}
+	b.due.hold(chanKey{sp, channel}, time.Time{})
 	if at := b.now(); at.After(now) {
 		now = at // a rate limit held the post back: the lag includes that
 	}
@@ -284,6 +280,20 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 		}
 	} else if prevErr == nil && prev.Slot.Equal(slot.UTC()) {
 		return prev, fmt.Errorf("post %s/%s at %s: %w", ch.Space, ch.ID, slot.Format(time.RFC3339), store.ErrSlotTaken)
+	}
+	// the invariants (cadence.go), under the lock, as stored
+	grace := b.cfg.Grace
+	if !scheduled {
+		grace = -1 // a post-now never waits
+	}
+	switch v, at, err := gate(prev, prevErr == nil, slot, b.now(), grace); v {
+	case gateWait:
+		return store.Post{}, &heldError{until: at}
+	case gateSkip:
+		if scheduled {
+			b.setLastFired(ch.Space, ch.ID, slot)
+		}
+		return store.Post{}, &skipError{at: at, err: err}
 	}
 	plat, err := b.platform(ch.Space.Platform)
 	if err != nil {
@@ -510,6 +520,7 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 		consider(nextChannelEvent(ch, now))
 	}
 	consider(b.nextReminder())
+	consider(b.due.firstHold(now))
 	return next
 }
 
