@@ -87,6 +87,7 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 		b.log.Error("list channels", "err", err)
 		return
 	}
+	b.resolveIntents(ctx) // cards a dead process may have posted, before anything is posted again
 	tasks := b.closeTasks(now)
 	for _, ch := range chans {
 		tasks = append(tasks, b.dueTask(ch.Space, ch.ID, now))
@@ -314,19 +315,38 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	if err != nil {
 		return store.Post{}, err
 	}
+	// the card's intent before the platform call (intent.go)
+	in, err := b.db.RecordIntent(store.PostIntent{Post: p, Scheduled: scheduled, Nonce: p.ID, At: now})
+	if errors.Is(err, store.ErrIntentPending) {
+		// a card for this slot may be on the platform from before a
+		// restart: resolve it, never post it blindly again
+		return b.resolveIntent(ctx, plat, in)
+	}
+	if errors.Is(err, store.ErrSlotTaken) && scheduled {
+		b.setLastFired(ch.Space, ch.ID, slot)
+	}
+	if err != nil {
+		return store.Post{}, err
+	}
 	defer b.posting(p.ID)()
 	lang := ch.Lang
 	if lang == "" {
 		lang = b.cfg.Lang
 	}
 	card := cardMessage(p, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), 0, now, ch.Location())
-	ref, sendErr := plat.PostCard(ctx, ch.ID, card)
+	ref, sendErr := postCardOnce(ctx, plat, ch.ID, card, in.Nonce)
 	var rl *RateLimitError
 	switch {
 	case errors.As(sendErr, &rl):
+		// nothing was posted: the slot stays due, without an intent
+		if err := b.db.DropIntent(p.ID); err != nil {
+			b.log.Error("drop card intent", "post", p.ID, "err", err)
+		}
 		return store.Post{}, sendErr
 	case sendErr != nil && ctx.Err() != nil:
-		return store.Post{}, sendErr // shutting down: the slot is still due after the restart
+		// shutting down: the platform may have taken the card; its intent
+		// is resolved after the restart
+		return store.Post{}, sendErr
 	case sendErr == nil:
 		p.MessageRef = ref
 	default:
@@ -338,8 +358,8 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	}
 	p, err = create(p)
 	if err != nil {
-		if sendErr == nil {
-			b.log.Error("card posted but not stored; it will not count", "channel", ch.ID, "slot", slot, "ref", ref, "err", err)
+		if sendErr == nil && !errors.Is(err, store.ErrSlotTaken) {
+			b.log.Error("card posted but not stored; its intent is resolved on the loop's next full turn", "channel", ch.ID, "slot", slot, "ref", ref, "err", err)
 		}
 		return p, err
 	}
@@ -474,7 +494,7 @@ func (b *Bot) sendCard(ctx context.Context, p store.Post, lang string) error {
 	if err != nil {
 		return err
 	}
-	ref, err := plat.PostCard(ctx, p.Channel, b.card(p, lang, 0))
+	ref, err := postCardOnce(ctx, plat, p.Channel, b.card(p, lang, 0), p.ID) // the post's nonce, as its first try
 	if err != nil {
 		b.metrics.Error("platform")
 		return fmt.Errorf("post card: %w", err)
@@ -539,7 +559,7 @@ func (b *Bot) nextPostEvent(now time.Time) time.Time {
 	}
 	for _, p := range open {
 		consider(p.ClosesAt)
-		if p.MessageRef == "" {
+		if p.MessageRef == "" && !p.Unconfirmed {
 			consider(nextSend(p))
 		}
 	}

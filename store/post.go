@@ -80,6 +80,11 @@ type Post struct {
 	// MessageRef is the platform's reference to the posted message; empty
 	// while the card has not reached the platform.
 	MessageRef string `json:"message_ref,omitempty"`
+	// Unconfirmed is set for a post whose card may or may not have reached
+	// the platform: the process stopped between the platform call and the
+	// commit, on a platform without an idempotency key. Its card is not
+	// sent again; MessageRef is learnt from the first click on it, if any.
+	Unconfirmed bool `json:"unconfirmed,omitempty"`
 	// SendFailures counts the failed tries to post the card.
 	SendFailures int `json:"send_failures,omitempty"`
 	// NextSend is when the card is tried again after a failure.
@@ -213,11 +218,14 @@ func (d *DB) createPost(p Post, fired bool) (Post, error) {
 			}
 			if fired {
 				taken = true // keep LastFired's move: commit
-				return nil
+				return deleteIntent(tx, p.ID)
 			}
 			return ErrSlotTaken
 		}
 		if err := slots.Put(sk, []byte(p.ID)); err != nil {
+			return err
+		}
+		if err := deleteIntent(tx, p.ID); err != nil { // the card's intent is resolved by its post
 			return err
 		}
 		p.Number = postNumber(tx, p.Space, p.Channel)
@@ -308,6 +316,27 @@ func (d *DB) SetPostMessage(id, ref string) error {
 		p.MessageRef = ref
 		return putJSON(tx.Bucket(bPosts), []byte(id), p)
 	})
+}
+
+// AdoptPostMessage records ref as the post's card when it has none yet
+// (an unconfirmed post, whose card was first seen in a click on it) and
+// reports whether it did. Its commit may be shared with other concurrent
+// writes.
+func (d *DB) AdoptPostMessage(id, ref string) (bool, error) {
+	var did bool
+	err := d.group(func(tx *bolt.Tx) error {
+		did = false
+		p, err := getPost(tx, id)
+		if err != nil || p.MessageRef != "" || ref == "" {
+			return err
+		}
+		p.MessageRef, p.Unconfirmed, did = ref, false, true
+		return putJSON(tx.Bucket(bPosts), []byte(id), p)
+	})
+	if err != nil {
+		return false, fmt.Errorf("adopt post message: %w", err)
+	}
+	return did, nil
 }
 
 // RecordSendFailure counts a failed try to post a post's card and sets
