@@ -67,14 +67,17 @@ func clampCloseAfter(d time.Duration) time.Duration {
 	return min(max(d, MinCloseAfter), MaxCloseAfter)
 }
 
-// closesAt is a post's announced close: CloseAfter after opening (bounded,
-// rounded up to a whole minute), or one minute before the slot of the
-// channel's next post if that is sooner. The next post is the first slot
-// the gate would let post: a slot with no whole minute before it after
-// opening, or too soon after opening to post within the grace, is skipped
-// by the gate and does not cut this question short. The result is on a
-// whole minute, so the card's "15:04" is the real close.
-func (b *Bot) closesAt(ch store.Channel, opened time.Time) time.Time {
+// closesAt is the announced close of a post for slot (a post-now's slot is
+// its time) opened at opened: CloseAfter after opening (bounded, rounded
+// up to a whole minute), or one minute before the slot of the channel's
+// next post if that is sooner. Only a slot at least MinInterval after this
+// post's slot cuts it short — on a schedule that is every next slot
+// (ParseSchedule refuses closer ones), so a card that went out a little
+// late still closes before the next; a slot closer to a post-now is
+// skipped by the gate instead, as the question is then open past it, so a
+// post-now at 08:59:30 is not cut to a minute. The result is on a whole
+// minute, so the card's "15:04" is the real close.
+func (b *Bot) closesAt(ch store.Channel, slot, opened time.Time) time.Time {
 	after := ch.CloseAfter
 	if after <= 0 {
 		after = b.cfg.CloseAfter
@@ -86,7 +89,7 @@ func (b *Bot) closesAt(ch store.Channel, opened time.Time) time.Time {
 	}
 	for n, i := s.Next(opened), 0; !n.IsZero() && n.Before(end.Add(time.Minute)) && i < 100; n, i = s.Next(n), i+1 {
 		c := n.Add(-time.Minute).Truncate(time.Minute)
-		if !c.After(opened) || opened.Add(MinInterval).Sub(n) > b.cfg.Grace {
+		if n.Sub(slot) < MinInterval || !c.After(opened) || opened.Add(MinInterval).Sub(n) > b.cfg.Grace {
 			continue // the gate skips this slot
 		}
 		if c.Before(end) {

@@ -128,7 +128,8 @@ func TestCardShowsRealClose(t *testing.T) {
 	}{
 		{"08:59:30 before the 09:00 slot", nil, bot.Config{}, at(8, 59, 30), at(17, 0, 0)},
 		{"07:30:10, the 09:00 slot two hours later", nil, bot.Config{}, at(7, 30, 10), at(8, 59, 0)},
-		{"hourly, at 09:00:20", []string{"schedule", "0", "*", "*", "*", "*"}, bot.Config{}, at(9, 0, 20), at(9, 59, 0)},
+		{"hourly, post-now at 09:00:20 (10:00 is skipped, 11:00 posts)", []string{"schedule", "0", "*", "*", "*", "*"}, bot.Config{}, at(9, 0, 20), at(10, 59, 0)},
+		{"08:58:30 before the 09:00 slot: not cut to a minute", nil, bot.Config{}, at(8, 58, 30), at(16, 59, 0)},
 		{"close_after 1m in config (clamped to 1h)", []string{"schedule", "0", "9", "*", "*", "1"}, bot.Config{CloseAfter: time.Minute}, at(11, 0, 0), at(12, 0, 0)},
 		{"close_after 48h in config (clamped to 24h)", []string{"schedule", "0", "9", "*", "*", "1"}, bot.Config{CloseAfter: 48 * time.Hour}, at(11, 0, 0), at(11, 0, 0).AddDate(0, 0, 1)},
 	}

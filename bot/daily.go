@@ -311,7 +311,7 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	}
 	now := b.now()
 	p, err := b.db.PreparePost(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: snapshotOf(bank, q),
-		OpenedAt: now, ClosesAt: b.closesAt(ch, now)})
+		OpenedAt: now, ClosesAt: b.closesAt(ch, slot, now)})
 	if err != nil {
 		return store.Post{}, err
 	}

@@ -238,6 +238,9 @@ func TestRateLimitParksOnlyItsChannel(t *testing.T) {
 	}()
 	bottest.WaitFor(t, "the five channels without a 429 to post", func() bool { return len(plat.Sent("card")) == 5 })
 	bottest.WaitFor(t, "the 40 channels' 429s", func() bool { return plat.refused.Load() == 40 })
+	// a refused card's intent is dropped (a commit) before its task parks:
+	// the clock moves only once every parked task waits on it
+	bottest.WaitFor(t, "the refused cards' intents dropped", func() bool { ins, err := r.db.Intents(); return err == nil && len(ins) == 0 })
 	for _, s := range plat.Sent("card") {
 		if parked[s.Channel] {
 			t.Errorf("%s posted before its retry-after", s.Channel)
