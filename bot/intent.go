@@ -66,6 +66,10 @@ func (b *Bot) resolveIntents(ctx context.Context) {
 	}
 	for _, in := range ins {
 		p := in.Post
+		if _, err := b.db.GetPost(p.ID); err == nil {
+			_ = b.db.DropIntent(p.ID) // its post was committed; only the intent's removal was lost
+			continue
+		}
 		if !b.owns(p.Space) {
 			continue
 		}

@@ -4,18 +4,90 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"sort"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// bIntents holds the cards about to be sent: a post's intent is written
-// before the platform call and removed by the post's commit (CreatePost),
-// so an intent without a post after a restart is a card the platform may
-// have accepted. It is created by the first intent, so databases from
-// before it need no migration; it is not in allBuckets.
+// Card intents live in a side file next to the database (IntentsPath),
+// a bbolt file written without fsync: an intent must be on disk before
+// the platform call, but it guards against a process that dies (a
+// SIGKILL, a crash, an OOM kill), and what a process wrote survives it in
+// the page cache whether or not it was synced. An fsync per card would
+// double the commits of posting (BENCHMARKS.md, "Reliability: scheduling
+// (issue 21)"). A machine that loses power may lose the last intents, or
+// the file: it is then started afresh, and a card posted in the instant
+// before the power went is posted again, as before intents existed.
+// Intents are transient — each is deleted by its post's commit — so the
+// file is not backed up, compacted or checked with the database.
+
+// IntentsPath is the side file of a database's card intents.
+func IntentsPath(dbPath string) string { return dbPath + "-intents" }
+
+// bIntents is the side file's one bucket: post ID → PostIntent.
 var bIntents = []byte("postintents")
+
+// intentLog is the side file, opened on first need.
+type intentLog struct {
+	mu     sync.Mutex
+	db     *bolt.DB
+	absent bool // looked for and not found (nothing to read or delete)
+}
+
+// intentDB returns the side file, opening it if it exists or create is
+// set (nil, nil when it does not exist and create is not set). A file
+// that does not open (damaged by a power loss) is started afresh.
+func (d *DB) intentDB(create bool) (*bolt.DB, error) {
+	l := &d.intents
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if d.closed.Load() {
+		return nil, ErrStoreClosed
+	}
+	if l.db != nil {
+		return l.db, nil
+	}
+	path := IntentsPath(d.path)
+	if !create {
+		if l.absent {
+			return nil, nil
+		}
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			l.absent = true
+			return nil, nil
+		}
+	}
+	opts := &bolt.Options{Timeout: time.Second, NoSync: true, NoFreelistSync: true}
+	db, err := bolt.Open(path, 0o600, opts)
+	if err != nil && !errors.Is(err, fs.ErrPermission) {
+		_ = os.Remove(path)
+		db, err = bolt.Open(path, 0o600, opts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("card intents %s: %w", path, err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bIntents); return err }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("card intents %s: %w", path, err)
+	}
+	l.db, l.absent = db, false
+	return db, nil
+}
+
+// closeIntents closes the side file (DB.Close).
+func (d *DB) closeIntents() {
+	l := &d.intents
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.db != nil {
+		l.db.Close()
+		l.db = nil
+	}
+}
 
 // PostIntent is a card about to be sent to its platform.
 type PostIntent struct {
@@ -37,8 +109,7 @@ type PostIntent struct {
 // a post, and the intent already stored with ErrIntentPending when one
 // was written before for the same post and never resolved (a process that
 // stopped between the platform call and the commit): the caller resolves
-// that one instead of sending again. Its commit may be shared with other
-// concurrent writes.
+// that one instead of sending again.
 func (d *DB) RecordIntent(in PostIntent) (PostIntent, error) {
 	p := in.Post
 	if err := p.Space.valid(); err != nil {
@@ -51,20 +122,25 @@ func (d *DB) RecordIntent(in PostIntent) (PostIntent, error) {
 		return PostIntent{}, fmt.Errorf("record intent: post not prepared: %w", ErrInvalid)
 	}
 	in.At = in.At.UTC()
-	var pending PostIntent
-	err := d.group(func(tx *bolt.Tx) error {
-		pending = PostIntent{}
-		sk := key(p.Space.Platform, p.Space.ID, p.Channel, string(putTime(nil, p.Slot)))
-		if tx.Bucket(bSlots).Get(sk) != nil {
+	err := d.view(func(tx *bolt.Tx) error {
+		if tx.Bucket(bSlots).Get(key(p.Space.Platform, p.Space.ID, p.Channel, string(putTime(nil, p.Slot)))) != nil {
 			return ErrSlotTaken
 		}
-		b, err := tx.CreateBucketIfNotExists(bIntents)
-		if err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return PostIntent{}, fmt.Errorf("record intent %s: %w", p.ID, err)
+	}
+	idb, err := d.intentDB(true)
+	if err != nil {
+		return PostIntent{}, fmt.Errorf("record intent %s: %w", p.ID, err)
+	}
+	var pending PostIntent
+	err = idb.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bIntents)
 		if v := b.Get([]byte(p.ID)); v != nil {
 			if err := json.Unmarshal(v, &pending); err != nil {
-				return fmt.Errorf("intent %s: %w", p.ID, ErrCorrupt)
+				return nil // unreadable: written over
 			}
 			return ErrIntentPending
 		}
@@ -80,35 +156,35 @@ func (d *DB) RecordIntent(in PostIntent) (PostIntent, error) {
 }
 
 // DropIntent removes a post's intent: its card was not sent (a rate limit
-// refused it) and the slot stays due. Dropping none is not an error.
+// refused it) and the slot stays due, or its post exists. Dropping none
+// is not an error.
 func (d *DB) DropIntent(id string) error {
-	return d.group(func(tx *bolt.Tx) error { return deleteIntent(tx, id) })
-}
-
-// deleteIntent removes a post's intent in tx, if there is one.
-func deleteIntent(tx *bolt.Tx, id string) error {
-	if b := tx.Bucket(bIntents); b != nil {
-		return b.Delete([]byte(id))
+	idb, err := d.intentDB(false)
+	if err != nil || idb == nil {
+		return err
 	}
-	return nil
+	return idb.Update(func(tx *bolt.Tx) error { return tx.Bucket(bIntents).Delete([]byte(id)) })
 }
 
-// Intents returns the intents without a post, oldest first: cards whose
-// platform call may have been accepted while their commit never came.
+// dropIntent is DropIntent after a post's commit, which stands whatever
+// becomes of its intent (a left one is resolved as its post exists).
+func (d *DB) dropIntent(id string) { _ = d.DropIntent(id) }
+
+// Intents returns the intents left, oldest first: cards whose platform
+// call may have been accepted while their commit never came (or whose
+// post was committed just before the process stopped).
 func (d *DB) Intents() ([]PostIntent, error) {
+	idb, err := d.intentDB(false)
+	if err != nil || idb == nil {
+		return nil, err
+	}
 	var out []PostIntent
-	err := d.view(func(tx *bolt.Tx) error {
-		out = out[:0]
-		b := tx.Bucket(bIntents)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
+	err = idb.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bIntents).ForEach(func(k, v []byte) error {
 			var in PostIntent
-			if err := json.Unmarshal(v, &in); err != nil {
-				return fmt.Errorf("intent %s: %w", k, ErrCorrupt)
+			if json.Unmarshal(v, &in) == nil && in.Post.ID == string(k) {
+				out = append(out, in) // an unreadable one is worth nothing
 			}
-			out = append(out, in)
 			return nil
 		})
 	})
@@ -123,12 +199,15 @@ func (d *DB) Intents() ([]PostIntent, error) {
 // post was committed, or it was never written).
 func (d *DB) GetIntent(id string) (PostIntent, error) {
 	var in PostIntent
-	err := d.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bIntents)
-		if b == nil {
-			return fmt.Errorf("intent %s: %w", id, ErrNotFound)
-		}
-		v := b.Get([]byte(id))
+	idb, err := d.intentDB(false)
+	if err != nil {
+		return in, err
+	}
+	if idb == nil {
+		return in, fmt.Errorf("intent %s: %w", id, ErrNotFound)
+	}
+	err = idb.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bIntents).Get([]byte(id))
 		if v == nil {
 			return fmt.Errorf("intent %s: %w", id, ErrNotFound)
 		}

@@ -218,14 +218,11 @@ func (d *DB) createPost(p Post, fired bool) (Post, error) {
 			}
 			if fired {
 				taken = true // keep LastFired's move: commit
-				return deleteIntent(tx, p.ID)
+				return nil
 			}
 			return ErrSlotTaken
 		}
 		if err := slots.Put(sk, []byte(p.ID)); err != nil {
-			return err
-		}
-		if err := deleteIntent(tx, p.ID); err != nil { // the card's intent is resolved by its post
 			return err
 		}
 		p.Number = postNumber(tx, p.Space, p.Channel)
@@ -255,6 +252,9 @@ func (d *DB) createPost(p Post, fired bool) (Post, error) {
 		hk := key(p.Space.Platform, p.Space.ID, p.Channel, string(putTime(nil, p.OpenedAt)))
 		return tx.Bucket(bHistory).Put(hk, []byte(p.Question.QuestionID+"\x00"+p.ID))
 	})
+	if err == nil || errors.Is(err, ErrSlotTaken) {
+		d.dropIntent(p.ID) // the card's intent is resolved by its post
+	}
 	if errors.Is(err, ErrSlotTaken) || err == nil && taken {
 		return existing, fmt.Errorf("create post %s/%s at %s: %w", p.Space, p.Channel, p.Slot.Format(time.RFC3339), ErrSlotTaken)
 	}
