@@ -22,8 +22,9 @@ import (
 // (issue 21)"). A machine that loses power may lose the last intents, or
 // the file: it is then started afresh, and a card posted in the instant
 // before the power went is posted again, as before intents existed.
-// Intents are transient — each is deleted by its post's commit — so the
-// file is not backed up, compacted or checked with the database.
+// Intents are transient — each is deleted by its post's commit, and the
+// file is removed at Close when none is left — so it is not backed up,
+// compacted or checked with the database.
 
 // IntentsPath is the side file of a database's card intents.
 func IntentsPath(dbPath string) string { return dbPath + "-intents" }
@@ -78,14 +79,26 @@ func (d *DB) intentDB(create bool) (*bolt.DB, error) {
 	return db, nil
 }
 
-// closeIntents closes the side file (DB.Close).
+// closeIntents closes the side file (DB.Close) and removes it when it
+// holds no intent: after a clean stop only the database is left.
 func (d *DB) closeIntents() {
 	l := &d.intents
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.db != nil {
-		l.db.Close()
-		l.db = nil
+	if l.db == nil {
+		return
+	}
+	empty := false
+	_ = l.db.View(func(tx *bolt.Tx) error {
+		k, _ := tx.Bucket(bIntents).Cursor().First()
+		empty = k == nil
+		return nil
+	})
+	path := l.db.Path()
+	l.db.Close()
+	l.db = nil
+	if empty {
+		_ = os.Remove(path)
 	}
 }
 

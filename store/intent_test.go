@@ -66,6 +66,9 @@ func TestIntentsOutliveTheProcess(t *testing.T) {
 		t.Errorf("check: %v", err)
 	}
 	db.Close()
+	if _, err := os.Stat(IntentsPath(path)); err == nil {
+		t.Error("an empty side file is left after Close")
+	}
 
 	if err := os.WriteFile(IntentsPath(path), []byte("not a bbolt file at all, a power loss's leftovers"), 0o600); err != nil {
 		t.Fatal(err)
