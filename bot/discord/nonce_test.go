@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/bot/discord/discordfake"
+	"github.com/studybot/studybot/store"
 )
 
 // TestCardNonce: a card sent with a nonce whose answer was lost (Discord
@@ -66,5 +68,63 @@ func TestLostCardAnswerIsAdopted(t *testing.T) {
 	}
 	if calls[0].Body["nonce"] != p.ID || calls[1].Body["nonce"] != p.ID {
 		t.Errorf("nonces %v %v, want the post ID %s", calls[0].Body["nonce"], calls[1].Body["nonce"], p.ID)
+	}
+}
+
+// TestUnconfirmedCardAdoptedByClick: a card whose intent outlived
+// Discord's nonce window is committed unconfirmed and not posted again;
+// the first click on it (the interaction names its message) adopts it, and
+// at the close that message is the one edited to its closed state.
+func TestUnconfirmedCardAdoptedByClick(t *testing.T) {
+	r := newRig(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.ad.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, "READY", func() bool { return r.ad.State() == "connected" })
+	if _, err := r.bot.EnsureChannel(r.space, "C9"); err != nil {
+		t.Fatal(err)
+	}
+	// the process that posted the 09:00 card died before its commit, ten
+	// minutes before this one starts
+	q := r.bot.Bank().Questions[0]
+	snap := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem, AnswerID: q.Correct().ID}
+	card := bot.Message{Kind: bot.KindCard, Title: "card", Body: q.Stem}
+	for i, o := range q.Options {
+		snap.Options = append(snap.Options, store.SnapOption{ID: o.ID, Text: o.Text})
+		card.Buttons = append(card.Buttons, bot.Button{ActionID: "sb1:a:" + store.PostID(r.space, "C9", tuesday09) + ":" + o.ID, Label: string(rune('A' + i)), Text: o.Text})
+	}
+	p, err := r.db.PreparePost(store.Post{Space: r.space, Channel: "C9", Slot: tuesday09, Question: snap, OpenedAt: tuesday09, ClosesAt: tuesday09.Add(8 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.db.RecordIntent(store.PostIntent{Post: p, Scheduled: true, Nonce: p.ID, At: tuesday09}); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := r.ad.PostCardNonce(context.Background(), "C9", card, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Set(tuesday09.Add(10 * time.Minute))
+	r.bot.RunDue(context.Background(), r.clock.Now())
+	got, err := r.db.GetPost(p.ID)
+	if err != nil || !got.Unconfirmed || got.MessageRef != "" || r.fake.Created() != 1 {
+		t.Fatalf("after the restart: %+v %v, %d messages", got, err, r.fake.Created())
+	}
+	click := discordfake.Click("G1", "C9", "U001", card.Buttons[0].ActionID, ref)
+	if err := r.fake.Interact(click); err != nil {
+		t.Fatal(err)
+	}
+	r.callbackFor(t, click["id"].(string))
+	if got, _ = r.db.GetPost(p.ID); got.MessageRef != ref || got.Unconfirmed {
+		t.Fatalf("after the click: ref %q (card %s), unconfirmed %v", got.MessageRef, ref, got.Unconfirmed)
+	}
+	r.clock.Set(got.ClosesAt)
+	r.bot.RunDue(context.Background(), r.clock.Now())
+	waitFor(t, "the closed card's edit", func() bool {
+		return len(r.fake.Calls(http.MethodPatch, "/api/v9/channels/C9/messages/"+ref)) > 0
+	})
+	if r.fake.Created() != 2 { // the card, then the results
+		t.Errorf("%d messages, want the card and the results", r.fake.Created())
 	}
 }
