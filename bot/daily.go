@@ -245,17 +245,22 @@ func (b *Bot) paced(name string) (Paced, bool) {
 //   - nothing is closed unless the slot was claimed: the previous question
 //     closes only after the commit (the hardening's slot guard), so under
 //     the channel's lock a stale or refused post never closes anything;
-//   - a crash between the card and the commit leaves a card without a
-//     record: the slot is still due after the restart (LastFired did not
-//     move) and is posted again, with the same post ID and, as the draw
-//     depends on the channel, the slot and the unchanged history, almost
-//     always the same question, so clicks on either card count. The other
-//     order would need a second commit per post for the reference, and a
-//     crash between those two leaves a duplicate card just the same;
+//   - the card's intent (the prepared post and its nonce) is written
+//     before the platform call, to the store's side file without an
+//     fsync, and the commit removes it: a crash between the card and the
+//     commit leaves an intent without a post, which the due-loop's next
+//     full turn resolves instead of posting the slot again (intent.go:
+//     Discord re-sends with the nonce and adopts the first card; Slack's
+//     post is committed unconfirmed and adopted from its first click).
+//     The gate (cadence.go) is judged under the lock before all this;
+//   - the slot guard, the post with the card's reference and LastFired
+//     are still one commit of the database after the card;
 //   - a click on the card before its commit waits for it (awaitPost), so
 //     an acknowledged answer is still a recorded one;
 //   - a card the platform refused for its rate limits (*RateLimitError)
-//     posted and stored nothing: the caller tries again later;
+//     posted and stored nothing (its intent is dropped): the caller tries
+//     again later; a call cut short by shutdown keeps its intent, resolved
+//     after the restart, as the platform may have taken the card;
 //   - a card that failed otherwise is stored as a failed first try, in
 //     the same commit, and its closing task tries it again with a
 //     backoff (deliverCard).
