@@ -39,6 +39,7 @@ func (b *Bot) HandleClick(ctx context.Context, c Click) Response {
 	if err != nil {
 		return b.internalError(lang, "get post", err)
 	}
+	b.adoptCard(ctx, p, c.MessageRef) // an unconfirmed post's card, first seen here
 	rec, err := b.db.RecordAnswer(p.ID, c.User, opt)
 	switch {
 	case err == nil:

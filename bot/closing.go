@@ -41,7 +41,7 @@ func (b *Bot) closeTasks(now time.Time) []task {
 	}
 	var tasks []task
 	for _, p := range open {
-		if !p.ClosesAt.After(now) || p.MessageRef == "" && !now.Before(nextSend(p)) {
+		if !p.ClosesAt.After(now) || p.MessageRef == "" && !p.Unconfirmed && !now.Before(nextSend(p)) {
 			c := &closeJob{p: p, now: now}
 			tasks = append(tasks, task{key: chanKey{p.Space, p.Channel}, run: func(ctx context.Context) time.Duration {
 				return b.runClose(ctx, c)
@@ -102,7 +102,7 @@ func (b *Bot) redeliver(ctx context.Context, c *closeJob) time.Duration {
 	defer b.lockChannel(p.Space, p.Channel)()
 	// under the lock, as stored: the listing may be stale
 	cur, err := b.db.GetPost(p.ID)
-	if err != nil || cur.Closed || cur.MessageRef != "" || c.now.Before(nextSend(cur)) {
+	if err != nil || cur.Closed || cur.MessageRef != "" || cur.Unconfirmed || c.now.Before(nextSend(cur)) {
 		if paced != nil {
 			paced.CancelPost(p.Channel)
 		}
@@ -179,6 +179,10 @@ func (b *Bot) closeOnly(p store.Post) (store.Post, bool) {
 		return p, false
 	}
 	b.cards.forget(p.ID)
+	if p.MessageRef == "" && p.Unconfirmed {
+		b.log.Warn("closed a question whose card may have been posted before a restart and was never clicked; no results posted", "channel", p.Channel, "slot", p.Slot)
+		return p, false
+	}
 	if p.MessageRef == "" {
 		b.log.Warn("closed a question that never reached the channel; no results posted", "channel", p.Channel, "slot", p.Slot)
 		return p, false

@@ -289,7 +289,7 @@ func (b *Bot) adminSchedule(_ context.Context, c Command, args []string, ch stor
 	if err != nil {
 		return usageError(lang, T(lang, "sched.tz", tz), "sched.example")
 	}
-	s, err := ParseSchedule(spec, tz)
+	_, err = ParseSchedule(spec, tz)
 	switch {
 	case errors.Is(err, ErrScheduleTooOften):
 		return usageError(lang, T(lang, "sched.often", spec), "sched.example")
@@ -302,7 +302,11 @@ func (b *Bot) adminSchedule(_ context.Context, c Command, args []string, ch stor
 	return b.saveChannel(c, lang, func(cur *store.Channel) {
 		cur.Cron, cur.TZ = spec, tz
 		cur.SkipUntil = now // only slots after this change count; earlier ones are not caught up
-	}, text(lang, "sched.set", spec, tz, formatTime(s.Next(now), now, loc)))
+	}, func(saved store.Channel) string {
+		// the next post as the invariants let it come: a slot before the
+		// open question's announced close, or within the hour, is skipped
+		return T(lang, "sched.set", spec, tz, formatTime(b.nextPostAt(saved, now), now, loc))
+	})
 }
 
 func (b *Bot) adminCloseAfter(_ context.Context, c Command, args []string, _ store.Channel, lang string) Response {
@@ -376,15 +380,28 @@ func (b *Bot) adminResume(_ context.Context, c Command, _ []string, _ store.Chan
 	})
 }
 
-func (b *Bot) adminPostNow(_ context.Context, c Command, _ []string, _ store.Channel, lang string) Response {
+func (b *Bot) adminPostNow(_ context.Context, c Command, _ []string, ch store.Channel, lang string) Response {
 	sp, id := c.Space, c.Channel
+	// the channel's pace and its open question's announced close hold for
+	// a post-now too (cadence.go): refused here with the time it may come
+	if prev, err := b.db.LatestPost(sp, id); err == nil {
+		now := b.now()
+		if v, at, err := gate(prev, true, now, now, -1); v != gatePost {
+			key := "postnow.soon"
+			if errors.Is(err, ErrQuestionOpen) {
+				key = "postnow.open"
+			}
+			return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, key, formatTime(at, now, ch.Location()))})
+		}
+	}
 	if !b.begin() {
 		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
 	}
 	go func() { // tracked by begin: Close waits for it
 		defer b.inflight.Done()
 		// the bot's context, not the request's: the reply goes out first
-		if _, err := b.PostNow(b.ctx, sp, id); err != nil && !errors.Is(err, store.ErrSlotTaken) {
+		if _, err := b.PostNow(b.ctx, sp, id); err != nil && !errors.Is(err, store.ErrSlotTaken) &&
+			!errors.Is(err, ErrQuestionOpen) && !errors.Is(err, ErrTooSoon) {
 			b.log.Error("post now", "err", err)
 		}
 	}()

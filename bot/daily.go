@@ -36,22 +36,6 @@ func explanationOf(q *questions.Question) string {
 	return q.Rationale + "\n" + quoteSource(q.Source.Quote, q.Source)
 }
 
-// closesAt is CloseAfter after opening, or one minute before the channel's
-// next slot, whichever is sooner.
-func (b *Bot) closesAt(ch store.Channel, opened time.Time) time.Time {
-	after := ch.CloseAfter
-	if after <= 0 {
-		after = b.cfg.CloseAfter
-	}
-	end := opened.Add(after)
-	if s, err := channelSchedule(ch); err == nil {
-		if next := s.Next(opened); !next.IsZero() && next.Add(-time.Minute).Before(end) && next.Add(-time.Minute).After(opened) {
-			end = next.Add(-time.Minute)
-		}
-	}
-	return end
-}
-
 // card renders a post's card as it should look now, with answers so far.
 func (b *Bot) card(p store.Post, lang string, answers int) Message {
 	loc := store.Channel{TZ: b.cfg.TZ}.Location()
@@ -103,6 +87,7 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 		b.log.Error("list channels", "err", err)
 		return
 	}
+	b.resolveIntents(ctx) // cards a dead process may have posted, before anything is posted again
 	tasks := b.closeTasks(now)
 	for _, ch := range chans {
 		tasks = append(tasks, b.dueTask(ch.Space, ch.ID, now))
@@ -214,6 +199,18 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	if paced != nil {
 		paced.CancelPost(channel) // unused when nothing was posted (no-op otherwise)
 	}
+	var held *heldError
+	var skip *skipError
+	switch {
+	case errors.As(err, &held):
+		b.due.hold(chanKey{sp, channel}, held.until) // the loop wakes then; the slot stays due
+		return 0
+	case errors.As(err, &skip):
+		b.due.hold(chanKey{sp, channel}, time.Time{})
+		b.log.Info("slot skipped to keep the channel's pace", "channel", channel, "slot", slot, "reason", skip.err, "until", skip.at)
+		return 0
+	}
+	b.due.hold(chanKey{sp, channel}, time.Time{})
 	if at := b.now(); at.After(now) {
 		now = at // a rate limit held the post back: the lag includes that
 	}
@@ -248,17 +245,22 @@ func (b *Bot) paced(name string) (Paced, bool) {
 //   - nothing is closed unless the slot was claimed: the previous question
 //     closes only after the commit (the hardening's slot guard), so under
 //     the channel's lock a stale or refused post never closes anything;
-//   - a crash between the card and the commit leaves a card without a
-//     record: the slot is still due after the restart (LastFired did not
-//     move) and is posted again, with the same post ID and, as the draw
-//     depends on the channel, the slot and the unchanged history, almost
-//     always the same question, so clicks on either card count. The other
-//     order would need a second commit per post for the reference, and a
-//     crash between those two leaves a duplicate card just the same;
+//   - the card's intent (the prepared post and its nonce) is written
+//     before the platform call, to the store's side file without an
+//     fsync, and the commit removes it: a crash between the card and the
+//     commit leaves an intent without a post, which the due-loop's next
+//     full turn resolves instead of posting the slot again (intent.go:
+//     Discord re-sends with the nonce and adopts the first card; Slack's
+//     post is committed unconfirmed and adopted from its first click).
+//     The gate (cadence.go) is judged under the lock before all this;
+//   - the slot guard, the post with the card's reference and LastFired
+//     are still one commit of the database after the card;
 //   - a click on the card before its commit waits for it (awaitPost), so
 //     an acknowledged answer is still a recorded one;
 //   - a card the platform refused for its rate limits (*RateLimitError)
-//     posted and stored nothing: the caller tries again later;
+//     posted and stored nothing (its intent is dropped): the caller tries
+//     again later; a call cut short by shutdown keeps its intent, resolved
+//     after the restart, as the platform may have taken the card;
 //   - a card that failed otherwise is stored as a failed first try, in
 //     the same commit, and its closing task tries it again with a
 //     backoff (deliverCard).
@@ -285,6 +287,20 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	} else if prevErr == nil && prev.Slot.Equal(slot.UTC()) {
 		return prev, fmt.Errorf("post %s/%s at %s: %w", ch.Space, ch.ID, slot.Format(time.RFC3339), store.ErrSlotTaken)
 	}
+	// the invariants (cadence.go), under the lock, as stored
+	grace := b.cfg.Grace
+	if !scheduled {
+		grace = -1 // a post-now never waits
+	}
+	switch v, at, err := gate(prev, prevErr == nil, slot, b.now(), grace); v {
+	case gateWait:
+		return store.Post{}, &heldError{until: at}
+	case gateSkip:
+		if scheduled {
+			b.setLastFired(ch.Space, ch.ID, slot)
+		}
+		return store.Post{}, &skipError{at: at, err: err}
+	}
 	plat, err := b.platform(ch.Space.Platform)
 	if err != nil {
 		return store.Post{}, err
@@ -300,7 +316,20 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	}
 	now := b.now()
 	p, err := b.db.PreparePost(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: snapshotOf(bank, q),
-		OpenedAt: now, ClosesAt: b.closesAt(ch, now)})
+		OpenedAt: now, ClosesAt: b.closesAt(ch, slot, now)})
+	if err != nil {
+		return store.Post{}, err
+	}
+	// the card's intent before the platform call (intent.go)
+	in, err := b.db.RecordIntent(store.PostIntent{Post: p, Scheduled: scheduled, Nonce: p.ID, At: now})
+	if errors.Is(err, store.ErrIntentPending) {
+		// a card for this slot may be on the platform from before a
+		// restart: resolve it, never post it blindly again
+		return b.resolveIntent(ctx, plat, in)
+	}
+	if errors.Is(err, store.ErrSlotTaken) && scheduled {
+		b.setLastFired(ch.Space, ch.ID, slot)
+	}
 	if err != nil {
 		return store.Post{}, err
 	}
@@ -310,13 +339,19 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 		lang = b.cfg.Lang
 	}
 	card := cardMessage(p, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), 0, now, ch.Location())
-	ref, sendErr := plat.PostCard(ctx, ch.ID, card)
+	ref, sendErr := postCardOnce(ctx, plat, ch.ID, card, in.Nonce)
 	var rl *RateLimitError
 	switch {
 	case errors.As(sendErr, &rl):
+		// nothing was posted: the slot stays due, without an intent
+		if err := b.db.DropIntent(p.ID); err != nil {
+			b.log.Error("drop card intent", "post", p.ID, "err", err)
+		}
 		return store.Post{}, sendErr
 	case sendErr != nil && ctx.Err() != nil:
-		return store.Post{}, sendErr // shutting down: the slot is still due after the restart
+		// shutting down: the platform may have taken the card; its intent
+		// is resolved after the restart
+		return store.Post{}, sendErr
 	case sendErr == nil:
 		p.MessageRef = ref
 	default:
@@ -328,8 +363,8 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	}
 	p, err = create(p)
 	if err != nil {
-		if sendErr == nil {
-			b.log.Error("card posted but not stored; it will not count", "channel", ch.ID, "slot", slot, "ref", ref, "err", err)
+		if sendErr == nil && !errors.Is(err, store.ErrSlotTaken) {
+			b.log.Error("card posted but not stored; its intent is resolved on the loop's next full turn", "channel", ch.ID, "slot", slot, "ref", ref, "err", err)
 		}
 		return p, err
 	}
@@ -464,7 +499,7 @@ func (b *Bot) sendCard(ctx context.Context, p store.Post, lang string) error {
 	if err != nil {
 		return err
 	}
-	ref, err := plat.PostCard(ctx, p.Channel, b.card(p, lang, 0))
+	ref, err := postCardOnce(ctx, plat, p.Channel, b.card(p, lang, 0), p.ID) // the post's nonce, as its first try
 	if err != nil {
 		b.metrics.Error("platform")
 		return fmt.Errorf("post card: %w", err)
@@ -510,6 +545,7 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 		consider(nextChannelEvent(ch, now))
 	}
 	consider(b.nextReminder())
+	consider(b.due.firstHold(now))
 	return next
 }
 
@@ -528,7 +564,7 @@ func (b *Bot) nextPostEvent(now time.Time) time.Time {
 	}
 	for _, p := range open {
 		consider(p.ClosesAt)
-		if p.MessageRef == "" {
+		if p.MessageRef == "" && !p.Unconfirmed {
 			consider(nextSend(p))
 		}
 	}

@@ -18,6 +18,9 @@ type dueIndex struct {
 	entries map[chanKey]*dueEntry
 	heap    dueHeap
 	touched map[chanKey]bool // changed since the loop's last turn
+	// holds are the channels whose due slot waits for the minimum
+	// interval (cadence.go), and until when: kept across rebuilds, few
+	holds map[chanKey]time.Time
 }
 
 // chanKey names a channel.
@@ -56,7 +59,37 @@ func (h *dueHeap) Pop() any {
 }
 
 func newDueIndex() *dueIndex {
-	return &dueIndex{entries: map[chanKey]*dueEntry{}, touched: map[chanKey]bool{}}
+	return &dueIndex{entries: map[chanKey]*dueEntry{}, touched: map[chanKey]bool{}, holds: map[chanKey]time.Time{}}
+}
+
+// hold records that a channel's due slot waits until t (zero: it no
+// longer waits).
+func (x *dueIndex) hold(k chanKey, t time.Time) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if t.IsZero() {
+		delete(x.holds, k)
+		return
+	}
+	x.holds[k] = t
+}
+
+// firstHold returns the soonest hold's end after now (zero if none); the
+// holds that ended are dropped (the turn at their end has looked).
+func (x *dueIndex) firstHold(now time.Time) time.Time {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var first time.Time
+	for k, t := range x.holds {
+		if !t.After(now) {
+			delete(x.holds, k)
+			continue
+		}
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	return first
 }
 
 // nextSlot is the channel's next slot after now, or zero when it has none
@@ -195,6 +228,9 @@ func (b *Bot) nextLoopEvent(now time.Time) time.Time {
 	}
 	if t := b.nextReminder(); !t.IsZero() && (next.IsZero() || t.Before(next)) {
 		next = t // a reminder (already due: look again at once)
+	}
+	if t := b.due.firstHold(now); !t.IsZero() && (next.IsZero() || t.Before(next)) {
+		next = t // a slot held for the minimum interval
 	}
 	return next
 }

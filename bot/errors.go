@@ -13,6 +13,13 @@ var (
 	// ErrDMBlocked is wrapped by DirectMessenger.DM when the platform
 	// refuses to message the user at all (not a passing failure).
 	ErrDMBlocked = errors.New("user cannot be messaged directly")
+	// ErrQuestionOpen says a post was refused (a post-now) or a slot
+	// skipped because the channel's open question announced a later close:
+	// a question is never closed before its card says.
+	ErrQuestionOpen = errors.New("a question is open in the channel")
+	// ErrTooSoon says a post was refused or a slot skipped because the
+	// channel's last post went out less than MinInterval ago.
+	ErrTooSoon = errors.New("less than an hour since the channel's last post")
 	// ErrClosed is returned by Run after Close.
 	ErrClosed = errors.New("bot is closed")
 

@@ -156,6 +156,11 @@ type Click struct {
 	User string
 	// ActionID is the button's action ID, as the core made it.
 	ActionID string
+	// MessageRef is the platform's reference to the message the button is
+	// on, as PostCard returns it (Slack's ts, Discord's message ID), when
+	// the adapter knows it: the first click on a card posted just before a
+	// crash tells the core which card it was.
+	MessageRef string
 }
 
 // formatTime renders a time in a zone as "15:04" when it is today, else

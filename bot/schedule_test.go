@@ -103,10 +103,20 @@ func TestDueLoop(t *testing.T) {
 		t.Fatalf("schedule: %s", r.Messages[0].Text())
 	}
 	h.WaitIdle(created) // the wake-up was handled
+	// 10:00 comes while the 09:00 question is announced open until 17:00:
+	// the slot is skipped, nothing is closed early (issue 21)
 	h.Step(nine.Add(time.Hour))
+	if cards, posts := h.Platform.Sent("card"), h.Platform.Sent("post"); len(cards) != 1 || len(posts) != 0 {
+		t.Fatalf("at 10:00: %d cards, %d posts; want the 09:00 card alone", len(cards), len(posts))
+	}
+	h.Step(nine.Add(8 * time.Hour)) // 17:00, the card's close
+	if posts := h.Platform.Sent("post"); len(posts) != 1 || posts[0].Msg.Kind != bot.KindResults {
+		t.Fatalf("at 17:00: %d posts, want the results", len(posts))
+	}
+	h.Step(nine.Add(25 * time.Hour)) // Tuesday 10:00, the new schedule's slot
 	cards, posts := h.Platform.Sent("card"), h.Platform.Sent("post")
-	if len(cards) != 2 || len(posts) != 1 || posts[0].Msg.Kind != bot.KindResults || posts[0].Msg.PostID != cards[0].Msg.PostID {
-		t.Fatalf("at 10:00: %d cards, %d posts", len(cards), len(posts))
+	if len(cards) != 2 || len(posts) != 1 || posts[0].Msg.PostID != cards[0].Msg.PostID {
+		t.Fatalf("on Tuesday at 10:00: %d cards, %d posts", len(cards), len(posts))
 	}
 	if next := h.Bot.NextEvent(h.Clock.Now()); next.IsZero() || !next.After(h.Clock.Now()) {
 		t.Errorf("next event %v", next)
@@ -263,11 +273,18 @@ func TestAdminCommandsLeaveLastFired(t *testing.T) {
 	if ch.Cron != "0 10 * * *" || ch.CloseAfter != 6*time.Hour || ch.Lang != "en" || len(ch.Domains) != 2 || ch.Paused || !ch.SkipUntil.After(nine) {
 		t.Errorf("settings: %+v", ch)
 	}
-	// the 10:00 slot after the change posts; nothing from before it is caught up
+	// the 10:00 slot after the change comes while the 09:00 question is
+	// open (announced until 17:00): skipped; nothing from before the change
+	// is caught up; Tuesday's 10:00 posts
 	h.Clock.Set(monday.Add(2 * time.Hour))
 	h.RunDue()
+	if n := len(h.Platform.Sent("card")); n != 1 {
+		t.Errorf("%d cards by Monday 10:00, want 1", n)
+	}
+	h.Clock.Set(monday.Add(26 * time.Hour))
+	h.RunDue()
 	if n := len(h.Platform.Sent("card")); n != 2 {
-		t.Errorf("%d cards by 10:00, want 2", n)
+		t.Errorf("%d cards by Tuesday 10:00, want 2", n)
 	}
 }
 

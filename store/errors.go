@@ -16,6 +16,10 @@ var (
 	// ErrSlotTaken is returned by CreatePost when the channel already has a
 	// post for that schedule slot (a double fire or a restart).
 	ErrSlotTaken = errors.New("slot already posted")
+	// ErrIntentPending is returned by RecordIntent when the post already
+	// has an intent that was never resolved: its card may be on the
+	// platform already.
+	ErrIntentPending = errors.New("card intent pending from before")
 	// ErrLocked is returned by Open when another process holds the database.
 	ErrLocked = errors.New("database is in use by another process")
 	// ErrCorrupt is returned by Open for a file that is not a valid studybot

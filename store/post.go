@@ -80,6 +80,11 @@ type Post struct {
 	// MessageRef is the platform's reference to the posted message; empty
 	// while the card has not reached the platform.
 	MessageRef string `json:"message_ref,omitempty"`
+	// Unconfirmed is set for a post whose card may or may not have reached
+	// the platform: the process stopped between the platform call and the
+	// commit, on a platform without an idempotency key. Its card is not
+	// sent again; MessageRef is learnt from the first click on it, if any.
+	Unconfirmed bool `json:"unconfirmed,omitempty"`
 	// SendFailures counts the failed tries to post the card.
 	SendFailures int `json:"send_failures,omitempty"`
 	// NextSend is when the card is tried again after a failure.
@@ -247,6 +252,9 @@ func (d *DB) createPost(p Post, fired bool) (Post, error) {
 		hk := key(p.Space.Platform, p.Space.ID, p.Channel, string(putTime(nil, p.OpenedAt)))
 		return tx.Bucket(bHistory).Put(hk, []byte(p.Question.QuestionID+"\x00"+p.ID))
 	})
+	if err == nil || errors.Is(err, ErrSlotTaken) {
+		d.dropIntent(p.ID) // the card's intent is resolved by its post
+	}
 	if errors.Is(err, ErrSlotTaken) || err == nil && taken {
 		return existing, fmt.Errorf("create post %s/%s at %s: %w", p.Space, p.Channel, p.Slot.Format(time.RFC3339), ErrSlotTaken)
 	}
@@ -308,6 +316,27 @@ func (d *DB) SetPostMessage(id, ref string) error {
 		p.MessageRef = ref
 		return putJSON(tx.Bucket(bPosts), []byte(id), p)
 	})
+}
+
+// AdoptPostMessage records ref as the post's card when it has none yet
+// (an unconfirmed post, whose card was first seen in a click on it) and
+// reports whether it did. Its commit may be shared with other concurrent
+// writes.
+func (d *DB) AdoptPostMessage(id, ref string) (bool, error) {
+	var did bool
+	err := d.group(func(tx *bolt.Tx) error {
+		did = false
+		p, err := getPost(tx, id)
+		if err != nil || p.MessageRef != "" || ref == "" {
+			return err
+		}
+		p.MessageRef, p.Unconfirmed, did = ref, false, true
+		return putJSON(tx.Bucket(bPosts), []byte(id), p)
+	})
+	if err != nil {
+		return false, fmt.Errorf("adopt post message: %w", err)
+	}
+	return did, nil
 }
 
 // RecordSendFailure counts a failed try to post a post's card and sets

@@ -57,6 +57,7 @@ type DB struct {
 	closed  atomic.Bool
 	observe func(time.Duration)
 	commits committer // group commit of channel writes (group)
+	intents intentLog // cards about to be sent, in a side file (intent.go)
 
 	migratedBackup string
 	metaLoss       bool // opened read-only with Options.AcceptMetaLoss
@@ -288,6 +289,7 @@ func (d *DB) Close() error {
 	if d.closed.Swap(true) {
 		return nil
 	}
+	d.closeIntents()
 	return d.bolt.Close()
 }
 

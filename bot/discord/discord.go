@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,6 +48,7 @@ type session interface {
 	InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
 	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	RequestWithBucketID(method, urlStr string, data any, bucketID string, options ...discordgo.RequestOption) ([]byte, error)
 	ChannelMessageEditComplex(m *discordgo.MessageEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	UserChannelCreate(recipientID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 }
@@ -310,7 +312,11 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction) *bot.Res
 			Name: data.Name, Args: args(data.Name, data.Options)})
 		return &r
 	case discordgo.InteractionMessageComponent:
-		r := a.core.HandleClick(ctx, bot.Click{Space: sp, Channel: i.ChannelID, User: user, ActionID: i.MessageComponentData().CustomID})
+		ref := "" // the card's message ID: adopts a card posted just before a crash (bot.Click.MessageRef)
+		if i.Message != nil {
+			ref = i.Message.ID
+		}
+		r := a.core.HandleClick(ctx, bot.Click{Space: sp, Channel: i.ChannelID, User: user, ActionID: i.MessageComponentData().CustomID, MessageRef: ref})
 		return &r
 	}
 	return nil
@@ -410,12 +416,60 @@ func (a *Adapter) onInteraction(i *discordgo.Interaction) {
 // card the core booked (ReservePost) is tried once: a 429 comes back as a
 // *bot.RateLimitError.
 func (a *Adapter) PostCard(ctx context.Context, channel string, m bot.Message) (string, error) {
+	return a.postCard(ctx, channel, m, "")
+}
+
+// PostCardNonce implements bot.NoncePoster: the card is sent with nonce and
+// enforce_nonce, so Discord returns the message a call with the same nonce
+// created in the past few minutes instead of creating another (a retry
+// after a crash or a lost answer adopts the first card).
+func (a *Adapter) PostCardNonce(ctx context.Context, channel string, m bot.Message, nonce string) (string, error) {
+	return a.postCard(ctx, channel, m, nonce)
+}
+
+// NonceWindow implements bot.NoncePoster. Discord checks a nonce "in the
+// past few minutes" without saying how many; two minutes is what studybot
+// relies on.
+func (a *Adapter) NonceWindow() time.Duration { return NonceWindow }
+
+// NonceWindow is how long after a card's first try studybot trusts
+// Discord's enforce_nonce to return that card rather than post another.
+const NonceWindow = 2 * time.Minute
+
+// nonceSend is a card with Discord's idempotency fields, which discordgo
+// v0.29.0's MessageSend lacks: it is sent as JSON with
+// Session.RequestWithBucketID on the route ChannelMessageSendComplex uses.
+type nonceSend struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce"`
+	EnforceNonce bool   `json:"enforce_nonce"`
+}
+
+func (a *Adapter) postCard(ctx context.Context, channel string, m bot.Message, nonce string) (string, error) {
 	var msg *discordgo.Message
 	err := a.limited(ctx, channel, func() []string { return a.routes.messageKeys(channel) }, func() error {
-		var err error
-		msg, err = a.s.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}, Components: components(m)},
-			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
-		return err
+		send := &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m)}, Components: components(m)}
+		opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
+		if nonce == "" {
+			var err error
+			msg, err = a.s.ChannelMessageSendComplex(channel, send, opts...)
+			return err
+		}
+		for _, e := range send.Embeds {
+			if e.Type == "" {
+				e.Type = discordgo.EmbedTypeRich // as ChannelMessageSendComplex does
+			}
+		}
+		endpoint := discordgo.EndpointChannelMessages(channel)
+		raw, err := a.s.RequestWithBucketID(http.MethodPost, endpoint, nonceSend{MessageSend: send, Nonce: nonce, EnforceNonce: true}, endpoint, opts...)
+		if err != nil {
+			return err
+		}
+		msg = new(discordgo.Message)
+		if err := json.Unmarshal(raw, msg); err != nil {
+			return fmt.Errorf("decode message: %w", err)
+		}
+		return nil
 	})
 	var rl *bot.RateLimitError
 	if errors.As(err, &rl) {

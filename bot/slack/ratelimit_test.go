@@ -179,8 +179,9 @@ func TestClosingPacesCardUpdates(t *testing.T) {
 		t.Fatal(err)
 	}
 	// another app uses up chat.update's burst; then every question closes
-	// (the cards went out from 09:00:00 to 09:00:03: eight hours later)
-	closeAt := tuesday09.Add(8*time.Hour + 5*time.Second)
+	// (the cards went out from 09:00:00 to 09:00:03: eight hours later,
+	// rounded up to the whole minute the cards announce, 17:01)
+	closeAt := tuesday09.Add(8*time.Hour + time.Minute)
 	clock.Set(closeAt)
 	for range 10 {
 		res, err := http.PostForm(fake.URL()+"chat.update", url.Values{"token": {"xoxb-other"}, "channel": {"C00"}, "ts": {card.MessageRef}, "text": {"hi"}})

@@ -337,7 +337,11 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 		if act == nil {
 			continue
 		}
-		out = append(out, bot.Click{Space: store.SpaceRef{Platform: store.Slack, ID: team}, Channel: cb.Channel.ID, User: cb.User.ID, ActionID: act.ActionID})
+		ref := cb.Container.MessageTs // the card's ts: adopts a card posted just before a crash (bot.Click.MessageRef)
+		if ref == "" {
+			ref = cb.Message.Timestamp
+		}
+		out = append(out, bot.Click{Space: store.SpaceRef{Platform: store.Slack, ID: team}, Channel: cb.Channel.ID, User: cb.User.ID, ActionID: act.ActionID, MessageRef: ref})
 	}
 	return out
 }

@@ -18,7 +18,7 @@ func TestConsoleTranscript(t *testing.T) {
 	}
 	db := filepath.Join(t.TempDir(), "console.db")
 	var out, errb bytes.Buffer
-	code := run([]string{"--db", db, "--clock", "2026-12-01T08:30:00+09:00", "--user", "alice"}, bytes.NewReader(script), &out, &errb, noEnv)
+	code := run([]string{"--db", db, "--clock", "2026-12-01T07:30:00+09:00", "--user", "alice"}, bytes.NewReader(script), &out, &errb, noEnv)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}

@@ -120,10 +120,13 @@ type Server struct {
 	stalled      map[string]int
 	release      chan struct{}
 
-	dmChannels map[string]string // user → DM channel
-	dmUsers    map[string]string // DM channel → user
-	dmBlocked  map[string]bool   // users who refuse DMs
-	rl         *limiter          // rate limits (ratelimit.go)
+	dmChannels map[string]string    // user → DM channel
+	dmUsers    map[string]string    // DM channel → user
+	dmBlocked  map[string]bool      // users who refuse DMs
+	rl         *limiter             // rate limits (ratelimit.go)
+	nonces     map[string]sentNonce // channel + nonce → the message it created (nonce.go)
+	crashAfter map[string]bool      // channels whose next message is created and then the call fails (nonce.go)
+	created    int                  // channel messages created
 }
 
 // interaction is a dispatched interaction as Discord tracks it.
@@ -140,7 +143,7 @@ const ResponseWindow = 3 * time.Second
 func New() *Server {
 	s := &Server{limits: map[string]int{}, interactions: map[string]*interaction{}, stalled: map[string]int{}, release: make(chan struct{}),
 		dmChannels: map[string]string{}, dmUsers: map[string]string{}, dmBlocked: map[string]bool{},
-		rl: newLimiter()}
+		rl: newLimiter(), nonces: map[string]sentNonce{}, crashAfter: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw", s.serveGateway)
 	mux.HandleFunc("/gw/", s.serveGateway)
@@ -286,7 +289,12 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && strings.HasSuffix(path, "/messages"):
 		s.violate(ValidateMessage("POST "+path, raw, false)...)
 		ch := strings.Split(strings.TrimPrefix(path, "/api/v9/channels/"), "/")[0]
-		json.NewEncoder(w).Encode(map[string]any{"id": id, "channel_id": ch, "content": body["content"]})
+		id, crash := s.createMessage(ch, id, body)
+		if crash {
+			dropConnection(w) // the message exists; the caller never hears of it
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"id": id, "channel_id": ch, "content": body["content"], "nonce": body["nonce"]})
 	case r.Method == http.MethodPatch && strings.Contains(path, "/messages/"):
 		s.violate(ValidateMessage("PATCH "+path, raw, true)...)
 		parts := strings.Split(path, "/")
