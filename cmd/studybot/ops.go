@@ -95,6 +95,7 @@ func runRestore(args []string, stdout, stderr io.Writer, getenv env) int {
 			fmt.Fprint(stderr, "studybot restore: want one BACKUP file, e.g. studybot restore /var/backups/studybot/studybot-20261201-030000.db\n")
 		} else {
 			fmt.Fprintf(stderr, "studybot: %v\n", err)
+			return exitCode(err) // a bad config exits 1, as from every command
 		}
 		return 2
 	}

@@ -254,3 +254,27 @@ func TestLintRefusesInvalidUTF8(t *testing.T) {
 		t.Errorf("lint exit %d, %q\n%s", code, errs, out)
 	}
 }
+
+// TestBackupRestoreConfigExit: a bad config exits 1 from backup and restore
+// as from every other command, and a bad command line exits 2.
+func TestBackupRestoreConfigExit(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "studybot.yaml")
+	if err := os.WriteFile(cfg, []byte("seed: -3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"backup", "--config", cfg, filepath.Join(dir, "b.db")}, exitFailure},
+		{[]string{"restore", "--config", cfg, filepath.Join(dir, "b.db")}, exitFailure},
+		{[]string{"backup", "--no-such-flag", filepath.Join(dir, "b.db")}, exitUsage},
+		{[]string{"restore", "--no-such-flag", filepath.Join(dir, "b.db")}, exitUsage},
+	} {
+		code, said := runWithin(t, 20*time.Second, tt.args, nil)
+		if code != tt.want {
+			t.Errorf("%v: exit %d (%q), want %d", tt.args, code, said, tt.want)
+		}
+	}
+}

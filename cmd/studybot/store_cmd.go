@@ -84,6 +84,7 @@ func runBackup(args []string, stdout, stderr io.Writer, getenv env) int {
 			fmt.Fprint(stderr, "studybot backup: want one target FILE, e.g. studybot backup studybot-2026-12-01.db\n")
 		} else {
 			fmt.Fprintf(stderr, "studybot: %v\n", err)
+			return exitCode(err) // a bad config exits 1, as from every command
 		}
 		return 2
 	}
