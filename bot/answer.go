@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
-	"strings"
+	"github.com/studybot/studybot/bot/render"
 
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
@@ -15,10 +15,10 @@ import (
 func (b *Bot) HandleClick(ctx context.Context, c Click) Response {
 	defer b.track()()
 	lang := b.channelLang(c.Space, c.Channel)
-	kind, id, opt, ok := parseAction(c.ActionID)
+	kind, id, opt, ok := render.ParseAction(c.ActionID)
 	if !ok {
 		b.metrics.Answered(c.Space.Platform, "invalid")
-		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
+		return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
 	}
 	switch kind {
 	case "p":
@@ -34,7 +34,7 @@ func (b *Bot) HandleClick(ctx context.Context, c Click) Response {
 	}
 	if errors.Is(err, store.ErrNotFound) || err == nil && (p.Question.OptionIndex(opt) < 0 || p.Space != c.Space) {
 		b.metrics.Answered(c.Space.Platform, "invalid")
-		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
+		return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
 	}
 	if err != nil {
 		return b.internalError(lang, "get post", err)
@@ -46,42 +46,16 @@ func (b *Bot) HandleClick(ctx context.Context, c Click) Response {
 		b.metrics.Answered(c.Space.Platform, "counted")
 		b.cards.mark(p.ID)
 		b.learn(c.Space, c.User, p.Question.Item, p.Question.QuestionID, p.Question.Domain, rec.Answer.Correct)
-		return private(feedbackMessage(p.Question, opt, lang, &rec, ""))
+		return render.Private(render.FeedbackMessage(p.Question, opt, lang, &rec, ""))
 	case errors.Is(err, store.ErrAlreadyAnswered):
 		b.metrics.Answered(c.Space.Platform, "duplicate")
 		first := p.Question.OptionIndex(rec.Answer.OptionID)
-		return private(Message{Kind: KindFeedback, Body: T(lang, "fb.already", questions.Letter(first))})
+		return render.Private(Message{Kind: KindFeedback, Body: T(lang, "fb.already", questions.Letter(first))})
 	case errors.Is(err, store.ErrClosed):
 		b.metrics.Answered(c.Space.Platform, "closed")
-		return private(feedbackMessage(p.Question, opt, lang, nil, T(lang, "fb.closed")))
+		return render.Private(render.FeedbackMessage(p.Question, opt, lang, nil, T(lang, "fb.closed")))
 	}
 	return b.internalError(lang, "record answer", err)
-}
-
-// actionPrefix starts every action ID the core makes; adapters route
-// clicks by it.
-const actionPrefix = "sb1:"
-
-func answerAction(postID, optionID string) string {
-	return actionPrefix + "a:" + postID + ":" + optionID
-}
-
-func practiceAction(questionID, optionID string) string {
-	return actionPrefix + "p:" + questionID + ":" + optionID
-}
-
-// parseAction splits an action ID made by answerAction, practiceAction,
-// reviewAction or reviewAnswerAction.
-func parseAction(id string) (kind, target, option string, ok bool) {
-	rest, found := strings.CutPrefix(id, actionPrefix)
-	if !found {
-		return "", "", "", false
-	}
-	parts := strings.Split(rest, ":")
-	if len(parts) != 3 || parts[1] == "" || parts[2] == "" || parts[0] != "a" && parts[0] != "p" && parts[0] != "r" && parts[0] != "v" {
-		return "", "", "", false
-	}
-	return parts[0], parts[1], parts[2], true
 }
 
 // practiceAnswer records an answer to a practice (/quiz) or, when review
@@ -92,7 +66,7 @@ func (b *Bot) practiceAnswer(c Click, lang, qid, opt string, review bool) Respon
 	q, err := bank.Get(qid)
 	if err != nil || q.OptionIndex(opt) < 0 {
 		b.metrics.Answered(c.Space.Platform, "invalid")
-		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
+		return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
 	}
 	if _, err := b.ensureSpace(c.Space); err != nil {
 		return b.internalError(lang, "ensure space", err)
@@ -107,5 +81,5 @@ func (b *Bot) practiceAnswer(c Click, lang, qid, opt string, review bool) Respon
 	if review {
 		foot = T(lang, "fb.review")
 	}
-	return private(feedbackMessage(snapshotOf(bank, q), opt, lang, nil, foot))
+	return render.Private(render.FeedbackMessage(snapshotOf(bank, q), opt, lang, nil, foot))
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/studybot/studybot/bot/pace"
+	"github.com/studybot/studybot/bot/render"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -141,7 +143,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Lang == "" {
 		cfg.Lang = DefaultLang
 	}
-	if !validLang(cfg.Lang) {
+	if !render.ValidLang(cfg.Lang) {
 		return nil, fmt.Errorf("bot: language %q: want ja or en", cfg.Lang)
 	}
 	if cfg.TZ == "" {
@@ -176,7 +178,7 @@ func New(cfg Config) (*Bot, error) {
 		cfg.Metrics = nopMetrics{}
 	}
 	if cfg.NewTimer == nil {
-		cfg.NewTimer = wallTimer
+		cfg.NewTimer = pace.WallTimer
 	}
 	b := &Bot{cfg: cfg, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
 		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex(), digests: make(chan struct{}, digestWorkers)}
@@ -349,7 +351,7 @@ func (b *Bot) isAdmin(c Command) bool {
 func (b *Bot) internalError(lang, what string, err error) Response {
 	b.log.Error(what, "err", err)
 	b.metrics.Error("internal")
-	return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
+	return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
 }
 
 // domainLabel returns "第 N 分野: title" for a domain number.
@@ -363,11 +365,4 @@ func (b *Bot) domainLabel(lang string, n int, title string) string {
 		}
 	}
 	return T(lang, "domain.n", n) + ": " + title
-}
-
-func pct(n, of int) int {
-	if of == 0 {
-		return 0
-	}
-	return (n*100 + of/2) / of
 }

@@ -43,9 +43,9 @@ func (b *Bot) closeTasks(now time.Time) []task {
 	for _, p := range open {
 		if !p.ClosesAt.After(now) || p.MessageRef == "" && !p.Unconfirmed && !now.Before(nextSend(p)) {
 			c := &closeJob{p: p, now: now}
-			tasks = append(tasks, task{key: chanKey{p.Space, p.Channel}, run: func(ctx context.Context) time.Duration {
+			tasks = append(tasks, task{Key: chanKey{p.Space, p.Channel}, Run: func(ctx context.Context) time.Duration {
 				return b.runClose(ctx, c)
-			}, dropped: func() {
+			}, Dropped: func() {
 				if c.closed {
 					b.log.Warn("shutting down: a closed question's results, held back by a rate limit, are not posted",
 						"channel", c.p.Channel, "post", c.p.ID)

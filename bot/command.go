@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"github.com/studybot/studybot/bot/render"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) Response {
 	spec, ok := lookupCommand(name)
 	if !ok {
 		b.metrics.Command(name)
-		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.unknown", "/"+name)})
+		return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.unknown", "/"+name)})
 	}
 	b.metrics.Command(spec.Name)
 	if _, err := b.ensureSpace(c.Space); err != nil {
@@ -33,7 +34,7 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) Response {
 // usageError says what went wrong with the arguments (what) and shows the
 // example of the command's registry entry (exampleKey).
 func usageError(lang, what, exampleKey string) Response {
-	return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.args", what, T(lang, exampleKey))})
+	return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.args", what, T(lang, exampleKey))})
 }
 
 // unknownQuestion is the friendly answer to a question ID the bank lacks
@@ -43,7 +44,7 @@ func unknownQuestion(lang, id, exampleKey string) Response {
 }
 
 func (b *Bot) cmdHelp(_ context.Context, _ Command, lang string) Response {
-	return private(helpMessage(lang))
+	return render.Private(helpMessage(lang))
 }
 
 // parseDomain reads "3" (or "第3分野", "d3") as a domain number the bank has.
@@ -88,7 +89,7 @@ func (b *Bot) cmdQuiz(_ context.Context, c Command, lang string) Response {
 	}
 	pool = b.quizPool(c, pool)
 	if len(pool) == 0 {
-		return private(Message{Kind: KindError, Body: T(lang, "quiz.none")})
+		return render.Private(Message{Kind: KindError, Body: T(lang, "quiz.none")})
 	}
 	// The most confident first: the user's n-th answer moves them down the
 	// bank's draw order; the clock picks among the next three, so asking
@@ -99,7 +100,7 @@ func (b *Bot) cmdQuiz(_ context.Context, c Command, lang string) Response {
 	}
 	jitter := int(uint64(b.now().UnixNano()) / 1000 % 3)
 	q := pool[(seen+jitter)%len(pool)]
-	return private(practiceCard(q, lang, b.domainLabel(lang, q.Domain, q.DomainTitle)))
+	return render.Private(render.PracticeCard(q, lang, b.domainLabel(lang, q.Domain, q.DomainTitle)))
 }
 
 // maxLookup is the number of lookup results shown.
@@ -110,14 +111,14 @@ func (b *Bot) cmdMemo(_ context.Context, c Command, lang string) Response {
 	if strings.TrimSpace(query) == "" {
 		return usageError(lang, T(lang, "memo.usage"), "memo.example")
 	}
-	return private(lookupMessage(query, b.Bank().Index.Search(query, maxLookup), lang, maxLookup))
+	return render.Private(render.LookupMessage(query, b.Bank().Index.Search(query, maxLookup), lang, maxLookup))
 }
 
 func windowName(lang string, w store.Window) string { return T(lang, "window."+string(w)) }
 
 func (b *Bot) cmdLeaderboard(_ context.Context, c Command, lang string) Response {
 	if c.DM {
-		return private(Message{Kind: KindError, Body: T(lang, "err.dm")})
+		return render.Private(Message{Kind: KindError, Body: T(lang, "err.dm")})
 	}
 	domain, window, accuracy := store.AllDomains, store.Week, false
 	for _, a := range c.Args {
@@ -164,7 +165,7 @@ func (b *Bot) cmdLeaderboard(_ context.Context, c Command, lang string) Response
 	} else {
 		b.log.Warn("leaderboard without mentions", "err", err)
 	}
-	return private(leaderboardMessage(board, lang, title, mention))
+	return render.Private(render.LeaderboardMessage(board, lang, title, mention))
 }
 
 func (b *Bot) cmdStreak(_ context.Context, c Command, lang string) Response {
@@ -172,7 +173,7 @@ func (b *Bot) cmdStreak(_ context.Context, c Command, lang string) Response {
 	if err != nil {
 		return b.internalError(lang, "streak", err)
 	}
-	return private(streakMessage(s, lang))
+	return render.Private(render.StreakMessage(s, lang))
 }
 
 func (b *Bot) cmdStats(_ context.Context, c Command, lang string) Response {
@@ -181,7 +182,7 @@ func (b *Bot) cmdStats(_ context.Context, c Command, lang string) Response {
 		return b.internalError(lang, "stats", err)
 	}
 	label := func(d int) string { return b.domainLabel(lang, d, "") }
-	m := statsMessage(st, lang, label, b.now(), store.Space{TZ: b.cfg.TZ}.Location())
+	m := render.StatsMessage(st, lang, label, b.now(), store.Space{TZ: b.cfg.TZ}.Location())
 	ls, err := b.learnState(c)
 	if err != nil {
 		return b.internalError(lang, "stats cards", err)
@@ -193,7 +194,7 @@ func (b *Bot) cmdStats(_ context.Context, c Command, lang string) Response {
 	if len(ls.items) > 0 {
 		m.Fields = append(m.Fields, readinessFields(ls.readiness(b.now(), weights), lang, label)...)
 	}
-	return private(m)
+	return render.Private(m)
 }
 
 func (b *Bot) cmdExplain(_ context.Context, c Command, lang string) Response {
@@ -205,7 +206,7 @@ func (b *Bot) cmdExplain(_ context.Context, c Command, lang string) Response {
 	if err != nil {
 		return unknownQuestion(lang, c.Args[0], "explain.example")
 	}
-	return private(explainMessage(q, snapshotOf(bank, q), lang, b.domainLabel(lang, q.Domain, q.DomainTitle)))
+	return render.Private(render.ExplainMessage(q, snapshotOf(bank, q), lang, b.domainLabel(lang, q.Domain, q.DomainTitle)))
 }
 
 func (b *Bot) cmdReport(_ context.Context, c Command, lang string) Response {
@@ -220,13 +221,13 @@ func (b *Bot) cmdReport(_ context.Context, c Command, lang string) Response {
 	if err != nil {
 		return b.internalError(lang, "report", err)
 	}
-	return private(Message{Tone: Good, Body: T(lang, "report.done", q.ID, n)})
+	return render.Private(Message{Tone: Good, Body: T(lang, "report.done", q.ID, n)})
 }
 
 // cmdAdmin runs a /studybot subcommand from AdminCommands.
 func (b *Bot) cmdAdmin(ctx context.Context, c Command, lang string) Response {
 	if !b.isAdmin(c) {
-		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.admin")})
+		return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.admin")})
 	}
 	if len(c.Args) == 0 {
 		return usageError(lang, T(lang, "admin.usage", adminNames()), "admin.example")
@@ -239,7 +240,7 @@ func (b *Bot) cmdAdmin(ctx context.Context, c Command, lang string) Response {
 	var ch store.Channel
 	if sub.Channel {
 		if c.DM || c.Channel == "" {
-			return private(Message{Kind: KindError, Body: T(lang, "err.dm")})
+			return render.Private(Message{Kind: KindError, Body: T(lang, "err.dm")})
 		}
 		var err error
 		if ch, err = b.EnsureChannel(c.Space, c.Channel); err != nil {
@@ -267,7 +268,7 @@ func (b *Bot) saveChannel(c Command, lang string, edit func(*store.Channel), msg
 		return b.internalError(lang, "save channel", err)
 	}
 	b.touchChannel(c.Space, c.Channel)
-	return private(Message{Tone: Good, Body: msg(saved)})
+	return render.Private(Message{Tone: Good, Body: msg(saved)})
 }
 
 // text is a saveChannel reply that does not depend on the saved channel.
@@ -305,7 +306,7 @@ func (b *Bot) adminSchedule(_ context.Context, c Command, args []string, ch stor
 	}, func(saved store.Channel) string {
 		// the next post as the invariants let it come: a slot before the
 		// open question's announced close, or within the hour, is skipped
-		return T(lang, "sched.set", spec, tz, formatTime(b.nextPostAt(saved, now), now, loc))
+		return T(lang, "sched.set", spec, tz, render.FormatTime(b.nextPostAt(saved, now), now, loc))
 	})
 }
 
@@ -337,14 +338,14 @@ func (b *Bot) adminDomains(_ context.Context, c Command, args []string, _ store.
 		ds = append(ds, d)
 	}
 	sort.Ints(ds)
-	return b.saveChannel(c, lang, func(cur *store.Channel) { cur.Domains = ds }, text(lang, "domains.set", domainList(lang, ds)))
+	return b.saveChannel(c, lang, func(cur *store.Channel) { cur.Domains = ds }, text(lang, "domains.set", render.DomainList(lang, ds)))
 }
 
 func (b *Bot) adminLang(_ context.Context, c Command, args []string, _ store.Channel, lang string) Response {
 	if len(args) != 1 {
 		return usageError(lang, T(lang, "lang.usage"), "lang.example")
 	}
-	if !validLang(args[0]) {
+	if !render.ValidLang(args[0]) {
 		return usageError(lang, T(lang, "lang.bad", args[0]), "lang.example")
 	}
 	nl := strings.ToLower(args[0])
@@ -374,7 +375,7 @@ func (b *Bot) adminResume(_ context.Context, c Command, _ []string, _ store.Chan
 	}, func(saved store.Channel) string {
 		next := ""
 		if s, err := channelSchedule(saved); err == nil {
-			next = formatTime(s.Next(now), now, saved.Location())
+			next = render.FormatTime(s.Next(now), now, saved.Location())
 		}
 		return T(lang, "resumed", next)
 	})
@@ -391,11 +392,11 @@ func (b *Bot) adminPostNow(_ context.Context, c Command, _ []string, ch store.Ch
 			if errors.Is(err, ErrQuestionOpen) {
 				key = "postnow.open"
 			}
-			return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, key, formatTime(at, now, ch.Location()))})
+			return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, key, render.FormatTime(at, now, ch.Location()))})
 		}
 	}
 	if !b.begin() {
-		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
+		return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
 	}
 	go func() { // tracked by begin: Close waits for it
 		defer b.inflight.Done()
@@ -405,11 +406,11 @@ func (b *Bot) adminPostNow(_ context.Context, c Command, _ []string, ch store.Ch
 			b.log.Error("post now", "err", err)
 		}
 	}()
-	return private(Message{Tone: Good, Body: T(lang, "postnow")})
+	return render.Private(Message{Tone: Good, Body: T(lang, "postnow")})
 }
 
 func (b *Bot) adminStatus(_ context.Context, _ Command, _ []string, ch store.Channel, lang string) Response {
-	return private(b.status(ch, lang))
+	return render.Private(b.status(ch, lang))
 }
 
 func (b *Bot) adminClearReport(_ context.Context, c Command, args []string, _ store.Channel, lang string) Response {
@@ -420,7 +421,7 @@ func (b *Bot) adminClearReport(_ context.Context, c Command, args []string, _ st
 	if err != nil {
 		return b.internalError(lang, "clear reports", err)
 	}
-	return private(Message{Tone: Good, Body: T(lang, "report.cleared", args[0], n)})
+	return render.Private(Message{Tone: Good, Body: T(lang, "report.cleared", args[0], n)})
 }
 
 func (b *Bot) adminReports(_ context.Context, c Command, _ []string, _ store.Channel, lang string) Response {
@@ -428,18 +429,18 @@ func (b *Bot) adminReports(_ context.Context, c Command, _ []string, _ store.Cha
 	if err != nil {
 		return b.internalError(lang, "reports", err)
 	}
-	return private(reportsMessage(by, order, lang))
+	return render.Private(render.ReportsMessage(by, order, lang))
 }
 
 // status gathers what /studybot status shows and renders it.
 func (b *Bot) status(ch store.Channel, lang string) Message {
-	v := statusView{now: b.now(), bank: len(b.Bank().Questions)}
-	v.reloadErr, v.reloadAt = b.LastReloadError()
+	v := render.StatusView{Now: b.now(), Bank: len(b.Bank().Questions), Pool: poolName(lang, channelPool(ch)), Digest: digestState(lang, ch)}
+	v.ReloadErr, v.ReloadAt = b.LastReloadError()
 	if s, err := channelSchedule(ch); err == nil && !ch.Paused {
-		v.next = s.Next(v.now)
+		v.Next = s.Next(v.Now)
 	}
 	if p, err := b.db.LatestPost(ch.Space, ch.ID); err == nil && !p.Closed {
-		v.open = p.Question.QuestionID
+		v.Open = p.Question.QuestionID
 	}
-	return statusMessage(ch, lang, v)
+	return render.StatusMessage(ch, lang, v)
 }

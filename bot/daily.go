@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/studybot/studybot/bot/pace"
+	"github.com/studybot/studybot/bot/render"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,12 +30,12 @@ func snapshotOf(bank *questions.Bank, q *questions.Question) store.Snapshot {
 // authored question resting on no memo line shows its explanation alone.
 func explanationOf(q *questions.Question) string {
 	if q.Rationale == "" {
-		return quoteSource(q.Source.Quote, q.Source)
+		return render.QuoteSource(q.Source.Quote, q.Source)
 	}
 	if q.Source.Quote == "" {
 		return q.Rationale
 	}
-	return q.Rationale + "\n" + quoteSource(q.Source.Quote, q.Source)
+	return q.Rationale + "\n" + render.QuoteSource(q.Source.Quote, q.Source)
 }
 
 // card renders a post's card as it should look now, with answers so far.
@@ -42,13 +44,13 @@ func (b *Bot) card(p store.Post, lang string, answers int) Message {
 	if ch, err := b.db.GetChannel(p.Space, p.Channel); err == nil {
 		loc = ch.Location()
 	}
-	return cardMessage(p, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), answers, b.now(), loc)
+	return render.CardMessage(p, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), answers, b.now(), loc)
 }
 
 // results gathers what a post's results show (mentions, streak
 // milestones) and renders them.
 func (b *Bot) results(p store.Post, r store.Results, lang string, plat Platform) Message {
-	var milestones []milestone
+	var milestones []render.Milestone
 	if answers, err := b.db.PostAnswers(p.ID); err == nil {
 		at := map[int]int{} // streak length → index in milestones
 		for _, a := range answers {
@@ -60,12 +62,12 @@ func (b *Bot) results(p store.Post, r store.Results, lang string, plat Platform)
 			if !ok {
 				i = len(milestones)
 				at[st.Current] = i
-				milestones = append(milestones, milestone{days: st.Current})
+				milestones = append(milestones, render.Milestone{Days: st.Current})
 			}
-			milestones[i].users = append(milestones[i].users, plat.Mention(a.UserID))
+			milestones[i].Users = append(milestones[i].Users, plat.Mention(a.UserID))
 		}
 	}
-	m := resultsMessage(p, r, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), plat.Mention, milestones)
+	m := render.ResultsMessage(p, r, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), plat.Mention, milestones)
 	if st := b.sourceState(p.Question); st == sourceChanged || st == sourceGone {
 		m.Body += "\n" + T(lang, "history."+string(st))
 	}
@@ -142,7 +144,7 @@ func (b *Bot) lockChannel(sp Space, channel string) func() {
 // dueTask is the posting pool's task for one channel's due slot
 // (runDueChannel).
 func (b *Bot) dueTask(sp Space, channel string, now time.Time) task {
-	return task{key: chanKey{sp, channel}, run: func(ctx context.Context) time.Duration {
+	return task{Key: chanKey{sp, channel}, Run: func(ctx context.Context) time.Duration {
 		return b.runDueChannel(ctx, sp, channel, now)
 	}}
 }
@@ -338,7 +340,7 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	if lang == "" {
 		lang = b.cfg.Lang
 	}
-	card := cardMessage(p, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), 0, now, ch.Location())
+	card := render.CardMessage(p, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), 0, now, ch.Location())
 	ref, sendErr := postCardOnce(ctx, plat, ch.ID, card, in.Nonce)
 	var rl *RateLimitError
 	switch {
@@ -355,7 +357,7 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	case sendErr == nil:
 		p.MessageRef = ref
 	default:
-		p.SendFailures, p.NextSend = 1, now.Add(retryWait(1))
+		p.SendFailures, p.NextSend = 1, now.Add(pace.RetryWait(1))
 	}
 	create := b.db.CreatePost
 	if scheduled {
@@ -392,32 +394,17 @@ func (b *Bot) setLastFired(sp Space, channel string, slot time.Time) {
 	}
 }
 
-// Card delivery retries: a card that failed to reach its platform (the bot
-// is not a member of the channel, the platform is down) is tried again
-// after firstRetry, doubling up to maxRetryWait, and the slot is given up
-// after maxSendTries tries in all: 1, 2, 4, 8, 16, 30 and 30 minutes
+// maxSendTries is how many tries a card gets in all before its slot is
+// given up: with pace.RetryWait's waits, 1, 2, 4, 8, 16, 30 and 30 minutes
 // apart, so over an hour and a half rather than every minute until the
 // question would close.
-const (
-	firstRetry   = time.Minute
-	maxRetryWait = 30 * time.Minute
-	maxSendTries = 8
-)
-
-// retryWait is the wait after the given number of failed tries (≥ 1).
-func retryWait(failures int) time.Duration {
-	d := firstRetry
-	for i := 1; i < failures && d < maxRetryWait; i++ {
-		d *= 2
-	}
-	return min(d, maxRetryWait)
-}
+const maxSendTries = 8
 
 // nextSend is when an undelivered post's card is due to be tried again.
 func nextSend(p store.Post) time.Time {
 	if p.NextSend.IsZero() {
 		// never tried, or the process stopped before recording the try
-		return p.OpenedAt.Add(firstRetry)
+		return p.OpenedAt.Add(pace.FirstRetry)
 	}
 	return p.NextSend
 }
@@ -444,7 +431,7 @@ func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) (again
 	}
 	b.setChannelError(p.Space, p.Channel, err)
 	now := b.now()
-	saved, serr := b.db.RecordSendFailure(p.ID, now.Add(retryWait(p.SendFailures+1)))
+	saved, serr := b.db.RecordSendFailure(p.ID, now.Add(pace.RetryWait(p.SendFailures+1)))
 	if serr != nil {
 		b.log.Error("record send failure", "post", p.ID, "err", serr)
 		b.metrics.Error("store")

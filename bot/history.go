@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"github.com/studybot/studybot/bot/render"
 	"strconv"
 	"strings"
 
@@ -57,7 +58,7 @@ func (b *Bot) adminHistory(_ context.Context, c Command, _ []string, ch store.Ch
 	m := Message{Title: T(lang, "history.title")}
 	if len(hist) == 0 {
 		m.Body = T(lang, "history.empty")
-		return private(m)
+		return render.Private(m)
 	}
 	var lines []string
 	for i := len(hist) - 1; i >= 0 && len(lines) < historyLen; i-- {
@@ -65,14 +66,14 @@ func (b *Bot) adminHistory(_ context.Context, c Command, _ []string, ch store.Ch
 		if err != nil {
 			return b.internalError(lang, "history post", err)
 		}
-		line := "#" + strconv.Itoa(p.Number) + " " + formatTime(hist[i].At, b.now(), ch.Location()) + " `" + p.Question.QuestionID + "` " + headOf(p.Question.Stem)
+		line := "#" + strconv.Itoa(p.Number) + " " + render.FormatTime(hist[i].At, b.now(), ch.Location()) + " `" + p.Question.QuestionID + "` " + headOf(p.Question.Stem)
 		if st := b.sourceState(p.Question); st != sourceSame {
 			line += " — " + T(lang, "history."+string(st))
 		}
 		lines = append(lines, line)
 	}
 	m.Body = strings.Join(lines, "\n")
-	return private(m)
+	return render.Private(m)
 }
 
 // headOf is the first line of a stem, cut to 40 runes.

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/studybot/studybot/bot/render"
 	"sort"
 	"strings"
 	"time"
@@ -54,7 +55,7 @@ func (b *Bot) adminInsights(_ context.Context, c Command, _ []string, _ store.Ch
 		}
 		m.Fields = append(m.Fields, teamReadinessField(team, lang, func(n int, title string) string { return b.domainLabel(lang, n, title) }))
 	}
-	return private(m)
+	return render.Private(m)
 }
 
 // insightsMessage renders the top flagged questions (most flags first,

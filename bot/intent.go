@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"github.com/studybot/studybot/bot/pace"
 	"time"
 
 	"github.com/studybot/studybot/store"
@@ -111,7 +112,7 @@ func (b *Bot) resolveIntent(ctx context.Context, plat Platform, in store.PostInt
 			b.log.Info("card intent from before a restart resolved with its nonce", "channel", p.Channel, "slot", p.Slot, "ref", ref)
 		default:
 			sendErr = err
-			p.SendFailures, p.NextSend = 1, now.Add(retryWait(1))
+			p.SendFailures, p.NextSend = 1, now.Add(pace.RetryWait(1))
 		}
 	} else {
 		p.Unconfirmed = true

@@ -1,132 +1,37 @@
 package bot
 
-import (
-	"strings"
-	"time"
+import "github.com/studybot/studybot/bot/render"
+
+// The message model lives in bot/render; these names are the core's
+// vocabulary for the adapters, which speak bot.Message and bot.Response.
+type (
+	// Message is render.Message: what the core says.
+	Message = render.Message
+	// Kind is render.Kind: what a Message is.
+	Kind = render.Kind
+	// Tone is render.Tone: how a Message is coloured.
+	Tone = render.Tone
+	// Field is render.Field: a name/value row.
+	Field = render.Field
+	// Button is render.Button: an answer button.
+	Button = render.Button
+	// Response is render.Response: the answer to a command or a click.
+	Response = render.Response
 )
 
-// Kind tells an adapter what a Message is, so it can render it natively.
-type Kind int
-
-// Message kinds.
+// Message kinds and tones (see bot/render).
 const (
-	// KindText is a plain informational message.
-	KindText Kind = iota
-	// KindCard is a question card with answer buttons.
-	KindCard
-	// KindResults is the results of a closed question.
-	KindResults
-	// KindLeaderboard is a ranked table.
-	KindLeaderboard
-	// KindLookup is memo lookup results.
-	KindLookup
-	// KindFeedback is the private reply to an answer.
-	KindFeedback
-	// KindError is a user-facing error.
-	KindError
+	KindText        = render.KindText
+	KindCard        = render.KindCard
+	KindResults     = render.KindResults
+	KindLeaderboard = render.KindLeaderboard
+	KindLookup      = render.KindLookup
+	KindFeedback    = render.KindFeedback
+	KindError       = render.KindError
+	Neutral         = render.Neutral
+	Good            = render.Good
+	Bad             = render.Bad
 )
-
-// Tone colours a message where the platform can.
-type Tone int
-
-// Tones.
-const (
-	// Neutral is the default.
-	Neutral Tone = iota
-	// Good marks a correct answer or success.
-	Good
-	// Bad marks a wrong answer or an error.
-	Bad
-)
-
-// Field is a name/value pair: a leaderboard row, a result bar, a lookup hit.
-type Field struct {
-	// Name is the field's label.
-	Name string
-	// Value is its content (may span lines).
-	Value string
-}
-
-// Button is an answer button.
-type Button struct {
-	// ActionID routes the click back to the core; adapters pass it through
-	// unchanged (it is short enough for Slack and Discord custom IDs).
-	ActionID string
-	// Label is what the button shows ("A", "B" …).
-	Label string
-	// Text is the option's text, shown beside or on the button.
-	Text string
-	// Disabled buttons are shown but cannot be clicked (a closed card).
-	Disabled bool
-}
-
-// Message is what the core says. Adapters render it natively (Block Kit,
-// Discord embeds and components, terminal text); Text gives a plain
-// rendering of the whole message for platforms with nothing richer.
-type Message struct {
-	// Kind tells what the message is.
-	Kind Kind
-	// Tone colours it.
-	Tone Tone
-	// Title is a short header.
-	Title string
-	// Body is the main text.
-	Body string
-	// Quote is a passage quoted from the memo, shown as a quote block.
-	Quote string
-	// Fields are name/value rows.
-	Fields []Field
-	// Buttons are answer buttons (cards only).
-	Buttons []Button
-	// Context is small print: closing time, answer count, hints.
-	Context string
-	// PostID names the post a card or results message belongs to.
-	PostID string
-}
-
-// Text renders the whole message as plain text.
-func (m Message) Text() string {
-	var b strings.Builder
-	line := func(s string) {
-		if s == "" {
-			return
-		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(s)
-	}
-	line(m.Title)
-	line(m.Body)
-	for _, btn := range m.Buttons {
-		line(btn.Label + ") " + btn.Text)
-	}
-	if m.Quote != "" {
-		for _, l := range strings.Split(m.Quote, "\n") {
-			line("> " + l)
-		}
-	}
-	for _, f := range m.Fields {
-		if f.Name == "" {
-			line(f.Value)
-		} else {
-			line(f.Name + ": " + f.Value)
-		}
-	}
-	line(m.Context)
-	return b.String()
-}
-
-// Response is the core's answer to a command or a click. The adapter
-// delivers it within its platform's deadline.
-type Response struct {
-	// Private responses are seen only by the user who asked (ephemeral).
-	Private bool
-	// Messages are sent in order.
-	Messages []Message
-}
-
-func private(msgs ...Message) Response { return Response{Private: true, Messages: msgs} }
 
 // Command is a slash command (or console "/name args") from a user.
 type Command struct {
@@ -163,12 +68,17 @@ type Click struct {
 	MessageRef string
 }
 
-// formatTime renders a time in a zone as "15:04" when it is today, else
-// "1/2 15:04".
-func formatTime(t, now time.Time, loc *time.Location) string {
-	t, now = t.In(loc), now.In(loc)
-	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
-		return t.Format("15:04")
-	}
-	return t.Format("1/2 15:04")
-}
+// Languages the bot speaks; the first is the default (render.Languages).
+var Languages = render.Languages
+
+// T returns the text for key in lang (see render.T).
+func T(lang, key string, args ...any) string { return render.T(lang, key, args...) }
+
+// CatalogKeys returns the sorted keys of a language's catalog (see
+// render.CatalogKeys).
+func CatalogKeys(lang string) []string { return render.CatalogKeys(lang) }
+
+// Truncate cuts s to at most n runes, ending with "…" when it cut (see
+// render.Truncate); adapters use it to stay within their platform's field
+// limits.
+func Truncate(s string, n int) string { return render.Truncate(s, n) }

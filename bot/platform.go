@@ -47,7 +47,7 @@ type FilePoster interface {
 	PostFile(ctx context.Context, channel string, m Message, f File) error
 }
 
-// DirectMessenger is an optional capability of a Platform: a private
+// DirectMessenger is an optional capability of a Platform: a render.Private
 // message to one user outside any channel (review reminders). DM returns
 // an error wrapping ErrDMBlocked when the platform says the user cannot
 // be messaged (DMs closed, a deactivated or unknown user, a bot), so the

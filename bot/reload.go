@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"github.com/studybot/studybot/bot/render"
 	"time"
 
 	"github.com/studybot/studybot/store"
@@ -55,7 +56,7 @@ func (b *Bot) LastReloadError() (string, time.Time) {
 }
 
 func (b *Bot) adminReload(_ context.Context, _ Command, _ []string, _ store.Channel, lang string) Response {
-	return private(b.ReloadReport(lang))
+	return render.Private(b.ReloadReport(lang))
 }
 
 // ReloadReport reloads the bank (Reload) and says how it went, in lang:

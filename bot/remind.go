@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/studybot/studybot/bot/render"
 	"strings"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 )
 
 // Review reminders: /review remind <HH:MM>|off and /review tz <zone> set
-// them; the due-loop sends them (runReminders). A reminder is a private
+// them; the due-loop sends them (runReminders). A reminder is a render.Private
 // message at the user's local time of day, at most once per local day and
 // only when review items are due at that time.
 //
@@ -330,7 +331,7 @@ func (b *Bot) setRemind(c Command, arg, lang string) Response {
 	if !off {
 		p, err := b.platform(c.Space.Platform)
 		if _, dm := p.(DirectMessenger); err != nil || !dm {
-			return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "remind.nodm")})
+			return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "remind.nodm")})
 		}
 	}
 	now := b.now()
@@ -353,10 +354,10 @@ func (b *Bot) setRemind(c Command, arg, lang string) Response {
 	}
 	b.Wake()
 	if off {
-		return private(Message{Tone: Good, Body: T(lang, "remind.off")})
+		return render.Private(Message{Tone: Good, Body: T(lang, "remind.off")})
 	}
 	loc := zoneOf(r.TZ)
-	return private(Message{Tone: Good, Body: T(lang, "remind.set", clockText(r.At), r.TZ, formatTime(r.Next, now, loc))})
+	return render.Private(Message{Tone: Good, Body: T(lang, "remind.set", clockText(r.At), r.TZ, render.FormatTime(r.Next, now, loc))})
 }
 
 // validZone reports whether name is an IANA zone name studybot accepts
@@ -390,9 +391,9 @@ func (b *Bot) setZone(c Command, zone, lang string) Response {
 	loc := zoneOf(r.TZ)
 	body := T(lang, "remind.tz", r.TZ, now.In(loc).Format("15:04"))
 	if !r.Next.IsZero() {
-		body += "\n" + T(lang, "remind.next", formatTime(r.Next, now, loc))
+		body += "\n" + T(lang, "remind.next", render.FormatTime(r.Next, now, loc))
 	}
-	return private(Message{Tone: Good, Body: body})
+	return render.Private(Message{Tone: Good, Body: body})
 }
 
 // remindStatus shows the user's reminder and zone.
@@ -411,10 +412,10 @@ func (b *Bot) remindStatus(c Command, lang string) Response {
 	case r.On && r.Blocked:
 		body = T(lang, "remind.blocked", clockText(r.At))
 	case r.On:
-		body = T(lang, "remind.status", clockText(r.At), r.TZ, formatTime(nextFire(r, now), now, loc))
+		body = T(lang, "remind.status", clockText(r.At), r.TZ, render.FormatTime(nextFire(r, now), now, loc))
 	default:
 		body = T(lang, "remind.none")
 	}
 	body += "\n" + T(lang, "remind.zone", r.TZ, now.In(loc).Format("15:04"))
-	return private(Message{Body: body})
+	return render.Private(Message{Body: body})
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/studybot/studybot/bot/render"
 	"strings"
 	"sync"
 
@@ -85,10 +86,6 @@ func (b *Bot) reviewSig(space Space, user, qid, verdict string) string {
 	return hex.EncodeToString(m.Sum(nil)[:6])
 }
 
-func reviewAction(qid, verdict, sig string) string {
-	return actionPrefix + "r:" + qid + ":" + verdict + "." + sig
-}
-
 // nextReview returns the next question user should review: flagged ones
 // (Flags: reported by Withheld users, or by their answers) first, then the rest in draw order; never
 // one decided on or that the user skipped. It returns nil when none is
@@ -130,7 +127,7 @@ func (b *Bot) reviewMessage(space Space, user, lang string) Response {
 		return b.internalError(lang, "review", err)
 	}
 	if q == nil {
-		return private(Message{Tone: Good, Body: T(lang, "review.done")})
+		return render.Private(Message{Tone: Good, Body: T(lang, "review.done")})
 	}
 	var body strings.Builder
 	fmt.Fprintf(&body, "%s · %s\n\n%s\n", q.ID, b.domainLabel(lang, q.Domain, q.DomainTitle), q.Stem)
@@ -146,9 +143,9 @@ func (b *Bot) reviewMessage(space Space, user, lang string) Response {
 	}
 	m := Message{Title: T(lang, "review.title", left), Body: body.String(), Quote: q.Explanation}
 	for _, v := range []struct{ verdict, label string }{{"a", "review.approve"}, {"r", "review.reject"}, {"s", "review.skip"}} {
-		m.Buttons = append(m.Buttons, Button{ActionID: reviewAction(q.ID, v.verdict, b.reviewSig(space, user, q.ID, v.verdict)), Label: T(lang, v.label)})
+		m.Buttons = append(m.Buttons, Button{ActionID: render.ReviewAction(q.ID, v.verdict, b.reviewSig(space, user, q.ID, v.verdict)), Label: T(lang, v.label)})
 	}
-	return private(m)
+	return render.Private(m)
 }
 
 // adminReview is /studybot review: the next question to review, or
@@ -172,7 +169,7 @@ func (b *Bot) adminReview(_ context.Context, c Command, args []string, _ store.C
 func (b *Bot) reviewClick(c Click, lang, qid, opt string) Response {
 	verdict, sig, ok := strings.Cut(opt, ".")
 	if !ok || !hmac.Equal([]byte(sig), []byte(b.reviewSig(c.Space, c.User, qid, verdict))) {
-		return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
+		return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
 	}
 	switch verdict {
 	case "a":
@@ -189,7 +186,7 @@ func (b *Bot) reviewClick(c Click, lang, qid, opt string) Response {
 		b.reviews.mu.Unlock()
 		return b.reviewMessage(c.Space, c.User, lang)
 	}
-	return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
+	return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.button")})
 }
 
 // decide records a verdict: in the review file through Config.Reviews
@@ -216,5 +213,5 @@ func (b *Bot) decide(space Space, user, lang, qid string, v questions.Verdict, r
 	b.reviews.mu.Unlock()
 	next := b.reviewMessage(space, user, lang)
 	done := Message{Tone: Good, Body: T(lang, "review."+string(v), qid)}
-	return private(append([]Message{done}, next.Messages...)...)
+	return render.Private(append([]Message{done}, next.Messages...)...)
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"github.com/studybot/studybot/bot/render"
 	"time"
 
 	"github.com/studybot/studybot/questions"
@@ -203,10 +204,10 @@ func (b *Bot) cmdReview(_ context.Context, c Command, lang string) Response {
 		if p.nextIn > 0 {
 			body += " " + T(lang, "learn.next", untilText(lang, p.nextIn))
 		}
-		return private(Message{Kind: KindText, Body: body})
+		return render.Private(Message{Kind: KindText, Body: body})
 	}
 	q := p.item.nextQuestion()
-	return private(reviewQuestionCard(q, lang, b.domainLabel(lang, q.Domain, q.DomainTitle), p.isNew))
+	return render.Private(reviewQuestionCard(q, lang, b.domainLabel(lang, q.Domain, q.DomainTitle), p.isNew))
 }
 
 // untilText says how long until a time, in days, hours or minutes.
@@ -230,13 +231,9 @@ func reviewQuestionCard(q *questions.Question, lang, domain string, isNew bool) 
 	}
 	m := Message{Kind: KindCard, Title: T(lang, "card.title.review", domain), Body: q.Stem, Context: ctx}
 	for i, o := range q.Options {
-		m.Buttons = append(m.Buttons, Button{ActionID: reviewAnswerAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
+		m.Buttons = append(m.Buttons, Button{ActionID: render.ReviewAnswerAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
 	}
 	return m
-}
-
-func reviewAnswerAction(questionID, optionID string) string {
-	return actionPrefix + "v:" + questionID + ":" + optionID
 }
 
 // userZone is where a user's day starts and ends for /review: the zone

@@ -179,9 +179,3 @@ func (b *Bot) Run(ctx context.Context) error {
 		stop()
 	}
 }
-
-// wallTimer is the default Config.NewTimer.
-func wallTimer(d time.Duration) (<-chan time.Time, func()) {
-	t := time.NewTimer(d)
-	return t.C, func() { t.Stop() }
-}

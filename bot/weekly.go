@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/studybot/studybot/bot/render"
 	"math"
 	"slices"
 	"sort"
@@ -303,9 +304,9 @@ func (b *Bot) digestOn(c Command, args []string, ch store.Channel, lang string) 
 	}
 	b.touchChannel(c.Space, ch.ID) // a timed digest is an event of the due-loop
 	if cur.DigestTime != "" {
-		return private(Message{Tone: Good, Body: T(lang, "digest.onat", dayName(lang, digestDay(cur)), cur.DigestTime, cur.Location().String())})
+		return render.Private(Message{Tone: Good, Body: T(lang, "digest.onat", dayName(lang, digestDay(cur)), cur.DigestTime, cur.Location().String())})
 	}
-	return private(Message{Tone: Good, Body: T(lang, "digest.onday", dayName(lang, digestDay(cur)))})
+	return render.Private(Message{Tone: Good, Body: T(lang, "digest.onday", dayName(lang, digestDay(cur)))})
 }
 
 // adminDigest is /studybot digest on|off|now: on and off set the
@@ -325,10 +326,10 @@ func (b *Bot) adminDigest(_ context.Context, c Command, args []string, ch store.
 			return b.internalError(lang, "digest setting", err)
 		}
 		b.touchChannel(c.Space, ch.ID)
-		return private(Message{Tone: Good, Body: T(lang, "digest.off")})
+		return render.Private(Message{Tone: Good, Body: T(lang, "digest.off")})
 	case "now":
 		if !b.begin() {
-			return private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
+			return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
 		}
 		go func() { // tracked by begin: Close waits for it
 			defer b.inflight.Done()
@@ -336,7 +337,7 @@ func (b *Bot) adminDigest(_ context.Context, c Command, args []string, ch store.
 				b.log.Error("digest now", "channel", ch.ID, "err", err)
 			}
 		}()
-		return private(Message{Tone: Good, Body: T(lang, "digest.now")})
+		return render.Private(Message{Tone: Good, Body: T(lang, "digest.now")})
 	}
 	return usageError(lang, T(lang, "digest.usage"), "digest.example")
 }

@@ -1,4 +1,4 @@
-package bot_test
+package pace_test
 
 import (
 	"context"
@@ -7,19 +7,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/bot/bottest"
+	"github.com/studybot/studybot/bot/pace"
 )
+
+// monday is 2026-11-30, a Monday, 08:00 in Tokyo (as in the bot tests).
+var monday = time.Date(2026, 11, 30, 8, 0, 0, 0, time.FixedZone("JST", 9*60*60))
 
 // TestLimiter: bookings follow each bucket's rate and burst, a learned
 // window and a park; a park voids the bookings made before it; thousands
 // of channels' buckets are pruned without losing a booking.
 func TestLimiter(t *testing.T) {
 	clock := bottest.NewClock(monday)
-	newLim := func() *bot.Limiter {
-		l := bot.NewLimiter(clock.Now, clock.NewTimer)
-		l.SetRate("ch:", bot.Rate{Every: time.Second, Burst: 1})
-		l.SetRate("ws", bot.Rate{Every: 100 * time.Millisecond, Burst: 3})
+	newLim := func() *pace.Limiter {
+		l := pace.NewLimiter(clock.Now, clock.NewTimer)
+		l.SetRate("ch:", pace.Rate{Every: time.Second, Burst: 1})
+		l.SetRate("ws", pace.Rate{Every: 100 * time.Millisecond, Burst: 3})
 		return l
 	}
 	t.Run("rates and bursts", func(t *testing.T) {
@@ -50,7 +53,7 @@ func TestLimiter(t *testing.T) {
 		}
 		l.Park("ch:1", 30*time.Second)
 		booked, err := l.Acquire(t.Context(), "c1", "ch:1")
-		var rl *bot.RateLimitError
+		var rl *pace.RateLimitError
 		if !booked || !errors.As(err, &rl) || rl.RetryAfter != 30*time.Second {
 			t.Fatalf("booked call after a park: booked %v, err %v", booked, err)
 		}

@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"bytes"
@@ -85,25 +85,27 @@ func TestRenderGolden(t *testing.T) {
 	label := func(d int) string { return "第 3 分野: デプロイ" }
 	reports := map[string][]store.Report{"03e53e7ca1": {{Reason: "B も正しい"}, {Reason: "unclear"}}}
 	for _, lang := range Languages {
+		// what the core passes for a channel with the default pool and digest
+		pool := T(lang, "pool.approved-first")
+		digestOn := T(lang, "status.digest.on", map[string]string{"ja": "月曜", "en": "Monday"}[lang])
 		cases := map[string]Message{
-			"card":             cardMessage(renderPost, lang, "第 3 分野: デプロイ", 2, renderNow, tokyo),
-			"card-closed":      cardMessage(closed, lang, "第 3 分野: デプロイ", 4, renderNow, tokyo),
-			"practice":         practiceCard(renderQ, lang, "第 3 分野: デプロイ"),
-			"results":          resultsMessage(closed, results, lang, "第 3 分野: デプロイ", mention, []milestone{{days: 7, users: []string{"<@U2>"}}}),
-			"results-none":     resultsMessage(closed, store.Results{Counts: map[string]int{}}, lang, "第 3 分野: デプロイ", mention, nil),
-			"feedback-right":   feedbackMessage(renderSnap, "o1", lang, rec, ""),
-			"feedback-wrong":   feedbackMessage(renderSnap, "o3", lang, nil, T(lang, "fb.closed")),
-			"explain":          explainMessage(renderQ, renderSnap, lang, "第 3 分野: デプロイ"),
-			"status":           statusMessage(ch, lang, statusView{now: renderNow, next: renderNow.Add(23 * time.Hour), bank: 120, open: "03e53e7ca1"}),
-			"status-paused":    statusMessage(store.Channel{Cron: "0 9 * * *", TZ: "UTC", Lang: "en", Paused: true, CloseAfter: time.Hour}, lang, statusView{now: renderNow, bank: 3}),
-			"leaderboard":      leaderboardMessage(board, lang, "🏆", mention),
-			"leaderboard-none": leaderboardMessage(store.Board{}, lang, "🏆", mention),
-			"lookup":           lookupMessage("CodeDeploy", docs, lang, 5),
-			"lookup-none":      lookupMessage("zzz", nil, lang, 5),
-			"streak":           streakMessage(store.Streak{Current: 3, Best: 8, Freezes: 2}, lang),
-			"stats":            statsMessage(stats, lang, label, renderNow, tokyo),
-			"reports":          reportsMessage(reports, []string{"03e53e7ca1"}, lang),
-			"help":             helpMessage(lang),
+			"card":             CardMessage(renderPost, lang, "第 3 分野: デプロイ", 2, renderNow, tokyo),
+			"card-closed":      CardMessage(closed, lang, "第 3 分野: デプロイ", 4, renderNow, tokyo),
+			"practice":         PracticeCard(renderQ, lang, "第 3 分野: デプロイ"),
+			"results":          ResultsMessage(closed, results, lang, "第 3 分野: デプロイ", mention, []Milestone{{Days: 7, Users: []string{"<@U2>"}}}),
+			"results-none":     ResultsMessage(closed, store.Results{Counts: map[string]int{}}, lang, "第 3 分野: デプロイ", mention, nil),
+			"feedback-right":   FeedbackMessage(renderSnap, "o1", lang, rec, ""),
+			"feedback-wrong":   FeedbackMessage(renderSnap, "o3", lang, nil, T(lang, "fb.closed")),
+			"explain":          ExplainMessage(renderQ, renderSnap, lang, "第 3 分野: デプロイ"),
+			"status":           StatusMessage(ch, lang, StatusView{Now: renderNow, Next: renderNow.Add(23 * time.Hour), Bank: 120, Open: "03e53e7ca1", Pool: pool, Digest: digestOn}),
+			"status-paused":    StatusMessage(store.Channel{Cron: "0 9 * * *", TZ: "UTC", Lang: "en", Paused: true, CloseAfter: time.Hour}, lang, StatusView{Now: renderNow, Bank: 3, Pool: pool, Digest: digestOn}),
+			"leaderboard":      LeaderboardMessage(board, lang, "🏆", mention),
+			"leaderboard-none": LeaderboardMessage(store.Board{}, lang, "🏆", mention),
+			"lookup":           LookupMessage("CodeDeploy", docs, lang, 5),
+			"lookup-none":      LookupMessage("zzz", nil, lang, 5),
+			"streak":           StreakMessage(store.Streak{Current: 3, Best: 8, Freezes: 2}, lang),
+			"stats":            StatsMessage(stats, lang, label, renderNow, tokyo),
+			"reports":          ReportsMessage(reports, []string{"03e53e7ca1"}, lang),
 		}
 		for name, m := range cases {
 			t.Run(name+"-"+lang, func(t *testing.T) { golden(t, name+"-"+lang, m) })

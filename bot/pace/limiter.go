@@ -1,4 +1,4 @@
-package bot
+package pace
 
 import (
 	"context"
@@ -157,7 +157,7 @@ func NewLimiter(now func() time.Time, newTimer func(time.Duration) (<-chan time.
 		now = time.Now
 	}
 	if newTimer == nil {
-		newTimer = wallTimer
+		newTimer = WallTimer
 	}
 	return &Limiter{now: now, newTimer: newTimer, rates: map[string]Rate{}, buckets: map[string]*bucket{}, booked: map[string]booking{}}
 }

@@ -1,4 +1,4 @@
-package bot
+package pace
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 // another channel's task does not wait for them; and the tasks still
 // queued when the context ends are reported dropped.
 func TestTaskQueueOrdersEachChannel(t *testing.T) {
-	b := &Bot{now: time.Now, cfg: Config{NewTimer: wallTimer}}
-	x, y := chanKey{Space{Platform: "test", ID: "t"}, "x"}, chanKey{Space{Platform: "test", ID: "t"}, "y"}
+	clock := Clock{Now: time.Now, NewTimer: WallTimer}
+	x, y := "x", "y"
 	var mu sync.Mutex
 	var ran []string
 	record := func(s string) {
@@ -23,8 +23,8 @@ func TestTaskQueueOrdersEachChannel(t *testing.T) {
 		mu.Unlock()
 	}
 	first := true
-	tasks := []task{
-		{key: x, run: func(context.Context) time.Duration {
+	tasks := []Task[string]{
+		{Key: x, Run: func(context.Context) time.Duration {
 			if first {
 				first = false
 				record("x1 limited")
@@ -33,10 +33,10 @@ func TestTaskQueueOrdersEachChannel(t *testing.T) {
 			record("x1")
 			return 0
 		}},
-		{key: x, run: func(context.Context) time.Duration { record("x2"); return 0 }},
-		{key: y, run: func(context.Context) time.Duration { record("y1"); return 0 }},
+		{Key: x, Run: func(context.Context) time.Duration { record("x2"); return 0 }},
+		{Key: y, Run: func(context.Context) time.Duration { record("y1"); return 0 }},
 	}
-	b.runTasks(t.Context(), tasks)
+	Run(t.Context(), clock, 32, tasks)
 	mu.Lock()
 	got := fmt.Sprint(ran)
 	mu.Unlock()
@@ -47,14 +47,14 @@ func TestTaskQueueOrdersEachChannel(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	limited := make(chan struct{})
 	var dropped []string
-	tasks = []task{
-		{key: x, run: func(context.Context) time.Duration { close(limited); return time.Hour },
-			dropped: func() { dropped = append(dropped, "x1") }},
-		{key: x, run: func(context.Context) time.Duration { t.Error("x2 ran before x1 was done"); return 0 },
-			dropped: func() { dropped = append(dropped, "x2") }},
+	tasks = []Task[string]{
+		{Key: x, Run: func(context.Context) time.Duration { close(limited); return time.Hour },
+			Dropped: func() { dropped = append(dropped, "x1") }},
+		{Key: x, Run: func(context.Context) time.Duration { t.Error("x2 ran before x1 was done"); return 0 },
+			Dropped: func() { dropped = append(dropped, "x2") }},
 	}
 	go func() { <-limited; cancel() }()
-	b.runTasks(ctx, tasks)
+	Run(ctx, clock, 32, tasks)
 	if fmt.Sprint(dropped) != "[x2 x1]" && fmt.Sprint(dropped) != "[x1 x2]" {
 		t.Errorf("dropped %v, want both", dropped)
 	}

@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"fmt"
@@ -423,8 +423,8 @@ func T(lang, key string, args ...any) string {
 	return fmt.Sprintf(s, args...)
 }
 
-// validLang reports whether the bot speaks lang.
-func validLang(lang string) bool {
+// ValidLang reports whether the bot speaks lang.
+func ValidLang(lang string) bool {
 	for _, l := range Languages {
 		if strings.EqualFold(l, lang) {
 			return true

@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"fmt"
@@ -15,42 +15,44 @@ import (
 // callers gather those (domain labels, the time, mentions) and pass them
 // in, and the golden tests in render_test.go pin what each one says.
 
-// cardMessage renders a post as a question card with answers answers so
+// CardMessage renders a post as a question card with answers answers so
 // far; domain is the post's domain label, now and loc place the closing time.
-func cardMessage(p store.Post, lang, domain string, answers int, now time.Time, loc *time.Location) Message {
+func CardMessage(p store.Post, lang, domain string, answers int, now time.Time, loc *time.Location) Message {
 	q := p.Question
 	m := Message{Kind: KindCard, PostID: p.ID, Title: T(lang, "card.title", p.Number, domain), Body: q.Stem}
 	for i, o := range q.Options {
-		m.Buttons = append(m.Buttons, Button{ActionID: answerAction(p.ID, o.ID), Label: questions.Letter(i), Text: o.Text, Disabled: p.Closed})
+		m.Buttons = append(m.Buttons, Button{ActionID: AnswerAction(p.ID, o.ID), Label: questions.Letter(i), Text: o.Text, Disabled: p.Closed})
 	}
 	if p.Closed {
 		m.Context = T(lang, "card.context.closed", answers, q.QuestionID)
 	} else {
-		m.Context = T(lang, "card.context", formatTime(p.ClosesAt, now, loc), answers, q.QuestionID)
+		m.Context = T(lang, "card.context", FormatTime(p.ClosesAt, now, loc), answers, q.QuestionID)
 	}
 	return m
 }
 
-// practiceCard renders a practice question for one user.
-func practiceCard(q *questions.Question, lang, domain string) Message {
+// PracticeCard renders a practice question for one user.
+func PracticeCard(q *questions.Question, lang, domain string) Message {
 	m := Message{Kind: KindCard, Title: T(lang, "card.title.practice", domain), Body: q.Stem,
 		Context: T(lang, "card.practice", q.ID)}
 	for i, o := range q.Options {
-		m.Buttons = append(m.Buttons, Button{ActionID: practiceAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
+		m.Buttons = append(m.Buttons, Button{ActionID: PracticeAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
 	}
 	return m
 }
 
-// milestone is a streak length reached by some answerers of a post, as
+// Milestone is a streak length reached by some answerers of a post, as
 // mentions.
-type milestone struct {
-	days  int
-	users []string
+type Milestone struct {
+	// Days is the streak length reached.
+	Days int
+	// Users are the mentions of those who reached it.
+	Users []string
 }
 
-// resultsMessage shows the distribution per option, the answer with its
+// ResultsMessage shows the distribution per option, the answer with its
 // explanation, the first correct answerers and streak milestones.
-func resultsMessage(p store.Post, r store.Results, lang, domain string, mention func(string) string, milestones []milestone) Message {
+func ResultsMessage(p store.Post, r store.Results, lang, domain string, mention func(string) string, milestones []Milestone) Message {
 	q := p.Question
 	m := Message{Kind: KindResults, PostID: p.ID, Title: T(lang, "results.title", p.Number, domain)}
 	for i, o := range q.Options {
@@ -59,7 +61,7 @@ func resultsMessage(p store.Post, r store.Results, lang, domain string, mention 
 		if o.ID == q.AnswerID {
 			mark = " ✅"
 		}
-		m.Fields = append(m.Fields, Field{Name: questions.Letter(i) + ") " + o.Text + mark, Value: bar(n, r.Total) + fmt.Sprintf(" %d (%d%%)", n, pct(n, r.Total))})
+		m.Fields = append(m.Fields, Field{Name: questions.Letter(i) + ") " + o.Text + mark, Value: bar(n, r.Total) + fmt.Sprintf(" %d (%d%%)", n, Pct(n, r.Total))})
 	}
 	ai := q.OptionIndex(q.AnswerID)
 	lines := []string{T(lang, "results.answer", questions.Letter(ai), q.Options[ai].Text)}
@@ -74,11 +76,11 @@ func resultsMessage(p store.Post, r store.Results, lang, domain string, mention 
 		lines = append(lines, T(lang, "results.first", strings.Join(ms, " ")))
 	}
 	for _, ml := range milestones {
-		lines = append(lines, T(lang, "results.milestone", ml.days, strings.Join(ml.users, " ")))
+		lines = append(lines, T(lang, "results.milestone", ml.Days, strings.Join(ml.Users, " ")))
 	}
 	m.Body = q.Stem + "\n\n" + strings.Join(lines, "\n")
 	m.Quote = q.Explanation
-	m.Context = T(lang, "results.context", r.Total, pct(r.Correct, r.Total), q.QuestionID)
+	m.Context = T(lang, "results.context", r.Total, Pct(r.Correct, r.Total), q.QuestionID)
 	return m
 }
 
@@ -91,10 +93,10 @@ func bar(n, total int) string {
 	return strings.Repeat("▇", full) + strings.Repeat("░", 10-full)
 }
 
-// feedbackMessage is the private reply to an answer: right or wrong, the
+// FeedbackMessage is the private reply to an answer: right or wrong, the
 // correct option, the memo quote, why each other option is wrong, and (for
 // counted daily answers) the streak and rank. A note, if any, comes first.
-func feedbackMessage(q store.Snapshot, chosen, lang string, rec *store.Recorded, note string) Message {
+func FeedbackMessage(q store.Snapshot, chosen, lang string, rec *store.Recorded, note string) Message {
 	ai, ci := q.OptionIndex(q.AnswerID), q.OptionIndex(chosen)
 	m := Message{Kind: KindFeedback, Tone: Bad, Title: T(lang, "fb.wrong")}
 	if chosen == q.AnswerID {
@@ -139,10 +141,10 @@ func rankMove(lang string, before, after int) string {
 	return T(lang, "fb.rank.same")
 }
 
-// explainMessage shows a question (s is its snapshot) with its answer and
+// ExplainMessage shows a question (s is its snapshot) with its answer and
 // its whole memo passage.
-func explainMessage(q *questions.Question, s store.Snapshot, lang, domain string) Message {
-	m := feedbackMessage(s, s.AnswerID, lang, nil, "")
+func ExplainMessage(q *questions.Question, s store.Snapshot, lang, domain string) Message {
+	m := FeedbackMessage(s, s.AnswerID, lang, nil, "")
 	m.Kind, m.Tone = KindText, Neutral
 	m.Title = T(lang, "explain.title", q.ID) + " — " + domain
 	var opts []string
@@ -152,37 +154,46 @@ func explainMessage(q *questions.Question, s store.Snapshot, lang, domain string
 	m.Body = q.Stem + "\n" + strings.Join(opts, "\n") + "\n\n" + m.Body
 	if q.Source.Passage != "" {
 		// the whole passage, where the answer's reply quotes only the proof
-		m.Quote = quoteSource(q.Source.Passage, q.Source)
+		m.Quote = QuoteSource(q.Source.Passage, q.Source)
 	}
 	return m
 }
 
-// quoteSource is memo text with where it comes from: "text\n— a › b (L12)".
-func quoteSource(text string, s questions.Source) string {
+// QuoteSource is memo text with where it comes from: "text\n— a › b (L12)".
+func QuoteSource(text string, s questions.Source) string {
 	return text + "\n— " + s.Breadcrumb() + fmt.Sprintf(" (L%d)", s.Line)
 }
 
-// statusView is what /studybot status shows beyond the channel's settings.
-type statusView struct {
-	now  time.Time
-	next time.Time // the next post; zero when none is scheduled
-	bank int       // questions in the bank
-	open string    // the open question's ID, if any
-
-	reloadErr string    // the last reload's error, if it failed
-	reloadAt  time.Time // when it failed
+// StatusView is what /studybot status shows beyond the channel's settings.
+type StatusView struct {
+	// Now is the current time.
+	Now time.Time
+	// Next is the next post; zero when none is scheduled.
+	Next time.Time
+	// Bank is how many questions the bank holds.
+	Bank int
+	// Open is the open question's ID, if any.
+	Open string
+	// Pool is the channel's question pool as users read it.
+	Pool string
+	// Digest is the channel's weekly digest setting as users read it.
+	Digest string
+	// ReloadErr is the last reload's error, if it failed.
+	ReloadErr string
+	// ReloadAt is when it failed.
+	ReloadAt time.Time
 }
 
-// statusMessage shows a channel's settings, its next and open question,
+// StatusMessage shows a channel's settings, its next and open question,
 // and the last error met posting there.
-func statusMessage(ch store.Channel, lang string, v statusView) Message {
+func StatusMessage(ch store.Channel, lang string, v StatusView) Message {
 	m := Message{Title: T(lang, "status.title")}
 	next, open := T(lang, "status.none"), T(lang, "status.none")
-	if !v.next.IsZero() {
-		next = formatTime(v.next, v.now, ch.Location())
+	if !v.Next.IsZero() {
+		next = FormatTime(v.Next, v.Now, ch.Location())
 	}
-	if v.open != "" {
-		open = v.open
+	if v.Open != "" {
+		open = v.Open
 	}
 	state := T(lang, "status.active")
 	if ch.Paused {
@@ -192,25 +203,25 @@ func statusMessage(ch store.Channel, lang string, v statusView) Message {
 		{T(lang, "status.schedule"), ch.Cron + " (" + ch.TZ + ")"},
 		{T(lang, "status.next"), next},
 		{T(lang, "status.close"), ch.CloseAfter.String()},
-		{T(lang, "status.domains"), domainList(lang, ch.Domains)},
+		{T(lang, "status.domains"), DomainList(lang, ch.Domains)},
 		{T(lang, "status.lang"), ch.Lang},
-		{T(lang, "status.pool"), poolName(lang, channelPool(ch))},
-		{T(lang, "status.digest"), digestState(lang, ch)},
+		{T(lang, "status.pool"), v.Pool},
+		{T(lang, "status.digest"), v.Digest},
 		{T(lang, "status.state"), state},
-		{T(lang, "status.bank"), strconv.Itoa(v.bank)},
+		{T(lang, "status.bank"), strconv.Itoa(v.Bank)},
 		{T(lang, "status.open"), open},
 	}
-	if v.reloadErr != "" {
-		m.Fields = append(m.Fields, Field{T(lang, "status.reload"), formatTime(v.reloadAt, v.now, ch.Location()) + ": " + v.reloadErr})
+	if v.ReloadErr != "" {
+		m.Fields = append(m.Fields, Field{T(lang, "status.reload"), FormatTime(v.ReloadAt, v.Now, ch.Location()) + ": " + v.ReloadErr})
 	}
 	if ch.LastError != "" {
-		m.Fields = append(m.Fields, Field{T(lang, "status.error"), formatTime(ch.LastErrorAt, v.now, ch.Location()) + ": " + ch.LastError})
+		m.Fields = append(m.Fields, Field{T(lang, "status.error"), FormatTime(ch.LastErrorAt, v.Now, ch.Location()) + ": " + ch.LastError})
 	}
 	return m
 }
 
-// domainList shows a channel's domains ("1,3,6", or all domains).
-func domainList(lang string, ds []int) string {
+// DomainList shows a channel's domains ("1,3,6", or all domains).
+func DomainList(lang string, ds []int) string {
 	if len(ds) == 0 {
 		return T(lang, "domain.all")
 	}
@@ -221,18 +232,18 @@ func domainList(lang string, ds []int) string {
 	return strings.Join(parts, ",")
 }
 
-// leaderboardMessage shows a board under title.
-func leaderboardMessage(board store.Board, lang, title string, mention func(string) string) Message {
+// LeaderboardMessage shows a board under title.
+func LeaderboardMessage(board store.Board, lang, title string, mention func(string) string) Message {
 	m := Message{Kind: KindLeaderboard, Title: title}
 	if len(board.Rows) == 0 {
 		m.Body = T(lang, "lb.empty")
 	}
 	for _, r := range board.Rows {
 		m.Fields = append(m.Fields, Field{Name: fmt.Sprintf("%d. %s", r.Rank, mention(r.User)),
-			Value: T(lang, "lb.row", r.Points, r.Answered, percent(r.Accuracy))})
+			Value: T(lang, "lb.row", r.Points, r.Answered, Percent(r.Accuracy))})
 	}
 	if board.Me != nil {
-		m.Context = T(lang, "lb.me", board.Me.Rank, board.Me.Points, board.Me.Answered, percent(board.Me.Accuracy))
+		m.Context = T(lang, "lb.me", board.Me.Rank, board.Me.Points, board.Me.Answered, Percent(board.Me.Accuracy))
 	} else {
 		m.Context = T(lang, "lb.me.none")
 	}
@@ -241,11 +252,11 @@ func leaderboardMessage(board store.Board, lang, title string, mention func(stri
 }
 
 // percent rounds a 0–1 ratio to a whole percentage.
-func percent(r float64) int { return int(r*100 + 0.5) }
+func Percent(r float64) int { return int(r*100 + 0.5) }
 
-// lookupMessage shows the memo passages found for query; more says the
+// LookupMessage shows the memo passages found for query; more says the
 // list was cut at max.
-func lookupMessage(query string, res []questions.Result, lang string, max int) Message {
+func LookupMessage(query string, res []questions.Result, lang string, max int) Message {
 	if len(res) == 0 {
 		return Message{Kind: KindLookup, Body: T(lang, "memo.none", query)}
 	}
@@ -263,14 +274,14 @@ func lookupMessage(query string, res []questions.Result, lang string, max int) M
 	return m
 }
 
-// streakMessage shows a user's streak.
-func streakMessage(s store.Streak, lang string) Message {
+// StreakMessage shows a user's streak.
+func StreakMessage(s store.Streak, lang string) Message {
 	return Message{Title: T(lang, "streak.title"), Body: T(lang, "streak.body", s.Current, s.Best, s.Freezes, store.MaxFreezes),
 		Context: T(lang, "streak.hint", store.FreezeEvery)}
 }
 
-// statsMessage shows a user's accuracy per domain; label names a domain.
-func statsMessage(st []store.DomainStat, lang string, label func(int) string, now time.Time, loc *time.Location) Message {
+// StatsMessage shows a user's accuracy per domain; label names a domain.
+func StatsMessage(st []store.DomainStat, lang string, label func(int) string, now time.Time, loc *time.Location) Message {
 	m := Message{Title: T(lang, "stats.title")}
 	if len(st) == 0 {
 		m.Body = T(lang, "stats.empty")
@@ -280,13 +291,13 @@ func statsMessage(st []store.DomainStat, lang string, label func(int) string, no
 		if s.Domain != store.AllDomains {
 			name = label(s.Domain)
 		}
-		m.Fields = append(m.Fields, Field{Name: name, Value: T(lang, "stats.row", s.Correct, s.Answered, percent(s.Accuracy), formatTime(s.LastSeen, now, loc))})
+		m.Fields = append(m.Fields, Field{Name: name, Value: T(lang, "stats.row", s.Correct, s.Answered, Percent(s.Accuracy), FormatTime(s.LastSeen, now, loc))})
 	}
 	return m
 }
 
-// reportsMessage lists reported questions (order) with their reasons.
-func reportsMessage(by map[string][]store.Report, order []string, lang string) Message {
+// ReportsMessage lists reported questions (order) with their reasons.
+func ReportsMessage(by map[string][]store.Report, order []string, lang string) Message {
 	if len(order) == 0 {
 		return Message{Body: T(lang, "report.none")}
 	}
@@ -299,4 +310,12 @@ func reportsMessage(by map[string][]store.Report, order []string, lang string) M
 		m.Fields = append(m.Fields, Field{Name: qid, Value: T(lang, "report.row", len(by[qid]), strings.Join(reasons, " / "))})
 	}
 	return m
+}
+
+// Pct is n as a rounded percentage of of (0 when of is 0).
+func Pct(n, of int) int {
+	if of == 0 {
+		return 0
+	}
+	return (n*100 + of/2) / of
 }
