@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/pace"
 	"github.com/studybot/studybot/bot/render"
 	"log/slog"
@@ -89,33 +90,24 @@ const DefaultShutdownGrace = 5 * time.Second
 
 // Bot is the core. Create it with New, add platforms, then Run it.
 type Bot struct {
-	cfg       Config
-	bank      atomic.Pointer[questions.Bank]
-	db        *store.DB
-	now       func() time.Time
-	log       *slog.Logger
-	metrics   Metrics
-	mu        sync.RWMutex
-	plats     map[string]Platform
-	spaces    sync.Map  // Space → store.Space, known to exist
-	badSpecs  sync.Map  // channel and spec already reported as refused
-	foreign   sync.Map  // spaces of another shard already reported (shard.go)
-	due       *dueIndex // the due-loop's next slot per channel
-	cards     *coalescer
-	chanLocks sync.Map // chanKey → *sync.Mutex: serialises posting and closing per channel
-	inFlight  sync.Map // post ID → chan struct{}: a card posted, its commit not yet done (awaitPost)
-	inflight  sync.WaitGroup
-	digests   chan struct{} // bounds the digests rendered at once (digestWorkers)
-	pendMu    sync.Mutex
-	pending   []store.Channel // digests claimed in this due pass, started when it ends
-	lifeMu    sync.Mutex      // guards shut and inflight.Add against Close
-	shut      bool
-	closing   chan struct{}
-	closeOne  sync.Once
-	// ctx is done when Close gives up waiting for running work; every
-	// platform call the core makes is bound to it.
-	ctx    context.Context
-	cancel context.CancelFunc
+	cfg      Config
+	core     *core.Core // what the capabilities share
+	db       *store.DB
+	now      func() time.Time
+	log      *slog.Logger
+	metrics  Metrics
+	commands map[string]core.CommandFunc // the registry's handlers, by command name
+	admin    map[string]core.AdminFunc   // and by /studybot subcommand
+	badSpecs sync.Map                    // channel and spec already reported as refused
+	foreign  sync.Map                    // spaces of another shard already reported (shard.go)
+	due      *dueIndex                   // the due-loop's next slot per channel
+	cards    *coalescer
+	inFlight sync.Map      // post ID → chan struct{}: a card posted, its commit not yet done (awaitPost)
+	digests  chan struct{} // bounds the digests rendered at once (digestWorkers)
+	pendMu   sync.Mutex
+	pending  []store.Channel // digests claimed in this due pass, started when it ends
+	closing  chan struct{}
+	closeOne sync.Once
 	// the due-loop: wake asks it to look again; loopDone closes when Run returns
 	wake     chan struct{}
 	looping  atomic.Bool
@@ -175,45 +167,39 @@ func New(cfg Config) (*Bot, error) {
 		cfg.ShutdownGrace = DefaultShutdownGrace
 	}
 	if cfg.Metrics == nil {
-		cfg.Metrics = nopMetrics{}
+		cfg.Metrics = core.NopMetrics{}
 	}
 	if cfg.NewTimer == nil {
 		cfg.NewTimer = pace.WallTimer
 	}
-	b := &Bot{cfg: cfg, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
-		plats: map[string]Platform{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex(), digests: make(chan struct{}, digestWorkers)}
+	cr := core.New(core.Settings{Lang: cfg.Lang, TZ: cfg.TZ, Schedule: cfg.Schedule, CloseAfter: cfg.CloseAfter, Grace: cfg.Grace,
+		UpdateEvery: cfg.UpdateEvery, Admins: cfg.Admins, Seed: cfg.Seed, ReviewNewPerDay: cfg.ReviewNewPerDay, NewTimer: cfg.NewTimer},
+		cfg.Store, cfg.Bank, cfg.Now, cfg.Logger, cfg.Metrics)
+	b := &Bot{cfg: cfg, core: cr, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
+		commands: map[string]core.CommandFunc{}, admin: map[string]core.AdminFunc{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex(), digests: make(chan struct{}, digestWorkers)}
 	rv, err := newReviews(cfg.Store)
 	if err != nil {
 		return nil, err
 	}
 	b.reviews = rv
-	b.bank.Store(cfg.Bank)
-	b.ctx, b.cancel = context.WithCancel(context.Background())
+	cr.OnTouch(b.touchChannel)
 	b.cards = newCoalescer(b, cfg.UpdateEvery)
+	b.register(b.handlers())
+	if err := b.checkHandlers(); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 
 // AddPlatform registers a platform; the core posts through the platform
 // named by each space's Platform field.
-func (b *Bot) AddPlatform(p Platform) {
-	b.mu.Lock()
-	b.plats[p.Name()] = p
-	b.mu.Unlock()
-}
+func (b *Bot) AddPlatform(p Platform) { b.core.AddPlatform(p) }
 
-func (b *Bot) platform(name string) (Platform, error) {
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	p, ok := b.plats[name]
-	if !ok {
-		return nil, fmt.Errorf("bot: no platform %q registered", name)
-	}
-	return p, nil
-}
+func (b *Bot) platform(name string) (Platform, error) { return b.core.Platform(name) }
 
 // Bank returns the current question bank. Reload may replace it at any
 // time, so a handler takes it once and uses that one bank throughout.
-func (b *Bot) Bank() *questions.Bank { return b.bank.Load() }
+func (b *Bot) Bank() *questions.Bank { return b.core.Bank() }
 
 // Store returns the database.
 func (b *Bot) Store() *store.DB { return b.db }
@@ -233,9 +219,7 @@ func (b *Bot) StartUpdater() {
 // returns even when a platform hangs. It does not close the store.
 func (b *Bot) Close() error {
 	b.closeOne.Do(func() {
-		b.lifeMu.Lock()
-		b.shut = true
-		b.lifeMu.Unlock()
+		b.core.Shut()
 		close(b.closing)
 		done := make(chan struct{})
 		go func() { // owned by Close, which waits for it below
@@ -244,7 +228,7 @@ func (b *Bot) Close() error {
 				<-b.loopDone
 			}
 			b.cards.stop()
-			b.inflight.Wait()
+			b.core.Wait()
 		}()
 		// a wall-clock bound on platform calls, not a scheduling decision
 		grace := time.NewTimer(b.cfg.ShutdownGrace)
@@ -253,116 +237,32 @@ func (b *Bot) Close() error {
 		case <-done:
 		case <-grace.C:
 			b.log.Warn("shutdown: platform calls still running; cancelling them", "after", b.cfg.ShutdownGrace)
-			b.cancel()
+			b.core.Cancel()
 			<-done
 		}
-		b.cancel()
+		b.core.Cancel()
 	})
 	return nil
 }
 
-// begin registers work that Close must wait for. It reports false once
-// Close has started: no new background work may start then.
-func (b *Bot) begin() bool {
-	b.lifeMu.Lock()
-	defer b.lifeMu.Unlock()
-	if b.shut {
-		return false
-	}
-	b.inflight.Add(1)
-	return true
-}
-
-// track registers work that runs in the caller's goroutine and returns
-// the function that ends it; after Close the work runs untracked.
-func (b *Bot) track() func() {
-	if b.begin() {
-		return b.inflight.Done
-	}
-	return func() {}
-}
-
-// callCtx returns a context that is done when ctx is or when Close cancels
-// the bot's own context; platform calls get it.
+func (b *Bot) begin() bool   { return b.core.Begin() }
+func (b *Bot) track() func() { return b.core.Track() }
 func (b *Bot) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
-	c, cancel := context.WithCancel(ctx)
-	stop := context.AfterFunc(b.ctx, cancel)
-	return c, func() { stop(); cancel() }
+	return b.core.CallCtx(ctx)
 }
-
-// ensureSpace makes sure the space exists in the store, once per process.
-func (b *Bot) ensureSpace(sp Space) (store.Space, error) {
-	if v, ok := b.spaces.Load(sp); ok {
-		return v.(store.Space), nil
-	}
-	s, err := b.db.EnsureSpace(sp, b.cfg.TZ)
-	if err != nil {
-		return store.Space{}, err
-	}
-	b.spaces.Store(sp, s)
-	return s, nil
-}
-
-// channelLang returns the language of a channel (the default for DMs and
-// unconfigured channels).
-func (b *Bot) channelLang(sp Space, channel string) string {
-	if channel != "" {
-		if ch, err := b.db.GetChannel(sp, channel); err == nil && ch.Lang != "" {
-			return ch.Lang
-		}
-	}
-	return b.cfg.Lang
-}
+func (b *Bot) ensureSpace(sp Space) (store.Space, error)   { return b.core.EnsureSpace(sp) }
+func (b *Bot) channelLang(sp Space, channel string) string { return b.core.ChannelLang(sp, channel) }
 
 // EnsureChannel returns a channel's settings, creating them with the
 // defaults (schedule, zone, language, close-after) if it is new.
 func (b *Bot) EnsureChannel(sp Space, channel string) (store.Channel, error) {
-	if _, err := b.ensureSpace(sp); err != nil {
-		return store.Channel{}, err
-	}
-	ch, err := b.db.GetChannel(sp, channel)
-	if err == nil {
-		return ch, nil
-	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return store.Channel{}, err
-	}
-	ch = store.Channel{Space: sp, ID: channel, Cron: b.cfg.Schedule, TZ: b.cfg.TZ, Lang: b.cfg.Lang, CloseAfter: b.cfg.CloseAfter}
-	if err := b.db.PutChannel(ch); err != nil {
-		return store.Channel{}, err
-	}
-	b.touchChannel(sp, channel)
-	return b.db.GetChannel(sp, channel)
+	return b.core.EnsureChannel(sp, channel)
 }
 
-func (b *Bot) isAdmin(c Command) bool {
-	if c.Admin {
-		return true
-	}
-	for _, a := range b.cfg.Admins {
-		if a == c.User || a == c.Space.Platform+":"+c.User {
-			return true
-		}
-	}
-	return false
-}
-
-// internalError logs err and returns the friendly message.
+func (b *Bot) isAdmin(c Command) bool { return b.core.IsAdmin(c) }
 func (b *Bot) internalError(lang, what string, err error) Response {
-	b.log.Error(what, "err", err)
-	b.metrics.Error("internal")
-	return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
+	return b.core.InternalError(lang, what, err)
 }
-
-// domainLabel returns "第 N 分野: title" for a domain number.
 func (b *Bot) domainLabel(lang string, n int, title string) string {
-	if n == questions.OtherDomain {
-		return title
-	}
-	if title == "" {
-		if d := b.Bank().Memo.Domain(n); d != nil {
-			title = d.Title
-		}
-	}
-	return T(lang, "domain.n", n) + ": " + title
+	return b.core.DomainLabel(lang, n, title)
 }

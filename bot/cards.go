@@ -191,7 +191,7 @@ func (c *coalescer) run() {
 			c.mu.Unlock()
 		}
 		stop()
-		c.Flush(c.b.ctx)
+		c.Flush(c.b.core.Context())
 		select {
 		case <-c.done:
 			c.last()
@@ -262,7 +262,7 @@ const updateWorkers = 16
 // and the updates still held back by a rate limit are given up, with a
 // warning.
 func (c *coalescer) last() {
-	c.Flush(c.b.ctx)
+	c.Flush(c.b.core.Context())
 	c.mu.Lock()
 	left, finals := len(c.dirty), 0
 	for _, e := range c.dirty {

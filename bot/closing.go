@@ -43,7 +43,7 @@ func (b *Bot) closeTasks(now time.Time) []task {
 	for _, p := range open {
 		if !p.ClosesAt.After(now) || p.MessageRef == "" && !p.Unconfirmed && !now.Before(nextSend(p)) {
 			c := &closeJob{p: p, now: now}
-			tasks = append(tasks, task{Key: chanKey{p.Space, p.Channel}, Run: func(ctx context.Context) time.Duration {
+			tasks = append(tasks, task{Key: chanKey{Space: p.Space, Channel: p.Channel}, Run: func(ctx context.Context) time.Duration {
 				return b.runClose(ctx, c)
 			}, Dropped: func() {
 				if c.closed {

@@ -3,9 +3,9 @@ package bot
 import (
 	"context"
 	"errors"
+	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/render"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +19,7 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) Response {
 	defer b.track()()
 	name := strings.TrimPrefix(strings.ToLower(c.Name), "/")
 	lang := b.channelLang(c.Space, c.Channel)
-	spec, ok := lookupCommand(name)
+	spec, ok := core.LookupCommand(name)
 	if !ok {
 		b.metrics.Command(name)
 		return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.unknown", "/"+name)})
@@ -28,46 +28,21 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) Response {
 	if _, err := b.ensureSpace(c.Space); err != nil {
 		return b.internalError(lang, "ensure space", err)
 	}
-	return spec.run(b, ctx, c, lang)
+	return b.commands[spec.Name](ctx, c, lang)
 }
 
-// usageError says what went wrong with the arguments (what) and shows the
-// example of the command's registry entry (exampleKey).
-func usageError(lang, what, exampleKey string) Response {
-	return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.args", what, T(lang, exampleKey))})
-}
-
-// unknownQuestion is the friendly answer to a question ID the bank lacks
-// (never the Go error).
-func unknownQuestion(lang, id, exampleKey string) Response {
-	return usageError(lang, T(lang, "question.unknown", id), exampleKey)
-}
+// usageError and unknownQuestion are core.UsageError and core.UnknownQuestion.
+var (
+	usageError      = core.UsageError
+	unknownQuestion = core.UnknownQuestion
+)
 
 func (b *Bot) cmdHelp(_ context.Context, _ Command, lang string) Response {
 	return render.Private(helpMessage(lang))
 }
 
-// parseDomain reads "3" (or "第3分野", "d3") as a domain number the bank has.
-func (b *Bot) parseDomain(arg string) (int, bool) {
-	s := strings.TrimSpace(arg)
-	s = strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "d"), "第")
-	s = strings.TrimSuffix(s, "分野")
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n == questions.OtherDomain || b.Bank().Memo.Domain(n) == nil {
-		return 0, false
-	}
-	return n, true
-}
-
-func (b *Bot) domainChoices() string {
-	var ns []string
-	for _, d := range b.Bank().Memo.Domains {
-		if d.Number != questions.OtherDomain {
-			ns = append(ns, strconv.Itoa(d.Number))
-		}
-	}
-	return strings.Join(ns, ",")
-}
+func (b *Bot) parseDomain(arg string) (int, bool) { return b.core.ParseDomain(arg) }
+func (b *Bot) domainChoices() string              { return b.core.DomainChoices() }
 
 func (b *Bot) cmdQuiz(_ context.Context, c Command, lang string) Response {
 	var pool []*questions.Question
@@ -230,10 +205,10 @@ func (b *Bot) cmdAdmin(ctx context.Context, c Command, lang string) Response {
 		return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.admin")})
 	}
 	if len(c.Args) == 0 {
-		return usageError(lang, T(lang, "admin.usage", adminNames()), "admin.example")
+		return usageError(lang, T(lang, "admin.usage", core.AdminNames()), "admin.example")
 	}
 	name, args := strings.ToLower(c.Args[0]), c.Args[1:]
-	sub, ok := lookupAdmin(name)
+	sub, ok := core.LookupAdmin(name)
 	if !ok {
 		return usageError(lang, T(lang, "err.unknown", "/studybot "+name), "admin.example")
 	}
@@ -247,16 +222,7 @@ func (b *Bot) cmdAdmin(ctx context.Context, c Command, lang string) Response {
 			return b.internalError(lang, "channel", err)
 		}
 	}
-	return sub.run(b, ctx, c, args, ch, lang)
-}
-
-// adminNames lists the /studybot subcommands ("schedule|close-after|…").
-func adminNames() string {
-	names := make([]string, len(AdminCommands))
-	for i, s := range AdminCommands {
-		names[i] = s.Name
-	}
-	return strings.Join(names, "|")
+	return b.admin[sub.Name](ctx, c, args, ch, lang)
 }
 
 // saveChannel applies edit to the stored channel in one transaction (never
@@ -399,9 +365,9 @@ func (b *Bot) adminPostNow(_ context.Context, c Command, _ []string, ch store.Ch
 		return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
 	}
 	go func() { // tracked by begin: Close waits for it
-		defer b.inflight.Done()
+		defer b.core.Done()
 		// the bot's context, not the request's: the reply goes out first
-		if _, err := b.PostNow(b.ctx, sp, id); err != nil && !errors.Is(err, store.ErrSlotTaken) &&
+		if _, err := b.PostNow(b.core.Context(), sp, id); err != nil && !errors.Is(err, store.ErrSlotTaken) &&
 			!errors.Is(err, ErrQuestionOpen) && !errors.Is(err, ErrTooSoon) {
 			b.log.Error("post now", "err", err)
 		}

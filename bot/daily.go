@@ -131,20 +131,12 @@ func (b *Bot) parallel(n int, f func(i int)) {
 
 // lockChannel takes the channel's posting lock, which serialises posting
 // and closing in that channel, and returns its unlock.
-func (b *Bot) lockChannel(sp Space, channel string) func() {
-	v, ok := b.chanLocks.Load(chanKey{sp, channel})
-	if !ok {
-		v, _ = b.chanLocks.LoadOrStore(chanKey{sp, channel}, new(sync.Mutex))
-	}
-	mu := v.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
-}
+func (b *Bot) lockChannel(sp Space, channel string) func() { return b.core.LockChannel(sp, channel) }
 
 // dueTask is the posting pool's task for one channel's due slot
 // (runDueChannel).
 func (b *Bot) dueTask(sp Space, channel string, now time.Time) task {
-	return task{Key: chanKey{sp, channel}, Run: func(ctx context.Context) time.Duration {
+	return task{Key: chanKey{Space: sp, Channel: channel}, Run: func(ctx context.Context) time.Duration {
 		return b.runDueChannel(ctx, sp, channel, now)
 	}}
 }
@@ -205,14 +197,14 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	var skip *skipError
 	switch {
 	case errors.As(err, &held):
-		b.due.hold(chanKey{sp, channel}, held.until) // the loop wakes then; the slot stays due
+		b.due.hold(chanKey{Space: sp, Channel: channel}, held.until) // the loop wakes then; the slot stays due
 		return 0
 	case errors.As(err, &skip):
-		b.due.hold(chanKey{sp, channel}, time.Time{})
+		b.due.hold(chanKey{Space: sp, Channel: channel}, time.Time{})
 		b.log.Info("slot skipped to keep the channel's pace", "channel", channel, "slot", slot, "reason", skip.err, "until", skip.at)
 		return 0
 	}
-	b.due.hold(chanKey{sp, channel}, time.Time{})
+	b.due.hold(chanKey{Space: sp, Channel: channel}, time.Time{})
 	if at := b.now(); at.After(now) {
 		now = at // a rate limit held the post back: the lag includes that
 	}

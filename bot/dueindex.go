@@ -3,6 +3,7 @@ package bot
 import (
 	"container/heap"
 	"context"
+	"github.com/studybot/studybot/bot/core"
 	"sync"
 	"time"
 
@@ -24,10 +25,7 @@ type dueIndex struct {
 }
 
 // chanKey names a channel.
-type chanKey struct {
-	sp Space
-	id string
-}
+type chanKey = core.ChanKey
 
 // dueEntry is a channel's next slot and its place in the heap.
 type dueEntry struct {
@@ -138,7 +136,7 @@ func (x *dueIndex) rebuild(chans []store.Channel, now time.Time) {
 	clear(x.heap)
 	x.heap = x.heap[:0]
 	for _, ch := range chans {
-		x.setLocked(chanKey{ch.Space, ch.ID}, nextChannelEvent(ch, now))
+		x.setLocked(chanKey{Space: ch.Space, Channel: ch.ID}, nextChannelEvent(ch, now))
 	}
 	clear(x.touched)
 }
@@ -176,7 +174,7 @@ func (x *dueIndex) first() time.Time {
 // next turn looks at that channel alone (and the open posts), not at every
 // channel.
 func (b *Bot) touchChannel(sp Space, channel string) {
-	b.due.touch(chanKey{sp, channel})
+	b.due.touch(chanKey{Space: sp, Channel: channel})
 	b.Wake()
 }
 
@@ -189,11 +187,11 @@ func (b *Bot) runTouched(ctx context.Context, now time.Time) {
 	touched := b.due.takeTouched()
 	tasks := b.closeTasks(now)
 	for _, k := range touched {
-		tasks = append(tasks, b.dueTask(k.sp, k.id, now))
+		tasks = append(tasks, b.dueTask(k.Space, k.Channel, now))
 	}
 	b.runTasks(ctx, tasks)
 	for _, k := range touched {
-		ch, err := b.db.GetChannel(k.sp, k.id)
+		ch, err := b.db.GetChannel(k.Space, k.Channel)
 		if err != nil {
 			b.due.set(k, time.Time{})
 			continue

@@ -4,58 +4,33 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/studybot/studybot/store"
+	"github.com/studybot/studybot/bot/core"
 )
 
-// Space is a workspace, guild or console session (store.SpaceRef).
-type Space = store.SpaceRef
-
-// Platform is what the core needs from a chat platform to post on its own
-// initiative: daily cards, their updates, and results. Replies to commands
-// and clicks go back through Response instead.
-type Platform interface {
-	// Name is the platform's name as stored in spaces ("slack", "discord", "console").
-	Name() string
-	// PostCard posts a question card and returns the platform's reference
-	// to it, for later updates.
-	PostCard(ctx context.Context, channel string, m Message) (ref string, err error)
-	// UpdateCard replaces a posted card (live count, closed state).
-	UpdateCard(ctx context.Context, channel, ref string, m Message) error
-	// Post posts a message in a channel.
-	Post(ctx context.Context, channel string, m Message) error
-	// Mention renders a user reference ("<@U123>", a name on the console).
-	Mention(user string) string
-}
-
-// File is a file the core posts with a message (the weekly digest's
-// chart).
-type File struct {
-	// Name is the file name shown ("digest-2026-11-23.png").
-	Name string
-	// Data is the file's content.
-	Data []byte
-	// Alt describes the file for people who cannot see it.
-	Alt string
-}
-
-// FilePoster is an optional capability of a Platform: posting a message
-// with a file attached (Slack's external upload, Discord's attachments,
-// the console's file on disk). A platform without it gets the message
-// alone.
-type FilePoster interface {
-	// PostFile posts m in channel with f attached.
-	PostFile(ctx context.Context, channel string, m Message, f File) error
-}
-
-// DirectMessenger is an optional capability of a Platform: a render.Private
-// message to one user outside any channel (review reminders). DM returns
-// an error wrapping ErrDMBlocked when the platform says the user cannot
-// be messaged (DMs closed, a deactivated or unknown user, a bot), so the
-// core stops trying; any other error is worth trying again later.
-type DirectMessenger interface {
-	// DM sends m to user privately.
-	DM(ctx context.Context, user string, m Message) error
-}
+// The platform vocabulary the capabilities share lives in bot/core; the
+// adapters name it through the core.
+type (
+	// Space is a workspace, guild or console session (store.SpaceRef).
+	Space = core.Space
+	// Platform is core.Platform: what the core needs from a chat platform
+	// to post on its own initiative.
+	Platform = core.Platform
+	// File is core.File: a file posted with a message.
+	File = core.File
+	// FilePoster is core.FilePoster: a Platform that posts files.
+	FilePoster = core.FilePoster
+	// DirectMessenger is core.DirectMessenger: a Platform that sends DMs.
+	DirectMessenger = core.DirectMessenger
+	// SpaceOwner is core.SpaceOwner: a Platform that serves only some of
+	// its spaces.
+	SpaceOwner = core.SpaceOwner
+	// Command is core.Command: a slash command from a user.
+	Command = core.Command
+	// Click is core.Click: a button press.
+	Click = core.Click
+	// Metrics is core.Metrics: what observes the core.
+	Metrics = core.Metrics
+)
 
 // Adapter is the one lifecycle every chat adapter has: construct it with
 // its package's New (which takes the core), register it with

@@ -1,208 +1,65 @@
 package bot
 
 import (
-	"context"
+	"fmt"
 	"strings"
 
-	"github.com/studybot/studybot/store"
+	"github.com/studybot/studybot/bot/core"
 )
 
-// OptionType is the type of a command option, for platforms with typed
-// commands (Discord).
-type OptionType int
+// The command registry's entries live in bot/core, below the capabilities
+// that answer them; the adapters read them here.
+type (
+	// OptionType is core.OptionType.
+	OptionType = core.OptionType
+	// Choice is core.Choice.
+	Choice = core.Choice
+	// Option is core.Option.
+	Option = core.Option
+	// CommandSpec is core.CommandSpec: one command.
+	CommandSpec = core.CommandSpec
+	// AdminCommand is core.AdminCommand: one subcommand of /studybot.
+	AdminCommand = core.AdminCommand
+)
 
-// Option types.
+// Option types (see core.OptionType).
 const (
-	// OptionString is free text; on platforms that pass one string it is
-	// split into arguments at spaces.
-	OptionString OptionType = iota + 1
-	// OptionInteger is a whole number (a domain).
-	OptionInteger
-	// OptionBoolean is a flag: when true, the option's name is passed as
-	// an argument ("accuracy").
-	OptionBoolean
+	OptionString  = core.OptionString
+	OptionInteger = core.OptionInteger
+	OptionBoolean = core.OptionBoolean
 )
-
-// Choice is one allowed value of an option.
-type Choice struct {
-	// Value is what the core receives.
-	Value string
-	// Label is what users see, per language.
-	Label map[string]string
-}
-
-// Option is a typed argument of a command.
-type Option struct {
-	// Name is the option's name ("domain"), in English.
-	Name string
-	// Label is the option's name per language (Discord shows it).
-	Label map[string]string
-	// Description is a one-line description per language.
-	Description map[string]string
-	// Type is the option's type.
-	Type OptionType
-	// Required options must be given.
-	Required bool
-	// Choices, if any, are the only values allowed.
-	Choices []Choice
-	// Domains makes the bank's exam domains the choices (of an integer option).
-	Domains bool
-}
-
-// CommandSpec is one command: what adapters register and show (name,
-// descriptions, typed options, admin or not), what /help and usage errors
-// say (Hint, Usage and Example keys) and the handler HandleCommand runs.
-// Adding a command is one entry in Commands plus its texts.
-type CommandSpec struct {
-	// Name is the command name without slash.
-	Name string
-	// Aliases are other names HandleCommand accepts ("lb").
-	Aliases []string
-	// Hint is the argument hint ("[domain]"), as Slack's usage_hint and in /help.
-	Hint string
-	// Description is a one-line description, per language.
-	Description map[string]string
-	// Options are the typed arguments, in the order the core reads them.
-	Options []Option
-	// Admin commands are refused to non-admins and not offered in DMs.
-	Admin bool
-	// Usage is the catalog key of the text that says what arguments the
-	// command takes (empty: it takes none).
-	Usage string
-	// Example is the catalog key of an example invocation.
-	Example string
-
-	run func(b *Bot, ctx context.Context, c Command, lang string) Response
-}
-
-// SlackDescription is the description shown in Slack's command list:
-// Slack has no localisation, so both languages, Japanese first.
-func (s CommandSpec) SlackDescription() string {
-	return s.Description["ja"] + " / " + s.Description["en"]
-}
-
-// AdminCommand is one subcommand of /studybot.
-type AdminCommand struct {
-	// Name is the subcommand ("schedule").
-	Name string
-	// Usage is the catalog key of what arguments it takes (empty: none).
-	Usage string
-	// Example is the catalog key of an example invocation.
-	Example string
-	// Channel subcommands act on the channel they are used in (and are
-	// refused in DMs); the others act on the whole space.
-	Channel bool
-	// Posts subcommands make the bot post in the channel (now or on
-	// schedule), so adapters check the bot may post there.
-	Posts bool
-
-	run func(b *Bot, ctx context.Context, c Command, args []string, ch store.Channel, lang string) Response
-}
 
 // Commands lists every command the core answers, in a fixed order;
-// AdminCommands the subcommands of /studybot. Both are filled in init (a
-// handler may refer to them, which a variable's initialiser cannot).
+// AdminCommands the subcommands of /studybot (core.Commands,
+// core.AdminCommands).
 var (
-	Commands      []CommandSpec
-	AdminCommands []AdminCommand
+	Commands      = core.Commands
+	AdminCommands = core.AdminCommands
 )
 
-func init() {
-	ja := func(ja, en string) map[string]string { return map[string]string{"ja": ja, "en": en} }
-	domain := Option{Name: "domain", Label: ja("分野", "domain"), Description: ja("試験の分野", "Exam domain"), Type: OptionInteger, Domains: true}
-	id := Option{Name: "id", Label: ja("id", "id"), Description: ja("問題 ID", "Question ID"), Type: OptionString, Required: true}
-	AdminCommands = []AdminCommand{
-		{Name: "schedule", Usage: "sched.usage", Example: "sched.example", Channel: true, Posts: true, run: (*Bot).adminSchedule},
-		{Name: "close-after", Usage: "closeafter.usage", Example: "closeafter.example", Channel: true, run: (*Bot).adminCloseAfter},
-		{Name: "domains", Usage: "domains.usage", Example: "domains.example", Channel: true, run: (*Bot).adminDomains},
-		{Name: "lang", Usage: "lang.usage", Example: "lang.example", Channel: true, run: (*Bot).adminLang},
-		{Name: "pool", Usage: "pool.usage", Example: "pool.example", Channel: true, run: (*Bot).adminPool},
-		{Name: "pause", Channel: true, run: (*Bot).adminPause},
-		{Name: "resume", Channel: true, Posts: true, run: (*Bot).adminResume},
-		{Name: "post-now", Channel: true, Posts: true, run: (*Bot).adminPostNow},
-		{Name: "status", Channel: true, run: (*Bot).adminStatus},
-		{Name: "history", Channel: true, run: (*Bot).adminHistory},
-		{Name: "reports", run: (*Bot).adminReports},
-		{Name: "review", run: (*Bot).adminReview},
-		{Name: "reload", run: (*Bot).adminReload},
-		{Name: "insights", run: (*Bot).adminInsights},
-		{Name: "digest", Usage: "digest.usage", Example: "digest.example", Channel: true, run: (*Bot).adminDigest},
-		{Name: "clear-report", Usage: "clearreport.usage", Example: "clearreport.example", run: (*Bot).adminClearReport},
+// register adds a capability's handlers to the bot's tables.
+func (b *Bot) register(h core.Handlers) {
+	for name, f := range h.Commands {
+		b.commands[name] = f
 	}
-	subs := adminNames()
-	Commands = []CommandSpec{
-		{Name: "quiz", Hint: "[domain]", Description: ja("練習問題を出す（自分だけ）", "A practice question just for you"),
-			Options: []Option{domain}, Usage: "quiz.usage", Example: "quiz.example", run: (*Bot).cmdQuiz},
-		{Name: "memo", Hint: "<query>", Description: ja("メモを検索する", "Look something up in the memo"),
-			Options: []Option{{Name: "query", Label: ja("検索語", "query"), Description: ja("検索する言葉", "What to look up"), Type: OptionString, Required: true}},
-			Usage:   "memo.usage", Example: "memo.example", run: (*Bot).cmdMemo},
-		{Name: "leaderboard", Aliases: []string{"lb"}, Hint: "[accuracy] [domain] [week|month|all]", Description: ja("ランキングを表示する", "Show the leaderboard"),
-			Options: []Option{domain,
-				{Name: "window", Label: ja("期間", "window"), Description: ja("集計する期間", "Period"), Type: OptionString, Choices: []Choice{
-					{Value: "week", Label: ja("今週", "this week")},
-					{Value: "month", Label: ja("今月", "this month")},
-					{Value: "all", Label: ja("全期間", "all time")}}},
-				{Name: "accuracy", Label: ja("正解率", "accuracy"), Description: ja("正解率で並べる", "Rank by accuracy instead"), Type: OptionBoolean}},
-			Usage: "lb.usage", Example: "lb.example", run: (*Bot).cmdLeaderboard},
-		{Name: "streak", Description: ja("連続記録を表示する", "Show your streak"), run: (*Bot).cmdStreak},
-		{Name: "stats", Description: ja("分野別の成績を表示する", "Your accuracy per domain"), run: (*Bot).cmdStats},
-		{Name: "review", Hint: "[remind <HH:MM>|off] [tz <zone>]", Description: ja("自分の復習（間違えた項目が最適な間隔で戻ってくる）", "Your spaced-repetition review"),
-			Options: []Option{{Name: "settings", Label: ja("設定", "settings"), Description: ja("remind 21:00 / remind off / tz Asia/Tokyo", "remind 21:00 / remind off / tz Europe/London"), Type: OptionString}},
-			Usage:   "learn.usage", Example: "learn.example", run: (*Bot).cmdReview},
-		{Name: "explain", Hint: "<question-id>", Description: ja("問題の解説を表示する", "Explain a question"),
-			Options: []Option{id}, Usage: "explain.usage", Example: "explain.example", run: (*Bot).cmdExplain},
-		{Name: "report", Hint: "<question-id> <reason>", Description: ja("問題の誤りを報告する", "Report a wrong or unclear question"),
-			Options: []Option{id, {Name: "reason", Label: ja("理由", "reason"), Description: ja("何が誤りか", "What is wrong"), Type: OptionString, Required: true}},
-			Usage:   "report.usage", Example: "report.example", run: (*Bot).cmdReport},
-		{Name: "studybot", Hint: subs, Admin: true, Description: ja("このチャンネルの出題設定（管理者）", "Channel settings (admins)"),
-			Options: []Option{{Name: "args", Label: ja("引数", "args"), Description: ja("設定の内容（例: schedule 0 9 * * 1-5）", subs+" …"),
-				Type: OptionString, Required: true}},
-			Usage: "admin.usage", Example: "admin.example", run: (*Bot).cmdAdmin},
-		{Name: "help", Aliases: []string{"start"}, Description: ja("使い方", "How to use studybot"), run: (*Bot).cmdHelp},
+	for name, f := range h.Admin {
+		b.admin[name] = f
 	}
 }
 
-// IsAdmin reports whether the command needs an admin, so that adapters
-// look up a user's admin status only then.
-func (c Command) IsAdmin() bool {
-	s, ok := lookupCommand(strings.TrimPrefix(strings.ToLower(c.Name), "/"))
-	return ok && s.Admin
-}
-
-// PostsHere reports whether the command makes the bot post in its channel
-// (an admin subcommand marked Posts, used in a channel), so that adapters
-// can check the bot may post there and tell the admin at once.
-func (c Command) PostsHere() bool {
-	if !c.IsAdmin() || c.DM || c.Channel == "" || len(c.Args) == 0 {
-		return false
-	}
-	sub, ok := lookupAdmin(strings.ToLower(c.Args[0]))
-	return ok && sub.Posts
-}
-
-// lookupCommand returns the command called name (or one of its aliases).
-func lookupCommand(name string) (CommandSpec, bool) {
-	for _, s := range Commands {
-		if s.Name == name {
-			return s, true
-		}
-		for _, a := range s.Aliases {
-			if a == name {
-				return s, true
-			}
+// checkHandlers reports a registry entry no capability answers.
+func (b *Bot) checkHandlers() error {
+	for _, s := range core.Commands {
+		if b.commands[s.Name] == nil {
+			return fmt.Errorf("bot: no handler for /%s", s.Name)
 		}
 	}
-	return CommandSpec{}, false
-}
-
-// lookupAdmin returns the /studybot subcommand called name.
-func lookupAdmin(name string) (AdminCommand, bool) {
-	for _, s := range AdminCommands {
-		if s.Name == name {
-			return s, true
+	for _, s := range core.AdminCommands {
+		if b.admin[s.Name] == nil {
+			return fmt.Errorf("bot: no handler for /studybot %s", s.Name)
 		}
 	}
-	return AdminCommand{}, false
+	return nil
 }
 
 // helpMessage lists the commands from the registry: everyone's with their
@@ -225,4 +82,21 @@ func helpMessage(lang string) Message {
 		}
 	}
 	return Message{Title: T(lang, "help.title"), Body: strings.Join(lines, "\n")}
+}
+
+// handlers are the commands the core answers itself.
+func (b *Bot) handlers() core.Handlers {
+	return core.Handlers{
+		Commands: map[string]core.CommandFunc{
+			"quiz": b.cmdQuiz, "memo": b.cmdMemo, "leaderboard": b.cmdLeaderboard, "streak": b.cmdStreak,
+			"stats": b.cmdStats, "review": b.cmdReview, "explain": b.cmdExplain, "report": b.cmdReport,
+			"studybot": b.cmdAdmin, "help": b.cmdHelp,
+		},
+		Admin: map[string]core.AdminFunc{
+			"schedule": b.adminSchedule, "close-after": b.adminCloseAfter, "domains": b.adminDomains, "lang": b.adminLang,
+			"pool": b.adminPool, "pause": b.adminPause, "resume": b.adminResume, "post-now": b.adminPostNow,
+			"status": b.adminStatus, "history": b.adminHistory, "reports": b.adminReports, "review": b.adminReview,
+			"reload": b.adminReload, "insights": b.adminInsights, "digest": b.adminDigest, "clear-report": b.adminClearReport,
+		},
+	}
 }

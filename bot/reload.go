@@ -41,7 +41,7 @@ func (b *Bot) Reload() (ReloadResult, error) {
 		b.metrics.Error("reload")
 		return ReloadResult{}, err
 	}
-	b.bank.Store(bank)
+	b.core.SetBank(bank)
 	b.lastFail, b.lastFailT = "", time.Time{}
 	b.log.Info("bank reloaded", "before", len(old.Questions), "after", len(bank.Questions), "memo_hash", bank.Memo.Hash)
 	return ReloadResult{Before: len(old.Questions), After: len(bank.Questions)}, nil

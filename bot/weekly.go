@@ -332,8 +332,8 @@ func (b *Bot) adminDigest(_ context.Context, c Command, args []string, ch store.
 			return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
 		}
 		go func() { // tracked by begin: Close waits for it
-			defer b.inflight.Done()
-			if err := b.PostDigest(b.ctx, ch); err != nil {
+			defer b.core.Done()
+			if err := b.PostDigest(b.core.Context(), ch); err != nil {
 				b.log.Error("digest now", "channel", ch.ID, "err", err)
 			}
 		}()
@@ -460,14 +460,14 @@ func (b *Bot) startDigests() {
 			return
 		}
 		go func() { // tracked by begin: Close waits for it
-			defer b.inflight.Done()
+			defer b.core.Done()
 			select {
 			case b.digests <- struct{}{}:
-			case <-b.ctx.Done():
+			case <-b.core.Context().Done():
 				return
 			}
 			defer func() { <-b.digests }()
-			if err := b.postDigest(b.ctx, ch, true); err != nil {
+			if err := b.postDigest(b.core.Context(), ch, true); err != nil {
 				b.log.Error("weekly digest", "channel", ch.ID, "err", err)
 				b.metrics.Error("post")
 			}

@@ -1,4 +1,4 @@
-package bot
+package core
 
 import "time"
 
@@ -18,20 +18,20 @@ type Metrics interface {
 	SchedulerLag(d time.Duration)
 }
 
-// nopMetrics observes nothing: the default.
-type nopMetrics struct{}
+// NopMetrics observes nothing: the default.
+type NopMetrics struct{}
 
 // Posted implements Metrics.
-func (nopMetrics) Posted(string) {}
+func (NopMetrics) Posted(string) {}
 
 // Answered implements Metrics.
-func (nopMetrics) Answered(string, string) {}
+func (NopMetrics) Answered(string, string) {}
 
 // Command implements Metrics.
-func (nopMetrics) Command(string) {}
+func (NopMetrics) Command(string) {}
 
 // Error implements Metrics.
-func (nopMetrics) Error(string) {}
+func (NopMetrics) Error(string) {}
 
 // SchedulerLag implements Metrics.
-func (nopMetrics) SchedulerLag(time.Duration) {}
+func (NopMetrics) SchedulerLag(time.Duration) {}
