@@ -26,7 +26,7 @@ func (b *Bot) HandleClick(ctx context.Context, c Click) Response {
 	case "v":
 		return b.practiceAnswer(c, lang, id, opt, true)
 	case "r":
-		return b.reviewClick(c, lang, id, opt)
+		return b.curate.ReviewClick(c, lang, id, opt)
 	}
 	p, err := b.db.GetPost(id)
 	if errors.Is(err, store.ErrNotFound) && b.awaitPost(ctx, id) {

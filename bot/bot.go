@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/studybot/studybot/bot/core"
+	"github.com/studybot/studybot/bot/curate"
 	"github.com/studybot/studybot/bot/pace"
 	"github.com/studybot/studybot/bot/render"
 	"log/slog"
@@ -114,11 +115,8 @@ type Bot struct {
 	loopDone chan struct{}
 
 	updaterOnce sync.Once
-	reviews     *reviews
 
-	reloadMu  sync.Mutex // serialises reloads and guards lastReload
-	lastFail  string     // the last failed reload's error ("" after a success)
-	lastFailT time.Time
+	curate *curate.Curate
 }
 
 // New checks the config, fills defaults and returns a Bot.
@@ -172,19 +170,19 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.NewTimer == nil {
 		cfg.NewTimer = pace.WallTimer
 	}
-	cr := core.New(core.Settings{Lang: cfg.Lang, TZ: cfg.TZ, Schedule: cfg.Schedule, CloseAfter: cfg.CloseAfter, Grace: cfg.Grace,
+	cr, err := core.New(core.Settings{Lang: cfg.Lang, TZ: cfg.TZ, Schedule: cfg.Schedule, CloseAfter: cfg.CloseAfter, Grace: cfg.Grace,
 		UpdateEvery: cfg.UpdateEvery, Admins: cfg.Admins, Seed: cfg.Seed, ReviewNewPerDay: cfg.ReviewNewPerDay, NewTimer: cfg.NewTimer},
 		cfg.Store, cfg.Bank, cfg.Now, cfg.Logger, cfg.Metrics)
-	b := &Bot{cfg: cfg, core: cr, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
-		commands: map[string]core.CommandFunc{}, admin: map[string]core.AdminFunc{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex(), digests: make(chan struct{}, digestWorkers)}
-	rv, err := newReviews(cfg.Store)
 	if err != nil {
 		return nil, err
 	}
-	b.reviews = rv
+	b := &Bot{cfg: cfg, core: cr, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
+		commands: map[string]core.CommandFunc{}, admin: map[string]core.AdminFunc{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex(), digests: make(chan struct{}, digestWorkers)}
 	cr.OnTouch(b.touchChannel)
 	b.cards = newCoalescer(b, cfg.UpdateEvery)
+	b.curate = curate.New(cr, cfg.Reviews, cfg.Reload, botTeam{b})
 	b.register(b.handlers())
+	b.register(b.curate.Handlers())
 	if err := b.checkHandlers(); err != nil {
 		return nil, err
 	}

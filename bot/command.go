@@ -184,21 +184,6 @@ func (b *Bot) cmdExplain(_ context.Context, c Command, lang string) Response {
 	return render.Private(render.ExplainMessage(q, snapshotOf(bank, q), lang, b.domainLabel(lang, q.Domain, q.DomainTitle)))
 }
 
-func (b *Bot) cmdReport(_ context.Context, c Command, lang string) Response {
-	if len(c.Args) < 2 {
-		return usageError(lang, T(lang, "report.usage"), "report.example")
-	}
-	q, err := b.Bank().Get(c.Args[0])
-	if err != nil {
-		return unknownQuestion(lang, c.Args[0], "report.example")
-	}
-	n, err := b.db.ReportQuestion(c.Space, store.Report{QuestionID: q.ID, User: c.User, Reason: strings.Join(c.Args[1:], " ")})
-	if err != nil {
-		return b.internalError(lang, "report", err)
-	}
-	return render.Private(Message{Tone: Good, Body: T(lang, "report.done", q.ID, n)})
-}
-
 // cmdAdmin runs a /studybot subcommand from AdminCommands.
 func (b *Bot) cmdAdmin(ctx context.Context, c Command, lang string) Response {
 	if !b.isAdmin(c) {
@@ -377,25 +362,6 @@ func (b *Bot) adminPostNow(_ context.Context, c Command, _ []string, ch store.Ch
 
 func (b *Bot) adminStatus(_ context.Context, _ Command, _ []string, ch store.Channel, lang string) Response {
 	return render.Private(b.status(ch, lang))
-}
-
-func (b *Bot) adminClearReport(_ context.Context, c Command, args []string, _ store.Channel, lang string) Response {
-	if len(args) != 1 {
-		return usageError(lang, T(lang, "clearreport.usage"), "clearreport.example")
-	}
-	n, err := b.db.ClearReports(c.Space, args[0])
-	if err != nil {
-		return b.internalError(lang, "clear reports", err)
-	}
-	return render.Private(Message{Tone: Good, Body: T(lang, "report.cleared", args[0], n)})
-}
-
-func (b *Bot) adminReports(_ context.Context, c Command, _ []string, _ store.Channel, lang string) Response {
-	by, order, err := b.db.Reports(c.Space)
-	if err != nil {
-		return b.internalError(lang, "reports", err)
-	}
-	return render.Private(render.ReportsMessage(by, order, lang))
 }
 
 // status gathers what /studybot status shows and renders it.

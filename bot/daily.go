@@ -590,7 +590,7 @@ type flagsEntry struct {
 func (b *Bot) turnFlags(ctx context.Context, sp Space) (map[string][]Flag, error) {
 	c, ok := ctx.Value(flagsKey{}).(*flagsCache)
 	if !ok {
-		return b.itemFlags(sp)
+		return b.core.ItemFlags(sp)
 	}
 	c.mu.Lock()
 	e := c.m[sp]
@@ -599,6 +599,6 @@ func (b *Bot) turnFlags(ctx context.Context, sp Space) (map[string][]Flag, error
 		c.m[sp] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.flags, e.err = b.itemFlags(sp) })
+	e.once.Do(func() { e.flags, e.err = b.core.ItemFlags(sp) })
 	return e.flags, e.err
 }

@@ -41,18 +41,19 @@ func poolName(lang, p string) string { return T(lang, "pool."+p) }
 // drafted question whose model doubted its memo line (Question.Doubt)
 // before a person approves it. Other drafts are authored questions: every
 // pool treats them like hand-written ones (ranked after them).
-func (b *Bot) inPool(p string, q *questions.Question) bool {
-	b.reviews.mu.Lock()
-	defer b.reviews.mu.Unlock()
-	return b.inPoolLocked(p, q)
+func (b *Bot) inPool(p string, q *questions.Question) (in bool) {
+	b.core.Verdicts.Read(func(approved, rejected func(*questions.Question) bool) {
+		in = inPoolOf(p, q, approved, rejected)
+	})
+	return in
 }
 
-// inPoolLocked is inPool for a caller holding b.reviews.mu.
-func (b *Bot) inPoolLocked(p string, q *questions.Question) bool {
+// inPoolOf is inPool with the chat verdicts read.
+func inPoolOf(p string, q *questions.Question, approved, rejected func(*questions.Question) bool) bool {
 	if q.Doubt != "" || p == PoolApproved {
-		return !b.rejectedLocked(q) && b.approvedLocked(q)
+		return !rejected(q) && approved(q)
 	}
-	return !b.rejectedLocked(q)
+	return !rejected(q)
 }
 
 // quizPool narrows /quiz's questions (in draw order) to the pool of the
@@ -70,16 +71,16 @@ func (b *Bot) quizPool(c Command, qs []*questions.Question) []*questions.Questio
 	out := make([]*questions.Question, 0, len(qs))
 	var rest []*questions.Question
 	// the chat verdicts read under one lock for the whole bank
-	b.reviews.mu.Lock()
-	defer b.reviews.mu.Unlock()
-	for _, q := range qs {
-		switch {
-		case !b.inPoolLocked(p, q):
-		case p == PoolAll || b.approvedLocked(q):
-			out = append(out, q)
-		default:
-			rest = append(rest, q)
+	b.core.Verdicts.Read(func(approved, rejected func(*questions.Question) bool) {
+		for _, q := range qs {
+			switch {
+			case !inPoolOf(p, q, approved, rejected):
+			case p == PoolAll || approved(q):
+				out = append(out, q)
+			default:
+				rest = append(rest, q)
+			}
 		}
-	}
+	})
 	return append(out, rest...)
 }

@@ -89,14 +89,14 @@ func (b *Bot) handlers() core.Handlers {
 	return core.Handlers{
 		Commands: map[string]core.CommandFunc{
 			"quiz": b.cmdQuiz, "memo": b.cmdMemo, "leaderboard": b.cmdLeaderboard, "streak": b.cmdStreak,
-			"stats": b.cmdStats, "review": b.cmdReview, "explain": b.cmdExplain, "report": b.cmdReport,
+			"stats": b.cmdStats, "review": b.cmdReview, "explain": b.cmdExplain,
 			"studybot": b.cmdAdmin, "help": b.cmdHelp,
 		},
 		Admin: map[string]core.AdminFunc{
 			"schedule": b.adminSchedule, "close-after": b.adminCloseAfter, "domains": b.adminDomains, "lang": b.adminLang,
 			"pool": b.adminPool, "pause": b.adminPause, "resume": b.adminResume, "post-now": b.adminPostNow,
-			"status": b.adminStatus, "history": b.adminHistory, "reports": b.adminReports, "review": b.adminReview,
-			"reload": b.adminReload, "insights": b.adminInsights, "digest": b.adminDigest, "clear-report": b.adminClearReport,
+			"status": b.adminStatus, "history": b.adminHistory,
+			"digest": b.adminDigest,
 		},
 	}
 }

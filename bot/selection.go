@@ -14,9 +14,6 @@ import (
 // ErrNoQuestion is returned when a channel's enabled pool holds no question.
 var ErrNoQuestion = errors.New("no question available")
 
-// Withheld is the number of distinct reporters that withholds a question.
-const Withheld = 2
-
 // weakTilt is how strongly domain draws lean toward weak domains: a domain
 // answered with accuracy a has its exam weight multiplied by 1+weakTilt×(1−a).
 const weakTilt = 1.0
@@ -66,7 +63,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 	var pool []*questions.Question
 	min := -1
 	for _, q := range bank.Questions {
-		if len(enabled) > 0 && !enabled[q.Domain] || b.withheld(q, flags) || !b.inPool(kind, q) {
+		if len(enabled) > 0 && !enabled[q.Domain] || b.core.Withheld(q, flags) || !b.inPool(kind, q) {
 			continue
 		}
 		pool = append(pool, q)
@@ -79,7 +76,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 	onlyApproved := false
 	if kind == PoolApprovedFirst {
 		for _, q := range pool {
-			if posted[q.ID] == min && b.isApproved(q) {
+			if posted[q.ID] == min && b.core.Verdicts.Approved(q) {
 				onlyApproved = true
 				break
 			}
@@ -98,7 +95,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 	byDomain := map[int][]*questions.Question{}
 	for _, spaced := range []bool{true, false} {
 		for _, q := range pool {
-			if posted[q.ID] == min && (!onlyApproved || b.isApproved(q)) && !(spaced && recent[q.Item]) {
+			if posted[q.ID] == min && (!onlyApproved || b.core.Verdicts.Approved(q)) && !(spaced && recent[q.Item]) {
 				byDomain[q.Domain] = append(byDomain[q.Domain], q)
 			}
 		}

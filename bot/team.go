@@ -176,3 +176,15 @@ func (b *Bot) digestReadiness(sp Space, now time.Time) (*digest.Readiness, error
 	}
 	return r, nil
 }
+
+// botTeam gives curation's insights the team readiness line.
+type botTeam struct{ b *Bot }
+
+// TeamField implements curate.Team.
+func (t botTeam) TeamField(sp Space, at time.Time, lang string) (Field, bool, error) {
+	team, err := t.b.TeamReadiness(sp, at)
+	if err != nil || team.Members == 0 {
+		return Field{}, false, err
+	}
+	return teamReadinessField(team, lang, func(n int, title string) string { return t.b.domainLabel(lang, n, title) }), true, nil
+}

@@ -62,6 +62,8 @@ type Core struct {
 	Log *slog.Logger
 	// Metrics observes what the bot does.
 	Metrics Metrics
+	// Verdicts are the review decisions made in chat.
+	Verdicts *Verdicts
 
 	now       func() time.Time
 	bank      atomic.Pointer[questions.Bank]
@@ -81,11 +83,15 @@ type Core struct {
 }
 
 // New returns a Core over db and bank on the clock now.
-func New(cfg Settings, db *store.DB, bank *questions.Bank, now func() time.Time, log *slog.Logger, m Metrics) *Core {
-	c := &Core{Cfg: cfg, DB: db, Log: log, Metrics: m, now: now, plats: map[string]Platform{}, touch: func(Space, string) {}}
+func New(cfg Settings, db *store.DB, bank *questions.Bank, now func() time.Time, log *slog.Logger, m Metrics) (*Core, error) {
+	vs, err := LoadVerdicts(db)
+	if err != nil {
+		return nil, err
+	}
+	c := &Core{Cfg: cfg, DB: db, Log: log, Metrics: m, Verdicts: vs, now: now, plats: map[string]Platform{}, touch: func(Space, string) {}}
 	c.bank.Store(bank)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
-	return c
+	return c, nil
 }
 
 // Now returns the bot's current time.

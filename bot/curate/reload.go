@@ -1,8 +1,9 @@
-package bot
+package curate
 
 import (
 	"context"
 	"errors"
+	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/render"
 	"time"
 
@@ -24,38 +25,38 @@ type ReloadResult struct {
 // logged, counted (metric error kind "reload") and shown by /studybot
 // status until a reload succeeds, and Reload returns it. Reloads run one
 // at a time. Returns ErrNoReload when there is nothing to reload with.
-func (b *Bot) Reload() (ReloadResult, error) {
-	if b.cfg.Reload == nil {
+func (b *Curate) Reload() (ReloadResult, error) {
+	if b.reload == nil {
 		return ReloadResult{}, ErrNoReload
 	}
 	b.reloadMu.Lock()
 	defer b.reloadMu.Unlock()
 	old := b.Bank()
-	bank, err := b.cfg.Reload()
+	bank, err := b.reload()
 	if err == nil && (bank == nil || len(bank.Questions) == 0) {
 		err = errors.New("the new bank has no questions")
 	}
 	if err != nil {
-		b.lastFail, b.lastFailT = err.Error(), b.now()
-		b.log.Error("reload failed; keeping the old bank", "err", err, "questions", len(old.Questions))
-		b.metrics.Error("reload")
+		b.lastFail, b.lastFailT = err.Error(), b.Now()
+		b.Log.Error("reload failed; keeping the old bank", "err", err, "questions", len(old.Questions))
+		b.Metrics.Error("reload")
 		return ReloadResult{}, err
 	}
-	b.core.SetBank(bank)
+	b.SetBank(bank)
 	b.lastFail, b.lastFailT = "", time.Time{}
-	b.log.Info("bank reloaded", "before", len(old.Questions), "after", len(bank.Questions), "memo_hash", bank.Memo.Hash)
+	b.Log.Info("bank reloaded", "before", len(old.Questions), "after", len(bank.Questions), "memo_hash", bank.Memo.Hash)
 	return ReloadResult{Before: len(old.Questions), After: len(bank.Questions)}, nil
 }
 
 // LastReloadError returns the error of the last reload and when it
 // happened, or "" when the last reload succeeded (or none failed yet).
-func (b *Bot) LastReloadError() (string, time.Time) {
+func (b *Curate) LastReloadError() (string, time.Time) {
 	b.reloadMu.Lock()
 	defer b.reloadMu.Unlock()
 	return b.lastFail, b.lastFailT
 }
 
-func (b *Bot) adminReload(_ context.Context, _ Command, _ []string, _ store.Channel, lang string) Response {
+func (b *Curate) adminReload(_ context.Context, _ core.Command, _ []string, _ store.Channel, lang string) render.Response {
 	return render.Private(b.ReloadReport(lang))
 }
 
@@ -63,13 +64,13 @@ func (b *Bot) adminReload(_ context.Context, _ Command, _ []string, _ store.Chan
 // the number of questions before and after, or why the old bank stays.
 // The admin command replies with it; the console shows it when its file
 // watch reloads.
-func (b *Bot) ReloadReport(lang string) Message {
+func (b *Curate) ReloadReport(lang string) render.Message {
 	r, err := b.Reload()
 	if errors.Is(err, ErrNoReload) {
-		return Message{Kind: KindError, Tone: Bad, Body: T(lang, "reload.none")}
+		return render.Message{Kind: render.KindError, Tone: render.Bad, Body: render.T(lang, "reload.none")}
 	}
 	if err != nil {
-		return Message{Kind: KindError, Tone: Bad, Body: T(lang, "reload.failed", err.Error())}
+		return render.Message{Kind: render.KindError, Tone: render.Bad, Body: render.T(lang, "reload.failed", err.Error())}
 	}
-	return Message{Tone: Good, Body: T(lang, "reload.done", r.Before, r.After)}
+	return render.Message{Tone: render.Good, Body: render.T(lang, "reload.done", r.Before, r.After)}
 }

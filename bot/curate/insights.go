@@ -1,8 +1,9 @@
-package bot
+package curate
 
 import (
 	"context"
 	"fmt"
+	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/render"
 	"sort"
 	"strings"
@@ -27,7 +28,7 @@ func FormatDiscrimination(s store.ItemStat) string {
 }
 
 // JoinFlags prints flags comma-separated.
-func JoinFlags(fs []Flag) string {
+func JoinFlags(fs []core.Flag) string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		out[i] = string(f)
@@ -39,21 +40,21 @@ func JoinFlags(fs []Flag) string {
 // questions of the space over the last InsightsWindow (the bot's clock),
 // and the team's readiness per domain (TeamReadiness) once someone has
 // answered, privately.
-func (b *Bot) adminInsights(_ context.Context, c Command, _ []string, _ store.Channel, lang string) Response {
-	stats, err := b.db.ItemStats(store.ItemQuery{Space: c.Space, Since: b.now().Add(-InsightsWindow)})
+func (b *Curate) adminInsights(_ context.Context, c core.Command, _ []string, _ store.Channel, lang string) render.Response {
+	stats, err := b.DB.ItemStats(store.ItemQuery{Space: c.Space, Since: b.Now().Add(-InsightsWindow)})
 	if err != nil {
-		return b.internalError(lang, "insights", err)
+		return b.InternalError(lang, "insights", err)
 	}
 	m := insightsMessage(stats, lang)
-	team, err := b.TeamReadiness(c.Space, b.now())
+	team, ok, err := b.team.TeamField(c.Space, b.Now(), lang)
 	if err != nil {
-		return b.internalError(lang, "insights", err)
+		return b.InternalError(lang, "insights", err)
 	}
-	if team.Members > 0 {
+	if ok {
 		if m.Title == "" {
-			m.Title = T(lang, "insights.title")
+			m.Title = render.T(lang, "insights.title")
 		}
-		m.Fields = append(m.Fields, teamReadinessField(team, lang, func(n int, title string) string { return b.domainLabel(lang, n, title) }))
+		m.Fields = append(m.Fields, team)
 	}
 	return render.Private(m)
 }
@@ -61,15 +62,15 @@ func (b *Bot) adminInsights(_ context.Context, c Command, _ []string, _ store.Ch
 // insightsMessage renders the top flagged questions (most flags first,
 // then most reporters, then lowest discrimination) and the hardest ones
 // (lowest share correct, then most answered).
-func insightsMessage(stats []store.ItemStat, lang string) Message {
+func insightsMessage(stats []store.ItemStat, lang string) render.Message {
 	type flagged struct {
 		s     store.ItemStat
-		flags []Flag
+		flags []core.Flag
 	}
 	var fl []flagged
 	var answered []store.ItemStat
 	for _, s := range stats {
-		if fs := Flags(s); len(fs) > 0 {
+		if fs := core.Flags(s); len(fs) > 0 {
 			fl = append(fl, flagged{s, fs})
 		}
 		if s.Answered > 0 {
@@ -77,7 +78,7 @@ func insightsMessage(stats []store.ItemStat, lang string) Message {
 		}
 	}
 	if len(answered) == 0 && len(fl) == 0 {
-		return Message{Body: T(lang, "insights.none")}
+		return render.Message{Body: render.T(lang, "insights.none")}
 	}
 	sort.SliceStable(fl, func(i, j int) bool {
 		a, b := fl[i], fl[j]
@@ -96,17 +97,17 @@ func insightsMessage(stats []store.ItemStat, lang string) Message {
 		return answered[i].Answered > answered[j].Answered
 	})
 	row := func(s store.ItemStat) string {
-		return T(lang, "insights.row", s.QuestionID, s.Posted, s.Answered, int(s.Difficulty*100+0.5), FormatDiscrimination(s))
+		return render.T(lang, "insights.row", s.QuestionID, s.Posted, s.Answered, int(s.Difficulty*100+0.5), FormatDiscrimination(s))
 	}
 	var f strings.Builder
 	for i, x := range fl {
 		if i == insightsTop {
 			break
 		}
-		fmt.Fprintf(&f, "%s\n  %s\n", row(x.s), T(lang, "insights.flags", JoinFlags(x.flags)))
+		fmt.Fprintf(&f, "%s\n  %s\n", row(x.s), render.T(lang, "insights.flags", JoinFlags(x.flags)))
 	}
 	if len(fl) == 0 {
-		f.WriteString(T(lang, "insights.noflag"))
+		f.WriteString(render.T(lang, "insights.noflag"))
 	}
 	var h strings.Builder
 	for i, s := range answered {
@@ -115,11 +116,11 @@ func insightsMessage(stats []store.ItemStat, lang string) Message {
 		}
 		h.WriteString(row(s) + "\n")
 	}
-	m := Message{Title: T(lang, "insights.title"), Fields: []Field{
-		{Name: T(lang, "insights.flagged"), Value: strings.TrimSpace(f.String())},
+	m := render.Message{Title: render.T(lang, "insights.title"), Fields: []render.Field{
+		{Name: render.T(lang, "insights.flagged"), Value: strings.TrimSpace(f.String())},
 	}}
 	if h.Len() > 0 {
-		m.Fields = append(m.Fields, Field{Name: T(lang, "insights.hardest"), Value: strings.TrimSpace(h.String())})
+		m.Fields = append(m.Fields, render.Field{Name: render.T(lang, "insights.hardest"), Value: strings.TrimSpace(h.String())})
 	}
 	return m
 }
