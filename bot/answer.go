@@ -45,7 +45,7 @@ func (b *Bot) HandleClick(ctx context.Context, c Click) Response {
 	case err == nil:
 		b.metrics.Answered(c.Space.Platform, "counted")
 		b.cards.mark(p.ID)
-		b.learn(c.Space, c.User, p.Question.Item, p.Question.QuestionID, p.Question.Domain, rec.Answer.Correct)
+		b.learn.Record(c.Space, c.User, p.Question.Item, p.Question.QuestionID, p.Question.Domain, rec.Answer.Correct)
 		return render.Private(render.FeedbackMessage(p.Question, opt, lang, &rec, ""))
 	case errors.Is(err, store.ErrAlreadyAnswered):
 		b.metrics.Answered(c.Space.Platform, "duplicate")
@@ -75,7 +75,7 @@ func (b *Bot) practiceAnswer(c Click, lang, qid, opt string, review bool) Respon
 	if err := b.db.RecordPractice(store.Practice{Space: c.Space, UserID: c.User, QuestionID: q.ID, Domain: q.Domain, Correct: correct}); err != nil {
 		return b.internalError(lang, "record practice", err)
 	}
-	b.learn(c.Space, c.User, q.Item, q.ID, q.Domain, correct)
+	b.learn.Record(c.Space, c.User, q.Item, q.ID, q.Domain, correct)
 	b.metrics.Answered(c.Space.Platform, "practice")
 	foot := T(lang, "fb.practice")
 	if review {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/curate"
+	"github.com/studybot/studybot/bot/learn"
 	"github.com/studybot/studybot/bot/pace"
 	"github.com/studybot/studybot/bot/render"
 	"log/slog"
@@ -117,6 +118,7 @@ type Bot struct {
 	updaterOnce sync.Once
 
 	curate *curate.Curate
+	learn  *learn.Learn
 }
 
 // New checks the config, fills defaults and returns a Bot.
@@ -179,10 +181,13 @@ func New(cfg Config) (*Bot, error) {
 	b := &Bot{cfg: cfg, core: cr, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
 		commands: map[string]core.CommandFunc{}, admin: map[string]core.AdminFunc{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex(), digests: make(chan struct{}, digestWorkers)}
 	cr.OnTouch(b.touchChannel)
+	cr.OnWake(b.Wake)
 	b.cards = newCoalescer(b, cfg.UpdateEvery)
-	b.curate = curate.New(cr, cfg.Reviews, cfg.Reload, botTeam{b})
+	b.learn = learn.New(cr)
+	b.curate = curate.New(cr, cfg.Reviews, cfg.Reload, b.learn)
 	b.register(b.handlers())
 	b.register(b.curate.Handlers())
+	b.register(b.learn.Handlers())
 	if err := b.checkHandlers(); err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func (b *Bot) cmdQuiz(_ context.Context, c Command, lang string) Response {
 	} else {
 		pool = b.Bank().Top(0)
 	}
-	pool = b.quizPool(c, pool)
+	pool = b.core.QuizPool(c, pool)
 	if len(pool) == 0 {
 		return render.Private(Message{Kind: KindError, Body: T(lang, "quiz.none")})
 	}
@@ -149,27 +149,6 @@ func (b *Bot) cmdStreak(_ context.Context, c Command, lang string) Response {
 		return b.internalError(lang, "streak", err)
 	}
 	return render.Private(render.StreakMessage(s, lang))
-}
-
-func (b *Bot) cmdStats(_ context.Context, c Command, lang string) Response {
-	st, err := b.db.Stats(c.Space, c.User)
-	if err != nil {
-		return b.internalError(lang, "stats", err)
-	}
-	label := func(d int) string { return b.domainLabel(lang, d, "") }
-	m := render.StatsMessage(st, lang, label, b.now(), store.Space{TZ: b.cfg.TZ}.Location())
-	ls, err := b.learnState(c)
-	if err != nil {
-		return b.internalError(lang, "stats cards", err)
-	}
-	weights := map[int]float64{}
-	for _, d := range b.Bank().Memo.Domains {
-		weights[d.Number] = d.Weight
-	}
-	if len(ls.items) > 0 {
-		m.Fields = append(m.Fields, readinessFields(ls.readiness(b.now(), weights), lang, label)...)
-	}
-	return render.Private(m)
 }
 
 func (b *Bot) cmdExplain(_ context.Context, c Command, lang string) Response {
@@ -308,10 +287,10 @@ func (b *Bot) adminPool(_ context.Context, c Command, args []string, _ store.Cha
 		return usageError(lang, T(lang, "pool.usage"), "pool.example")
 	}
 	p := strings.ToLower(args[0])
-	if !validPool(p) {
+	if !core.ValidPool(p) {
 		return usageError(lang, T(lang, "pool.bad", args[0]), "pool.example")
 	}
-	return b.saveChannel(c, lang, func(cur *store.Channel) { cur.Pool = p }, text(lang, "pool.set", poolName(lang, p)))
+	return b.saveChannel(c, lang, func(cur *store.Channel) { cur.Pool = p }, text(lang, "pool.set", core.PoolName(lang, p)))
 }
 
 func (b *Bot) adminPause(_ context.Context, c Command, _ []string, _ store.Channel, lang string) Response {
@@ -366,7 +345,7 @@ func (b *Bot) adminStatus(_ context.Context, _ Command, _ []string, ch store.Cha
 
 // status gathers what /studybot status shows and renders it.
 func (b *Bot) status(ch store.Channel, lang string) Message {
-	v := render.StatusView{Now: b.now(), Bank: len(b.Bank().Questions), Pool: poolName(lang, channelPool(ch)), Digest: digestState(lang, ch)}
+	v := render.StatusView{Now: b.now(), Bank: len(b.Bank().Questions), Pool: core.PoolName(lang, core.ChannelPool(ch)), Digest: digestState(lang, ch)}
 	v.ReloadErr, v.ReloadAt = b.LastReloadError()
 	if s, err := channelSchedule(ch); err == nil && !ch.Paused {
 		v.Next = s.Next(v.Now)

@@ -7,7 +7,6 @@ import (
 	"github.com/studybot/studybot/bot/pace"
 	"github.com/studybot/studybot/bot/render"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/studybot/studybot/questions"
@@ -97,37 +96,15 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 	chans = nil // the tasks hold what they need
 	b.runTasks(ctx, tasks)
 	b.startDigests()
-	b.runReminders(ctx, now)
+	b.learn.RunReminders(ctx, now)
 }
 
 // postWorkers bounds how many channels post (or close) at once: each
 // channel is handled under its own lock, so one slow platform call holds
 // up only its channel and a worker.
-const postWorkers = 32
+const postWorkers = pace.Workers
 
-// parallel runs f(0) … f(n-1) on at most postWorkers goroutines and
-// returns when all are done.
-func (b *Bot) parallel(n int, f func(i int)) {
-	workers := min(n, postWorkers)
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() { // owned by parallel, which waits for it
-			defer wg.Done()
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
+func (b *Bot) parallel(n int, f func(i int)) { pace.Parallel(postWorkers, n, f) }
 
 // lockChannel takes the channel's posting lock, which serialises posting
 // and closing in that channel, and returns its unlock.
@@ -523,7 +500,7 @@ func (b *Bot) NextEvent(now time.Time) time.Time {
 	for _, ch := range chans {
 		consider(nextChannelEvent(ch, now))
 	}
-	consider(b.nextReminder())
+	consider(b.learn.NextReminder())
 	consider(b.due.firstHold(now))
 	return next
 }

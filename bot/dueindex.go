@@ -199,7 +199,7 @@ func (b *Bot) runTouched(ctx context.Context, now time.Time) {
 		b.due.set(k, nextChannelEvent(ch, now))
 	}
 	b.startDigests()
-	b.runReminders(ctx, now)
+	b.learn.RunReminders(ctx, now)
 }
 
 // runAll is a due-loop turn when its timer fired: RunDue over every
@@ -224,7 +224,7 @@ func (b *Bot) nextLoopEvent(now time.Time) time.Time {
 	} else if !t.IsZero() && !t.After(now) {
 		next = now // a slot already due: look again at once
 	}
-	if t := b.nextReminder(); !t.IsZero() && (next.IsZero() || t.Before(next)) {
+	if t := b.learn.NextReminder(); !t.IsZero() && (next.IsZero() || t.Before(next)) {
 		next = t // a reminder (already due: look again at once)
 	}
 	if t := b.due.firstHold(now); !t.IsZero() && (next.IsZero() || t.Before(next)) {

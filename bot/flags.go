@@ -17,6 +17,13 @@ const (
 	Withheld         = core.Withheld
 )
 
+// The question pools (see core.PoolApproved).
+const (
+	PoolApproved      = core.PoolApproved
+	PoolApprovedFirst = core.PoolApprovedFirst
+	PoolAll           = core.PoolAll
+)
+
 // Flags returns what is wrong with a question by its figures (core.Flags).
 func Flags(s store.ItemStat) []Flag { return core.Flags(s) }
 

@@ -89,7 +89,7 @@ func (b *Bot) handlers() core.Handlers {
 	return core.Handlers{
 		Commands: map[string]core.CommandFunc{
 			"quiz": b.cmdQuiz, "memo": b.cmdMemo, "leaderboard": b.cmdLeaderboard, "streak": b.cmdStreak,
-			"stats": b.cmdStats, "review": b.cmdReview, "explain": b.cmdExplain,
+			"explain":  b.cmdExplain,
 			"studybot": b.cmdAdmin, "help": b.cmdHelp,
 		},
 		Admin: map[string]core.AdminFunc{

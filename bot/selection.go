@@ -2,6 +2,7 @@ package bot
 
 import (
 	"errors"
+	"github.com/studybot/studybot/bot/core"
 	"hash/fnv"
 	"math/rand/v2"
 	"sort"
@@ -59,11 +60,11 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 	for _, h := range hist {
 		posted[h.QuestionID]++
 	}
-	kind := channelPool(ch)
+	kind := core.ChannelPool(ch)
 	var pool []*questions.Question
 	min := -1
 	for _, q := range bank.Questions {
-		if len(enabled) > 0 && !enabled[q.Domain] || b.core.Withheld(q, flags) || !b.inPool(kind, q) {
+		if len(enabled) > 0 && !enabled[q.Domain] || b.core.Withheld(q, flags) || !b.core.InPool(kind, q) {
 			continue
 		}
 		pool = append(pool, q)
@@ -74,7 +75,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 	// approved-first: among the least-posted, approved questions only
 	// while there are any
 	onlyApproved := false
-	if kind == PoolApprovedFirst {
+	if kind == core.PoolApprovedFirst {
 		for _, q := range pool {
 			if posted[q.ID] == min && b.core.Verdicts.Approved(q) {
 				onlyApproved = true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/render"
 	"math"
 	"slices"
@@ -210,7 +211,7 @@ func digestState(lang string, ch store.Channel) string {
 	if ch.DigestOff {
 		return T(lang, "status.digest.off")
 	}
-	if mins, ok := parseClock(ch.DigestTime); ok {
+	if mins, ok := core.ParseClock(ch.DigestTime); ok {
 		return T(lang, "status.digest.at", dayName(lang, digestDay(ch)), fmt.Sprintf("%02d:%02d", mins/60, mins%60))
 	}
 	return T(lang, "status.digest.on", dayName(lang, digestDay(ch)))
@@ -221,7 +222,7 @@ func digestState(lang string, ch store.Channel) string {
 // zone), or zero when the digest is off or follows the day's question
 // instead. Wall-clock arithmetic keeps the time of day across DST.
 func digestMoment(ch store.Channel, now time.Time) time.Time {
-	mins, ok := parseClock(ch.DigestTime)
+	mins, ok := core.ParseClock(ch.DigestTime)
 	if ch.DigestOff || !ok {
 		return time.Time{}
 	}
@@ -286,11 +287,11 @@ func (b *Bot) digestOn(c Command, args []string, ch store.Channel, lang string) 
 			clock, gotTime = "", true
 			continue
 		}
-		if mins, ok := parseClock(a); ok && !gotTime {
+		if mins, ok := core.ParseClock(a); ok && !gotTime {
 			clock, gotTime = fmt.Sprintf("%02d:%02d", mins/60, mins%60), true
 			continue
 		}
-		if _, ok := parseClock(a); !ok && strings.ContainsAny(a, ":：") {
+		if _, ok := core.ParseClock(a); !ok && strings.ContainsAny(a, ":：") {
 			return usageError(lang, T(lang, "digest.badtime", a), "digest.example")
 		}
 		return usageError(lang, T(lang, "digest.usage"), "digest.example")
@@ -473,4 +474,18 @@ func (b *Bot) startDigests() {
 			}
 		}()
 	}
+}
+
+// digestReadiness is the space's team readiness at now for the weekly
+// digest's text (nil when nobody has answered).
+func (b *Bot) digestReadiness(sp Space, now time.Time) (*digest.Readiness, error) {
+	t, err := b.learn.TeamReadiness(sp, now)
+	if err != nil || t.Members == 0 {
+		return nil, err
+	}
+	r := &digest.Readiness{Members: t.Members, Overall: t.Overall}
+	for _, d := range t.Domains {
+		r.Domains = append(r.Domains, digest.DomainReadiness{Number: d.Domain, Title: d.Title, Recall: d.Recall, Studied: d.Studied})
+	}
+	return r, nil
 }

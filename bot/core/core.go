@@ -72,6 +72,7 @@ type Core struct {
 	spaces    sync.Map // Space → store.Space, known to exist
 	chanLocks sync.Map // ChanKey → *sync.Mutex: serialises posting and closing per channel
 	touch     func(sp Space, channel string)
+	wake      func()
 
 	inflight sync.WaitGroup
 	lifeMu   sync.Mutex // guards shut and inflight.Add against Shut
@@ -88,7 +89,7 @@ func New(cfg Settings, db *store.DB, bank *questions.Bank, now func() time.Time,
 	if err != nil {
 		return nil, err
 	}
-	c := &Core{Cfg: cfg, DB: db, Log: log, Metrics: m, Verdicts: vs, now: now, plats: map[string]Platform{}, touch: func(Space, string) {}}
+	c := &Core{Cfg: cfg, DB: db, Log: log, Metrics: m, Verdicts: vs, now: now, plats: map[string]Platform{}, touch: func(Space, string) {}, wake: func() {}}
 	c.bank.Store(bank)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c, nil
@@ -127,6 +128,13 @@ func (c *Core) OnTouch(f func(sp Space, channel string)) { c.touch = f }
 
 // Touch tells the due-loop that a channel's settings changed.
 func (c *Core) Touch(sp Space, channel string) { c.touch(sp, channel) }
+
+// OnWake sets what Wake calls: the due-loop's look at its next event.
+func (c *Core) OnWake(f func()) { c.wake = f }
+
+// Wake asks the due-loop to look again at when its next event is (a
+// reminder set, a setting changed).
+func (c *Core) Wake() { c.wake() }
 
 // Begin registers work that Shut must wait for. It reports false once
 // Shut was called: no new background work may start then.

@@ -5,14 +5,13 @@ import (
 	"time"
 
 	"github.com/studybot/studybot/bot/core"
-	"github.com/studybot/studybot/bot/render"
 	"github.com/studybot/studybot/questions"
 )
 
-// Team gives /studybot insights its team readiness line; ok is false when
-// nobody in the space has review cards yet (bot/learn implements it).
+// Team gives /studybot insights the team's readiness (bot/learn
+// implements it).
 type Team interface {
-	TeamField(sp core.Space, at time.Time, lang string) (f render.Field, ok bool, err error)
+	TeamReadiness(sp core.Space, at time.Time) (core.TeamReadiness, error)
 }
 
 // Curate is the curation capability: review decisions on authored and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/render"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -46,15 +47,15 @@ func (b *Curate) adminInsights(_ context.Context, c core.Command, _ []string, _ 
 		return b.InternalError(lang, "insights", err)
 	}
 	m := insightsMessage(stats, lang)
-	team, ok, err := b.team.TeamField(c.Space, b.Now(), lang)
+	team, err := b.team.TeamReadiness(c.Space, b.Now())
 	if err != nil {
 		return b.InternalError(lang, "insights", err)
 	}
-	if ok {
+	if team.Members > 0 {
 		if m.Title == "" {
 			m.Title = render.T(lang, "insights.title")
 		}
-		m.Fields = append(m.Fields, team)
+		m.Fields = append(m.Fields, teamReadinessField(team, lang, func(n int, title string) string { return b.DomainLabel(lang, n, title) }))
 	}
 	return render.Private(m)
 }
@@ -123,4 +124,15 @@ func insightsMessage(stats []store.ItemStat, lang string) render.Message {
 		m.Fields = append(m.Fields, render.Field{Name: render.T(lang, "insights.hardest"), Value: strings.TrimSpace(h.String())})
 	}
 	return m
+}
+
+// teamReadinessField shows team readiness in /studybot insights: overall
+// with the member count, then one line per domain.
+func teamReadinessField(t core.TeamReadiness, lang string, label func(n int, title string) string) render.Field {
+	pc := func(x float64) string { return fmt.Sprintf("%d%%", int(math.Round(x*100))) }
+	lines := []string{render.T(lang, "team.overall", pc(t.Overall))}
+	for _, d := range t.Domains {
+		lines = append(lines, render.T(lang, "team.row", label(d.Domain, d.Title), pc(d.Recall), d.Studied, t.Members))
+	}
+	return render.Field{Name: render.T(lang, "team.title", t.Members), Value: strings.Join(lines, "\n")}
 }

@@ -1,7 +1,8 @@
-package bot
+package learn
 
 import (
 	"context"
+	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/render"
 	"time"
 
@@ -33,8 +34,8 @@ type learnState struct {
 }
 
 // learnState reads the user's cards against the bank.
-func (b *Bot) learnState(c Command) (*learnState, error) {
-	pool := b.quizPool(c, b.Bank().Top(0))
+func (b *Learn) learnState(c core.Command) (*learnState, error) {
+	pool := b.QuizPool(c, b.Bank().Top(0))
 	// sized up front, the items in one allocation: the map's growth was
 	// most of /review's time at 2,000 items
 	st := &learnState{byID: make(map[string]*learnItem, len(pool)), items: make([]*learnItem, 0, len(pool))}
@@ -59,7 +60,7 @@ func (b *Bot) learnState(c Command) (*learnState, error) {
 		it := st.byID[q.Item]
 		it.qs = append(it.qs, q)
 	}
-	cards, err := b.db.Cards(c.Space, c.User)
+	cards, err := b.DB.Cards(c.Space, c.User)
 	if err != nil {
 		return nil, err
 	}
@@ -182,64 +183,64 @@ func (st *learnState) domainReadiness(now time.Time) map[int]float64 {
 // cmdReview shows the user's next review item privately: a due one, or a
 // new one within the daily limit, or when the next is due. With arguments
 // it sets the user's reminder (cmdReviewSettings).
-func (b *Bot) cmdReview(_ context.Context, c Command, lang string) Response {
+func (b *Learn) cmdReview(_ context.Context, c core.Command, lang string) render.Response {
 	if len(c.Args) > 0 {
 		return b.cmdReviewSettings(c, lang)
 	}
-	sp, err := b.ensureSpace(c.Space)
+	sp, err := b.EnsureSpace(c.Space)
 	if err != nil {
-		return b.internalError(lang, "ensure space", err)
+		return b.InternalError(lang, "ensure space", err)
 	}
 	st, err := b.learnState(c)
 	if err != nil {
-		return b.internalError(lang, "review cards", err)
+		return b.InternalError(lang, "review cards", err)
 	}
-	limit := b.cfg.ReviewNewPerDay
+	limit := b.Cfg.ReviewNewPerDay
 	if limit == 0 {
 		limit = DefaultReviewNewPerDay
 	}
-	p := st.pickReview(b.now(), b.userZone(c, sp), limit)
+	p := st.pickReview(b.Now(), b.userZone(c, sp), limit)
 	if p.item == nil {
-		body := T(lang, "learn.none", p.dueToday)
+		body := render.T(lang, "learn.none", p.dueToday)
 		if p.nextIn > 0 {
-			body += " " + T(lang, "learn.next", untilText(lang, p.nextIn))
+			body += " " + render.T(lang, "learn.next", untilText(lang, p.nextIn))
 		}
-		return render.Private(Message{Kind: KindText, Body: body})
+		return render.Private(render.Message{Kind: render.KindText, Body: body})
 	}
 	q := p.item.nextQuestion()
-	return render.Private(reviewQuestionCard(q, lang, b.domainLabel(lang, q.Domain, q.DomainTitle), p.isNew))
+	return render.Private(reviewQuestionCard(q, lang, b.DomainLabel(lang, q.Domain, q.DomainTitle), p.isNew))
 }
 
 // untilText says how long until a time, in days, hours or minutes.
 func untilText(lang string, d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
-		return T(lang, "until.days", int(d/(24*time.Hour)))
+		return render.T(lang, "until.days", int(d/(24*time.Hour)))
 	case d >= time.Hour:
-		return T(lang, "until.hours", int(d/time.Hour))
+		return render.T(lang, "until.hours", int(d/time.Hour))
 	default:
-		return T(lang, "until.minutes", max(1, int(d/time.Minute)))
+		return render.T(lang, "until.minutes", max(1, int(d/time.Minute)))
 	}
 }
 
 // reviewQuestionCard is a review question: like a practice card, with
 // buttons that answer it as a review.
-func reviewQuestionCard(q *questions.Question, lang, domain string, isNew bool) Message {
-	ctx := T(lang, "card.review", q.ID)
+func reviewQuestionCard(q *questions.Question, lang, domain string, isNew bool) render.Message {
+	ctx := render.T(lang, "card.review", q.ID)
 	if isNew {
-		ctx = T(lang, "card.review.new", q.ID)
+		ctx = render.T(lang, "card.review.new", q.ID)
 	}
-	m := Message{Kind: KindCard, Title: T(lang, "card.title.review", domain), Body: q.Stem, Context: ctx}
+	m := render.Message{Kind: render.KindCard, Title: render.T(lang, "card.title.review", domain), Body: q.Stem, Context: ctx}
 	for i, o := range q.Options {
-		m.Buttons = append(m.Buttons, Button{ActionID: render.ReviewAnswerAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
+		m.Buttons = append(m.Buttons, render.Button{ActionID: render.ReviewAnswerAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
 	}
 	return m
 }
 
 // userZone is where a user's day starts and ends for /review: the zone
 // they set with /review tz, else the space's.
-func (b *Bot) userZone(c Command, sp store.Space) *time.Location {
-	if r, err := b.db.GetReminder(c.Space, c.User); err == nil && r.TZ != "" {
+func (b *Learn) userZone(c core.Command, sp store.Space) *time.Location {
+	if r, err := b.DB.GetReminder(c.Space, c.User); err == nil && r.TZ != "" {
 		return zoneOf(r.TZ)
 	}
 	return sp.Location()

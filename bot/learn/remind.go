@@ -1,9 +1,11 @@
-package bot
+package learn
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/studybot/studybot/bot/core"
+	"github.com/studybot/studybot/bot/pace"
 	"github.com/studybot/studybot/bot/render"
 	"strings"
 	"time"
@@ -38,41 +40,6 @@ const (
 
 // remindRetry is the wait before retry n (from 1) of a failed reminder.
 var remindRetry = [remindTries - 1]time.Duration{time.Minute, 10 * time.Minute}
-
-// parseClock reads a time of day "HH:MM" (or "H:MM", full-width digits
-// and colon too) as minutes after midnight.
-func parseClock(s string) (int, bool) {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r >= '０' && r <= '９':
-			return '0' + (r - '０')
-		case r == '：':
-			return ':'
-		}
-		return r
-	}, strings.TrimSpace(s))
-	h, m, ok := strings.Cut(s, ":")
-	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 {
-		return 0, false
-	}
-	hh, mm := 0, 0
-	for _, c := range h {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		hh = hh*10 + int(c-'0')
-	}
-	for _, c := range m {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		mm = mm*10 + int(c-'0')
-	}
-	if hh > 23 || mm > 59 {
-		return 0, false
-	}
-	return hh*60 + mm, true
-}
 
 // clockText writes minutes after midnight as "HH:MM".
 func clockText(at int) string { return fmt.Sprintf("%02d:%02d", at/60, at%60) }
@@ -152,26 +119,26 @@ func claimReminder(r *store.Reminder, now time.Time, grace time.Duration) bool {
 	return true
 }
 
-// runReminders sends the reminders due at now: it claims them in the
+// RunReminders sends the reminders due at now: it claims them in the
 // store (a batch at a time), counts each user's due items and sends a
 // private message to those who have some, from the posting workers. A
 // failure is handled by reminderDone.
-func (b *Bot) runReminders(ctx context.Context, now time.Time) {
+func (b *Learn) RunReminders(ctx context.Context, now time.Time) {
 	var live map[string]bool
 	for range 1000 { // each round moves every due reminder's Next past now
-		claimed, err := b.db.DueReminders(now, remindBatch, func(r *store.Reminder) bool { return claimReminder(r, now, b.cfg.Grace) })
+		claimed, err := b.DB.DueReminders(now, remindBatch, func(r *store.Reminder) bool { return claimReminder(r, now, b.Cfg.Grace) })
 		if err != nil {
-			b.log.Error("reminders: claim", "err", err)
-			b.metrics.Error("store")
+			b.Log.Error("reminders: claim", "err", err)
+			b.Metrics.Error("store")
 			return
 		}
 		if len(claimed) > 0 {
 			if live == nil {
 				live = b.liveItems()
 			}
-			b.parallel(len(claimed), func(i int) { b.sendReminder(ctx, claimed[i], now, live) })
+			pace.Parallel(pace.Workers, len(claimed), func(i int) { b.sendReminder(ctx, claimed[i], now, live) })
 		}
-		next, err := b.db.NextReminder()
+		next, err := b.DB.NextReminder()
 		if err != nil || next.IsZero() || next.After(now) || ctx.Err() != nil {
 			return
 		}
@@ -180,8 +147,8 @@ func (b *Bot) runReminders(ctx context.Context, now time.Time) {
 
 // liveItems is the set of memo items review draws from (the bank's items
 // with a question not rejected in chat).
-func (b *Bot) liveItems() map[string]bool {
-	qs := b.quizPool(Command{DM: true}, b.Bank().Top(0))
+func (b *Learn) liveItems() map[string]bool {
+	qs := b.QuizPool(core.Command{DM: true}, b.Bank().Top(0))
 	live := make(map[string]bool, len(qs))
 	for _, q := range qs {
 		live[q.Item] = true
@@ -190,8 +157,8 @@ func (b *Bot) liveItems() map[string]bool {
 }
 
 // dueItems counts the user's cards of live items due at now.
-func (b *Bot) dueItems(sp Space, user string, now time.Time, live map[string]bool) (int, error) {
-	cards, err := b.db.Cards(sp, user)
+func (b *Learn) dueItems(sp core.Space, user string, now time.Time, live map[string]bool) (int, error) {
+	cards, err := b.DB.Cards(sp, user)
 	if err != nil {
 		return 0, err
 	}
@@ -205,8 +172,8 @@ func (b *Bot) dueItems(sp Space, user string, now time.Time, live map[string]boo
 }
 
 // sendReminder sends one claimed reminder when the user has items due.
-func (b *Bot) sendReminder(ctx context.Context, r store.Reminder, now time.Time, live map[string]bool) {
-	defer b.track()()
+func (b *Learn) sendReminder(ctx context.Context, r store.Reminder, now time.Time, live map[string]bool) {
+	defer b.Track()()
 	n, err := b.dueItems(r.Space, r.User, now, live)
 	if err != nil {
 		b.reminderDone(r, now, fmt.Errorf("count due items: %w", err))
@@ -215,23 +182,23 @@ func (b *Bot) sendReminder(ctx context.Context, r store.Reminder, now time.Time,
 	if n == 0 {
 		return // nothing due at the user's time: no reminder today
 	}
-	p, err := b.platform(r.Space.Platform)
+	p, err := b.Platform(r.Space.Platform)
 	if err != nil {
 		b.reminderDone(r, now, err)
 		return
 	}
-	dm, ok := p.(DirectMessenger)
+	dm, ok := p.(core.DirectMessenger)
 	if !ok {
-		b.reminderDone(r, now, fmt.Errorf("platform %s has no direct messages: %w", p.Name(), ErrDMBlocked))
+		b.reminderDone(r, now, fmt.Errorf("platform %s has no direct messages: %w", p.Name(), core.ErrDMBlocked))
 		return
 	}
 	lang := r.Lang
 	if lang == "" {
-		lang = b.cfg.Lang
+		lang = b.Cfg.Lang
 	}
-	m := Message{Kind: KindText, Title: T(lang, "remind.title"), Body: T(lang, "remind.body", n),
-		Context: T(lang, "remind.context", clockText(r.At), r.TZ)}
-	cctx, cancel := b.callCtx(ctx)
+	m := render.Message{Kind: render.KindText, Title: render.T(lang, "remind.title"), Body: render.T(lang, "remind.body", n),
+		Context: render.T(lang, "remind.context", clockText(r.At), r.TZ)}
+	cctx, cancel := b.CallCtx(ctx)
 	err = dm.DM(cctx, r.User, m)
 	cancel()
 	b.reminderDone(r, now, err)
@@ -242,22 +209,22 @@ func (b *Bot) sendReminder(ctx context.Context, r store.Reminder, now time.Time,
 // other failure is tried again after remindRetry, at most remindTries
 // times that day. Nothing changes if the user changed the reminder
 // meanwhile (its claim differs).
-func (b *Bot) reminderDone(r store.Reminder, now time.Time, sendErr error) {
+func (b *Learn) reminderDone(r store.Reminder, now time.Time, sendErr error) {
 	if sendErr == nil && r.Tries == 0 && r.FailedDays == 0 {
 		return // the claim already says it all
 	}
 	if sendErr != nil {
-		b.log.Warn("review reminder not delivered", "space", r.Space.String(), "user", r.User, "try", r.Tries+1, "err", sendErr)
-		b.metrics.Error("dm")
+		b.Log.Warn("review reminder not delivered", "space", r.Space.String(), "user", r.User, "try", r.Tries+1, "err", sendErr)
+		b.Metrics.Error("dm")
 	}
-	_, err := b.db.UpdateReminder(r.Space, r.User, func(cur *store.Reminder, found bool) error {
+	_, err := b.DB.UpdateReminder(r.Space, r.User, func(cur *store.Reminder, found bool) error {
 		if !found || !cur.Last.Equal(r.Last) || !cur.On || cur.Blocked {
 			return nil // changed meanwhile
 		}
 		switch {
 		case sendErr == nil:
 			cur.Tries, cur.FailedDays = 0, 0
-		case errors.Is(sendErr, ErrDMBlocked):
+		case errors.Is(sendErr, core.ErrDMBlocked):
 			cur.Blocked, cur.Next = true, time.Time{}
 		default:
 			cur.Tries++
@@ -276,22 +243,22 @@ func (b *Bot) reminderDone(r store.Reminder, now time.Time, sendErr error) {
 		return nil
 	})
 	if err != nil {
-		b.log.Error("reminders: record delivery", "user", r.User, "err", err)
-		b.metrics.Error("store")
+		b.Log.Error("reminders: record delivery", "user", r.User, "err", err)
+		b.Metrics.Error("store")
 	}
 }
 
-// nextReminder is the soonest time a reminder is due (zero: none).
-func (b *Bot) nextReminder() time.Time {
-	t, err := b.db.NextReminder()
+// NextReminder is the soonest time a reminder is due (zero: none).
+func (b *Learn) NextReminder() time.Time {
+	t, err := b.DB.NextReminder()
 	if err != nil {
-		b.log.Error("next event: reminders", "err", err)
+		b.Log.Error("next event: reminders", "err", err)
 	}
 	return t
 }
 
 // cmdReviewSettings is /review remind … and /review tz ….
-func (b *Bot) cmdReviewSettings(c Command, lang string) Response {
+func (b *Learn) cmdReviewSettings(c core.Command, lang string) render.Response {
 	switch sub := strings.ToLower(c.Args[0]); {
 	case sub == "remind" && len(c.Args) <= 2:
 		if len(c.Args) == 1 {
@@ -304,39 +271,39 @@ func (b *Bot) cmdReviewSettings(c Command, lang string) Response {
 		}
 		return b.setZone(c, c.Args[1], lang)
 	}
-	return usageError(lang, T(lang, "learn.usage"), "learn.example")
+	return core.UsageError(lang, render.T(lang, "learn.usage"), "learn.example")
 }
 
 // defaultZone is the zone a user's reminder starts in: the channel's
 // where the command came from, else the space's.
-func (b *Bot) defaultZone(c Command) string {
+func (b *Learn) defaultZone(c core.Command) string {
 	if !c.DM && c.Channel != "" {
-		if ch, err := b.db.GetChannel(c.Space, c.Channel); err == nil && ch.TZ != "" {
+		if ch, err := b.DB.GetChannel(c.Space, c.Channel); err == nil && ch.TZ != "" {
 			return ch.TZ
 		}
 	}
-	if sp, err := b.ensureSpace(c.Space); err == nil && sp.TZ != "" {
+	if sp, err := b.EnsureSpace(c.Space); err == nil && sp.TZ != "" {
 		return sp.TZ
 	}
-	return b.cfg.TZ
+	return b.Cfg.TZ
 }
 
 // setRemind is /review remind <HH:MM>|off.
-func (b *Bot) setRemind(c Command, arg, lang string) Response {
+func (b *Learn) setRemind(c core.Command, arg, lang string) render.Response {
 	off := strings.EqualFold(arg, "off")
-	at, ok := parseClock(arg)
+	at, ok := core.ParseClock(arg)
 	if !off && !ok {
-		return usageError(lang, T(lang, "remind.badtime", arg), "learn.example")
+		return core.UsageError(lang, render.T(lang, "remind.badtime", arg), "learn.example")
 	}
 	if !off {
-		p, err := b.platform(c.Space.Platform)
-		if _, dm := p.(DirectMessenger); err != nil || !dm {
-			return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "remind.nodm")})
+		p, err := b.Platform(c.Space.Platform)
+		if _, dm := p.(core.DirectMessenger); err != nil || !dm {
+			return render.Private(render.Message{Kind: render.KindError, Tone: render.Bad, Body: render.T(lang, "remind.nodm")})
 		}
 	}
-	now := b.now()
+	now := b.Now()
 	zone := b.defaultZone(c)
-	r, err := b.db.UpdateReminder(c.Space, c.User, func(r *store.Reminder, _ bool) error {
+	r, err := b.DB.UpdateReminder(c.Space, c.User, func(r *store.Reminder, _ bool) error {
 		if off {
 			r.On = false
 		} else {
@@ -350,14 +317,14 @@ func (b *Bot) setRemind(c Command, arg, lang string) Response {
 		return nil
 	})
 	if err != nil {
-		return b.internalError(lang, "set reminder", err)
+		return b.InternalError(lang, "set reminder", err)
 	}
 	b.Wake()
 	if off {
-		return render.Private(Message{Tone: Good, Body: T(lang, "remind.off")})
+		return render.Private(render.Message{Tone: render.Good, Body: render.T(lang, "remind.off")})
 	}
 	loc := zoneOf(r.TZ)
-	return render.Private(Message{Tone: Good, Body: T(lang, "remind.set", clockText(r.At), r.TZ, render.FormatTime(r.Next, now, loc))})
+	return render.Private(render.Message{Tone: render.Good, Body: render.T(lang, "remind.set", clockText(r.At), r.TZ, render.FormatTime(r.Next, now, loc))})
 }
 
 // validZone reports whether name is an IANA zone name studybot accepts
@@ -371,12 +338,12 @@ func validZone(name string) bool {
 }
 
 // setZone is /review tz <zone>.
-func (b *Bot) setZone(c Command, zone, lang string) Response {
+func (b *Learn) setZone(c core.Command, zone, lang string) render.Response {
 	if !validZone(zone) {
-		return usageError(lang, T(lang, "remind.badtz", zone), "learn.example.tz")
+		return core.UsageError(lang, render.T(lang, "remind.badtz", zone), "learn.example.tz")
 	}
-	now := b.now()
-	r, err := b.db.UpdateReminder(c.Space, c.User, func(r *store.Reminder, found bool) error {
+	now := b.Now()
+	r, err := b.DB.UpdateReminder(c.Space, c.User, func(r *store.Reminder, found bool) error {
 		if !found {
 			r.Lang = lang
 		}
@@ -385,37 +352,37 @@ func (b *Bot) setZone(c Command, zone, lang string) Response {
 		return nil
 	})
 	if err != nil {
-		return b.internalError(lang, "set reminder zone", err)
+		return b.InternalError(lang, "set reminder zone", err)
 	}
 	b.Wake()
 	loc := zoneOf(r.TZ)
-	body := T(lang, "remind.tz", r.TZ, now.In(loc).Format("15:04"))
+	body := render.T(lang, "remind.tz", r.TZ, now.In(loc).Format("15:04"))
 	if !r.Next.IsZero() {
-		body += "\n" + T(lang, "remind.next", render.FormatTime(r.Next, now, loc))
+		body += "\n" + render.T(lang, "remind.next", render.FormatTime(r.Next, now, loc))
 	}
-	return render.Private(Message{Tone: Good, Body: body})
+	return render.Private(render.Message{Tone: render.Good, Body: body})
 }
 
 // remindStatus shows the user's reminder and zone.
-func (b *Bot) remindStatus(c Command, lang string) Response {
-	r, err := b.db.GetReminder(c.Space, c.User)
+func (b *Learn) remindStatus(c core.Command, lang string) render.Response {
+	r, err := b.DB.GetReminder(c.Space, c.User)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return b.internalError(lang, "reminder", err)
+		return b.InternalError(lang, "reminder", err)
 	}
 	if r.TZ == "" {
 		r.TZ = b.defaultZone(c)
 	}
-	now := b.now()
+	now := b.Now()
 	loc := zoneOf(r.TZ)
 	var body string
 	switch {
 	case r.On && r.Blocked:
-		body = T(lang, "remind.blocked", clockText(r.At))
+		body = render.T(lang, "remind.blocked", clockText(r.At))
 	case r.On:
-		body = T(lang, "remind.status", clockText(r.At), r.TZ, render.FormatTime(nextFire(r, now), now, loc))
+		body = render.T(lang, "remind.status", clockText(r.At), r.TZ, render.FormatTime(nextFire(r, now), now, loc))
 	default:
-		body = T(lang, "remind.none")
+		body = render.T(lang, "remind.none")
 	}
-	body += "\n" + T(lang, "remind.zone", r.TZ, now.In(loc).Format("15:04"))
-	return render.Private(Message{Body: body})
+	body += "\n" + render.T(lang, "remind.zone", r.TZ, now.In(loc).Format("15:04"))
+	return render.Private(render.Message{Body: body})
 }

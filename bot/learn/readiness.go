@@ -1,7 +1,8 @@
-package bot
+package learn
 
 import (
 	"fmt"
+	"github.com/studybot/studybot/bot/render"
 	"math"
 	"sort"
 	"strings"
@@ -125,14 +126,14 @@ func (st *learnState) readiness(now time.Time, weights map[int]float64) readines
 
 // readinessFields shows readiness: overall, per domain, the weakest
 // domain and the items to review.
-func readinessFields(r readiness, lang string, label func(int) string) []Field {
+func readinessFields(r readiness, lang string, label func(int) string) []render.Field {
 	pc := func(x float64) string { return fmt.Sprintf("%d%%", int(math.Round(x*100))) }
-	fs := []Field{{Name: T(lang, "ready.title"), Value: T(lang, "ready.overall", pc(r.overall))}}
+	fs := []render.Field{{Name: render.T(lang, "ready.title"), Value: render.T(lang, "ready.overall", pc(r.overall))}}
 	for _, d := range r.domains {
-		fs = append(fs, Field{Name: label(d.domain), Value: T(lang, "ready.row", pc(d.recall), d.seen, d.items)})
+		fs = append(fs, render.Field{Name: label(d.domain), Value: render.T(lang, "ready.row", pc(d.recall), d.seen, d.items)})
 	}
 	if r.weakest >= 0 {
-		fs = append(fs, Field{Name: T(lang, "ready.weakest"), Value: label(r.weakest)})
+		fs = append(fs, render.Field{Name: render.T(lang, "ready.weakest"), Value: label(r.weakest)})
 	}
 	var lines []string
 	for _, it := range r.focus {
@@ -140,7 +141,7 @@ func readinessFields(r readiness, lang string, label func(int) string) []Field {
 		lines = append(lines, "• "+truncate(q.Source.Quote, 60)+" ("+q.ID+")")
 	}
 	if len(lines) > 0 {
-		fs = append(fs, Field{Name: T(lang, "ready.focus"), Value: strings.Join(lines, "\n")})
+		fs = append(fs, render.Field{Name: render.T(lang, "ready.focus"), Value: strings.Join(lines, "\n")})
 	}
 	return fs
 }

@@ -1,7 +1,8 @@
-package bot
+package core
 
 import (
 	"errors"
+	"github.com/studybot/studybot/bot/render"
 
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
@@ -20,29 +21,29 @@ const (
 	PoolAll = "all"
 )
 
-// validPool reports whether p names a pool.
-func validPool(p string) bool {
+// ValidPool reports whether p names a pool.
+func ValidPool(p string) bool {
 	return p == PoolApproved || p == PoolApprovedFirst || p == PoolAll
 }
 
-// channelPool returns the channel's pool, the default when unset.
-func channelPool(ch store.Channel) string {
-	if !validPool(ch.Pool) {
+// ChannelPool returns the channel's pool, the default when unset.
+func ChannelPool(ch store.Channel) string {
+	if !ValidPool(ch.Pool) {
 		return PoolApprovedFirst
 	}
 	return ch.Pool
 }
 
-// poolName is a pool as users read it.
-func poolName(lang, p string) string { return T(lang, "pool."+p) }
+// PoolName is a pool as users read it.
+func PoolName(lang, p string) string { return render.T(lang, "pool."+p) }
 
-// inPool reports whether pool p may use q at all: never a question
+// InPool reports whether pool p may use q at all: never a question
 // rejected in chat, only approved ones for PoolApproved, and never a
 // drafted question whose model doubted its memo line (Question.Doubt)
 // before a person approves it. Other drafts are authored questions: every
 // pool treats them like hand-written ones (ranked after them).
-func (b *Bot) inPool(p string, q *questions.Question) (in bool) {
-	b.core.Verdicts.Read(func(approved, rejected func(*questions.Question) bool) {
+func (b *Core) InPool(p string, q *questions.Question) (in bool) {
+	b.Verdicts.Read(func(approved, rejected func(*questions.Question) bool) {
 		in = inPoolOf(p, q, approved, rejected)
 	})
 	return in
@@ -56,22 +57,22 @@ func inPoolOf(p string, q *questions.Question, approved, rejected func(*question
 	return !rejected(q)
 }
 
-// quizPool narrows /quiz's questions (in draw order) to the pool of the
+// QuizPool narrows /quiz's questions (in draw order) to the pool of the
 // channel the command came from (the default pool in DMs and unset
 // channels): only approved ones, or approved ones first, or all.
-func (b *Bot) quizPool(c Command, qs []*questions.Question) []*questions.Question {
+func (b *Core) QuizPool(c Command, qs []*questions.Question) []*questions.Question {
 	p := PoolApprovedFirst
 	if !c.DM && c.Channel != "" {
-		if ch, err := b.db.GetChannel(c.Space, c.Channel); err == nil {
-			p = channelPool(ch)
+		if ch, err := b.DB.GetChannel(c.Space, c.Channel); err == nil {
+			p = ChannelPool(ch)
 		} else if !errors.Is(err, store.ErrNotFound) {
-			b.log.Warn("quiz pool", "err", err)
+			b.Log.Warn("quiz pool", "err", err)
 		}
 	}
 	out := make([]*questions.Question, 0, len(qs))
 	var rest []*questions.Question
 	// the chat verdicts read under one lock for the whole bank
-	b.core.Verdicts.Read(func(approved, rejected func(*questions.Question) bool) {
+	b.Verdicts.Read(func(approved, rejected func(*questions.Question) bool) {
 		for _, q := range qs {
 			switch {
 			case !inPoolOf(p, q, approved, rejected):

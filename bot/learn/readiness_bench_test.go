@@ -1,7 +1,10 @@
-package bot
+package learn
 
 import (
+	"log/slog"
+
 	"fmt"
+	"github.com/studybot/studybot/bot/core"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -87,10 +90,11 @@ func BenchmarkReviewCommand(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bt, err := New(Config{Bank: bank, Store: db, Now: func() time.Time { return now }})
+	cr, err := core.New(core.Settings{Lang: "ja", TZ: "Asia/Tokyo"}, db, bank, func() time.Time { return now }, slog.New(slog.DiscardHandler), core.NopMetrics{})
 	if err != nil {
 		b.Fatal(err)
 	}
+	bt := New(cr).Handlers().Commands // what bot.HandleCommand runs
 	sp := store.SpaceRef{Platform: "test", ID: "T1"}
 	if _, err := db.EnsureSpace(sp, "Asia/Tokyo"); err != nil {
 		b.Fatal(err)
@@ -115,14 +119,14 @@ func BenchmarkReviewCommand(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	c := Command{Space: sp, Channel: "C1", User: "U1", Name: "review"}
+	c := core.Command{Space: sp, Channel: "C1", User: "U1", Name: "review"}
 	for _, name := range []string{"review", "stats"} {
 		b.Run(name, func(b *testing.B) {
 			c.Name = name
 			b.ReportAllocs()
 			cpu := processCPU()
 			for b.Loop() {
-				if r := bt.HandleCommand(b.Context(), c); len(r.Messages) == 0 {
+				if r := bt[name](b.Context(), c, "ja"); len(r.Messages) == 0 {
 					b.Fatal("no reply")
 				}
 			}
