@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/curate"
+	"github.com/studybot/studybot/bot/digest"
 	"github.com/studybot/studybot/bot/learn"
 	"github.com/studybot/studybot/bot/pace"
 	"github.com/studybot/studybot/bot/render"
@@ -104,10 +105,7 @@ type Bot struct {
 	foreign  sync.Map                    // spaces of another shard already reported (shard.go)
 	due      *dueIndex                   // the due-loop's next slot per channel
 	cards    *coalescer
-	inFlight sync.Map      // post ID → chan struct{}: a card posted, its commit not yet done (awaitPost)
-	digests  chan struct{} // bounds the digests rendered at once (digestWorkers)
-	pendMu   sync.Mutex
-	pending  []store.Channel // digests claimed in this due pass, started when it ends
+	inFlight sync.Map // post ID → chan struct{}: a card posted, its commit not yet done (awaitPost)
 	closing  chan struct{}
 	closeOne sync.Once
 	// the due-loop: wake asks it to look again; loopDone closes when Run returns
@@ -119,6 +117,7 @@ type Bot struct {
 
 	curate *curate.Curate
 	learn  *learn.Learn
+	digest *digest.Weekly
 }
 
 // New checks the config, fills defaults and returns a Bot.
@@ -179,7 +178,7 @@ func New(cfg Config) (*Bot, error) {
 		return nil, err
 	}
 	b := &Bot{cfg: cfg, core: cr, db: cfg.Store, now: cfg.Now, log: cfg.Logger, metrics: cfg.Metrics,
-		commands: map[string]core.CommandFunc{}, admin: map[string]core.AdminFunc{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex(), digests: make(chan struct{}, digestWorkers)}
+		commands: map[string]core.CommandFunc{}, admin: map[string]core.AdminFunc{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex()}
 	cr.OnTouch(b.touchChannel)
 	cr.OnWake(b.Wake)
 	b.cards = newCoalescer(b, cfg.UpdateEvery)
@@ -188,6 +187,8 @@ func New(cfg Config) (*Bot, error) {
 	b.register(b.handlers())
 	b.register(b.curate.Handlers())
 	b.register(b.learn.Handlers())
+	b.digest = digest.NewWeekly(cr, b.learn)
+	b.register(b.digest.Handlers())
 	if err := b.checkHandlers(); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/studybot/studybot/bot/core"
+	"github.com/studybot/studybot/bot/digest"
 	"github.com/studybot/studybot/bot/render"
 	"sort"
 	"strings"
@@ -345,7 +346,7 @@ func (b *Bot) adminStatus(_ context.Context, _ Command, _ []string, ch store.Cha
 
 // status gathers what /studybot status shows and renders it.
 func (b *Bot) status(ch store.Channel, lang string) Message {
-	v := render.StatusView{Now: b.now(), Bank: len(b.Bank().Questions), Pool: core.PoolName(lang, core.ChannelPool(ch)), Digest: digestState(lang, ch)}
+	v := render.StatusView{Now: b.now(), Bank: len(b.Bank().Questions), Pool: core.PoolName(lang, core.ChannelPool(ch)), Digest: digest.DigestState(lang, ch)}
 	v.ReloadErr, v.ReloadAt = b.LastReloadError()
 	if s, err := channelSchedule(ch); err == nil && !ch.Paused {
 		v.Next = s.Next(v.Now)

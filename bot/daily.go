@@ -95,7 +95,7 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 	}
 	chans = nil // the tasks hold what they need
 	b.runTasks(ctx, tasks)
-	b.startDigests()
+	b.digest.StartDigests()
 	b.learn.RunReminders(ctx, now)
 }
 
@@ -137,7 +137,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	if ch.Paused {
 		return 0
 	}
-	b.timedDigest(ch, now)
+	b.digest.TimedDigest(ch, now)
 	slot, post, err := dueSlot(ch, now, b.cfg.Grace)
 	if err != nil {
 		// a stored spec refused now (say an old "@every 1s"): say so once
@@ -191,7 +191,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 		b.metrics.Error("post")
 		return 0
 	}
-	b.scheduleDigest(ch, slot)
+	b.digest.ScheduleDigest(ch, slot)
 	return 0
 }
 

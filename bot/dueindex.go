@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"github.com/studybot/studybot/bot/core"
+	"github.com/studybot/studybot/bot/digest"
 	"sync"
 	"time"
 
@@ -198,7 +199,7 @@ func (b *Bot) runTouched(ctx context.Context, now time.Time) {
 		}
 		b.due.set(k, nextChannelEvent(ch, now))
 	}
-	b.startDigests()
+	b.digest.StartDigests()
 	b.learn.RunReminders(ctx, now)
 }
 
@@ -229,6 +230,19 @@ func (b *Bot) nextLoopEvent(now time.Time) time.Time {
 	}
 	if t := b.due.firstHold(now); !t.IsZero() && (next.IsZero() || t.Before(next)) {
 		next = t // a slot held for the minimum interval
+	}
+	return next
+}
+
+// nextChannelEvent is the sooner of the channel's next slot and its next
+// timed digest after now (zero when it has neither, as when paused).
+func nextChannelEvent(ch store.Channel, now time.Time) time.Time {
+	next := nextSlot(ch, now)
+	if ch.Paused {
+		return next
+	}
+	if d := digest.NextDigest(ch, now); !d.IsZero() && (next.IsZero() || d.Before(next)) {
+		next = d
 	}
 	return next
 }

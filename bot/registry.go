@@ -96,7 +96,6 @@ func (b *Bot) handlers() core.Handlers {
 			"schedule": b.adminSchedule, "close-after": b.adminCloseAfter, "domains": b.adminDomains, "lang": b.adminLang,
 			"pool": b.adminPool, "pause": b.adminPause, "resume": b.adminResume, "post-now": b.adminPostNow,
 			"status": b.adminStatus, "history": b.adminHistory,
-			"digest": b.adminDigest,
 		},
 	}
 }

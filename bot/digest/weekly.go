@@ -1,4 +1,4 @@
-package bot
+package digest
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/studybot/studybot/bot/digest"
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
@@ -61,13 +60,13 @@ func digestDay(ch store.Channel) time.Weekday {
 // in a post's snapshot is added after them, and the "other" bucket shows
 // only when answered. streak returns a user's current streak in days;
 // name shows a user. BuildDigest is pure: no store, no clock.
-func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, domains []*questions.Domain, streak func(user string) int, name func(user string) string) digest.Week {
-	w := digest.Week{Lang: lang, Start: start, Posts: len(this)}
+func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, domains []*questions.Domain, streak func(user string) int, name func(user string) string) Week {
+	w := Week{Lang: lang, Start: start, Posts: len(this)}
 	idx := map[int]int{}
 	add := func(n int, title string, weight float64) {
 		if _, ok := idx[n]; !ok {
 			idx[n] = len(w.Domains)
-			w.Domains = append(w.Domains, digest.Domain{Number: n, Title: title, Weight: weight})
+			w.Domains = append(w.Domains, Domain{Number: n, Title: title, Weight: weight})
 		}
 	}
 	for _, d := range domains {
@@ -75,7 +74,7 @@ func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, d
 			add(d.Number, d.Title, d.Weight)
 		}
 	}
-	type userTally struct{ this, last digest.Tally }
+	type userTally struct{ this, last Tally }
 	users := map[string]*userTally{}
 	user := func(id string) *userTally {
 		u := users[id]
@@ -85,7 +84,7 @@ func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, d
 		}
 		return u
 	}
-	count := func(t *digest.Tally, correct bool) {
+	count := func(t *Tally, correct bool) {
 		t.Answered++
 		if correct {
 			t.Correct++
@@ -124,7 +123,7 @@ func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, d
 		if u.this.Answered == 0 || u.last.Answered == 0 {
 			continue
 		}
-		m := digest.Mover{Name: name(id), This: u.this, Last: u.last}
+		m := Mover{Name: name(id), This: u.this, Last: u.last}
 		if math.Abs(m.Delta()) >= 0.5 {
 			w.Movers = append(w.Movers, m)
 		}
@@ -137,15 +136,15 @@ func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, d
 			continue
 		}
 		if n := streak(id); n >= 2 {
-			w.Streaks = append(w.Streaks, digest.Streak{Name: name(id), Days: n})
+			w.Streaks = append(w.Streaks, Streak{Name: name(id), Days: n})
 		}
 	}
 	sort.SliceStable(w.Streaks, func(i, j int) bool { return w.Streaks[i].Days > w.Streaks[j].Days })
 	w.Streaks = w.Streaks[:min(len(w.Streaks), digestStreaks)]
 
-	var hard *digest.Hardest
+	var hard *Hardest
 	for _, p := range this {
-		var t digest.Tally
+		var t Tally
 		for _, a := range p.Answers {
 			count(&t, a.Correct)
 		}
@@ -161,7 +160,7 @@ func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, d
 			}
 		}
 		q := p.Post.Question
-		hard = &digest.Hardest{Stem: q.Stem, Explanation: q.Explanation, Tally: t}
+		hard = &Hardest{Stem: q.Stem, Explanation: q.Explanation, Tally: t}
 		if i := q.OptionIndex(q.AnswerID); i >= 0 {
 			hard.Answer = q.Options[i].Text
 		}
@@ -174,19 +173,19 @@ func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, d
 // DigestWeek reports and the week before, from the store, with the
 // current bank's domains, each answerer's current streak and the space's
 // team readiness at now. name shows a user (the platform's Mention).
-func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user string) string) (digest.Week, error) {
+func (b *Weekly) WeeklyDigest(ch store.Channel, now time.Time, name func(user string) string) (Week, error) {
 	start := DigestWeek(now, ch.Location())
-	this, err := b.db.ChannelAnswers(ch.Space, ch.ID, start, start.AddDate(0, 0, 7))
+	this, err := b.DB.ChannelAnswers(ch.Space, ch.ID, start, start.AddDate(0, 0, 7))
 	if err != nil {
-		return digest.Week{}, fmt.Errorf("digest: %w", err)
+		return Week{}, fmt.Errorf("digest: %w", err)
 	}
-	last, err := b.db.ChannelAnswers(ch.Space, ch.ID, start.AddDate(0, 0, -7), start)
+	last, err := b.DB.ChannelAnswers(ch.Space, ch.ID, start.AddDate(0, 0, -7), start)
 	if err != nil {
-		return digest.Week{}, fmt.Errorf("digest: %w", err)
+		return Week{}, fmt.Errorf("digest: %w", err)
 	}
 	var streakErr error
 	streak := func(user string) int {
-		s, err := b.db.GetStreak(ch.Space, user)
+		s, err := b.DB.GetStreak(ch.Space, user)
 		if err != nil && streakErr == nil {
 			streakErr = err
 		}
@@ -194,34 +193,34 @@ func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user strin
 	}
 	lang := ch.Lang
 	if lang == "" {
-		lang = b.cfg.Lang
+		lang = b.Cfg.Lang
 	}
 	w := BuildDigest(lang, start, this, last, b.Bank().Memo.Domains, streak, name)
 	if streakErr != nil {
-		return digest.Week{}, fmt.Errorf("digest: streak: %w", streakErr)
+		return Week{}, fmt.Errorf("digest: streak: %w", streakErr)
 	}
 	if w.Readiness, err = b.digestReadiness(ch.Space, now); err != nil {
-		return digest.Week{}, fmt.Errorf("digest: %w", err)
+		return Week{}, fmt.Errorf("digest: %w", err)
 	}
 	return w, nil
 }
 
-// digestState is the status line of the channel's digest setting.
-func digestState(lang string, ch store.Channel) string {
+// DigestState is the status line of the channel's digest setting.
+func DigestState(lang string, ch store.Channel) string {
 	if ch.DigestOff {
-		return T(lang, "status.digest.off")
+		return render.T(lang, "status.digest.off")
 	}
 	if mins, ok := core.ParseClock(ch.DigestTime); ok {
-		return T(lang, "status.digest.at", dayName(lang, digestDay(ch)), fmt.Sprintf("%02d:%02d", mins/60, mins%60))
+		return render.T(lang, "status.digest.at", dayName(lang, digestDay(ch)), fmt.Sprintf("%02d:%02d", mins/60, mins%60))
 	}
-	return T(lang, "status.digest.on", dayName(lang, digestDay(ch)))
+	return render.T(lang, "status.digest.on", dayName(lang, digestDay(ch)))
 }
 
-// digestMoment returns the latest time at or before now when the
+// DigestMoment returns the latest time at or before now when the
 // channel's timed digest was due (its day at its time of day, in its
 // zone), or zero when the digest is off or follows the day's question
 // instead. Wall-clock arithmetic keeps the time of day across DST.
-func digestMoment(ch store.Channel, now time.Time) time.Time {
+func DigestMoment(ch store.Channel, now time.Time) time.Time {
 	mins, ok := core.ParseClock(ch.DigestTime)
 	if ch.DigestOff || !ok {
 		return time.Time{}
@@ -238,28 +237,15 @@ func digestMoment(ch store.Channel, now time.Time) time.Time {
 	return at
 }
 
-// nextDigest returns the channel's next timed digest after now (zero when
+// NextDigest returns the channel's next timed digest after now (zero when
 // it has none).
-func nextDigest(ch store.Channel, now time.Time) time.Time {
-	at := digestMoment(ch, now)
+func NextDigest(ch store.Channel, now time.Time) time.Time {
+	at := DigestMoment(ch, now)
 	if at.IsZero() {
 		return at
 	}
 	y, mo, d := at.Date()
 	return time.Date(y, mo, d+7, at.Hour(), at.Minute(), 0, 0, at.Location())
-}
-
-// nextChannelEvent is the sooner of the channel's next slot and its next
-// timed digest after now (zero when it has neither, as when paused).
-func nextChannelEvent(ch store.Channel, now time.Time) time.Time {
-	next := nextSlot(ch, now)
-	if ch.Paused {
-		return next
-	}
-	if d := nextDigest(ch, now); !d.IsZero() && (next.IsZero() || d.Before(next)) {
-		next = d
-	}
-	return next
 }
 
 // dayName names a weekday in lang ("月曜", "Monday").
@@ -274,7 +260,7 @@ func dayName(lang string, d time.Weekday) string {
 // both ("on fri", "on 18:00", "on mon 08:30", "on first"): what is given
 // is set, what is not is kept. "first" goes back to the default, right
 // after the day's first scheduled question.
-func (b *Bot) digestOn(c Command, args []string, ch store.Channel, lang string) Response {
+func (b *Weekly) digestOn(c core.Command, args []string, ch store.Channel, lang string) render.Response {
 	day, clock := ch.DigestDay, ch.DigestTime
 	var gotDay, gotTime bool
 	for _, a := range args {
@@ -292,62 +278,62 @@ func (b *Bot) digestOn(c Command, args []string, ch store.Channel, lang string) 
 			continue
 		}
 		if _, ok := core.ParseClock(a); !ok && strings.ContainsAny(a, ":：") {
-			return usageError(lang, T(lang, "digest.badtime", a), "digest.example")
+			return core.UsageError(lang, render.T(lang, "digest.badtime", a), "digest.example")
 		}
-		return usageError(lang, T(lang, "digest.usage"), "digest.example")
+		return core.UsageError(lang, render.T(lang, "digest.usage"), "digest.example")
 	}
-	cur, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error {
+	cur, err := b.DB.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error {
 		cur.DigestOff, cur.DigestDay, cur.DigestTime = false, day, clock
 		return nil
 	})
 	if err != nil {
-		return b.internalError(lang, "digest setting", err)
+		return b.InternalError(lang, "digest setting", err)
 	}
-	b.touchChannel(c.Space, ch.ID) // a timed digest is an event of the due-loop
+	b.Touch(c.Space, ch.ID) // a timed digest is an event of the due-loop
 	if cur.DigestTime != "" {
-		return render.Private(Message{Tone: Good, Body: T(lang, "digest.onat", dayName(lang, digestDay(cur)), cur.DigestTime, cur.Location().String())})
+		return render.Private(render.Message{Tone: render.Good, Body: render.T(lang, "digest.onat", dayName(lang, digestDay(cur)), cur.DigestTime, cur.Location().String())})
 	}
-	return render.Private(Message{Tone: Good, Body: T(lang, "digest.onday", dayName(lang, digestDay(cur)))})
+	return render.Private(render.Message{Tone: render.Good, Body: render.T(lang, "digest.onday", dayName(lang, digestDay(cur)))})
 }
 
 // adminDigest is /studybot digest on|off|now: on and off set the
 // channel's weekly digest (stored with the channel), now posts the digest
 // of the last full week in the channel at once, in the background (the
 // reply goes out first).
-func (b *Bot) adminDigest(_ context.Context, c Command, args []string, ch store.Channel, lang string) Response {
+func (b *Weekly) adminDigest(_ context.Context, c core.Command, args []string, ch store.Channel, lang string) render.Response {
 	if len(args) >= 1 && args[0] == "on" {
 		return b.digestOn(c, args[1:], ch, lang)
 	}
 	if len(args) != 1 {
-		return usageError(lang, T(lang, "digest.usage"), "digest.example")
+		return core.UsageError(lang, render.T(lang, "digest.usage"), "digest.example")
 	}
 	switch args[0] {
 	case "off":
-		if _, err := b.db.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error { cur.DigestOff = true; return nil }); err != nil {
-			return b.internalError(lang, "digest setting", err)
+		if _, err := b.DB.UpdateChannel(c.Space, ch.ID, func(cur *store.Channel) error { cur.DigestOff = true; return nil }); err != nil {
+			return b.InternalError(lang, "digest setting", err)
 		}
-		b.touchChannel(c.Space, ch.ID)
-		return render.Private(Message{Tone: Good, Body: T(lang, "digest.off")})
+		b.Touch(c.Space, ch.ID)
+		return render.Private(render.Message{Tone: render.Good, Body: render.T(lang, "digest.off")})
 	case "now":
-		if !b.begin() {
-			return render.Private(Message{Kind: KindError, Tone: Bad, Body: T(lang, "err.internal")})
+		if !b.Begin() {
+			return render.Private(render.Message{Kind: render.KindError, Tone: render.Bad, Body: render.T(lang, "err.internal")})
 		}
 		go func() { // tracked by begin: Close waits for it
-			defer b.core.Done()
-			if err := b.PostDigest(b.core.Context(), ch); err != nil {
-				b.log.Error("digest now", "channel", ch.ID, "err", err)
+			defer b.Done()
+			if err := b.PostDigest(b.Context(), ch); err != nil {
+				b.Log.Error("digest now", "channel", ch.ID, "err", err)
 			}
 		}()
-		return render.Private(Message{Tone: Good, Body: T(lang, "digest.now")})
+		return render.Private(render.Message{Tone: render.Good, Body: render.T(lang, "digest.now")})
 	}
-	return usageError(lang, T(lang, "digest.usage"), "digest.example")
+	return core.UsageError(lang, render.T(lang, "digest.usage"), "digest.example")
 }
 
 // PostDigest posts the channel's weekly digest for the last full week
 // before the bot's now: the chart (a PNG, through FilePoster when the
 // platform has it) with the digest's text, or the one line of a week
 // without answers.
-func (b *Bot) PostDigest(ctx context.Context, ch store.Channel) error {
+func (b *Weekly) PostDigest(ctx context.Context, ch store.Channel) error {
 	return b.postDigest(ctx, ch, false)
 }
 
@@ -355,12 +341,12 @@ func (b *Bot) PostDigest(ctx context.Context, ch store.Channel) error {
 // posted alone and the upload's error returned. A scheduled digest of a week in which the
 // channel had no question posted (a channel newer than the week) is
 // skipped instead of saying that nobody answered.
-func (b *Bot) postDigest(ctx context.Context, ch store.Channel, scheduled bool) error {
-	p, err := b.platform(ch.Space.Platform)
+func (b *Weekly) postDigest(ctx context.Context, ch store.Channel, scheduled bool) error {
+	p, err := b.Platform(ch.Space.Platform)
 	if err != nil {
 		return err
 	}
-	w, err := b.WeeklyDigest(ch, b.now(), p.Mention)
+	w, err := b.WeeklyDigest(ch, b.Now(), p.Mention)
 	if err != nil {
 		return err
 	}
@@ -368,18 +354,18 @@ func (b *Bot) postDigest(ctx context.Context, ch store.Channel, scheduled bool) 
 		return nil
 	}
 	if w.Empty() {
-		return p.Post(ctx, ch.ID, Message{Body: w.EmptyLine()})
+		return p.Post(ctx, ch.ID, render.Message{Body: w.EmptyLine()})
 	}
-	png, err := digest.Render(w)
+	png, err := Render(w)
 	if err != nil {
 		return err
 	}
-	m := Message{Body: w.Text()}
-	fp, ok := p.(FilePoster)
+	m := render.Message{Body: w.Text()}
+	fp, ok := p.(core.FilePoster)
 	if !ok {
 		return p.Post(ctx, ch.ID, m)
 	}
-	f := File{Name: "digest-" + w.Start.Format("2006-01-02") + ".png", Data: png, Alt: T(w.Lang, "digest.alt")}
+	f := core.File{Name: "digest-" + w.Start.Format("2006-01-02") + ".png", Data: png, Alt: render.T(w.Lang, "digest.alt")}
 	err = fp.PostFile(ctx, ch.ID, m, f)
 	if err == nil || ctx.Err() != nil {
 		return err
@@ -397,28 +383,28 @@ func (b *Bot) postDigest(ctx context.Context, ch store.Channel, scheduled bool) 
 // turn in their own goroutine, so the due-loop never waits for a chart.
 const digestWorkers = 1
 
-// scheduleDigest runs after a channel's scheduled daily post: for the
+// ScheduleDigest runs after a channel's scheduled daily post: for the
 // first slot on the channel's digest day (Monday unless set; in the
 // channel's zone) of a channel with
 // the digest on, it claims the reported week in the store (so a restart
 // or a second slot that Monday does not post it twice) and queues the
 // digest for startDigests, which RunDue calls after every channel's
 // question is out. It renders nothing itself.
-func (b *Bot) scheduleDigest(ch store.Channel, slot time.Time) {
+func (b *Weekly) ScheduleDigest(ch store.Channel, slot time.Time) {
 	if ch.DigestOff || ch.DigestTime != "" || slot.In(ch.Location()).Weekday() != digestDay(ch) {
 		return
 	}
 	b.claimDigest(ch, DigestWeek(slot, ch.Location()))
 }
 
-// timedDigest runs on every due turn that looks at the channel: a channel
+// TimedDigest runs on every due turn that looks at the channel: a channel
 // whose digest has a time of day claims the week once that time has come
 // on its day, as long as the time is at most Config.Grace ago (a digest
 // missed by a longer downtime is skipped, like a daily slot), and queues
 // the digest like scheduleDigest does.
-func (b *Bot) timedDigest(ch store.Channel, now time.Time) {
-	at := digestMoment(ch, now)
-	if at.IsZero() || now.Sub(at) > b.cfg.Grace || !ch.DigestWeek.Before(DigestWeek(at, ch.Location())) {
+func (b *Weekly) TimedDigest(ch store.Channel, now time.Time) {
+	at := DigestMoment(ch, now)
+	if at.IsZero() || now.Sub(at) > b.Cfg.Grace || !ch.DigestWeek.Before(DigestWeek(at, ch.Location())) {
 		return
 	}
 	b.claimDigest(ch, DigestWeek(at, ch.Location()))
@@ -427,9 +413,9 @@ func (b *Bot) timedDigest(ch store.Channel, now time.Time) {
 // claimDigest claims the reported week for the channel in the store (so a
 // restart or a second turn does not post it twice) and, when the claim is
 // new, queues the digest for startDigests.
-func (b *Bot) claimDigest(ch store.Channel, week time.Time) {
+func (b *Weekly) claimDigest(ch store.Channel, week time.Time) {
 	claimed := false
-	_, err := b.db.UpdateChannel(ch.Space, ch.ID, func(cur *store.Channel) error {
+	_, err := b.DB.UpdateChannel(ch.Space, ch.ID, func(cur *store.Channel) error {
 		if cur.DigestOff || !cur.DigestWeek.Before(week) {
 			return nil
 		}
@@ -437,8 +423,8 @@ func (b *Bot) claimDigest(ch store.Channel, week time.Time) {
 		return nil
 	})
 	if err != nil {
-		b.log.Error("digest claim", "channel", ch.ID, "err", err)
-		b.metrics.Error("store")
+		b.Log.Error("digest claim", "channel", ch.ID, "err", err)
+		b.Metrics.Error("store")
 		return
 	}
 	if claimed {
@@ -448,44 +434,30 @@ func (b *Bot) claimDigest(ch store.Channel, week time.Time) {
 	}
 }
 
-// startDigests starts the digests claimed during a due pass, once the pass
+// StartDigests starts the digests claimed during a due pass, once the pass
 // has posted every channel's question: each in its own goroutine, at most
 // digestWorkers rendering at a time. It returns at once.
-func (b *Bot) startDigests() {
+func (b *Weekly) StartDigests() {
 	b.pendMu.Lock()
 	chans := b.pending
 	b.pending = nil
 	b.pendMu.Unlock()
 	for _, ch := range chans {
-		if !b.begin() {
+		if !b.Begin() {
 			return
 		}
 		go func() { // tracked by begin: Close waits for it
-			defer b.core.Done()
+			defer b.Done()
 			select {
 			case b.digests <- struct{}{}:
-			case <-b.core.Context().Done():
+			case <-b.Context().Done():
 				return
 			}
 			defer func() { <-b.digests }()
-			if err := b.postDigest(b.core.Context(), ch, true); err != nil {
-				b.log.Error("weekly digest", "channel", ch.ID, "err", err)
-				b.metrics.Error("post")
+			if err := b.postDigest(b.Context(), ch, true); err != nil {
+				b.Log.Error("weekly digest", "channel", ch.ID, "err", err)
+				b.Metrics.Error("post")
 			}
 		}()
 	}
-}
-
-// digestReadiness is the space's team readiness at now for the weekly
-// digest's text (nil when nobody has answered).
-func (b *Bot) digestReadiness(sp Space, now time.Time) (*digest.Readiness, error) {
-	t, err := b.learn.TeamReadiness(sp, now)
-	if err != nil || t.Members == 0 {
-		return nil, err
-	}
-	r := &digest.Readiness{Members: t.Members, Overall: t.Overall}
-	for _, d := range t.Domains {
-		r.Domains = append(r.Domains, digest.DomainReadiness{Number: d.Domain, Title: d.Title, Recall: d.Recall, Studied: d.Studied})
-	}
-	return r, nil
 }
