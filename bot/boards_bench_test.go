@@ -136,7 +136,7 @@ func BenchmarkTeam100k(b *testing.B) {
 		slot := teamMonday.AddDate(0, 0, 7)
 		for b.Loop() {
 			slot = slot.Add(time.Minute)
-			if _, err := bt.pick(bank, ch, slot, nil); err != nil {
+			if _, err := bt.quiz.Pick(bank, ch, slot, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

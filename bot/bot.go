@@ -9,6 +9,7 @@ import (
 	"github.com/studybot/studybot/bot/digest"
 	"github.com/studybot/studybot/bot/learn"
 	"github.com/studybot/studybot/bot/pace"
+	"github.com/studybot/studybot/bot/quiz"
 	"github.com/studybot/studybot/bot/render"
 	"log/slog"
 	"sync"
@@ -30,12 +31,12 @@ const (
 )
 
 // Bounds of a question's open time: the one rule for /studybot close-after,
-// the config's close_after and the due-loop alike.
+// the config's close_after and the due-loop alike (see bot/quiz).
 const (
 	// MinCloseAfter is the shortest time a question stays open.
-	MinCloseAfter = time.Hour
+	MinCloseAfter = quiz.MinCloseAfter
 	// MaxCloseAfter is the longest time a question stays open.
-	MaxCloseAfter = 24 * time.Hour
+	MaxCloseAfter = quiz.MaxCloseAfter
 )
 
 // Config wires the core. Bank and Store are required.
@@ -101,11 +102,7 @@ type Bot struct {
 	metrics  Metrics
 	commands map[string]core.CommandFunc // the registry's handlers, by command name
 	admin    map[string]core.AdminFunc   // and by /studybot subcommand
-	badSpecs sync.Map                    // channel and spec already reported as refused
-	foreign  sync.Map                    // spaces of another shard already reported (shard.go)
 	due      *dueIndex                   // the due-loop's next slot per channel
-	cards    *coalescer
-	inFlight sync.Map // post ID → chan struct{}: a card posted, its commit not yet done (awaitPost)
 	closing  chan struct{}
 	closeOne sync.Once
 	// the due-loop: wake asks it to look again; loopDone closes when Run returns
@@ -113,8 +110,8 @@ type Bot struct {
 	looping  atomic.Bool
 	loopDone chan struct{}
 
-	updaterOnce sync.Once
-
+	// the capabilities, each with its own job
+	quiz   *quiz.Quiz
 	curate *curate.Curate
 	learn  *learn.Learn
 	digest *digest.Weekly
@@ -146,7 +143,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Schedule == "" {
 		cfg.Schedule = DefaultSchedule
 	}
-	if _, err := ParseSchedule(cfg.Schedule, cfg.TZ); err != nil {
+	if _, err := quiz.ParseSchedule(cfg.Schedule, cfg.TZ); err != nil {
 		return nil, fmt.Errorf("bot: default schedule: %w", err)
 	}
 	if cfg.CloseAfter < 0 || cfg.Grace < 0 || cfg.UpdateEvery < 0 || cfg.ShutdownGrace < 0 {
@@ -181,13 +178,14 @@ func New(cfg Config) (*Bot, error) {
 		commands: map[string]core.CommandFunc{}, admin: map[string]core.AdminFunc{}, closing: make(chan struct{}), wake: make(chan struct{}, 1), loopDone: make(chan struct{}), due: newDueIndex()}
 	cr.OnTouch(b.touchChannel)
 	cr.OnWake(b.Wake)
-	b.cards = newCoalescer(b, cfg.UpdateEvery)
 	b.learn = learn.New(cr)
 	b.curate = curate.New(cr, cfg.Reviews, cfg.Reload, b.learn)
-	b.register(b.handlers())
-	b.register(b.curate.Handlers())
-	b.register(b.learn.Handlers())
 	b.digest = digest.NewWeekly(cr, b.learn)
+	b.quiz = quiz.New(cr, b.digest, b.learn, b.curate, b.due)
+	b.register(b.handlers())
+	b.register(b.quiz.Handlers())
+	b.register(b.learn.Handlers())
+	b.register(b.curate.Handlers())
 	b.register(b.digest.Handlers())
 	if err := b.checkHandlers(); err != nil {
 		return nil, err
@@ -213,9 +211,7 @@ func (b *Bot) Now() time.Time { return b.now() }
 
 // StartUpdater starts only the coalescing card updater, for adapters that
 // drive time themselves (the console's /tick). Close stops it.
-func (b *Bot) StartUpdater() {
-	b.updaterOnce.Do(func() { go b.cards.run() })
-}
+func (b *Bot) StartUpdater() { b.quiz.StartUpdater() }
 
 // Close stops the due-loop, flushes pending card updates and waits for
 // in-flight handlers. Platform calls still running after
@@ -231,7 +227,7 @@ func (b *Bot) Close() error {
 			if b.looping.Load() {
 				<-b.loopDone
 			}
-			b.cards.stop()
+			b.quiz.StopUpdater()
 			b.core.Wait()
 		}()
 		// a wall-clock bound on platform calls, not a scheduling decision

@@ -5,6 +5,7 @@ import (
 	"context"
 	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/digest"
+	"github.com/studybot/studybot/bot/quiz"
 	"sync"
 	"time"
 
@@ -91,19 +92,6 @@ func (x *dueIndex) firstHold(now time.Time) time.Time {
 	return first
 }
 
-// nextSlot is the channel's next slot after now, or zero when it has none
-// (paused, or a schedule refused).
-func nextSlot(ch store.Channel, now time.Time) time.Time {
-	if ch.Paused {
-		return time.Time{}
-	}
-	s, err := channelSchedule(ch)
-	if err != nil {
-		return time.Time{}
-	}
-	return s.Next(now)
-}
-
 // set records a channel's next slot (zero removes it).
 func (x *dueIndex) set(k chanKey, next time.Time) {
 	x.mu.Lock()
@@ -186,9 +174,9 @@ func (b *Bot) runTouched(ctx context.Context, now time.Time) {
 	ctx, cancel := b.callCtx(ctx)
 	defer cancel()
 	touched := b.due.takeTouched()
-	tasks := b.closeTasks(now)
+	tasks := b.quiz.CloseTasks(now)
 	for _, k := range touched {
-		tasks = append(tasks, b.dueTask(k.Space, k.Channel, now))
+		tasks = append(tasks, b.quiz.DueTask(k.Space, k.Channel, now))
 	}
 	b.runTasks(ctx, tasks)
 	for _, k := range touched {
@@ -219,7 +207,7 @@ func (b *Bot) runAll(ctx context.Context, now time.Time) {
 // posts' events, the indexed channels' next slots and the store's next
 // reminder, after now.
 func (b *Bot) nextLoopEvent(now time.Time) time.Time {
-	next := b.nextPostEvent(now)
+	next := b.quiz.NextPostEvent(now)
 	if t := b.due.first(); t.After(now) && (next.IsZero() || t.Before(next)) {
 		next = t
 	} else if !t.IsZero() && !t.After(now) {
@@ -237,7 +225,7 @@ func (b *Bot) nextLoopEvent(now time.Time) time.Time {
 // nextChannelEvent is the sooner of the channel's next slot and its next
 // timed digest after now (zero when it has neither, as when paused).
 func nextChannelEvent(ch store.Channel, now time.Time) time.Time {
-	next := nextSlot(ch, now)
+	next := quiz.NextSlot(ch, now)
 	if ch.Paused {
 		return next
 	}
@@ -246,3 +234,7 @@ func nextChannelEvent(ch store.Channel, now time.Time) time.Time {
 	}
 	return next
 }
+
+// Hold implements quiz.Loop: the index holds a channel's due slot until
+// a time (zero releases it).
+func (x *dueIndex) Hold(k chanKey, until time.Time) { x.hold(k, until) }

@@ -25,7 +25,4 @@ var (
 	ErrTooSoon = core.ErrTooSoon
 	// ErrClosed is returned by Run after Close.
 	ErrClosed = errors.New("bot is closed")
-
-	// errStale says a scheduled slot was handled while we waited for the lock.
-	errStale = errors.New("slot already handled")
 )

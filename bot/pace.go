@@ -43,8 +43,8 @@ func Booked(ctx context.Context) bool { return pace.Booked(ctx) }
 // task is one unit of the posting pool's work in one channel.
 type task = pace.Task[chanKey]
 
-// runTasks runs tasks on the posting pool (at most postWorkers at once)
+// runTasks runs tasks on the posting pool (at most pace.Workers at once)
 // on the bot's clock; see pace.Run.
 func (b *Bot) runTasks(ctx context.Context, tasks []task) {
-	pace.Run(ctx, pace.Clock{Now: b.now, NewTimer: b.cfg.NewTimer}, postWorkers, tasks)
+	pace.Run(ctx, pace.Clock{Now: b.now, NewTimer: b.cfg.NewTimer}, pace.Workers, tasks)
 }

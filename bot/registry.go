@@ -86,16 +86,5 @@ func helpMessage(lang string) Message {
 
 // handlers are the commands the core answers itself.
 func (b *Bot) handlers() core.Handlers {
-	return core.Handlers{
-		Commands: map[string]core.CommandFunc{
-			"quiz": b.cmdQuiz, "memo": b.cmdMemo, "leaderboard": b.cmdLeaderboard, "streak": b.cmdStreak,
-			"explain":  b.cmdExplain,
-			"studybot": b.cmdAdmin, "help": b.cmdHelp,
-		},
-		Admin: map[string]core.AdminFunc{
-			"schedule": b.adminSchedule, "close-after": b.adminCloseAfter, "domains": b.adminDomains, "lang": b.adminLang,
-			"pool": b.adminPool, "pause": b.adminPause, "resume": b.adminResume, "post-now": b.adminPostNow,
-			"status": b.adminStatus, "history": b.adminHistory,
-		},
-	}
+	return core.Handlers{Commands: map[string]core.CommandFunc{"studybot": b.cmdAdmin, "help": b.cmdHelp}}
 }

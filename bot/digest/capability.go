@@ -35,6 +35,9 @@ func (b *Weekly) Handlers() core.Handlers {
 	return core.Handlers{Admin: map[string]core.AdminFunc{"digest": b.adminDigest}}
 }
 
+// State is the channel's digest setting as /studybot status shows it.
+func (b *Weekly) State(lang string, ch store.Channel) string { return DigestState(lang, ch) }
+
 // digestReadiness is the space's team readiness at now for the weekly
 // digest's text (nil when nobody has answered).
 func (b *Weekly) digestReadiness(sp core.Space, now time.Time) (*Readiness, error) {

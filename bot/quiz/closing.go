@@ -1,8 +1,10 @@
-package bot
+package quiz
 
 import (
 	"context"
 	"errors"
+	"github.com/studybot/studybot/bot/core"
+	"github.com/studybot/studybot/bot/pace"
 	"time"
 
 	"github.com/studybot/studybot/store"
@@ -30,26 +32,26 @@ import (
 //     after the restart (the post is closed): the shutdown logs each one
 //     it leaves.
 
-// closeTasks returns the pool's tasks for the open posts due now: closing
+// CloseTasks returns the pool's tasks for the open posts due now: closing
 // those past their closing time and trying again the cards that never
 // reached their platform, when their retry is due.
-func (b *Bot) closeTasks(now time.Time) []task {
-	open, err := b.db.OpenPosts()
+func (b *Quiz) CloseTasks(now time.Time) []pace.Task[core.ChanKey] {
+	open, err := b.DB.OpenPosts()
 	if err != nil {
-		b.log.Error("open posts", "err", err)
+		b.Log.Error("open posts", "err", err)
 		return nil
 	}
-	var tasks []task
+	var tasks []pace.Task[core.ChanKey]
 	for _, p := range open {
 		if !p.ClosesAt.After(now) || p.MessageRef == "" && !p.Unconfirmed && !now.Before(nextSend(p)) {
 			c := &closeJob{p: p, now: now}
-			tasks = append(tasks, task{Key: chanKey{Space: p.Space, Channel: p.Channel}, Run: func(ctx context.Context) time.Duration {
+			tasks = append(tasks, pace.Task[core.ChanKey]{Key: core.ChanKey{Space: p.Space, Channel: p.Channel}, Run: func(ctx context.Context) time.Duration {
 				return b.runClose(ctx, c)
 			}, Dropped: func() {
 				if c.closed {
-					b.log.Warn("shutting down: a closed question's results, held back by a rate limit, are not posted",
+					b.Log.Warn("shutting down: a closed question's results, held back by a rate limit, are not posted",
 						"channel", c.p.Channel, "post", c.p.ID)
-					b.metrics.Error("platform")
+					b.Metrics.Error("platform")
 				}
 			}})
 		}
@@ -66,8 +68,8 @@ type closeJob struct {
 
 // runClose closes the post, or tries its card again, and posts the
 // results; it returns how long until it must run again (0: done).
-func (b *Bot) runClose(ctx context.Context, c *closeJob) time.Duration {
-	defer b.track()()
+func (b *Quiz) runClose(ctx context.Context, c *closeJob) time.Duration {
+	defer b.Track()()
 	if !b.owns(c.p.Space) {
 		return 0
 	}
@@ -77,7 +79,7 @@ func (b *Bot) runClose(ctx context.Context, c *closeJob) time.Duration {
 	if c.p.ClosesAt.After(c.now) {
 		return b.redeliver(ctx, c)
 	}
-	unlock := b.lockChannel(c.p.Space, c.p.Channel)
+	unlock := b.LockChannel(c.p.Space, c.p.Channel)
 	p, did := b.closeOnly(c.p)
 	if !did {
 		unlock()
@@ -91,7 +93,7 @@ func (b *Bot) runClose(ctx context.Context, c *closeJob) time.Duration {
 
 // redeliver tries again a card that never reached its platform, on a
 // booking of the card's turn like a due post.
-func (b *Bot) redeliver(ctx context.Context, c *closeJob) time.Duration {
+func (b *Quiz) redeliver(ctx context.Context, c *closeJob) time.Duration {
 	p := c.p
 	paced, _ := b.paced(p.Space.Platform)
 	if paced != nil {
@@ -99,16 +101,16 @@ func (b *Bot) redeliver(ctx context.Context, c *closeJob) time.Duration {
 			return d // the booking's time left on later runs
 		}
 	}
-	defer b.lockChannel(p.Space, p.Channel)()
+	defer b.LockChannel(p.Space, p.Channel)()
 	// under the lock, as stored: the listing may be stale
-	cur, err := b.db.GetPost(p.ID)
+	cur, err := b.DB.GetPost(p.ID)
 	if err != nil || cur.Closed || cur.MessageRef != "" || cur.Unconfirmed || c.now.Before(nextSend(cur)) {
 		if paced != nil {
 			paced.CancelPost(p.Channel)
 		}
 		return 0
 	}
-	again := b.deliverCard(ctx, cur, b.channelLang(p.Space, p.Channel))
+	again := b.deliverCard(ctx, cur, b.ChannelLang(p.Space, p.Channel))
 	if again == 0 && paced != nil {
 		paced.CancelPost(p.Channel) // unused when nothing was posted (no-op otherwise)
 	}
@@ -118,14 +120,14 @@ func (b *Bot) redeliver(ctx context.Context, c *closeJob) time.Duration {
 // postResults posts a closed post's results: on a platform with
 // PacedMessages it books them first and, while the booking's turn has not
 // come or a rate limit refused them, returns how long to wait.
-func (b *Bot) postResults(ctx context.Context, c *closeJob) time.Duration {
+func (b *Quiz) postResults(ctx context.Context, c *closeJob) time.Duration {
 	p := c.p
-	plat, err := b.platform(p.Space.Platform)
+	plat, err := b.Platform(p.Space.Platform)
 	if err != nil {
-		b.log.Error("post results", "post", p.ID, "err", err)
+		b.Log.Error("post results", "post", p.ID, "err", err)
 		return 0
 	}
-	pm, paced := plat.(PacedMessages)
+	pm, paced := plat.(pace.PacedMessages)
 	if paced {
 		if d := pm.ReserveMessage(p.Channel); d > 0 {
 			return d // the booking's time left on later runs
@@ -133,11 +135,11 @@ func (b *Bot) postResults(ctx context.Context, c *closeJob) time.Duration {
 	}
 	callCtx := ctx
 	if paced {
-		callCtx = WithBooking(ctx)
+		callCtx = pace.WithBooking(ctx)
 	}
-	defer b.lockChannel(p.Space, p.Channel)()
+	defer b.LockChannel(p.Space, p.Channel)()
 	err = b.sendResults(callCtx, plat, p)
-	var rl *RateLimitError
+	var rl *pace.RateLimitError
 	if errors.As(err, &rl) {
 		return max(rl.RetryAfter, time.Millisecond)
 	}
@@ -149,20 +151,20 @@ func (b *Bot) postResults(ctx context.Context, c *closeJob) time.Duration {
 
 // sendResults renders a closed post's results and posts them. It logs
 // any failure but a rate limit, which it returns.
-func (b *Bot) sendResults(ctx context.Context, plat Platform, p store.Post) error {
-	res, err := b.db.PostResults(p.ID, 3)
+func (b *Quiz) sendResults(ctx context.Context, plat core.Platform, p store.Post) error {
+	res, err := b.DB.PostResults(p.ID, 3)
 	if err != nil {
-		b.log.Error("results", "err", err)
+		b.Log.Error("results", "err", err)
 		return nil
 	}
-	err = plat.Post(ctx, p.Channel, b.results(p, res, b.channelLang(p.Space, p.Channel), plat))
-	var rl *RateLimitError
+	err = plat.Post(ctx, p.Channel, b.results(p, res, b.ChannelLang(p.Space, p.Channel), plat))
+	var rl *pace.RateLimitError
 	if errors.As(err, &rl) {
 		return err
 	}
 	if err != nil {
-		b.log.Error("post results", "post", p.ID, "err", err)
-		b.metrics.Error("platform")
+		b.Log.Error("post results", "post", p.ID, "err", err)
+		b.Metrics.Error("platform")
 	}
 	return nil
 }
@@ -170,21 +172,21 @@ func (b *Bot) sendResults(ctx context.Context, plat Platform, p store.Post) erro
 // closeOnly closes a post in the store and reports whether this call
 // closed a post whose card reached its channel (whose results are then
 // this caller's to post). The caller holds the channel's lock.
-func (b *Bot) closeOnly(p store.Post) (store.Post, bool) {
-	p, did, err := b.db.ClosePost(p.ID)
+func (b *Quiz) closeOnly(p store.Post) (store.Post, bool) {
+	p, did, err := b.DB.ClosePost(p.ID)
 	if err != nil || !did {
 		if err != nil {
-			b.log.Error("close post", "post", p.ID, "err", err)
+			b.Log.Error("close post", "post", p.ID, "err", err)
 		}
 		return p, false
 	}
 	b.cards.forget(p.ID)
 	if p.MessageRef == "" && p.Unconfirmed {
-		b.log.Warn("closed a question whose card may have been posted before a restart and was never clicked; no results posted", "channel", p.Channel, "slot", p.Slot)
+		b.Log.Warn("closed a question whose card may have been posted before a restart and was never clicked; no results posted", "channel", p.Channel, "slot", p.Slot)
 		return p, false
 	}
 	if p.MessageRef == "" {
-		b.log.Warn("closed a question that never reached the channel; no results posted", "channel", p.Channel, "slot", p.Slot)
+		b.Log.Warn("closed a question that never reached the channel; no results posted", "channel", p.Channel, "slot", p.Slot)
 		return p, false
 	}
 	return p, true
@@ -195,19 +197,19 @@ func (b *Bot) closeOnly(p store.Post) (store.Post, bool) {
 // It is idempotent: only the call that closes the post posts results. A
 // post whose card never reached the channel closes without results. The
 // caller holds the channel's lock.
-func (b *Bot) closePost(ctx context.Context, p store.Post) {
+func (b *Quiz) closePost(ctx context.Context, p store.Post) {
 	p, did := b.closeOnly(p)
 	if !did {
 		return
 	}
 	b.cards.final(ctx, p)
-	plat, err := b.platform(p.Space.Platform)
+	plat, err := b.Platform(p.Space.Platform)
 	if err != nil {
-		b.log.Error("close post", "err", err)
+		b.Log.Error("close post", "err", err)
 		return
 	}
 	if err := b.sendResults(ctx, plat, p); err != nil {
-		b.log.Error("post results", "post", p.ID, "err", err)
-		b.metrics.Error("platform")
+		b.Log.Error("post results", "post", p.ID, "err", err)
+		b.Metrics.Error("platform")
 	}
 }

@@ -1,7 +1,8 @@
-package bot
+package quiz
 
 import (
 	"context"
+	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/render"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ const (
 // sourceState compares a post's snapshot with the question as the current
 // bank has it: the memo passage it quotes, not the whole memo (an edit
 // elsewhere in the memo changes nothing for this question).
-func (b *Bot) sourceState(s store.Snapshot) sourceStatus {
+func (b *Quiz) sourceState(s store.Snapshot) sourceStatus {
 	bank := b.Bank()
 	q, err := bank.Get(s.QuestionID)
 	switch {
@@ -50,25 +51,25 @@ const historyLen = 10
 // adminHistory lists the channel's latest questions, newest first, each
 // marked when its memo passage changed since it was asked or the bank no
 // longer has it.
-func (b *Bot) adminHistory(_ context.Context, c Command, _ []string, ch store.Channel, lang string) Response {
-	hist, err := b.db.History(c.Space, ch.ID)
+func (b *Quiz) adminHistory(_ context.Context, c core.Command, _ []string, ch store.Channel, lang string) render.Response {
+	hist, err := b.DB.History(c.Space, ch.ID)
 	if err != nil {
-		return b.internalError(lang, "history", err)
+		return b.InternalError(lang, "history", err)
 	}
-	m := Message{Title: T(lang, "history.title")}
+	m := render.Message{Title: render.T(lang, "history.title")}
 	if len(hist) == 0 {
-		m.Body = T(lang, "history.empty")
+		m.Body = render.T(lang, "history.empty")
 		return render.Private(m)
 	}
 	var lines []string
 	for i := len(hist) - 1; i >= 0 && len(lines) < historyLen; i-- {
-		p, err := b.db.GetPost(hist[i].PostID)
+		p, err := b.DB.GetPost(hist[i].PostID)
 		if err != nil {
-			return b.internalError(lang, "history post", err)
+			return b.InternalError(lang, "history post", err)
 		}
-		line := "#" + strconv.Itoa(p.Number) + " " + render.FormatTime(hist[i].At, b.now(), ch.Location()) + " `" + p.Question.QuestionID + "` " + headOf(p.Question.Stem)
+		line := "#" + strconv.Itoa(p.Number) + " " + render.FormatTime(hist[i].At, b.Now(), ch.Location()) + " `" + p.Question.QuestionID + "` " + headOf(p.Question.Stem)
 		if st := b.sourceState(p.Question); st != sourceSame {
-			line += " — " + T(lang, "history."+string(st))
+			line += " — " + render.T(lang, "history."+string(st))
 		}
 		lines = append(lines, line)
 	}

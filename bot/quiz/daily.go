@@ -1,9 +1,10 @@
-package bot
+package quiz
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/pace"
 	"github.com/studybot/studybot/bot/render"
 	"sync"
@@ -38,22 +39,22 @@ func explanationOf(q *questions.Question) string {
 }
 
 // card renders a post's card as it should look now, with answers so far.
-func (b *Bot) card(p store.Post, lang string, answers int) Message {
-	loc := store.Channel{TZ: b.cfg.TZ}.Location()
-	if ch, err := b.db.GetChannel(p.Space, p.Channel); err == nil {
+func (b *Quiz) card(p store.Post, lang string, answers int) render.Message {
+	loc := store.Channel{TZ: b.Cfg.TZ}.Location()
+	if ch, err := b.DB.GetChannel(p.Space, p.Channel); err == nil {
 		loc = ch.Location()
 	}
-	return render.CardMessage(p, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), answers, b.now(), loc)
+	return render.CardMessage(p, lang, b.DomainLabel(lang, p.Question.Domain, p.Question.DomainTitle), answers, b.Now(), loc)
 }
 
 // results gathers what a post's results show (mentions, streak
 // milestones) and renders them.
-func (b *Bot) results(p store.Post, r store.Results, lang string, plat Platform) Message {
+func (b *Quiz) results(p store.Post, r store.Results, lang string, plat core.Platform) render.Message {
 	var milestones []render.Milestone
-	if answers, err := b.db.PostAnswers(p.ID); err == nil {
+	if answers, err := b.DB.PostAnswers(p.ID); err == nil {
 		at := map[int]int{} // streak length → index in milestones
 		for _, a := range answers {
-			st, err := b.db.GetStreak(p.Space, a.UserID)
+			st, err := b.DB.GetStreak(p.Space, a.UserID)
 			if err != nil || st.Current == 0 || st.Current%store.FreezeEvery != 0 {
 				continue
 			}
@@ -66,37 +67,11 @@ func (b *Bot) results(p store.Post, r store.Results, lang string, plat Platform)
 			milestones[i].Users = append(milestones[i].Users, plat.Mention(a.UserID))
 		}
 	}
-	m := render.ResultsMessage(p, r, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), plat.Mention, milestones)
+	m := render.ResultsMessage(p, r, lang, b.DomainLabel(lang, p.Question.Domain, p.Question.DomainTitle), plat.Mention, milestones)
 	if st := b.sourceState(p.Question); st == sourceChanged || st == sourceGone {
-		m.Body += "\n" + T(lang, "history."+string(st))
+		m.Body += "\n" + render.T(lang, "history."+string(st))
 	}
 	return m
-}
-
-// RunDue closes every post past its closing time and posts every
-// channel's due slot, as of now, then sends the review reminders due.
-// Closing and posting share one task queue: a channel's closing comes
-// before its posting, and a rate limit holds up only its own channel. The due-loop (Run) calls it; so do the
-// console's /tick and tests with a fake clock. Platform calls end when ctx
-// is done or Close gives up on them.
-func (b *Bot) RunDue(ctx context.Context, now time.Time) {
-	ctx, cancel := b.callCtx(ctx)
-	defer cancel()
-	ctx = context.WithValue(ctx, flagsKey{}, &flagsCache{m: map[Space]*flagsEntry{}})
-	chans, err := b.db.Channels()
-	if err != nil {
-		b.log.Error("list channels", "err", err)
-		return
-	}
-	b.resolveIntents(ctx) // cards a dead process may have posted, before anything is posted again
-	tasks := b.closeTasks(now)
-	for _, ch := range chans {
-		tasks = append(tasks, b.dueTask(ch.Space, ch.ID, now))
-	}
-	chans = nil // the tasks hold what they need
-	b.runTasks(ctx, tasks)
-	b.digest.StartDigests()
-	b.learn.RunReminders(ctx, now)
 }
 
 // postWorkers bounds how many channels post (or close) at once: each
@@ -104,16 +79,10 @@ func (b *Bot) RunDue(ctx context.Context, now time.Time) {
 // up only its channel and a worker.
 const postWorkers = pace.Workers
 
-func (b *Bot) parallel(n int, f func(i int)) { pace.Parallel(postWorkers, n, f) }
-
-// lockChannel takes the channel's posting lock, which serialises posting
-// and closing in that channel, and returns its unlock.
-func (b *Bot) lockChannel(sp Space, channel string) func() { return b.core.LockChannel(sp, channel) }
-
-// dueTask is the posting pool's task for one channel's due slot
+// DueTask is the posting pool's task for one channel's due slot
 // (runDueChannel).
-func (b *Bot) dueTask(sp Space, channel string, now time.Time) task {
-	return task{Key: chanKey{Space: sp, Channel: channel}, Run: func(ctx context.Context) time.Duration {
+func (b *Quiz) DueTask(sp core.Space, channel string, now time.Time) pace.Task[core.ChanKey] {
+	return pace.Task[core.ChanKey]{Key: core.ChanKey{Space: sp, Channel: channel}, Run: func(ctx context.Context) time.Duration {
 		return b.runDueChannel(ctx, sp, channel, now)
 	}}
 }
@@ -124,27 +93,27 @@ func (b *Bot) dueTask(sp Space, channel string, now time.Time) task {
 // or a 429 parked the channel's route, returns how long to wait: the pool
 // then runs it again after that, and the worker posts elsewhere meanwhile.
 // It returns 0 when the channel is done.
-func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now time.Time) time.Duration {
-	defer b.track()()
+func (b *Quiz) runDueChannel(ctx context.Context, sp core.Space, channel string, now time.Time) time.Duration {
+	defer b.Track()()
 	if !b.owns(sp) {
 		return 0
 	}
-	ch, err := b.db.GetChannel(sp, channel)
+	ch, err := b.DB.GetChannel(sp, channel)
 	if err != nil {
-		b.log.Error("due channel", "channel", channel, "err", err)
+		b.Log.Error("due channel", "channel", channel, "err", err)
 		return 0
 	}
 	if ch.Paused {
 		return 0
 	}
-	b.digest.TimedDigest(ch, now)
-	slot, post, err := dueSlot(ch, now, b.cfg.Grace)
+	b.digests.TimedDigest(ch, now)
+	slot, post, err := dueSlot(ch, now, b.Cfg.Grace)
 	if err != nil {
 		// a stored spec refused now (say an old "@every 1s"): say so once
 		// per spec, not on every turn of the loop
 		if _, told := b.badSpecs.LoadOrStore(sp.String()+"/"+channel+"\x00"+ch.TZ+"\x00"+ch.Cron, true); !told {
-			b.log.Error("channel schedule refused; nothing is posted until an admin sets another", "channel", channel, "err", err)
-			b.metrics.Error("schedule")
+			b.Log.Error("channel schedule refused; nothing is posted until an admin sets another", "channel", channel, "err", err)
+			b.Metrics.Error("schedule")
 		}
 		return 0
 	}
@@ -152,7 +121,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 		return 0
 	}
 	if !post {
-		b.log.Warn("slot missed beyond the catch-up grace; skipped", "channel", channel, "slot", slot)
+		b.Log.Warn("slot missed beyond the catch-up grace; skipped", "channel", channel, "slot", slot)
 		b.setLastFired(sp, channel, slot)
 		return 0
 	}
@@ -163,7 +132,7 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 		}
 	}
 	_, err = b.postSlot(ctx, ch, slot, true)
-	var rl *RateLimitError
+	var rl *pace.RateLimitError
 	if errors.As(err, &rl) {
 		return max(rl.RetryAfter, time.Millisecond) // nothing was posted or stored: book again then
 	}
@@ -174,34 +143,34 @@ func (b *Bot) runDueChannel(ctx context.Context, sp Space, channel string, now t
 	var skip *skipError
 	switch {
 	case errors.As(err, &held):
-		b.due.hold(chanKey{Space: sp, Channel: channel}, held.until) // the loop wakes then; the slot stays due
+		b.loop.Hold(core.ChanKey{Space: sp, Channel: channel}, held.until) // the loop wakes then; the slot stays due
 		return 0
 	case errors.As(err, &skip):
-		b.due.hold(chanKey{Space: sp, Channel: channel}, time.Time{})
-		b.log.Info("slot skipped to keep the channel's pace", "channel", channel, "slot", slot, "reason", skip.err, "until", skip.at)
+		b.loop.Hold(core.ChanKey{Space: sp, Channel: channel}, time.Time{})
+		b.Log.Info("slot skipped to keep the channel's pace", "channel", channel, "slot", slot, "reason", skip.err, "until", skip.at)
 		return 0
 	}
-	b.due.hold(chanKey{Space: sp, Channel: channel}, time.Time{})
-	if at := b.now(); at.After(now) {
+	b.loop.Hold(core.ChanKey{Space: sp, Channel: channel}, time.Time{})
+	if at := b.Now(); at.After(now) {
 		now = at // a rate limit held the post back: the lag includes that
 	}
-	b.metrics.SchedulerLag(now.Sub(slot))
+	b.Metrics.SchedulerLag(now.Sub(slot))
 	if err != nil && !errors.Is(err, store.ErrSlotTaken) && !errors.Is(err, errStale) {
-		b.log.Error("daily post", "channel", channel, "slot", slot, "err", err)
-		b.metrics.Error("post")
+		b.Log.Error("daily post", "channel", channel, "slot", slot, "err", err)
+		b.Metrics.Error("post")
 		return 0
 	}
-	b.digest.ScheduleDigest(ch, slot)
+	b.digests.ScheduleDigest(ch, slot)
 	return 0
 }
 
 // paced returns the named platform's Paced capability, if it has one.
-func (b *Bot) paced(name string) (Paced, bool) {
-	plat, err := b.platform(name)
+func (b *Quiz) paced(name string) (pace.Paced, bool) {
+	plat, err := b.Platform(name)
 	if err != nil {
 		return nil, false
 	}
-	p, ok := plat.(Paced)
+	p, ok := plat.(pace.Paced)
 	return p, ok
 }
 
@@ -235,14 +204,14 @@ func (b *Bot) paced(name string) (Paced, bool) {
 //   - a card that failed otherwise is stored as a failed first try, in
 //     the same commit, and its closing task tries it again with a
 //     backoff (deliverCard).
-func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, scheduled bool) (store.Post, error) {
-	defer b.lockChannel(ch.Space, ch.ID)()
-	prev, prevErr := b.db.LatestPost(ch.Space, ch.ID)
+func (b *Quiz) postSlot(ctx context.Context, ch store.Channel, slot time.Time, scheduled bool) (store.Post, error) {
+	defer b.LockChannel(ch.Space, ch.ID)()
+	prev, prevErr := b.DB.LatestPost(ch.Space, ch.ID)
 	if prevErr != nil && !errors.Is(prevErr, store.ErrNotFound) {
 		return store.Post{}, prevErr
 	}
 	if scheduled {
-		cur, err := b.db.GetChannel(ch.Space, ch.ID)
+		cur, err := b.DB.GetChannel(ch.Space, ch.ID)
 		if err != nil {
 			return store.Post{}, err
 		}
@@ -259,11 +228,11 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 		return prev, fmt.Errorf("post %s/%s at %s: %w", ch.Space, ch.ID, slot.Format(time.RFC3339), store.ErrSlotTaken)
 	}
 	// the invariants (cadence.go), under the lock, as stored
-	grace := b.cfg.Grace
+	grace := b.Cfg.Grace
 	if !scheduled {
 		grace = -1 // a post-now never waits
 	}
-	switch v, at, err := gate(prev, prevErr == nil, slot, b.now(), grace); v {
+	switch v, at, err := gate(prev, prevErr == nil, slot, b.Now(), grace); v {
 	case gateWait:
 		return store.Post{}, &heldError{until: at}
 	case gateSkip:
@@ -272,7 +241,7 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 		}
 		return store.Post{}, &skipError{at: at, err: err}
 	}
-	plat, err := b.platform(ch.Space.Platform)
+	plat, err := b.Platform(ch.Space.Platform)
 	if err != nil {
 		return store.Post{}, err
 	}
@@ -281,18 +250,18 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	if err != nil {
 		return store.Post{}, err
 	}
-	q, err := b.pick(bank, ch, slot, flags)
+	q, err := b.Pick(bank, ch, slot, flags)
 	if err != nil {
 		return store.Post{}, err
 	}
-	now := b.now()
-	p, err := b.db.PreparePost(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: snapshotOf(bank, q),
+	now := b.Now()
+	p, err := b.DB.PreparePost(store.Post{Space: ch.Space, Channel: ch.ID, Slot: slot, Question: snapshotOf(bank, q),
 		OpenedAt: now, ClosesAt: b.closesAt(ch, slot, now)})
 	if err != nil {
 		return store.Post{}, err
 	}
 	// the card's intent before the platform call (intent.go)
-	in, err := b.db.RecordIntent(store.PostIntent{Post: p, Scheduled: scheduled, Nonce: p.ID, At: now})
+	in, err := b.DB.RecordIntent(store.PostIntent{Post: p, Scheduled: scheduled, Nonce: p.ID, At: now})
 	if errors.Is(err, store.ErrIntentPending) {
 		// a card for this slot may be on the platform from before a
 		// restart: resolve it, never post it blindly again
@@ -307,16 +276,16 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	defer b.posting(p.ID)()
 	lang := ch.Lang
 	if lang == "" {
-		lang = b.cfg.Lang
+		lang = b.Cfg.Lang
 	}
-	card := render.CardMessage(p, lang, b.domainLabel(lang, p.Question.Domain, p.Question.DomainTitle), 0, now, ch.Location())
+	card := render.CardMessage(p, lang, b.DomainLabel(lang, p.Question.Domain, p.Question.DomainTitle), 0, now, ch.Location())
 	ref, sendErr := postCardOnce(ctx, plat, ch.ID, card, in.Nonce)
-	var rl *RateLimitError
+	var rl *pace.RateLimitError
 	switch {
 	case errors.As(sendErr, &rl):
 		// nothing was posted: the slot stays due, without an intent
-		if err := b.db.DropIntent(p.ID); err != nil {
-			b.log.Error("drop card intent", "post", p.ID, "err", err)
+		if err := b.DB.DropIntent(p.ID); err != nil {
+			b.Log.Error("drop card intent", "post", p.ID, "err", err)
 		}
 		return store.Post{}, sendErr
 	case sendErr != nil && ctx.Err() != nil:
@@ -328,24 +297,24 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 	default:
 		p.SendFailures, p.NextSend = 1, now.Add(pace.RetryWait(1))
 	}
-	create := b.db.CreatePost
+	create := b.DB.CreatePost
 	if scheduled {
-		create = b.db.CreateScheduledPost // moves LastFired in the same commit
+		create = b.DB.CreateScheduledPost // moves LastFired in the same commit
 	}
 	p, err = create(p)
 	if err != nil {
 		if sendErr == nil && !errors.Is(err, store.ErrSlotTaken) {
-			b.log.Error("card posted but not stored; its intent is resolved on the loop's next full turn", "channel", ch.ID, "slot", slot, "ref", ref, "err", err)
+			b.Log.Error("card posted but not stored; its intent is resolved on the loop's next full turn", "channel", ch.ID, "slot", slot, "ref", ref, "err", err)
 		}
 		return p, err
 	}
 	if sendErr != nil {
-		b.metrics.Error("platform")
+		b.Metrics.Error("platform")
 		b.setChannelError(p.Space, p.Channel, sendErr)
-		b.log.Warn("post card failed; will try again", "channel", p.Channel, "slot", p.Slot,
+		b.Log.Warn("post card failed; will try again", "channel", p.Channel, "slot", p.Slot,
 			"tries", p.SendFailures, "next", p.NextSend, "err", sendErr)
 	} else {
-		b.metrics.Posted(p.Space.Platform)
+		b.Metrics.Posted(p.Space.Platform)
 		b.setChannelError(p.Space, p.Channel, nil)
 	}
 	// the previous question of the channel closes once the slot is claimed
@@ -356,10 +325,10 @@ func (b *Bot) postSlot(ctx context.Context, ch store.Channel, slot time.Time, sc
 }
 
 // setLastFired records a handled slot; only the due path calls it.
-func (b *Bot) setLastFired(sp Space, channel string, slot time.Time) {
-	if err := b.db.SetLastFired(sp, channel, slot); err != nil {
-		b.log.Error("set last fired", "channel", channel, "slot", slot, "err", err)
-		b.metrics.Error("store")
+func (b *Quiz) setLastFired(sp core.Space, channel string, slot time.Time) {
+	if err := b.DB.SetLastFired(sp, channel, slot); err != nil {
+		b.Log.Error("set last fired", "channel", channel, "slot", slot, "err", err)
+		b.Metrics.Error("store")
 	}
 }
 
@@ -385,7 +354,7 @@ func nextSend(p store.Post) time.Time {
 // told once in the log and the metrics). The caller holds the channel's
 // lock (lockChannel). A card a rate limit refused is not a failure: it
 // returns how long until it may be tried again (else 0).
-func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) (again time.Duration) {
+func (b *Quiz) deliverCard(ctx context.Context, p store.Post, lang string) (again time.Duration) {
 	err := b.sendCard(ctx, p, lang)
 	if err == nil {
 		b.setChannelError(p.Space, p.Channel, nil)
@@ -394,27 +363,27 @@ func (b *Bot) deliverCard(ctx context.Context, p store.Post, lang string) (again
 	if ctx.Err() != nil {
 		return 0 // shutting down: not the platform's failure
 	}
-	var rl *RateLimitError
+	var rl *pace.RateLimitError
 	if errors.As(err, &rl) {
 		return max(rl.RetryAfter, time.Millisecond)
 	}
 	b.setChannelError(p.Space, p.Channel, err)
-	now := b.now()
-	saved, serr := b.db.RecordSendFailure(p.ID, now.Add(pace.RetryWait(p.SendFailures+1)))
+	now := b.Now()
+	saved, serr := b.DB.RecordSendFailure(p.ID, now.Add(pace.RetryWait(p.SendFailures+1)))
 	if serr != nil {
-		b.log.Error("record send failure", "post", p.ID, "err", serr)
-		b.metrics.Error("store")
+		b.Log.Error("record send failure", "post", p.ID, "err", serr)
+		b.Metrics.Error("store")
 		return 0
 	}
 	p = saved
 	if p.SendFailures < maxSendTries {
-		b.log.Warn("post card failed; will try again", "channel", p.Channel, "slot", p.Slot,
+		b.Log.Warn("post card failed; will try again", "channel", p.Channel, "slot", p.Slot,
 			"tries", p.SendFailures, "next", p.NextSend, "err", err)
 		return 0
 	}
-	b.log.Error("card never reached the channel; gave up on this slot", "channel", p.Channel, "slot", p.Slot,
+	b.Log.Error("card never reached the channel; gave up on this slot", "channel", p.Channel, "slot", p.Slot,
 		"tries", p.SendFailures, "err", err)
-	b.metrics.Error("post_gave_up")
+	b.Metrics.Error("post_gave_up")
 	b.closePost(ctx, p)
 	return 0
 }
@@ -424,7 +393,7 @@ const maxErrorText = 300
 
 // setChannelError records err (nil: clears it) as the channel's last
 // posting error, writing only when that changes it.
-func (b *Bot) setChannelError(sp Space, channel string, err error) {
+func (b *Quiz) setChannelError(sp core.Space, channel string, err error) {
 	text := ""
 	if err != nil {
 		text = err.Error()
@@ -432,11 +401,11 @@ func (b *Bot) setChannelError(sp Space, channel string, err error) {
 			text = string(r[:maxErrorText]) + "…"
 		}
 	}
-	if ch, gerr := b.db.GetChannel(sp, channel); gerr == nil && ch.LastError == text && text == "" {
+	if ch, gerr := b.DB.GetChannel(sp, channel); gerr == nil && ch.LastError == text && text == "" {
 		return
 	}
-	now := b.now()
-	_, uerr := b.db.UpdateChannel(sp, channel, func(c *store.Channel) error {
+	now := b.Now()
+	_, uerr := b.DB.UpdateChannel(sp, channel, func(c *store.Channel) error {
 		c.LastError, c.LastErrorAt = text, now.UTC()
 		if text == "" {
 			c.LastErrorAt = time.Time{}
@@ -444,79 +413,57 @@ func (b *Bot) setChannelError(sp Space, channel string, err error) {
 		return nil
 	})
 	if uerr != nil && !errors.Is(uerr, store.ErrNotFound) {
-		b.log.Error("set channel error", "channel", channel, "err", uerr)
-		b.metrics.Error("store")
+		b.Log.Error("set channel error", "channel", channel, "err", uerr)
+		b.Metrics.Error("store")
 	}
 }
 
 // sendCard posts a post's card and stores the platform's reference.
-func (b *Bot) sendCard(ctx context.Context, p store.Post, lang string) error {
-	plat, err := b.platform(p.Space.Platform)
+func (b *Quiz) sendCard(ctx context.Context, p store.Post, lang string) error {
+	plat, err := b.Platform(p.Space.Platform)
 	if err != nil {
 		return err
 	}
 	ref, err := postCardOnce(ctx, plat, p.Channel, b.card(p, lang, 0), p.ID) // the post's nonce, as its first try
 	if err != nil {
-		b.metrics.Error("platform")
+		b.Metrics.Error("platform")
 		return fmt.Errorf("post card: %w", err)
 	}
-	b.metrics.Posted(p.Space.Platform)
-	if err := b.db.SetPostMessage(p.ID, ref); err != nil {
-		b.log.Error("set post message", "err", err)
+	b.Metrics.Posted(p.Space.Platform)
+	if err := b.DB.SetPostMessage(p.ID, ref); err != nil {
+		b.Log.Error("set post message", "err", err)
 	}
 	return nil
 }
 
 // PostNow posts a question in a channel at once (slot = now). Its platform
 // calls end when ctx is done or Close gives up on them.
-func (b *Bot) PostNow(ctx context.Context, sp Space, channel string) (store.Post, error) {
-	ctx, cancel := b.callCtx(ctx)
+func (b *Quiz) PostNow(ctx context.Context, sp core.Space, channel string) (store.Post, error) {
+	ctx, cancel := b.CallCtx(ctx)
 	defer cancel()
 	ch, err := b.EnsureChannel(sp, channel)
 	if err != nil {
 		return store.Post{}, err
 	}
-	p, err := b.postSlot(ctx, ch, b.now().Truncate(time.Second), false)
+	p, err := b.postSlot(ctx, ch, b.Now().Truncate(time.Second), false)
 	if err == nil {
 		b.Wake() // the due-loop learns the new question's closing time
 	}
 	return p, err
 }
 
-// NextEvent returns the next time something happens: a post closing, a
-// channel's next slot or a review reminder, after now (zero if nothing is
-// scheduled).
-func (b *Bot) NextEvent(now time.Time) time.Time {
-	next := b.nextPostEvent(now)
-	consider := func(t time.Time) {
-		if t.After(now) && (next.IsZero() || t.Before(next)) {
-			next = t
-		}
-	}
-	chans, err := b.db.Channels()
-	if err != nil {
-		b.log.Error("next event: channels", "err", err)
-	}
-	for _, ch := range chans {
-		consider(nextChannelEvent(ch, now))
-	}
-	consider(b.learn.NextReminder())
-	consider(b.due.firstHold(now))
-	return next
-}
-
-// nextPostEvent returns the next time an open post closes or an
+// NextPostEvent returns the next time an open post closes or an
 // undelivered card is due to be tried again, after now (zero if none).
-func (b *Bot) nextPostEvent(now time.Time) time.Time {
+func (b *Quiz) NextPostEvent(now time.Time) time.Time {
 	var next time.Time
 	consider := func(t time.Time) {
 		if t.After(now) && (next.IsZero() || t.Before(next)) {
 			next = t
 		}
 	}
-	open, err := b.db.OpenPosts()
+	open, err := b.DB.OpenPosts()
 	if err != nil {
-		b.log.Error("next event: open posts", "err", err)
+		b.Log.Error("next event: open posts", "err", err)
 	}
 	for _, p := range open {
 		consider(p.ClosesAt)
@@ -529,19 +476,25 @@ func (b *Bot) nextPostEvent(now time.Time) time.Time {
 
 // CurrentCard returns the card of a channel's open post, as it should look
 // now (for adapters that show it again, e.g. after a restart).
-func (b *Bot) CurrentCard(sp Space, channel string) (Message, error) {
-	p, err := b.db.LatestPost(sp, channel)
+func (b *Quiz) CurrentCard(sp core.Space, channel string) (render.Message, error) {
+	p, err := b.DB.LatestPost(sp, channel)
 	if err != nil {
-		return Message{}, err
+		return render.Message{}, err
 	}
 	if p.Closed {
-		return Message{}, fmt.Errorf("channel %s/%s: %w", sp, channel, store.ErrClosed)
+		return render.Message{}, fmt.Errorf("channel %s/%s: %w", sp, channel, store.ErrClosed)
 	}
-	res, err := b.db.PostResults(p.ID, 0)
+	res, err := b.DB.PostResults(p.ID, 0)
 	if err != nil {
-		return Message{}, err
+		return render.Message{}, err
 	}
-	return b.card(p, b.channelLang(sp, channel), res.Total), nil
+	return b.card(p, b.ChannelLang(sp, channel), res.Total), nil
+}
+
+// WithTurn returns ctx for one turn of the due-loop: the turn reads each
+// space's item flags once, however many of its channels post.
+func WithTurn(ctx context.Context) context.Context {
+	return context.WithValue(ctx, flagsKey{}, &flagsCache{m: map[core.Space]*flagsEntry{}})
 }
 
 // flagsKey is the context key of a due turn's flagsCache.
@@ -552,22 +505,22 @@ type flagsKey struct{}
 // statistics once, not once per channel. Flags are as of the turn's start.
 type flagsCache struct {
 	mu sync.Mutex
-	m  map[Space]*flagsEntry
+	m  map[core.Space]*flagsEntry
 }
 
 // flagsEntry is one space's flags, computed once.
 type flagsEntry struct {
 	once  sync.Once
-	flags map[string][]Flag
+	flags map[string][]core.Flag
 	err   error
 }
 
 // turnFlags returns the space's item flags: from the due turn's cache in
 // ctx if there is one, else read now.
-func (b *Bot) turnFlags(ctx context.Context, sp Space) (map[string][]Flag, error) {
+func (b *Quiz) turnFlags(ctx context.Context, sp core.Space) (map[string][]core.Flag, error) {
 	c, ok := ctx.Value(flagsKey{}).(*flagsCache)
 	if !ok {
-		return b.core.ItemFlags(sp)
+		return b.ItemFlags(sp)
 	}
 	c.mu.Lock()
 	e := c.m[sp]
@@ -576,6 +529,6 @@ func (b *Bot) turnFlags(ctx context.Context, sp Space) (map[string][]Flag, error
 		c.m[sp] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.flags, e.err = b.core.ItemFlags(sp) })
+	e.once.Do(func() { e.flags, e.err = b.ItemFlags(sp) })
 	return e.flags, e.err
 }

@@ -1,4 +1,4 @@
-package bot
+package quiz
 
 import (
 	"errors"
@@ -29,7 +29,7 @@ const itemGap = 7 * 24 * time.Hour
 // daily draw chooses from.
 const drawAmong = 3
 
-// pick chooses the question for a channel's slot:
+// Pick chooses the question for a channel's slot:
 //   - no repeats in the channel until its enabled pool is exhausted (the
 //     least-posted questions are the candidates);
 //   - no question about a memo item asked in the channel within itemGap
@@ -47,12 +47,12 @@ const drawAmong = 3
 //   - the draw is deterministic for (seed, space, channel, slot).
 //
 // flags are the space's item flags (itemFlags).
-func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags map[string][]Flag) (*questions.Question, error) {
+func (b *Quiz) Pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags map[string][]core.Flag) (*questions.Question, error) {
 	enabled := map[int]bool{}
 	for _, d := range ch.Domains {
 		enabled[d] = true
 	}
-	hist, err := b.db.History(ch.Space, ch.ID)
+	hist, err := b.DB.History(ch.Space, ch.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 	var pool []*questions.Question
 	min := -1
 	for _, q := range bank.Questions {
-		if len(enabled) > 0 && !enabled[q.Domain] || b.core.Withheld(q, flags) || !b.core.InPool(kind, q) {
+		if len(enabled) > 0 && !enabled[q.Domain] || b.Withheld(q, flags) || !b.InPool(kind, q) {
 			continue
 		}
 		pool = append(pool, q)
@@ -77,7 +77,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 	onlyApproved := false
 	if kind == core.PoolApprovedFirst {
 		for _, q := range pool {
-			if posted[q.ID] == min && b.core.Verdicts.Approved(q) {
+			if posted[q.ID] == min && b.Verdicts.Approved(q) {
 				onlyApproved = true
 				break
 			}
@@ -96,7 +96,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 	byDomain := map[int][]*questions.Question{}
 	for _, spaced := range []bool{true, false} {
 		for _, q := range pool {
-			if posted[q.ID] == min && (!onlyApproved || b.core.Verdicts.Approved(q)) && !(spaced && recent[q.Item]) {
+			if posted[q.ID] == min && (!onlyApproved || b.Verdicts.Approved(q)) && !(spaced && recent[q.Item]) {
 				byDomain[q.Domain] = append(byDomain[q.Domain], q)
 			}
 		}
@@ -107,7 +107,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 	if len(byDomain) == 0 {
 		return nil, ErrNoQuestion
 	}
-	acc, err := b.db.DomainAccuracy(ch.Space)
+	acc, err := b.DB.DomainAccuracy(ch.Space)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ func (b *Bot) pick(bank *questions.Bank, ch store.Channel, slot time.Time, flags
 	}
 	h := fnv.New64a()
 	h.Write([]byte(ch.Space.String() + "\x00" + ch.ID + "\x00" + slot.UTC().Format(time.RFC3339)))
-	r := rand.New(rand.NewPCG(b.cfg.Seed, h.Sum64()))
+	r := rand.New(rand.NewPCG(b.Cfg.Seed, h.Sum64()))
 	x := r.Float64() * total
 	chosen := domains[len(domains)-1]
 	for i, d := range domains {

@@ -1,9 +1,11 @@
-package bot
+package quiz
 
 import (
 	"context"
 	"errors"
+	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/pace"
+	"github.com/studybot/studybot/bot/render"
 	"time"
 
 	"github.com/studybot/studybot/store"
@@ -42,50 +44,50 @@ import (
 type NoncePoster interface {
 	// PostCardNonce posts a card like Platform.PostCard, with nonce as the
 	// idempotency key.
-	PostCardNonce(ctx context.Context, channel string, m Message, nonce string) (ref string, err error)
+	PostCardNonce(ctx context.Context, channel string, m render.Message, nonce string) (ref string, err error)
 	// NonceWindow is how long after a first try the platform is trusted
 	// to honour the nonce.
 	NonceWindow() time.Duration
 }
 
 // postCardOnce posts a card with nonce on a NoncePoster, else plainly.
-func postCardOnce(ctx context.Context, plat Platform, channel string, m Message, nonce string) (string, error) {
+func postCardOnce(ctx context.Context, plat core.Platform, channel string, m render.Message, nonce string) (string, error) {
 	if np, ok := plat.(NoncePoster); ok && nonce != "" {
 		return np.PostCardNonce(ctx, channel, m, nonce)
 	}
 	return plat.PostCard(ctx, channel, m)
 }
 
-// resolveIntents resolves every card intent left without a post (see
+// ResolveIntents resolves every card intent left without a post (see
 // above). The due-loop's full turns call it before closing and posting.
-func (b *Bot) resolveIntents(ctx context.Context) {
-	ins, err := b.db.Intents()
+func (b *Quiz) ResolveIntents(ctx context.Context) {
+	ins, err := b.DB.Intents()
 	if err != nil {
-		b.log.Error("card intents", "err", err)
-		b.metrics.Error("store")
+		b.Log.Error("card intents", "err", err)
+		b.Metrics.Error("store")
 		return
 	}
 	for _, in := range ins {
 		p := in.Post
-		if _, err := b.db.GetPost(p.ID); err == nil {
-			_ = b.db.DropIntent(p.ID) // its post was committed; only the intent's removal was lost
+		if _, err := b.DB.GetPost(p.ID); err == nil {
+			_ = b.DB.DropIntent(p.ID) // its post was committed; only the intent's removal was lost
 			continue
 		}
 		if !b.owns(p.Space) {
 			continue
 		}
-		plat, err := b.platform(p.Space.Platform)
+		plat, err := b.Platform(p.Space.Platform)
 		if err != nil {
 			continue // its platform is not running in this process
 		}
 		func() {
-			defer b.lockChannel(p.Space, p.Channel)()
-			cur, err := b.db.GetIntent(p.ID) // under the lock: a post of this process may have resolved it
+			defer b.LockChannel(p.Space, p.Channel)()
+			cur, err := b.DB.GetIntent(p.ID) // under the lock: a post of this process may have resolved it
 			if err != nil {
 				return
 			}
 			if _, err := b.resolveIntent(ctx, plat, cur); err != nil && !errors.Is(err, store.ErrSlotTaken) {
-				b.log.Error("resolve card intent", "channel", p.Channel, "slot", p.Slot, "err", err)
+				b.Log.Error("resolve card intent", "channel", p.Channel, "slot", p.Slot, "err", err)
 			}
 		}()
 	}
@@ -94,39 +96,39 @@ func (b *Bot) resolveIntents(ctx context.Context) {
 // resolveIntent commits the post of an intent left from a card whose
 // platform call may have been accepted (see above). The caller holds the
 // channel's lock.
-func (b *Bot) resolveIntent(ctx context.Context, plat Platform, in store.PostIntent) (store.Post, error) {
+func (b *Quiz) resolveIntent(ctx context.Context, plat core.Platform, in store.PostIntent) (store.Post, error) {
 	p := in.Post
-	now := b.now()
+	now := b.Now()
 	np, ok := plat.(NoncePoster)
 	var sendErr error
 	if ok && now.Sub(in.At) < np.NonceWindow() {
 		defer b.posting(p.ID)()
-		lang := b.channelLang(p.Space, p.Channel)
+		lang := b.ChannelLang(p.Space, p.Channel)
 		ref, err := np.PostCardNonce(ctx, p.Channel, b.card(p, lang, 0), in.Nonce)
-		var rl *RateLimitError
+		var rl *pace.RateLimitError
 		switch {
 		case errors.As(err, &rl), err != nil && ctx.Err() != nil:
 			return store.Post{}, err // the intent stays: the next turn tries again
 		case err == nil:
 			p.MessageRef = ref
-			b.log.Info("card intent from before a restart resolved with its nonce", "channel", p.Channel, "slot", p.Slot, "ref", ref)
+			b.Log.Info("card intent from before a restart resolved with its nonce", "channel", p.Channel, "slot", p.Slot, "ref", ref)
 		default:
 			sendErr = err
 			p.SendFailures, p.NextSend = 1, now.Add(pace.RetryWait(1))
 		}
 	} else {
 		p.Unconfirmed = true
-		b.log.Warn("a card may have been posted before a restart; not posting it again (its first click adopts it)",
+		b.Log.Warn("a card may have been posted before a restart; not posting it again (its first click adopts it)",
 			"channel", p.Channel, "slot", p.Slot, "post", p.ID)
 	}
-	create := b.db.CreatePost
+	create := b.DB.CreatePost
 	if in.Scheduled {
-		create = b.db.CreateScheduledPost
+		create = b.DB.CreateScheduledPost
 	}
 	saved, err := create(p)
 	if errors.Is(err, store.ErrSlotTaken) {
-		if derr := b.db.DropIntent(p.ID); derr != nil {
-			b.log.Error("drop card intent", "post", p.ID, "err", derr)
+		if derr := b.DB.DropIntent(p.ID); derr != nil {
+			b.Log.Error("drop card intent", "post", p.ID, "err", derr)
 		}
 		return saved, err
 	}
@@ -143,19 +145,19 @@ func (b *Bot) resolveIntent(ctx context.Context, plat Platform, in store.PostInt
 // adoptCard records the card a click came from as an unconfirmed post's
 // card (the first click on a card posted before a crash), so it is updated
 // and closed from then on; a post already closed gets its closed card.
-func (b *Bot) adoptCard(ctx context.Context, p store.Post, ref string) {
+func (b *Quiz) adoptCard(ctx context.Context, p store.Post, ref string) {
 	if !p.Unconfirmed || p.MessageRef != "" || ref == "" {
 		return
 	}
-	did, err := b.db.AdoptPostMessage(p.ID, ref)
+	did, err := b.DB.AdoptPostMessage(p.ID, ref)
 	if err != nil {
-		b.log.Error("adopt card", "post", p.ID, "err", err)
+		b.Log.Error("adopt card", "post", p.ID, "err", err)
 		return
 	}
 	if !did {
 		return
 	}
-	b.log.Info("unconfirmed card adopted from a click", "channel", p.Channel, "post", p.ID, "ref", ref)
+	b.Log.Info("unconfirmed card adopted from a click", "channel", p.Channel, "post", p.ID, "ref", ref)
 	if p.Closed {
 		p.MessageRef, p.Unconfirmed = ref, false
 		b.cards.final(ctx, p)

@@ -1,8 +1,10 @@
-package bot
+package quiz
 
 import (
 	"context"
 	"errors"
+	"github.com/studybot/studybot/bot/core"
+	"github.com/studybot/studybot/bot/pace"
 	"sort"
 	"sync"
 	"time"
@@ -23,7 +25,7 @@ import (
 // posts its results whether or not its card could be updated yet. Closed
 // cards go first, then live counts, oldest first.
 type coalescer struct {
-	b        *Bot
+	b        *Quiz
 	every    time.Duration
 	mu       sync.Mutex
 	dirty    map[string]*pendingUpdate // post ID → its pending update
@@ -43,12 +45,12 @@ type pendingUpdate struct {
 	seq   uint64    // order of marking: older first
 	at    time.Time // not before this, on the bot's clock (a rate limit)
 	// the card, once looked up
-	space   Space
+	space   core.Space
 	channel string
 	ref     string
 }
 
-func newCoalescer(b *Bot, every time.Duration) *coalescer {
+func newCoalescer(b *Quiz, every time.Duration) *coalescer {
 	return &coalescer{b: b, every: every, dirty: map[string]*pendingUpdate{}, busy: map[string]bool{},
 		wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
 }
@@ -96,7 +98,7 @@ func (c *coalescer) final(ctx context.Context, p store.Post) {
 // than the bot's (a test's fake one): the waits it asks for then still
 // end.
 func (c *coalescer) now() time.Time {
-	now := c.b.now()
+	now := c.b.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.clock.After(now) {
@@ -175,7 +177,7 @@ func (c *coalescer) run() {
 		stop := func() {}
 		t, pending := c.next()
 		if pending {
-			fire, stop = c.b.cfg.NewTimer(t.Sub(c.now()))
+			fire, stop = c.b.Cfg.NewTimer(t.Sub(c.now()))
 		}
 		select {
 		case <-c.done:
@@ -191,7 +193,7 @@ func (c *coalescer) run() {
 			c.mu.Unlock()
 		}
 		stop()
-		c.Flush(c.b.core.Context())
+		c.Flush(c.b.Context())
 		select {
 		case <-c.done:
 			c.last()
@@ -262,7 +264,7 @@ const updateWorkers = 16
 // and the updates still held back by a rate limit are given up, with a
 // warning.
 func (c *coalescer) last() {
-	c.Flush(c.b.core.Context())
+	c.Flush(c.b.Context())
 	c.mu.Lock()
 	left, finals := len(c.dirty), 0
 	for _, e := range c.dirty {
@@ -272,7 +274,7 @@ func (c *coalescer) last() {
 	}
 	c.mu.Unlock()
 	if left > 0 {
-		c.b.log.Warn("shutdown: card updates held back by rate limits are not sent", "cards", left, "closed_cards", finals)
+		c.b.Log.Warn("shutdown: card updates held back by rate limits are not sent", "cards", left, "closed_cards", finals)
 	}
 }
 
@@ -298,11 +300,11 @@ func (c *coalescer) stop() {
 // how long to wait when a rate limit refused it. A live update of a post
 // closed meanwhile is dropped (no call, no wait): the closed card's update
 // covers it.
-func (b *Bot) prepareUpdate(ctx context.Context, postID string, e *pendingUpdate) (time.Duration, func() time.Duration) {
+func (b *Quiz) prepareUpdate(ctx context.Context, postID string, e *pendingUpdate) (time.Duration, func() time.Duration) {
 	if e.ref == "" {
-		p, err := b.db.GetPost(postID)
+		p, err := b.DB.GetPost(postID)
 		if err != nil {
-			b.log.Error("update card", "post", postID, "err", err)
+			b.Log.Error("update card", "post", postID, "err", err)
 			return 0, nil
 		}
 		if p.MessageRef == "" || p.Closed && !e.final {
@@ -310,17 +312,17 @@ func (b *Bot) prepareUpdate(ctx context.Context, postID string, e *pendingUpdate
 		}
 		e.space, e.channel, e.ref = p.Space, p.Channel, p.MessageRef
 	}
-	plat, err := b.platform(e.space.Platform)
+	plat, err := b.Platform(e.space.Platform)
 	if err != nil {
-		b.log.Error("update card", "post", postID, "err", err)
+		b.Log.Error("update card", "post", postID, "err", err)
 		return 0, nil
 	}
-	pm, paced := plat.(PacedMessages)
+	pm, paced := plat.(pace.PacedMessages)
 	if paced {
 		if d := pm.TryUpdate(e.channel, e.ref); d > 0 {
 			return d, nil
 		}
-		ctx = WithBooking(ctx)
+		ctx = pace.WithBooking(ctx)
 	}
 	return 0, func() time.Duration {
 		sent := false
@@ -329,22 +331,22 @@ func (b *Bot) prepareUpdate(ctx context.Context, postID string, e *pendingUpdate
 				pm.CancelUpdate(e.channel, e.ref)
 			}
 		}()
-		p, err := b.db.GetPost(postID)
+		p, err := b.DB.GetPost(postID)
 		if err != nil {
-			b.log.Error("update card", "post", postID, "err", err)
+			b.Log.Error("update card", "post", postID, "err", err)
 			return 0
 		}
 		if p.Closed && !e.final {
 			return 0
 		}
-		res, err := b.db.PostResults(postID, 0)
+		res, err := b.DB.PostResults(postID, 0)
 		if err != nil {
-			b.log.Error("update card", "post", postID, "err", err)
+			b.Log.Error("update card", "post", postID, "err", err)
 			return 0
 		}
 		sent = true
-		err = plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.card(p, b.channelLang(p.Space, p.Channel), res.Total))
-		var rl *RateLimitError
+		err = plat.UpdateCard(ctx, p.Channel, p.MessageRef, b.card(p, b.ChannelLang(p.Space, p.Channel), res.Total))
+		var rl *pace.RateLimitError
 		if errors.As(err, &rl) {
 			return max(rl.RetryAfter, time.Millisecond)
 		}
@@ -353,7 +355,7 @@ func (b *Bot) prepareUpdate(ctx context.Context, postID string, e *pendingUpdate
 			if e.final {
 				what = "close card"
 			}
-			b.log.Warn(what, "post", postID, "err", err)
+			b.Log.Warn(what, "post", postID, "err", err)
 		}
 		return 0
 	}

@@ -1,7 +1,8 @@
-package bot
+package quiz
 
 import (
 	"errors"
+	"github.com/studybot/studybot/bot/core"
 	"testing"
 	"time"
 
@@ -27,11 +28,11 @@ func TestGate(t *testing.T) {
 		err       error
 	}{
 		{"first post", store.Post{}, false, nine, nine, time.Hour, gatePost, time.Time{}, nil},
-		{"slot before the announced close", open, true, nine.Add(time.Minute), nine.Add(time.Minute), 6 * time.Hour, gateSkip, open.ClosesAt, ErrQuestionOpen},
+		{"slot before the announced close", open, true, nine.Add(time.Minute), nine.Add(time.Minute), 6 * time.Hour, gateSkip, open.ClosesAt, core.ErrQuestionOpen},
 		{"slot at the announced close", open, true, open.ClosesAt, open.ClosesAt, 6 * time.Hour, gatePost, time.Time{}, nil},
 		{"closed early (given up), within the hour, grace allows the wait", closed, true, nine.Add(40 * time.Minute), nine.Add(40 * time.Minute), 6 * time.Hour, gateWait, nine.Add(time.Hour), nil},
-		{"closed early, within the hour, beyond the grace", closed, true, nine.Add(40 * time.Minute), nine.Add(40 * time.Minute), 10 * time.Minute, gateSkip, nine.Add(time.Hour), ErrTooSoon},
-		{"post-now within the hour", closed, true, nine.Add(40 * time.Minute), nine.Add(40 * time.Minute), -1, gateSkip, nine.Add(time.Hour), ErrTooSoon},
+		{"closed early, within the hour, beyond the grace", closed, true, nine.Add(40 * time.Minute), nine.Add(40 * time.Minute), 10 * time.Minute, gateSkip, nine.Add(time.Hour), core.ErrTooSoon},
+		{"post-now within the hour", closed, true, nine.Add(40 * time.Minute), nine.Add(40 * time.Minute), -1, gateSkip, nine.Add(time.Hour), core.ErrTooSoon},
 		{"hourly, last card 20s late", late, true, nine.Add(time.Hour), nine.Add(time.Hour), 6 * time.Hour, gateWait, nine.Add(time.Hour + 20*time.Second), nil},
 		{"hourly, the wait over", late, true, nine.Add(time.Hour), nine.Add(time.Hour + 20*time.Second), 6 * time.Hour, gatePost, time.Time{}, nil},
 	}

@@ -1,6 +1,7 @@
-package bot
+package quiz
 
 import (
+	"github.com/studybot/studybot/bot/core"
 	"time"
 
 	"github.com/studybot/studybot/store"
@@ -48,14 +49,14 @@ func gate(prev store.Post, has bool, slot, now time.Time, grace time.Duration) (
 		return gatePost, time.Time{}, nil
 	}
 	if !prev.Closed && prev.ClosesAt.After(slot) {
-		return gateSkip, prev.ClosesAt, ErrQuestionOpen
+		return gateSkip, prev.ClosesAt, core.ErrQuestionOpen
 	}
 	earliest := prev.OpenedAt.Add(MinInterval)
 	if now.Before(earliest) {
 		if earliest.Sub(slot) <= grace {
 			return gateWait, earliest, nil
 		}
-		return gateSkip, earliest, ErrTooSoon
+		return gateSkip, earliest, core.ErrTooSoon
 	}
 	return gatePost, time.Time{}, nil
 }
@@ -77,10 +78,10 @@ func clampCloseAfter(d time.Duration) time.Duration {
 // skipped by the gate instead, as the question is then open past it, so a
 // post-now at 08:59:30 is not cut to a minute. The result is on a whole
 // minute, so the card's "15:04" is the real close.
-func (b *Bot) closesAt(ch store.Channel, slot, opened time.Time) time.Time {
+func (b *Quiz) closesAt(ch store.Channel, slot, opened time.Time) time.Time {
 	after := ch.CloseAfter
 	if after <= 0 {
-		after = b.cfg.CloseAfter
+		after = b.Cfg.CloseAfter
 	}
 	end := ceilMinute(opened.Add(clampCloseAfter(after)))
 	s, err := channelSchedule(ch)
@@ -89,7 +90,7 @@ func (b *Bot) closesAt(ch store.Channel, slot, opened time.Time) time.Time {
 	}
 	for n, i := s.Next(opened), 0; !n.IsZero() && n.Before(end.Add(time.Minute)) && i < 100; n, i = s.Next(n), i+1 {
 		c := n.Add(-time.Minute).Truncate(time.Minute)
-		if n.Sub(slot) < MinInterval || !c.After(opened) || opened.Add(MinInterval).Sub(n) > b.cfg.Grace {
+		if n.Sub(slot) < MinInterval || !c.After(opened) || opened.Add(MinInterval).Sub(n) > b.Cfg.Grace {
 			continue // the gate skips this slot
 		}
 		if c.Before(end) {
@@ -111,14 +112,14 @@ func ceilMinute(t time.Time) time.Time {
 // nextPostAt is when the channel's next scheduled post will go out, after
 // now, as the gate will judge it against the channel's latest post (zero
 // when none within a year or the schedule is refused).
-func (b *Bot) nextPostAt(ch store.Channel, now time.Time) time.Time {
+func (b *Quiz) nextPostAt(ch store.Channel, now time.Time) time.Time {
 	s, err := channelSchedule(ch)
 	if err != nil {
 		return time.Time{}
 	}
-	prev, perr := b.db.LatestPost(ch.Space, ch.ID)
+	prev, perr := b.DB.LatestPost(ch.Space, ch.ID)
 	for n, i := s.Next(now), 0; !n.IsZero() && i < 1000; n, i = s.Next(n), i+1 {
-		switch v, at, _ := gate(prev, perr == nil, n, n, b.cfg.Grace); v {
+		switch v, at, _ := gate(prev, perr == nil, n, n, b.Cfg.Grace); v {
 		case gatePost:
 			return n
 		case gateWait:
@@ -133,10 +134,10 @@ func (b *Bot) nextPostAt(ch store.Channel, now time.Time) time.Time {
 type heldError struct{ until time.Time }
 
 func (e *heldError) Error() string {
-	return "slot held until " + e.until.UTC().Format(time.RFC3339) + ": " + ErrTooSoon.Error()
+	return "slot held until " + e.until.UTC().Format(time.RFC3339) + ": " + core.ErrTooSoon.Error()
 }
 
-func (e *heldError) Unwrap() error { return ErrTooSoon }
+func (e *heldError) Unwrap() error { return core.ErrTooSoon }
 
 // skipError says a slot (or a post-now) is not posted: err is
 // ErrQuestionOpen (the open question's announced close, at, is after it)

@@ -1,9 +1,8 @@
-package bot
+package quiz
 
 import (
-	"context"
-	"errors"
 	"fmt"
+	"github.com/studybot/studybot/bot/core"
 	"strings"
 	"sync"
 	"time"
@@ -15,11 +14,6 @@ import (
 
 // MinInterval is the shortest time allowed between two posts of a schedule.
 const MinInterval = time.Hour
-
-// maxIdle bounds how long the due-loop sleeps without looking, so that a
-// wall clock that jumped is noticed. (Cards that never reached their
-// platform are tried again on their own backoff: see deliverCard.)
-const maxIdle = time.Minute
 
 // ParseSchedule parses a standard cron spec ("0 9 * * 1-5", or a
 // descriptor such as "@daily") in the time zone tz. A spec may not carry
@@ -53,7 +47,7 @@ func checkPace(s cron.Schedule, loc *time.Location) error {
 	ref := time.Date(2025, 1, 1, 0, 0, 0, 0, loc)
 	first := s.Next(ref)
 	if first.IsZero() {
-		return ErrScheduleNever
+		return core.ErrScheduleNever
 	}
 	end := first.AddDate(1, 0, 1)
 	for t, i := first, 0; i < 10000; i++ {
@@ -62,7 +56,7 @@ func checkPace(s cron.Schedule, loc *time.Location) error {
 			return nil
 		}
 		if gap := n.Sub(t); gap < MinInterval {
-			return fmt.Errorf("%w (every %v)", ErrScheduleTooOften, gap)
+			return fmt.Errorf("%w (every %v)", core.ErrScheduleTooOften, gap)
 		}
 		t = n
 	}
@@ -116,66 +110,15 @@ func dueSlot(ch store.Channel, now time.Time, grace time.Duration) (slot time.Ti
 	return slot, now.Sub(slot) <= grace, nil
 }
 
-// Wake makes the due-loop look at the store again at once (after a
-// channel's settings changed). It never blocks.
-func (b *Bot) Wake() {
-	select {
-	case b.wake <- struct{}{}:
-	default:
+// NextSlot is the channel's next slot after now, or zero when it has none
+// (paused, or a schedule refused).
+func NextSlot(ch store.Channel, now time.Time) time.Time {
+	if ch.Paused {
+		return time.Time{}
 	}
-}
-
-// Run is the due-loop, the one place that posts and closes on schedule:
-// it runs RunDue, sleeps on the bot's clock until NextEvent (at most a
-// minute) or a Wake, and again, until ctx is done or Close is called. A
-// turn after a wake looks only at the channels whose settings changed
-// (and the open posts), so registering or configuring a channel costs the
-// same however many channels there are; a turn after the timer looks at
-// every channel. It
-// starts the card updater too. Run it once per process and call Close
-// afterwards to wait for running work.
-func (b *Bot) Run(ctx context.Context) error {
-	if !b.looping.CompareAndSwap(false, true) {
-		return errors.New("bot: Run called twice")
+	s, err := channelSchedule(ch)
+	if err != nil {
+		return time.Time{}
 	}
-	defer close(b.loopDone)
-	select {
-	case <-b.closing:
-		return ErrClosed
-	default:
-	}
-	b.StartUpdater()
-	ctx, cancel := b.callCtx(ctx)
-	defer cancel()
-	select {
-	case <-b.wake: // the first turn looks at everything anyway
-	default:
-	}
-	full := true // the first turn and each timer turn look at every channel
-	for {
-		now := b.now()
-		if full {
-			b.runAll(ctx, now)
-		} else {
-			b.runTouched(ctx, now)
-		}
-		wait := maxIdle
-		if next := b.nextLoopEvent(now); !next.IsZero() {
-			wait = min(wait, max(next.Sub(b.now()), 0))
-		}
-		fire, stop := b.cfg.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			stop()
-			return nil
-		case <-b.closing:
-			stop()
-			return nil
-		case <-b.wake:
-			full = false
-		case <-fire:
-			full = true
-		}
-		stop()
-	}
+	return s.Next(now)
 }
