@@ -197,8 +197,6 @@ func New(cfg Config) (*Bot, error) {
 // named by each space's Platform field.
 func (b *Bot) AddPlatform(p Platform) { b.core.AddPlatform(p) }
 
-func (b *Bot) platform(name string) (Platform, error) { return b.core.Platform(name) }
-
 // Bank returns the current question bank. Reload may replace it at any
 // time, so a handler takes it once and uses that one bank throughout.
 func (b *Bot) Bank() *questions.Bank { return b.core.Bank() }
@@ -245,7 +243,6 @@ func (b *Bot) Close() error {
 	return nil
 }
 
-func (b *Bot) begin() bool   { return b.core.Begin() }
 func (b *Bot) track() func() { return b.core.Track() }
 func (b *Bot) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	return b.core.CallCtx(ctx)
@@ -262,7 +259,4 @@ func (b *Bot) EnsureChannel(sp Space, channel string) (store.Channel, error) {
 func (b *Bot) isAdmin(c Command) bool { return b.core.IsAdmin(c) }
 func (b *Bot) internalError(lang, what string, err error) Response {
 	return b.core.InternalError(lang, what, err)
-}
-func (b *Bot) domainLabel(lang string, n int, title string) string {
-	return b.core.DomainLabel(lang, n, title)
 }

@@ -1,9 +1,34 @@
-// Package bot is studybot's platform-neutral core: the daily-question
-// lifecycle, the selection policy, the commands, the scheduler and the
-// message model. Platform adapters (bot/slack, bot/discord, bot/console)
-// translate their events into Command and Click values, deliver the
-// Response the core returns, and implement Platform for what the core
-// posts on its own (daily cards, card updates, results).
+// Package bot is studybot's platform-neutral core: Bot, Config, the
+// Platform vocabulary the adapters implement, the dispatch of commands and
+// clicks to the capability that registered them, and the due-loop that
+// calls each capability's jobs. Platform adapters (bot/slack, bot/discord,
+// bot/console) translate their events into Command and Click values,
+// deliver the Response the core returns, and implement Platform for what
+// the core posts on its own (daily cards, card updates, results, digests,
+// reminders).
+//
+// # The house
+//
+// One direction, checked by deps_test.go:
+//
+//	adapters → bot → capabilities → core → (pace, render) → (questions, store)
+//
+// The capabilities, one job each, never import one another:
+//
+//   - bot/quiz: the daily question (choosing, posting, cards, answers,
+//     closing, results, history, channel settings);
+//   - bot/learn: personal review (FSRS cards, /review, /stats, reminders,
+//     readiness, team readiness);
+//   - bot/curate: review decisions, flags and insights, reports, reloads;
+//   - bot/digest: the weekly digest, text and chart.
+//
+// What they share lives in bot/core (the store, the bank, the clock, the
+// platforms, channel locks, the registry's entries, chat verdicts and
+// pools). Where one capability needs another's work (the quiz's answer
+// schedules a review card; the digest shows team readiness), it names a
+// small interface and New passes the other capability in. Most exported
+// names here are aliases or one-line forwarders of the capabilities', kept
+// so that the adapters and cmd/studybot speak to bot alone.
 //
 // # Scheduling
 //

@@ -1,22 +1,3 @@
-// Package digest renders a channel's weekly digest: a PNG chart of the
-// team's accuracy per exam domain this week against last week, each
-// domain's exam weight marked and, where members review personally, the
-// team's readiness per domain; and the text that goes with it (top
-// movers, longest streaks, team readiness, the hardest question of the
-// week).
-//
-// The package is pure: it takes a Week (numbers already counted by the
-// caller from the store) and returns bytes and strings. It imports no chat
-// SDK and no store; bot assembles a Week and the adapters upload the PNG.
-//
-// Labels are drawn with IPAexGothic (IPA Font License v1.0, see
-// font/LICENSE-IPA), embedded in the binary, so Japanese never shows as
-// tofu and no system font is needed at build, test or run time.
-//
-// # Caveats
-//
-// The embedded font adds about 6 MB to the binary. The first Render parses
-// it (about 10 ms); later calls reuse the parsed face.
 package digest
 
 import (
