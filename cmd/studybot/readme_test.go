@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/studybot/studybot/bot"
 )
@@ -289,6 +290,68 @@ func TestDocsKeepEveryName(t *testing.T) {
 	for n := range names {
 		if !strings.Contains(set, n) {
 			t.Errorf("the docs no longer mention %q", n)
+		}
+	}
+}
+
+// mdLink is a markdown link's target.
+var mdLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// slug is the anchor GitHub gives a heading.
+func slug(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(heading)) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// TestDocsLinks: every relative link of README.md and docs/*.md names a
+// file that exists and, with a #fragment, a heading of that page.
+func TestDocsLinks(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(docsDir, "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append([]string{readmePath, "../../deploy/README.md"}, files...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mdLink.FindAllStringSubmatch(string(b), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			path, frag, _ := strings.Cut(target, "#")
+			full := f
+			if path != "" {
+				full = filepath.Join(filepath.Dir(f), path)
+			}
+			page, err := os.ReadFile(full)
+			if err != nil {
+				if _, serr := os.Stat(full); serr != nil {
+					t.Errorf("%s: link %q: %v", f, target, serr)
+				}
+				continue // a directory
+			}
+			if frag == "" {
+				continue
+			}
+			found := false
+			for _, l := range strings.Split(string(page), "\n") {
+				if h, ok := strings.CutPrefix(l, "#"); ok && slug(strings.TrimLeft(h, "#")) == frag {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: link %q: %s has no such heading", f, target, full)
+			}
 		}
 	}
 }
