@@ -67,7 +67,7 @@ func commandTable() string {
 		for _, a := range c.Aliases {
 			name += " (`/" + a + "`)"
 		}
-		b.WriteString("| " + name + " | " + c.Description["en"] + " | " + example(c.Example) + " |\n")
+		b.WriteString("| " + name + " | " + lowerFirst(c.Description["en"]) + " | " + example(c.Example) + " |\n")
 	}
 	for _, c := range bot.Commands {
 		if !c.Admin {
@@ -80,6 +80,15 @@ func commandTable() string {
 		}
 	}
 	return b.String()
+}
+
+// lowerFirst lowers the first letter of a registry description, to read
+// like the admin lines.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // TestReadmeCommandTable: the README's command table is what the registry
