@@ -364,3 +364,20 @@ func TestDocsLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeTop: the README opens with the two commands (the second is
+// what .ci/run runs) and stays a page read in two minutes; the reference
+// belongs in docs/.
+func TestReadmeTop(t *testing.T) {
+	b, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const top = "# studybot\n\n```sh\ngo run ./cmd/studybot\ngo test -race ./...\n```\n"
+	if !strings.HasPrefix(string(b), top) {
+		t.Errorf("README.md must open with\n%s", top)
+	}
+	if n := strings.Count(string(b), "\n"); n > 150 {
+		t.Errorf("README.md has %d lines; keep it under 150 and move the reference to docs/", n)
+	}
+}
