@@ -434,6 +434,9 @@ func checkCue(d Drafted) string {
 			others = append(others, shapeOf(o))
 		}
 	}
+	if why := qualifierCue(d); why != "" {
+		return why
+	}
 	if others[0] != others[1] || others[1] != others[2] || others[0] == shape {
 		return ""
 	}
@@ -443,6 +446,27 @@ func checkCue(d Drafted) string {
 		return fmt.Sprintf("the correct option alone is a %s among options of another shape (%s)", shape, others[0])
 	}
 	return ""
+}
+
+// reQualifier matches a restricting word (only, always, never, by all
+// means): 「AMI のみ作成でき」, 「必ず自動で実行され」. できるだけ (as far as
+// possible) restricts nothing.
+var reQualifier = regexp.MustCompile(`のみ|必ず|常に|一切|絶対|(?:^|[^るき])だけ`)
+
+// qualifierCue reports the test-wise cue a reviewer found twice on the
+// bundled memo (2026-12-07): every wrong option restricts itself (のみ, 必ず,
+// 常に) and the correct one alone does not, so "the option without an
+// absolute" is picked without knowing the subject.
+func qualifierCue(d Drafted) string {
+	if len(d.Options) < 3 || reQualifier.MatchString(d.Options[d.Answer]) {
+		return ""
+	}
+	for i, o := range d.Options {
+		if i != d.Answer && !reQualifier.MatchString(o) {
+			return ""
+		}
+	}
+	return "every wrong option restricts itself (のみ, 必ず, 常に…) and the correct one alone does not"
 }
 
 // bigrams returns the set of character bigrams of a normalised text.
