@@ -35,6 +35,8 @@ func TestFindQuote(t *testing.T) {
 		{"chat leftover", "以下の選択肢から最も適切なものを選んでください", 0, "chat leftover"},
 		{"too short", "IAM", 0, "not in the memo"},
 		{"empty", " - ", 0, "empty"},
+		{"points at a figure", "これは、図 7 に示されており、層ごとに 1 つの Amazon EC2 インスタンスがデプロイされています。", 0, "figure"},
+		{"the same line without the figure", "ウォーム スタンバイでは、リクエストを処理できる最小限のデプロイメントが維持されますが", 343, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, why := m.findQuote(p, tc.quote)
@@ -198,5 +200,16 @@ func TestCleanQuote(t *testing.T) {
 		if got := cleanQuote(in); got != want {
 			t.Errorf("cleanQuote(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestEvidenceTooLong: quotes read in chat, at most maxEvidenceRunes in all.
+func TestEvidenceTooLong(t *testing.T) {
+	short := questions.Evidence{Line: 1, Text: strings.Repeat("あ", 200)}
+	if why := evidenceTooLong([]questions.Evidence{short, short}); why != "" {
+		t.Errorf("400 characters refused: %s", why)
+	}
+	if why := evidenceTooLong([]questions.Evidence{short, short, short}); !strings.Contains(why, "600 characters") {
+		t.Errorf("600 characters: %q, want refused", why)
 	}
 }
