@@ -15,7 +15,7 @@ import (
 // TestMemoryFootprint builds the real binary, starts it with the bundled
 // memo (the console, on a fresh database) and reads its resident set size
 // once it is up. Target: under 64 MB (figure in BENCHMARKS.md; it was 50 MB
-// for the bank of 41 questions, before the 253 drafted ones shipped).
+// for the bank of 41 questions, before the drafted ones shipped).
 func TestMemoryFootprint(t *testing.T) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("no /proc on this system")
