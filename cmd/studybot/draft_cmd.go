@@ -24,6 +24,12 @@ const bundledQuestionsFile = "questions/memo/dop-c02.questions.yaml"
 // given (batch files need one; a live backend may map it).
 const defaultDraftModel = "gpt-4.1"
 
+// draftRunnerHook, when set, adjusts the Runner of "questions draft" just
+// before it runs. Only tests set it, as run takes no clock: they make the
+// backoff waits instant and record them (Runner.Sleep). It is nil in the
+// program.
+var draftRunnerHook func(*draft.Runner)
+
 // stringList is a repeatable string flag.
 type stringList []string
 
@@ -161,6 +167,9 @@ func draftMain(ctx context.Context, f draftFlags, stdout, stderr io.Writer, gete
 		return err
 	}
 	p.Runner = &draft.Runner{Backend: backend, Concurrency: f.backend.concurrency, Timeout: f.backend.timeout, Cache: cache}
+	if draftRunnerHook != nil {
+		draftRunnerHook(p.Runner)
+	}
 	prog := &draft.Progress{W: stderr, Terminal: isTerminal(stderr)}
 	p.Progress = prog
 	p.OnRecord = func(r draft.Record) {
