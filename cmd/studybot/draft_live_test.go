@@ -546,4 +546,15 @@ func TestDraftLiveBedrock(t *testing.T) {
 	if strings.Contains(out+errs, "fake-secret") {
 		t.Errorf("the output shows the secret key:\n%s\n%s", out, errs)
 	}
+
+	// A model Bedrock does not have stops the run; the file keeps every byte.
+	before := l.file(t)
+	code, out, errs = l.draft(t, env, "--backend", "bedrock", "--base-url", srv.URL, "--region", "us-east-1", "--model", "nope",
+		"--cache-dir", filepath.Join(t.TempDir(), "cache"))
+	if code != 1 || !strings.Contains(errs, "ResourceNotFoundException") || !strings.Contains(errs, "unknown model") {
+		t.Errorf("unknown model: exit %d\n%s\n%s", code, out, errs)
+	}
+	if after := l.file(t); !bytes.Equal(after, before) {
+		t.Errorf("the questions file changed:\n%s", after)
+	}
 }
