@@ -198,7 +198,24 @@ func draftMain(ctx context.Context, f draftFlags, stdout, stderr io.Writer, gete
 		}
 		printOutcome(stdout, res, out, f)
 	}
-	return runErr
+	return draftHint(runErr, f.backend.backend)
+}
+
+// draftHint adds to an error that stopped a run what to check: a bad key
+// or credentials, or a model the server does not have, fail every request
+// the same way until the user fixes them.
+func draftHint(err error, backend string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, draft.ErrAuth) && backend == "bedrock":
+		return fmt.Errorf("%w\n  check the AWS credentials (AWS_PROFILE, aws sso login, the role) and the account's access to the model in that region", err)
+	case errors.Is(err, draft.ErrAuth):
+		return fmt.Errorf("%w\n  check the key in STUDYBOT_LLM_API_KEY (or OPENAI_API_KEY), the account's billing and --base-url", err)
+	case errors.Is(err, draft.ErrUnknownModel):
+		return fmt.Errorf("%w\n  check --model (a model the server has: for a local server, one it has pulled or serves) and --base-url", err)
+	}
+	return err
 }
 
 // existingQuestions lists what the drafts must not repeat: the bank's

@@ -454,8 +454,8 @@ func TestDraftLiveStops(t *testing.T) {
 		model string
 		want  []string
 	}{
-		{"bad key", "sk-right", "m", []string{"bad credentials", "401"}},
-		{"unknown model", "", "gpt-9", []string{"unknown model", "gpt-9"}},
+		{"bad key", "sk-right", "m", []string{"bad credentials", "401", "check the key in STUDYBOT_LLM_API_KEY"}},
+		{"unknown model", "", "gpt-9", []string{"unknown model", "gpt-9", "check --model"}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -551,8 +551,15 @@ func TestDraftLiveBedrock(t *testing.T) {
 	before := l.file(t)
 	code, out, errs = l.draft(t, env, "--backend", "bedrock", "--base-url", srv.URL, "--region", "us-east-1", "--model", "nope",
 		"--cache-dir", filepath.Join(t.TempDir(), "cache"))
-	if code != 1 || !strings.Contains(errs, "ResourceNotFoundException") || !strings.Contains(errs, "unknown model") {
+	if code != 1 || !strings.Contains(errs, "ResourceNotFoundException") || !strings.Contains(errs, "unknown model") || !strings.Contains(errs, "check --model") {
 		t.Errorf("unknown model: exit %d\n%s\n%s", code, out, errs)
+	}
+	// So do credentials without access: the error says what to check.
+	srv.Script(drafttest.AccessDenied())
+	code, out, errs = l.draft(t, env, "--backend", "bedrock", "--base-url", srv.URL, "--region", "us-east-1", "--model", "m",
+		"--cache-dir", filepath.Join(t.TempDir(), "cache"), "--concurrency", "1")
+	if code != 1 || !strings.Contains(errs, "AccessDeniedException") || !strings.Contains(errs, "check the AWS credentials") {
+		t.Errorf("access denied: exit %d\n%s\n%s", code, out, errs)
 	}
 	if after := l.file(t); !bytes.Equal(after, before) {
 		t.Errorf("the questions file changed:\n%s", after)
