@@ -328,6 +328,9 @@ func TestDraftLiveOpenAI(t *testing.T) {
 		if paid[r.User()] {
 			t.Errorf("the rerun sent a request of the first run again:\n%s", r.User())
 		}
+		if isDraftRequest(r.User()) && !strings.Contains(r.User(), "Questions already asked about this passage") {
+			t.Errorf("a drafting request of the rerun is not a top-up listing the kept drafts:\n%s", r.User())
+		}
 	}
 	if again := l.file(t); !bytes.Equal(again, after) {
 		t.Errorf("the rerun changed the questions file:\n%s", again)
