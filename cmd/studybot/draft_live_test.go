@@ -552,8 +552,10 @@ func TestDraftLiveBedrock(t *testing.T) {
 
 	// A model Bedrock does not have stops the run; the file keeps every byte.
 	before := l.file(t)
+	// (one request at a time: a second one in flight when the first stops
+	// the run could reach the fake after the next step's script is queued)
 	code, out, errs = l.draft(t, env, "--backend", "bedrock", "--base-url", srv.URL, "--region", "us-east-1", "--model", "nope",
-		"--cache-dir", filepath.Join(t.TempDir(), "cache"))
+		"--cache-dir", filepath.Join(t.TempDir(), "cache"), "--concurrency", "1")
 	if code != 1 || !strings.Contains(errs, "ResourceNotFoundException") || !strings.Contains(errs, "unknown model") || !strings.Contains(errs, "check --model") {
 		t.Errorf("unknown model: exit %d\n%s\n%s", code, out, errs)
 	}
