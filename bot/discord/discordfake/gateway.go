@@ -17,9 +17,11 @@ import (
 type gateway struct {
 	mu       sync.Mutex
 	conns    []*conn
-	guilds   []string       // the bot's guilds, in the order they were added
-	last     map[string]any // the last IDENTIFY payload
-	perShard int            // guilds one connection may hold (0: MaxGuildsPerShard)
+	guilds   []string          // the bot's guilds, in the order they were added
+	last     map[string]any    // the last IDENTIFY payload
+	perShard int               // guilds one connection may hold (0: MaxGuildsPerShard)
+	faults   faults            // what a broken gateway does (faults.go)
+	sessions map[string][2]int // session ID → [shard, count], for RESUME
 }
 
 // conn is one gateway connection (a session) and what it was sent.
@@ -31,6 +33,7 @@ type conn struct {
 	// set at IDENTIFY, under gateway.mu
 	ready        bool
 	shard, count int
+	session      string
 	identify     map[string]any
 	events       []Event
 }
@@ -105,9 +108,14 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	c := &conn{ws: ws}
 	s.gw.mu.Lock()
 	s.gw.conns = append(s.gw.conns, c)
+	s.gw.faults.attempts++
+	interval := s.gw.faults.heartbeatMS
 	s.gw.mu.Unlock()
 	defer s.gw.drop(c)
-	c.send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}})
+	if interval == 0 {
+		interval = 45000
+	}
+	c.send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": interval}})
 	for {
 		var msg struct {
 			Op int             `json:"op"`
@@ -118,11 +126,17 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		}
 		switch msg.Op {
 		case 2: // IDENTIFY
-			if !s.identify(c, msg.D) {
+			if s.gw.refused(c) || !s.identify(c, msg.D) || !s.gw.afterSession(c) {
+				return
+			}
+		case 6: // RESUME
+			if s.gw.refused(c) || !s.gw.resume(c, msg.D) || !s.gw.afterSession(c) {
 				return
 			}
 		case 1: // HEARTBEAT
-			c.send(map[string]any{"op": 11})
+			if s.gw.acks() {
+				c.send(map[string]any{"op": 11})
+			}
 		}
 	}
 }
@@ -162,9 +176,16 @@ func (s *Server) identify(c *conn, raw json.RawMessage) bool {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	s.gw.faults.identifies++
+	session := fmt.Sprintf("fake-session-%d", s.gw.faults.identifies)
+	if s.gw.sessions == nil {
+		s.gw.sessions = map[string][2]int{}
+	}
+	s.gw.sessions[session] = [2]int{shard, count}
+	c.session = session
 	s.gw.mu.Unlock()
 	c.seq++
-	c.ws.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": c.seq, "d": map[string]any{"v": 10, "session_id": "fake-session",
+	c.ws.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": c.seq, "d": map[string]any{"v": 10, "session_id": session,
 		"user": map[string]any{"id": "9000", "username": "studybot", "bot": true}, "guilds": unavailable, "shard": []int{shard, count},
 		"application": map[string]any{"id": "APP"}, "resume_gateway_url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/gw"}})
 	for _, g := range guilds {
@@ -217,6 +238,9 @@ func (s *Server) interactOn(c *conn, i map[string]any) error {
 	it := &interaction{at: time.Now()}
 	s.mu.Lock()
 	if id, ok := i["id"].(string); ok {
+		if old := s.interactions[id]; old != nil {
+			it = old // delivered again: the same interaction, answered once
+		}
 		s.interactions[id] = it
 	}
 	if tok, ok := i["token"].(string); ok {
