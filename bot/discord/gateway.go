@@ -136,6 +136,7 @@ func (a *Adapter) open() error {
 		hc.done()
 	}
 	if errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+		a.state.Store("connected") // a late report of an earlier drop
 		return nil
 	}
 	return err
@@ -211,6 +212,12 @@ func (a *Adapter) keepConnected(ctx context.Context) error {
 			err := a.open()
 			if err == nil {
 				up = a.wall()
+				// A drop reported twice (discordgo's reader and heartbeat
+				// both close) is one drop.
+				select {
+				case <-a.dropped:
+				default:
+				}
 				break
 			}
 			if a.ctx.Err() != nil || ctx.Err() != nil {
@@ -254,13 +261,31 @@ func (a *Adapter) Duplicates() int64 { return a.dupes.Load() }
 // Discord sends them (null, no ID, no user, data of the wrong kind).
 func (a *Adapter) Malformed() int64 { return a.malformed.Load() }
 
+// wellFormed reports whether an interaction has what Discord always
+// sends: an ID, a user, and data of its type's kind (a data field that
+// did not decode leaves none).
+func wellFormed(i *discordgo.Interaction) bool {
+	if user, _ := who(i); i.ID == "" || user == "" {
+		return false
+	}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		_, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+		return ok
+	case discordgo.InteractionMessageComponent:
+		_, ok := i.Data.(discordgo.MessageComponentInteractionData)
+		return ok
+	}
+	return false
+}
+
 // firstDelivery reports whether a gateway interaction is new and well
 // formed: an interaction ID seen before (a redelivery, a replay) is
 // dropped, as one without an ID or a user. Commands are remembered where
 // HTTP commands are (the store when Config.Requests is set), clicks in
 // memory.
 func (a *Adapter) firstDelivery(i *discordgo.Interaction) bool {
-	if user, _ := who(i); i.ID == "" || user == "" {
+	if !wellFormed(i) {
 		a.malformed.Add(1)
 		a.log.Debug("dropped a malformed gateway interaction", "interaction", i.ID, "type", i.Type)
 		return false

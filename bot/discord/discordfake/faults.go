@@ -189,8 +189,17 @@ func (s *Server) Kick(code int, text string) error {
 	if err != nil {
 		return err
 	}
+	s.gw.retire(c)
 	c.closeWith(code, text)
 	return nil
+}
+
+// retire marks a connection no longer ready: Discord dispatches nothing
+// more on a connection it closes or told to RECONNECT or re-IDENTIFY.
+func (g *gateway) retire(c *conn) {
+	g.mu.Lock()
+	c.ready = false
+	g.mu.Unlock()
 }
 
 // SendOp sends a gateway payload of any opcode on the newest ready
@@ -199,6 +208,9 @@ func (s *Server) SendOp(op int, d any) error {
 	c, err := s.gw.newest()
 	if err != nil {
 		return err
+	}
+	if op == 7 || op == 9 {
+		s.gw.retire(c)
 	}
 	return c.send(map[string]any{"op": op, "d": d})
 }
