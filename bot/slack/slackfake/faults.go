@@ -65,7 +65,14 @@ func (s *Server) failOpen(w http.ResponseWriter) bool {
 func (s *Server) Opens() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.opens
+	return len(s.opens)
+}
+
+// OpenTimes returns when apps.connections.open was called.
+func (s *Server) OpenTimes() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.opens...)
 }
 
 // Attempts returns how many Socket Mode websockets the fake accepted.

@@ -81,7 +81,7 @@ type Server struct {
 
 	// faults (faults.go)
 	openFault      openFault
-	opens          int
+	opens          []time.Time
 	attempts       int
 	dropAfterHello int
 }
@@ -219,7 +219,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if method == "apps.connections.open" {
 		s.mu.Lock()
-		s.opens++
+		s.opens = append(s.opens, time.Now())
 		s.mu.Unlock()
 		if s.failOpen(w) {
 			return
