@@ -14,7 +14,8 @@ package discord_test
 //     after READY/RESUMED, RECONNECT (op 7), INVALID_SESSION (op 9) with
 //     d=false and d=true, 4004 "Authentication failed" (fatal: Run ends);
 //   - a gateway that drops mid-RESUME, one that goes silent mid-RESUME
-//     (handshake deadline; Close does not hang);
+//     (handshake deadline; Close does not hang), an interaction missed
+//     while away and replayed on RESUME;
 //   - heartbeats never ACKed (a zombie connection): State reports it and
 //     the connection is replaced.
 // Every case checks that the process survives, that an interaction is
@@ -144,8 +145,12 @@ func newGateway(t *testing.T, fake *discordfake.Server, set func(*studydiscord.C
 func (r *gwRig) answered(t *testing.T, user string) string {
 	t.Helper()
 	i := discordfake.Command("G1", "C1", user, 0, "memo", map[string]any{"query": "CodeDeploy"})
-	var err error
-	waitLong(t, "a gateway connection for the command", func() bool { err = r.fake.Interact(i); return err == nil })
+	// On a live connection: one sent meanwhile waits for a RESUME, and a
+	// new session (after INVALID_SESSION) never gets it.
+	waitLong(t, "a gateway connection for the command", r.fake.Ready)
+	if err := r.fake.Interact(i); err != nil {
+		t.Fatal(err)
+	}
 	id := i["id"].(string)
 	var got string
 	waitLong(t, "the answer to "+id, func() bool {
@@ -362,6 +367,7 @@ func TestGatewayReconnectStorm(t *testing.T) {
 			if err := tc.cause(fake); err != nil {
 				t.Fatal(err)
 			}
+			waitLong(t, "the storm over", func() bool { return fake.Attempts()-attempts >= tc.storm+1 || tc.storm+tc.code == 0 })
 			if got := r.answered(t, "U1"); !strings.Contains(got, "CodeDeploy") {
 				t.Fatalf("after the storm: %.200s", got)
 			}
@@ -469,6 +475,30 @@ func TestGatewayResumeFaults(t *testing.T) {
 			t.Fatal("Close hangs on a silent handshake")
 		}
 	})
+}
+
+// TestGatewayResumeReplaysMissed: an interaction dispatched while the
+// bot is away is replayed on RESUME (as Discord does) and answered once;
+// the one answered before the drop is not answered again.
+func TestGatewayResumeReplaysMissed(t *testing.T) {
+	fake := discordfake.New()
+	t.Cleanup(fake.Close)
+	fake.Verify(t)
+	r := newGateway(t, fake, nil, nil)
+	r.answered(t, "WARM")
+	resumes := fake.Resumes()
+	if err := fake.Kick(4000, "Unknown error"); err != nil {
+		t.Fatal(err)
+	}
+	i := discordfake.Command("G1", "C1", "U1", 0, "memo", map[string]any{"query": "CodeDeploy"})
+	if err := fake.Interact(i); err != nil {
+		t.Fatal(err)
+	}
+	id := i["id"].(string)
+	waitLong(t, "the missed interaction answered", func() bool { return fake.Callbacks(id) > 0 })
+	if n := fake.Callbacks(id); n != 1 || fake.Resumes() != resumes+1 {
+		t.Errorf("answered %d times over %d RESUMEs, want once over one", n, fake.Resumes()-resumes)
+	}
 }
 
 // TestGatewayZombie: heartbeats never ACKed: State stops saying connected

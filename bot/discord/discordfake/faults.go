@@ -138,19 +138,22 @@ func (g *gateway) resume(c *conn, raw json.RawMessage) bool {
 		g.mu.Unlock()
 		return true
 	}
-	sh, ok := g.sessions[r.SessionID]
+	sess, ok := g.sessions[r.SessionID]
 	if !ok {
 		g.mu.Unlock()
 		c.send(map[string]any{"op": 9, "d": false})
 		return true
 	}
 	g.faults.resumes++
-	c.shard, c.count, c.ready, c.session = sh[0], sh[1], true, r.SessionID
+	c.shard, c.count, c.ready, c.session = sess.shard, sess.count, true, sess
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	g.mu.Unlock()
-	c.seq = r.Seq + 1
-	c.ws.WriteJSON(map[string]any{"op": 0, "t": "RESUMED", "s": c.seq, "d": map[string]any{}})
+	// What the client missed, then RESUMED.
+	for _, l := range sess.since(r.Seq) {
+		c.ws.WriteJSON(map[string]any{"op": 0, "t": l.t, "s": l.seq, "d": l.d})
+	}
+	c.ws.WriteJSON(map[string]any{"op": 0, "t": "RESUMED", "s": sess.next("", nil), "d": map[string]any{}})
 	return true
 }
 
