@@ -101,7 +101,7 @@ type gwCore interface {
 
 // newGateway starts an adapter on fake with set's settings (wrap, if
 // set, replaces the core) and waits for its first READY.
-func newGateway(t *testing.T, fake *discordfake.Server, set func(*studydiscord.Config), wrap func(*bot.Bot) gwCore) *gwRig {
+func newGateway(t testing.TB, fake *discordfake.Server, set func(*studydiscord.Config), wrap func(*bot.Bot) gwCore) *gwRig {
 	t.Helper()
 	clock := bottest.NewClock(tuesday09.Add(-time.Hour))
 	db, err := store.Open(filepath.Join(t.TempDir(), "d.db"), &store.Options{Now: clock.Now, NoSync: true, BatchDelay: -1})
@@ -137,12 +137,12 @@ func newGateway(t *testing.T, fake *discordfake.Server, set func(*studydiscord.C
 		b.Close()
 		db.Close()
 	})
-	waitFor(t, "READY", func() bool { return fake.Ready() && ad.State() == "connected" })
+	bottest.WaitFor(t, "READY", func() bool { return fake.Ready() && ad.State() == "connected" })
 	return r
 }
 
 // answered sends a command over the gateway and returns its callback.
-func (r *gwRig) answered(t *testing.T, user string) string {
+func (r *gwRig) answered(t testing.TB, user string) string {
 	t.Helper()
 	i := discordfake.Command("G1", "C1", user, 0, "memo", map[string]any{"query": "CodeDeploy"})
 	// On a live connection: one sent meanwhile waits for a RESUME, and a
@@ -166,7 +166,7 @@ func (r *gwRig) answered(t *testing.T, user string) string {
 
 // waitLong is waitFor with room for a reconnect storm: discordgo spends
 // a second closing each connection.
-func waitLong(t *testing.T, what string, cond func() bool) {
+func waitLong(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {

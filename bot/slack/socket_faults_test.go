@@ -98,7 +98,7 @@ func (c *sockCore) HandleClick(ctx context.Context, cl bot.Click) bot.Response {
 
 // newSocket starts a Socket Mode adapter on a new fake with set's
 // settings and waits for the connection; hold, if set, holds commands.
-func newSocket(t *testing.T, set func(*studyslack.Config), hold chan struct{}) *sockRig {
+func newSocket(t testing.TB, set func(*studyslack.Config), hold chan struct{}) *sockRig {
 	t.Helper()
 	fake := slackfake.New("T0001")
 	t.Cleanup(fake.Close)
@@ -135,13 +135,13 @@ func newSocket(t *testing.T, set func(*studyslack.Config), hold chan struct{}) *
 		b.Close()
 		db.Close()
 	})
-	waitFor(t, "Socket Mode connection", func() bool { return fake.Connected() && ad.State() == "connected" })
+	bottest.WaitFor(t, "Socket Mode connection", func() bool { return fake.Connected() && ad.State() == "connected" })
 	return r
 }
 
 // answered sends /memo over the newest connection and returns its ack
 // (waiting out reconnections).
-func (r *sockRig) answered(t *testing.T, user string) string {
+func (r *sockRig) answered(t testing.TB, user string) string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
