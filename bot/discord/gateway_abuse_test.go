@@ -16,6 +16,7 @@ package discord_test
 //   - a gateway that drops mid-RESUME, one that goes silent mid-RESUME
 //     (handshake deadline; Close does not hang), an interaction missed
 //     while away and replayed on RESUME;
+//   - at start, 401 on the gateway URL (Run ends) and 500 (retried);
 //   - heartbeats never ACKed (a zombie connection): State reports it and
 //     the connection is replaced.
 // Every case checks that the process survives, that an interaction is
@@ -421,6 +422,41 @@ func TestGatewayFatalClose(t *testing.T) {
 	if n := fake.Attempts(); n != 2 {
 		t.Errorf("%d connections, want 2 (no retry after 4004)", n)
 	}
+}
+
+// TestGatewayStartFailures: at start, a refused token (401 on the
+// gateway URL) ends Run at once with State failed; an outage (500) is
+// retried with backoff until the gateway is back.
+func TestGatewayStartFailures(t *testing.T) {
+	t.Run("401", func(t *testing.T) {
+		fake := discordfake.New()
+		t.Cleanup(fake.Close)
+		fake.FailGateway(100, http.StatusUnauthorized)
+		ad, err := studydiscord.New(studydiscord.Config{Token: "bad", AppID: "APP", HTTPClient: fake.Client(), After: (&waits{}).after}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ad.Close()
+		if err := ad.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "401") {
+			t.Errorf("Run: %v, want the 401", err)
+		}
+		if st := ad.State(); st != "failed" {
+			t.Errorf("state %q", st)
+		}
+	})
+	t.Run("500 twice", func(t *testing.T) {
+		fake := discordfake.New()
+		t.Cleanup(fake.Close)
+		fake.Verify(t)
+		fake.FailGateway(2, http.StatusInternalServerError)
+		r := newGateway(t, fake, nil, nil)
+		if w := r.waits.list(); len(w) != 2 || w[1] != 2*w[0] {
+			t.Errorf("waits %v, want two, doubling", w)
+		}
+		if got := r.answered(t, "U1"); !strings.Contains(got, "CodeDeploy") {
+			t.Errorf("after the outage: %.200s", got)
+		}
+	})
 }
 
 // TestGatewayResumeFaults: a gateway that drops mid-RESUME (twice) and one

@@ -3,6 +3,7 @@ package discordfake
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -28,6 +29,8 @@ type faults struct {
 	stallResume int // RESUMEs still to leave unanswered
 	refuse      int // IDENTIFYs and RESUMEs still to answer by closing
 	refuseCode  int
+	gatewayFail int // GET /gateway calls still to fail
+	gatewayCode int
 }
 
 // Attempts returns how many gateway connections the fake accepted.
@@ -248,4 +251,29 @@ func (s *Server) SendRaw(frame []byte) error {
 // interaction (Discord takes one).
 func (s *Server) Callbacks(id string) int {
 	return len(s.Calls("POST", "/api/v9/interactions/"+id+"/"))
+}
+
+// FailGateway makes the next n GET /api/v9/gateway calls (where a client
+// learns the gateway's URL) answer status: 401 for a bad token, 500 for
+// an outage.
+func (s *Server) FailGateway(n, status int) {
+	s.gw.mu.Lock()
+	s.gw.faults.gatewayFail, s.gw.faults.gatewayCode = n, status
+	s.gw.mu.Unlock()
+}
+
+// failGateway answers a GET /gateway that FailGateway fails; it reports
+// whether it did.
+func (g *gateway) failGateway(w http.ResponseWriter) bool {
+	g.mu.Lock()
+	if g.faults.gatewayFail <= 0 {
+		g.mu.Unlock()
+		return false
+	}
+	g.faults.gatewayFail--
+	code := g.faults.gatewayCode
+	g.mu.Unlock()
+	w.WriteHeader(code)
+	fmt.Fprintf(w, `{"message":"%s","code":0}`, http.StatusText(code))
+	return true
 }
