@@ -53,7 +53,8 @@ func (e *AuthoredError) Error() string {
 // AddAuthored checks each authored question with the same quality rules as
 // generated ones and adds those that pass to the bank, most confident of
 // all (a person chose them); a question naming Replaces removes that
-// generated question. It returns an *AuthoredError for each question left
+// generated question. A question whose ID the memo's config rejects is left
+// out and counted as rejected, as generated ones are. It returns an *AuthoredError for each question left
 // out, and re-ranks the bank.
 func (b *Bank) AddAuthored(qs []Authored) []error {
 	var errs []error
@@ -61,6 +62,10 @@ func (b *Bank) AddAuthored(qs []Authored) []error {
 		q, err := b.authored(a)
 		if err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if _, no := b.Memo.Rejected[q.ID]; no { // the team rejected it (a reviewed draft, say)
+			b.Dropped["rejected"]++
 			continue
 		}
 		if rule, why := Check(q, b.Memo); rule != "" {

@@ -27,6 +27,7 @@ func TestIntentsOutliveTheProcess(t *testing.T) {
 	if _, err := db.EnsureSpace(testSpace, "Asia/Tokyo"); err != nil {
 		t.Fatal(err)
 	}
+	ensureChannel(t, db, testSpace, "general") // store check wants every post's channel
 	if ins, err := db.Intents(); err != nil || len(ins) != 0 {
 		t.Fatalf("intents of a new database: %v %v", ins, err)
 	}
@@ -62,8 +63,8 @@ func TestIntentsOutliveTheProcess(t *testing.T) {
 	if _, err := db.RecordIntent(PostIntent{Post: p, Nonce: p.ID, At: c.Now()}); !errors.Is(err, ErrSlotTaken) {
 		t.Errorf("an intent for a posted slot: %v", err)
 	}
-	if _, err := db.Check(); err != nil {
-		t.Errorf("check: %v", err)
+	if r, err := db.Check(); err != nil {
+		t.Errorf("check: %v %+v", err, r.Problems)
 	}
 	db.Close()
 	if _, err := os.Stat(IntentsPath(path)); err == nil {

@@ -124,7 +124,7 @@ func (c *Console) UpdateCard(_ context.Context, channel, ref string, m bot.Messa
 	c.cards[ref] = m
 	closed := len(m.Buttons) > 0 && m.Buttons[0].Disabled
 	if closed && (len(old.Buttons) == 0 || !old.Buttons[0].Disabled) {
-		fmt.Fprintf(c.cfg.Out, "%s\n", c.dim("— "+m.Context))
+		fmt.Fprintf(c.cfg.Out, "%s\n", c.dim("— "+plain(m.Context)))
 	}
 	if c.card != nil && c.card.PostID == m.PostID && m.PostID != "" {
 		mm := m
@@ -397,11 +397,12 @@ func (c *Console) say(m bot.Message) {
 	c.print(m)
 }
 
-// print renders a message as terminal text; callers hold c.mu.
+// print renders a message as terminal text, without any platform's
+// markup (see plain); callers hold c.mu.
 func (c *Console) print(m bot.Message) {
 	w := c.cfg.Out
 	if m.Title != "" {
-		title := m.Title
+		title := plain(m.Title)
 		switch m.Tone {
 		case bot.Good:
 			title = c.good(title)
@@ -414,29 +415,29 @@ func (c *Console) print(m bot.Message) {
 	}
 	if m.Body != "" {
 		if m.Kind == bot.KindError && m.Title == "" {
-			fmt.Fprintf(w, "%s\n", c.bad(m.Body))
+			fmt.Fprintf(w, "%s\n", c.bad(plain(m.Body)))
 		} else {
-			fmt.Fprintf(w, "%s\n", m.Body)
+			fmt.Fprintf(w, "%s\n", plain(m.Body))
 		}
 	}
 	for _, b := range m.Buttons {
-		fmt.Fprintf(w, "  %s) %s\n", strings.ToLower(b.Label), b.Text)
+		fmt.Fprintf(w, "  %s) %s\n", strings.ToLower(b.Label), plain(b.Text))
 	}
 	if m.Quote != "" {
-		for _, l := range strings.Split(m.Quote, "\n") {
+		for _, l := range strings.Split(plain(m.Quote), "\n") {
 			fmt.Fprintf(w, "  │ %s\n", l)
 		}
 	}
 	for _, f := range m.Fields {
 		if f.Name != "" {
-			fmt.Fprintf(w, "  %s\n", c.bold(f.Name))
+			fmt.Fprintf(w, "  %s\n", c.bold(plain(f.Name)))
 		}
-		for _, l := range strings.Split(f.Value, "\n") {
+		for _, l := range strings.Split(plain(f.Value), "\n") {
 			fmt.Fprintf(w, "      %s\n", l)
 		}
 	}
 	if m.Context != "" {
-		fmt.Fprintf(w, "%s\n", c.dim(m.Context))
+		fmt.Fprintf(w, "%s\n", c.dim(plain(m.Context)))
 	}
 	fmt.Fprintln(w)
 }

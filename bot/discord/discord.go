@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -88,6 +89,25 @@ type Config struct {
 	// refused after a restart too; without it they are remembered in
 	// memory. Component clicks are remembered in memory either way.
 	Requests webhook.Store
+
+	// The gateway connection (gateway.go). ReconnectMin and ReconnectMax
+	// bound the backoff between reconnection attempts (defaults
+	// DefaultReconnectMin, DefaultReconnectMax); it starts over only once
+	// a connection stayed up StableAfter (DefaultStableAfter).
+	ReconnectMin, ReconnectMax, StableAfter time.Duration
+	// ZombieAfter is how long heartbeats may go unacknowledged before the
+	// connection is reported down and closed (DefaultZombieAfter).
+	ZombieAfter time.Duration
+	// HandshakeTimeout bounds a connection's handshake, from the dial to
+	// READY or RESUMED (DefaultHandshakeTimeout).
+	HandshakeTimeout time.Duration
+	// MaxInFlight bounds the gateway interactions being answered at once
+	// (DefaultMaxInFlight); the excess is dropped unanswered.
+	MaxInFlight int
+	// After waits between reconnection attempts (default time.After).
+	After func(time.Duration) <-chan time.Time
+	// Jitter spreads a backoff wait (default: a random 50–100 % of it).
+	Jitter func(time.Duration) time.Duration
 }
 
 // Adapter connects a Discord application to the core; it is the core's
@@ -122,6 +142,17 @@ type Adapter struct {
 
 	// dms maps users to their DM channel (DM).
 	dms sync.Map
+
+	// the gateway connection (gateway.go)
+	openMu     sync.Mutex // serialises Open and Close of the gateway
+	dropped    chan struct{}
+	handshake  atomic.Pointer[handshakeConn]
+	wall       func() time.Time // discordgo's clock (heartbeat ACKs)
+	reconnects atomic.Int64
+	inflight   atomic.Int64
+	shed       atomic.Int64
+	dupes      atomic.Int64
+	malformed  atomic.Int64
 }
 
 // The adapter's lifecycle is the core's, with an optional HTTP endpoint.
@@ -150,6 +181,11 @@ func New(cfg Config, c core) (*Adapter, error) {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
 	s.Identify.Intents = discordgo.IntentsGuilds
+	// The adapter keeps no state cache (it reads none, and discordgo's
+	// cache grows with every guild and channel) and reconnects by itself
+	// (gateway.go).
+	s.StateEnabled = false
+	s.ShouldReconnectOnError = false
 	if cfg.ShardCount > 1 {
 		s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
 	}
@@ -158,6 +194,7 @@ func New(cfg Config, c core) (*Adapter, error) {
 		return nil, err
 	}
 	s.Client = watchClient(cfg.HTTPClient, a.routes)
+	s.Dialer = gatewayDialer(a.cfg.HandshakeTimeout, a.wall, &a.handshake)
 	return a, nil
 }
 
@@ -177,6 +214,30 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 	if cfg.Deadline == 0 {
 		cfg.Deadline = 2 * time.Second
 	}
+	if cfg.ReconnectMin <= 0 {
+		cfg.ReconnectMin = DefaultReconnectMin
+	}
+	if cfg.ReconnectMax < cfg.ReconnectMin {
+		cfg.ReconnectMax = max(DefaultReconnectMax, cfg.ReconnectMin)
+	}
+	if cfg.StableAfter <= 0 {
+		cfg.StableAfter = DefaultStableAfter
+	}
+	if cfg.ZombieAfter <= 0 {
+		cfg.ZombieAfter = DefaultZombieAfter
+	}
+	if cfg.HandshakeTimeout <= 0 {
+		cfg.HandshakeTimeout = DefaultHandshakeTimeout
+	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
+	}
+	if cfg.Jitter == nil {
+		cfg.Jitter = func(d time.Duration) time.Duration { return d/2 + rand.N(d/2+1) }
+	}
 	if err := checkShard(cfg.ShardID, cfg.ShardCount); err != nil {
 		return nil, err
 	}
@@ -195,15 +256,26 @@ func newAdapter(cfg Config, s session, c core) (*Adapter, error) {
 		a.pubKey = k
 	}
 	a.pace = &pacer{r: a.routes}
+	a.dropped = make(chan struct{}, 1)
+	a.wall = time.Now
 	a.state.Store("disconnected")
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { a.state.Store("connected") })
-	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Disconnect) { a.state.Store("connecting") })
+	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Disconnect) {
+		if a.state.Load() != "failed" {
+			a.state.Store("connecting")
+		}
+		a.lost()
+	})
 	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Resumed) { a.state.Store("connected") })
-	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.onInteraction(i.Interaction) })
-	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) { a.trackGuild(g.ID, true) })
+	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { a.onGatewayInteraction(i.Interaction) })
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
+		if g.Guild != nil { // a null payload
+			a.trackGuild(g.ID, true)
+		}
+	})
 	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) {
-		if !g.Unavailable { // unavailable is an outage, not a removal
+		if g.Guild != nil && !g.Unavailable { // unavailable is an outage, not a removal
 			a.trackGuild(g.ID, false)
 		}
 	})
@@ -220,8 +292,16 @@ func (a *Adapter) Mention(user string) string { return "<@" + user + ">" }
 // RateLimitWaits returns how many times a 429 was waited out.
 func (a *Adapter) RateLimitWaits() int64 { return a.rateWaits.Load() }
 
-// State reports the gateway connection state.
-func (a *Adapter) State() string { return a.state.Load().(string) }
+// State reports the gateway connection state: disconnected, connecting,
+// connected or failed. A connection whose heartbeats have gone
+// unacknowledged for ZombieAfter is connecting, not connected.
+func (a *Adapter) State() string {
+	st := a.state.Load().(string)
+	if st == "connected" && a.zombie() {
+		return "connecting"
+	}
+	return st
+}
 
 // register overwrites the application's commands with the core's registry:
 // in the development guild when one is configured (instant), globally
@@ -235,24 +315,36 @@ func (a *Adapter) register(ctx context.Context) error {
 }
 
 // Run is the adapter's lifecycle (bot.Adapter): it opens the gateway,
-// registers the commands and serves interactions until ctx is done.
-// discordgo reconnects on its own. Commands belong to the application, not
-// a shard: only shard 0 registers them.
+// registers the commands and serves interactions until ctx is done,
+// reconnecting with backoff (gateway.go). A gateway that refuses the bot
+// for good (a close code such as 4004 "Authentication failed" or 4011
+// "Sharding required", or 401 on the gateway URL) ends it with the error.
+// Commands belong to the application, not a shard: only shard 0 registers
+// them.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.state.Store("connecting")
 	if a.sharded() {
 		a.log.Info("connecting as one shard", "shard", a.cfg.ShardID, "shards", a.cfg.ShardCount)
 	}
-	if err := a.s.Open(); err != nil {
-		a.state.Store("failed")
-		return fmt.Errorf("discord: open gateway: %w", err)
+	if err := a.open(); err != nil {
+		if a.ctx.Err() != nil {
+			return nil
+		}
+		if fatal(err) {
+			a.state.Store("failed")
+			return fmt.Errorf("discord: open gateway: %w", err)
+		}
+		a.log.Warn("gateway open failed; retrying", "err", err)
+		a.lost()
 	}
 	if a.cfg.ShardID == 0 {
 		if err := a.register(ctx); err != nil {
 			a.log.Error("register commands", "err", err)
 		}
 	}
-	<-ctx.Done()
+	if err := a.keepConnected(ctx); err != nil {
+		return fmt.Errorf("discord: gateway: %w", err)
+	}
 	return nil
 }
 
@@ -264,7 +356,12 @@ func (a *Adapter) Close() error {
 	a.closed = true
 	a.mu.Unlock()
 	a.cancel()
+	if hc := a.handshake.Load(); hc != nil {
+		hc.Conn.Close() // a handshake in progress ends now
+	}
+	a.openMu.Lock()
 	err := a.s.Close()
+	a.openMu.Unlock()
 	a.wg.Wait()
 	a.state.Store("disconnected")
 	return err
@@ -307,16 +404,23 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction) *bot.Res
 	sp := spaceOf(i)
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		data := i.ApplicationCommandData()
+		data, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+		if !ok { // data missing or of another kind
+			return nil
+		}
 		r := a.core.HandleCommand(ctx, bot.Command{Space: sp, Channel: i.ChannelID, DM: i.GuildID == "", User: user, Admin: admin,
 			Name: data.Name, Args: args(data.Name, data.Options)})
 		return &r
 	case discordgo.InteractionMessageComponent:
+		data, ok := i.Data.(discordgo.MessageComponentInteractionData)
+		if !ok {
+			return nil
+		}
 		ref := "" // the card's message ID: adopts a card posted just before a crash (bot.Click.MessageRef)
 		if i.Message != nil {
 			ref = i.Message.ID
 		}
-		r := a.core.HandleClick(ctx, bot.Click{Space: sp, Channel: i.ChannelID, User: user, ActionID: i.MessageComponentData().CustomID, MessageRef: ref})
+		r := a.core.HandleClick(ctx, bot.Click{Space: sp, Channel: i.ChannelID, User: user, ActionID: data.CustomID, MessageRef: ref})
 		return &r
 	}
 	return nil
@@ -385,13 +489,25 @@ func (a *Adapter) followUp(i *discordgo.Interaction, late <-chan *bot.Response) 
 	}
 }
 
+// onGatewayInteraction answers an interaction from the gateway once:
+// a null one, a malformed one, one delivered again, one of another
+// shard's guild and one past MaxInFlight are dropped.
+func (a *Adapter) onGatewayInteraction(i *discordgo.Interaction) {
+	if i == nil {
+		a.malformed.Add(1)
+		return
+	}
+	if a.foreign(i) || !a.firstDelivery(i) || !a.admit() {
+		return
+	}
+	defer a.inflight.Add(-1)
+	a.onInteraction(i)
+}
+
 // onInteraction answers a gateway interaction within the deadline: the
 // core's reply at once, or a deferred (ephemeral) response and a follow-up
 // when the core is slow.
 func (a *Adapter) onInteraction(i *discordgo.Interaction) {
-	if a.foreign(i) {
-		return
-	}
 	if !a.begin() {
 		return
 	}

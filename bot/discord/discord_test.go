@@ -243,8 +243,20 @@ func TestGatewayEndToEnd(t *testing.T) {
 	// Close: buttons disabled, results posted.
 	r.clock.Set(post.ClosesAt)
 	r.bot.RunDue(ctx, r.clock.Now())
-	edits := r.fake.Calls(http.MethodPatch, "/api/v9/channels/C1/messages/")
-	last, _ := json.Marshal(edits[len(edits)-1].Body)
+	// the closed card goes through the card updater, which may edit it
+	// after RunDue returns: wait for that edit (a live count's edit may
+	// still come first)
+	var last []byte
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		edits := r.fake.Calls(http.MethodPatch, "/api/v9/channels/C1/messages/")
+		if len(edits) > 0 {
+			last, _ = json.Marshal(edits[len(edits)-1].Body)
+		}
+		if strings.Contains(string(last), `"disabled":true`) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	if !strings.Contains(string(last), `"disabled":true`) {
 		t.Errorf("closed card: %s", last)
 	}

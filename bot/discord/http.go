@@ -5,7 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -35,10 +35,10 @@ const maxInteractionBody = 64 << 10
 
 // Header check failures (401, body unread).
 var (
-	errUnsigned  = errors.New("discord: no signature or timestamp")
-	errShape     = errors.New("discord: malformed signature or timestamp")
-	errStale     = errors.New("discord: timestamp outside the window")
-	errSignature = errors.New("discord: signature does not match")
+	errUnsigned  = fmt.Errorf("discord: %w", webhook.ErrUnsigned)
+	errShape     = fmt.Errorf("discord: %w", webhook.ErrShape)
+	errStale     = fmt.Errorf("discord: %w", webhook.ErrStale)
+	errSignature = fmt.Errorf("discord: %w", webhook.ErrSignature)
 )
 
 // checkHeaders checks what can be checked before the body is read: an
@@ -69,27 +69,6 @@ func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, status int, rea
 	webhook.Refuse(w, r, status, reason)
 }
 
-// refusalReason names a header or body error.
-func refusalReason(err error) string {
-	switch {
-	case errors.Is(err, errUnsigned):
-		return "unsigned"
-	case errors.Is(err, errShape):
-		return "malformed signature headers"
-	case errors.Is(err, errStale):
-		return "stale timestamp"
-	case errors.Is(err, errSignature):
-		return "invalid signature"
-	case errors.Is(err, webhook.ErrTooLarge):
-		return "body too large"
-	case errors.Is(err, webhook.ErrBusy):
-		return "busy"
-	case errors.Is(err, webhook.ErrSlow):
-		return "body too slow"
-	}
-	return "unreadable body"
-}
-
 // Handler is the optional HTTP interactions endpoint. The headers are
 // checked first (signature shape, timestamp window): a request that fails
 // gets 401 and its body is never read. The body is then read up to
@@ -110,16 +89,16 @@ func (a *Adapter) Handler() http.Handler {
 		}
 		ts, sig, err := a.checkHeaders(r.Header)
 		if err != nil {
-			a.refuse(w, r, http.StatusUnauthorized, refusalReason(err))
+			a.refuse(w, r, http.StatusUnauthorized, webhook.Reason(err))
 			return
 		}
 		body, err := webhook.ReadBody(w, r, maxInteractionBody)
 		if err != nil {
-			a.refuse(w, r, webhook.Status(err), refusalReason(err))
+			a.refuse(w, r, webhook.Status(err), webhook.Reason(err))
 			return
 		}
 		if !ed25519.Verify(a.pubKey, append([]byte(ts), body...), sig) {
-			a.refuse(w, r, http.StatusUnauthorized, refusalReason(errSignature))
+			a.refuse(w, r, http.StatusUnauthorized, webhook.Reason(errSignature))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

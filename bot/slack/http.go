@@ -7,7 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -65,10 +65,10 @@ func (a *Adapter) Handler(p Paths) http.Handler {
 
 // Header check failures (401, body unread).
 var (
-	errUnsigned  = errors.New("slack: no signature or timestamp")
-	errShape     = errors.New("slack: malformed signature or timestamp")
-	errStale     = errors.New("slack: timestamp outside the window")
-	errSignature = errors.New("slack: signature does not match")
+	errUnsigned  = fmt.Errorf("slack: %w", webhook.ErrUnsigned)
+	errShape     = fmt.Errorf("slack: %w", webhook.ErrShape)
+	errStale     = fmt.Errorf("slack: %w", webhook.ErrStale)
+	errSignature = fmt.Errorf("slack: %w", webhook.ErrSignature)
 )
 
 // checkHeaders checks what can be checked before the body is read.
@@ -109,42 +109,21 @@ func (a *Adapter) verified(max int64, next func(w http.ResponseWriter, r *http.R
 	return func(w http.ResponseWriter, r *http.Request) {
 		ts, sig, err := a.checkHeaders(r.Header)
 		if err != nil {
-			a.refuse(w, r, http.StatusUnauthorized, reasonOf(err))
+			a.refuse(w, r, http.StatusUnauthorized, webhook.Reason(err))
 			return
 		}
 		body, err := webhook.ReadBody(w, r, max)
 		if err != nil {
-			a.refuse(w, r, webhook.Status(err), reasonOf(err))
+			a.refuse(w, r, webhook.Status(err), webhook.Reason(err))
 			return
 		}
 		if !a.verify(ts, sig, body) {
-			a.refuse(w, r, http.StatusUnauthorized, reasonOf(errSignature))
+			a.refuse(w, r, http.StatusUnauthorized, webhook.Reason(errSignature))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next(w, r, body)
 	}
-}
-
-// reasonOf names a refusal in the log and the answer.
-func reasonOf(err error) string {
-	switch {
-	case errors.Is(err, errUnsigned):
-		return "unsigned"
-	case errors.Is(err, errShape):
-		return "malformed signature headers"
-	case errors.Is(err, errStale):
-		return "stale timestamp"
-	case errors.Is(err, errSignature):
-		return "invalid signature"
-	case errors.Is(err, webhook.ErrTooLarge):
-		return "body too large"
-	case errors.Is(err, webhook.ErrBusy):
-		return "busy"
-	case errors.Is(err, webhook.ErrSlow):
-		return "body too slow"
-	}
-	return "unreadable body"
 }
 
 // commandKey identifies a slash command for the request memory: its

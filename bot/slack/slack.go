@@ -76,6 +76,19 @@ type Config struct {
 	// processed once (the store); without it they are remembered in
 	// memory. Clicks are remembered in memory either way.
 	Requests webhook.Store
+
+	// Socket Mode reconnection (reconnect.go): ReconnectMin and
+	// ReconnectMax bound the backoff before apps.connections.open
+	// (defaults DefaultReconnectMin, DefaultReconnectMax); it starts over
+	// once a connection held StableAfter (DefaultStableAfter).
+	ReconnectMin, ReconnectMax, StableAfter time.Duration
+	// MaxEnvelope caps one Socket Mode message in bytes
+	// (DefaultMaxEnvelope).
+	MaxEnvelope int64
+	// After waits out a backoff (default time.After).
+	After func(time.Duration) <-chan time.Time
+	// Jitter spreads a backoff wait (default: a random 50–100 % of it).
+	Jitter func(time.Duration) time.Duration
 }
 
 // Adapter connects one Slack workspace to the core. It is the core's
@@ -110,6 +123,9 @@ type Adapter struct {
 
 	// dms maps users to their direct-message channel (DM).
 	dms sync.Map
+
+	// gate holds apps.connections.open back by the backoff (reconnect.go).
+	gate *openGate
 }
 
 // The adapter's lifecycle is the core's, with an HTTP handler in HTTP mode.
@@ -141,10 +157,13 @@ func New(cfg Config, c core) (*Adapter, error) {
 	if cfg.Mode == "http" && cfg.SigningSecret == "" {
 		return nil, errors.New("slack: HTTP mode needs the signing secret (STUDYBOT_SLACK_SIGNING_SECRET)")
 	}
-	opts := []slack.Option{}
+	cfg.socketDefaults()
+	var next doer = http.DefaultClient
 	if cfg.HTTPClient != nil {
-		opts = append(opts, slack.OptionHTTPClient(cfg.HTTPClient))
+		next = cfg.HTTPClient
 	}
+	gate := newOpenGate(cfg, next)
+	opts := []slack.Option{slack.OptionHTTPClient(gate)}
 	if cfg.APIURL != "" {
 		u := cfg.APIURL
 		if !strings.HasSuffix(u, "/") {
@@ -156,7 +175,9 @@ func New(cfg Config, c core) (*Adapter, error) {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	client := slack.New(cfg.BotToken, opts...)
-	return newAdapter(cfg, client, client, c), nil
+	a := newAdapter(cfg, client, client, c)
+	a.gate = gate
+	return a, nil
 }
 
 func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
@@ -181,6 +202,7 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = http.DefaultClient
 	}
+	cfg.socketDefaults()
 	ad := &Adapter{cfg: cfg, api: a, client: client, core: c, log: cfg.Logger.With("platform", "slack"),
 		pace: newPacer(cfg)}
 	ad.seen = webhook.NewMemory(cfg.Requests, seenFor, cfg.Now, ad.log)

@@ -21,7 +21,8 @@ func (a *Adapter) RunSocket(ctx context.Context, opts ...socketmode.Option) erro
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
-	sm := socketmode.New(a.client, opts...)
+	// The envelope cap first: the caller's options may override it.
+	sm := socketmode.New(a.client, append([]socketmode.Option{socketmode.OptionReadLimit(a.cfg.MaxEnvelope)}, opts...)...)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	runErr := make(chan error, 1)
@@ -80,11 +81,11 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		}
 		req := *evt.Request
 		if sc.Command == "" || sc.UserID == "" { // malformed, as HTTP mode refuses it
-			sm.Ack(req)
+			a.ack(sm, req, nil)
 			return
 		}
 		if !a.seen.First(commandKey(sc, nil)) {
-			sm.Ack(req)
+			a.ack(sm, req, nil)
 			return
 		}
 		// Off the event loop (which must keep draining): the reply rides on
@@ -97,7 +98,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 			payload := a.commandReply(cctx, c, r)
 			if payload != nil && ackSize(req, payload) >= maxAck && sc.ResponseURL != "" {
 				// Too large for a Socket Mode ack: ack empty, reply through response_url.
-				if err := sm.Ack(req); err != nil {
+				if err := a.ack(sm, req, nil); err != nil {
 					a.log.Warn("ack slash command", "err", err)
 				}
 				if err := a.postResponseURL(ctx, sc.ResponseURL, r.Private, r.Messages...); err != nil {
@@ -105,7 +106,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 				}
 				return
 			}
-			if err := sm.Ack(req, payload); err != nil {
+			if err := a.ack(sm, req, payload); err != nil {
 				a.log.Warn("ack slash command", "err", err)
 			}
 		})
@@ -113,7 +114,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if !ok {
 			if evt.Request != nil {
-				sm.Ack(*evt.Request)
+				a.ack(sm, *evt.Request, nil)
 			}
 			return
 		}
@@ -125,14 +126,14 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 				return // closing: unacknowledged, Slack retries
 			}
 			if evt.Request != nil {
-				if err := sm.Ack(*evt.Request); err != nil {
+				if err := a.ack(sm, *evt.Request, nil); err != nil {
 					a.log.Warn("ack interaction", "err", err)
 				}
 			}
 		})
 	case socketmode.EventTypeEventsAPI:
 		if evt.Request != nil {
-			sm.Ack(*evt.Request)
+			a.ack(sm, *evt.Request, nil)
 		}
 	}
 }

@@ -16,7 +16,41 @@ var (
 	ErrSlow = errors.New("webhook: request body too slow")
 	// ErrTooLarge is returned for a body over the route's cap; answer 413.
 	ErrTooLarge = errors.New("webhook: request body too large")
+
+	// The header checks' refusals, which adapters wrap with their
+	// platform's name; answer 401.
+
+	// ErrUnsigned: no signature or timestamp header.
+	ErrUnsigned = errors.New("no signature or timestamp")
+	// ErrShape: a signature or timestamp header of the wrong shape.
+	ErrShape = errors.New("malformed signature or timestamp")
+	// ErrStale: a timestamp outside the replay window.
+	ErrStale = errors.New("timestamp outside the window")
+	// ErrSignature: a signature that does not match the body.
+	ErrSignature = errors.New("signature does not match")
 )
+
+// Reason names a header check's or ReadBody's refusal for the log's
+// refusal counts and the answer's text.
+func Reason(err error) string {
+	switch {
+	case errors.Is(err, ErrUnsigned):
+		return "unsigned"
+	case errors.Is(err, ErrShape):
+		return "malformed signature headers"
+	case errors.Is(err, ErrStale):
+		return "stale timestamp"
+	case errors.Is(err, ErrSignature):
+		return "invalid signature"
+	case errors.Is(err, ErrTooLarge):
+		return "body too large"
+	case errors.Is(err, ErrBusy):
+		return "busy"
+	case errors.Is(err, ErrSlow):
+		return "body too slow"
+	}
+	return "unreadable body"
+}
 
 // Status is the HTTP status that answers a ReadBody error.
 func Status(err error) int {

@@ -2,6 +2,8 @@ package webhook_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
@@ -69,5 +71,26 @@ func TestRefusalsRateLimited(t *testing.T) {
 	}
 	if r.Total("unsigned") != 10001 {
 		t.Errorf("total %d", r.Total("unsigned"))
+	}
+}
+
+// TestReason: every refusal, wrapped as an adapter wraps it, is named.
+func TestReason(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("slack: %w", webhook.ErrUnsigned), "unsigned"},
+		{fmt.Errorf("discord: %w", webhook.ErrShape), "malformed signature headers"},
+		{fmt.Errorf("slack: %w", webhook.ErrStale), "stale timestamp"},
+		{fmt.Errorf("discord: %w", webhook.ErrSignature), "invalid signature"},
+		{webhook.ErrTooLarge, "body too large"},
+		{webhook.ErrBusy, "busy"},
+		{fmt.Errorf("read: %w", webhook.ErrSlow), "body too slow"},
+		{errors.New("connection reset"), "unreadable body"},
+	} {
+		if got := webhook.Reason(tc.err); got != tc.want {
+			t.Errorf("Reason(%v) = %q, want %q", tc.err, got, tc.want)
+		}
 	}
 }

@@ -8,49 +8,6 @@ import (
 	"strings"
 )
 
-// usage is printed by "studybot help" and on unknown subcommands.
-const usage = `studybot — a daily quiz from your study memo, on Slack, Discord or this terminal.
-
-Usage:
-  studybot [flags]                     run: the console when no chat tokens are set
-  studybot questions lint [--memo F]   check the memo and the generated questions
-  studybot questions export [--memo F] [--format json|yaml]
-  studybot questions show ID           one question with its answer and source
-  studybot questions review [--memo F] [--review F] [--only new|reported|flagged]
-                                       approve, reject or edit one question at a time
-  studybot questions review --export [--db F]
-                                       decisions made in chat, kept in the database, as review file entries
-  studybot questions diff OLD.md NEW.md
-                                       questions added, removed and changed by a memo edit
-  studybot questions stats [--db F] [--memo F]
-                                       per question: posts, answers, share correct, discrimination, choices, flags
-  studybot lookup [--memo F] QUERY...  search the memo
-  studybot config check [--config F]   validate and print the effective config (secrets redacted)
-  studybot backup FILE [--db F]        consistent copy of the database, compacted and checked
-  studybot export [--db F]             every record as JSON lines
-  studybot store check [--db F]        verify pages, records, references and counters
-  studybot store compact [--db F]      rewrite a stopped database without its free space, checked; keeps the old file
-                     [--accept-meta-loss]  with no backup: rescue a database with one damaged meta page
-  studybot restore BACKUP [--db F]     replace a stopped database with a verified backup
-  studybot healthcheck [ADDR]          exit 0 when a running studybot's /healthz answers
-  studybot version                     version, commit and Go version
-  studybot help                        this text
-
-Exit codes: 0 done; 1 the configuration, an input file or the work failed
-(the same code and message from "config check" and from a run); 2 the
-command line is wrong.
-
-Flags of a bare studybot:
-  --config FILE    YAML config; STUDYBOT_* environment variables override it
-  --db FILE        database (default: studybot.db under the user's data directory)
-  --memo FILE      a memo other than the bundled DOP-C02 memo
-  --weights W      domain weights, "1=22,2=17,…" or a config file
-  --review FILE    review file (default: <memo>.review.yaml beside the memo)
-  --http ADDR      health, metrics and webhook listener, e.g. :8080
-  --clock TIME     console: simulated start time (RFC 3339), still until /tick
-  --user NAME      console: who you are at start
-`
-
 // Exit codes, the same for the same error from every subcommand: a config
 // or input file that "config check" refuses makes a run exit with the
 // same code and message.
@@ -91,10 +48,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) i
 	if len(args) == 0 {
 		return runDefault(nil, stdin, stdout, stderr, getenv)
 	}
+	if path, ok := helpWanted(args); ok {
+		writeHelp(stdout, path)
+		return exitOK
+	}
 	switch args[0] {
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0
+	case "help":
+		return runHelp(args[1:], stdout, stderr)
 	case "questions":
 		return runQuestions(args[1:], stdin, stdout, stderr, getenv)
 	case "lookup":
@@ -117,7 +77,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) i
 	if strings.HasPrefix(args[0], "-") {
 		return runDefault(args, stdin, stdout, stderr, getenv)
 	}
-	fmt.Fprintf(stderr, "studybot: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "studybot: unknown command %q\n\n%s", args[0], topHelp())
 	return 2
 }
 

@@ -24,6 +24,12 @@ const bundledQuestionsFile = "questions/memo/dop-c02.questions.yaml"
 // given (batch files need one; a live backend may map it).
 const defaultDraftModel = "gpt-4.1"
 
+// draftRunnerHook, when set, adjusts the Runner of "questions draft" just
+// before it runs. Only tests set it, as run takes no clock: they make the
+// backoff waits instant and record them (Runner.Sleep). It is nil in the
+// program.
+var draftRunnerHook func(*draft.Runner)
+
 // stringList is a repeatable string flag.
 type stringList []string
 
@@ -161,6 +167,9 @@ func draftMain(ctx context.Context, f draftFlags, stdout, stderr io.Writer, gete
 		return err
 	}
 	p.Runner = &draft.Runner{Backend: backend, Concurrency: f.backend.concurrency, Timeout: f.backend.timeout, Cache: cache}
+	if draftRunnerHook != nil {
+		draftRunnerHook(p.Runner)
+	}
 	prog := &draft.Progress{W: stderr, Terminal: isTerminal(stderr)}
 	p.Progress = prog
 	p.OnRecord = func(r draft.Record) {
@@ -189,7 +198,24 @@ func draftMain(ctx context.Context, f draftFlags, stdout, stderr io.Writer, gete
 		}
 		printOutcome(stdout, res, out, f)
 	}
-	return runErr
+	return draftHint(runErr, f.backend.backend)
+}
+
+// draftHint adds to an error that stopped a run what to check: a bad key
+// or credentials, or a model the server does not have, fail every request
+// the same way until the user fixes them.
+func draftHint(err error, backend string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, draft.ErrAuth) && backend == "bedrock":
+		return fmt.Errorf("%w\n  check the AWS credentials (AWS_PROFILE, aws sso login, the role) and the account's access to the model in that region", err)
+	case errors.Is(err, draft.ErrAuth):
+		return fmt.Errorf("%w\n  check the key in STUDYBOT_LLM_API_KEY (or OPENAI_API_KEY), the account's billing and --base-url", err)
+	case errors.Is(err, draft.ErrUnknownModel):
+		return fmt.Errorf("%w\n  check --model (a model the server has: for a local server, one it has pulled or serves) and --base-url", err)
+	}
+	return err
 }
 
 // existingQuestions lists what the drafts must not repeat: the bank's

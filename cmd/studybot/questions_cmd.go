@@ -16,7 +16,7 @@ import (
 
 func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "studybot questions: want lint, export, show, review, diff, stats or draft\n")
+		fmt.Fprintf(stderr, "studybot questions: want %s (studybot questions --help)\n", subcommands("questions"))
 		return 2
 	}
 	if args[0] == "review" {
@@ -88,7 +88,7 @@ func runQuestions(args []string, stdin io.Reader, stdout, stderr io.Writer, gete
 		printQuestion(stdout, q)
 		return 0
 	}
-	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want lint, export, show, review, diff, stats or draft)\n", args[0])
+	fmt.Fprintf(stderr, "studybot questions: unknown subcommand %q (want %s)\n", args[0], subcommands("questions"))
 	return 2
 }
 

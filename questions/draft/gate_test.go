@@ -35,6 +35,8 @@ func TestFindQuote(t *testing.T) {
 		{"chat leftover", "以下の選択肢から最も適切なものを選んでください", 0, "chat leftover"},
 		{"too short", "IAM", 0, "not in the memo"},
 		{"empty", " - ", 0, "empty"},
+		{"points at a figure", "これは、図 7 に示されており、層ごとに 1 つの Amazon EC2 インスタンスがデプロイされています。", 0, "figure"},
+		{"the same line without the figure", "ウォーム スタンバイでは、リクエストを処理できる最小限のデプロイメントが維持されますが", 343, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, why := m.findQuote(p, tc.quote)
@@ -141,6 +143,11 @@ func TestCheckCue(t *testing.T) {
 		{"the only sentence", []string{"CreationPolicy", "UpdatePolicy", "DeletionPolicy", "スタック更新時にリソースの置換を防ぐため、保持します。"}, 3, true},
 		{"the only Japanese name", []string{"CreationPolicy", "UpdatePolicy", "DeletionPolicy", "スタックポリシー"}, 3, true},
 		{"mixed families", []string{"DeletionPolicy 属性", "スタックポリシー", "UpdateReplacePolicy 属性", "終了保護"}, 1, false},
+		// the reviewer's r-d1 BADs: the one option without an absolute
+		{"every distractor says only", []string{"AMI のみ作成でき、コンテナイメージは CodeBuild で作る必要がある", "コンテナイメージのみ作成でき、AMI は Systems Manager で作る必要がある", "AMI とコンテナイメージを作れるが、AWS 上でのみ利用できる", "AMI とコンテナイメージに加え、オンプレミス用の VM イメージも作れる"}, 3, true},
+		{"always and only against a choice", []string{"自動で実行するか手動で実行するかを選択できる", "非準拠を検出すると必ず自動で実行され、手動にはできない", "必ず手動で実行し、自動で実行することはできない", "Security Hub のカスタムアクションからのみ実行できる"}, 0, true},
+		{"one absolute is no cue", []string{"自動で実行するか手動で実行するかを選択できる", "非準拠を検出すると必ず自動で実行される", "手動で実行する", "Security Hub のカスタムアクションから実行する"}, 0, false},
+		{"できるだけ restricts nothing", []string{"1 台ずつデプロイする", "できるだけ多く一度にデプロイする", "半数のみずつデプロイする", "必ず 2 台ずつデプロイする"}, 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := checkCue(Drafted{Options: tc.options, Answer: tc.answer})
@@ -193,5 +200,16 @@ func TestCleanQuote(t *testing.T) {
 		if got := cleanQuote(in); got != want {
 			t.Errorf("cleanQuote(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestEvidenceTooLong: quotes read in chat, at most maxEvidenceRunes in all.
+func TestEvidenceTooLong(t *testing.T) {
+	short := questions.Evidence{Line: 1, Text: strings.Repeat("あ", 200)}
+	if why := evidenceTooLong([]questions.Evidence{short, short}); why != "" {
+		t.Errorf("400 characters refused: %s", why)
+	}
+	if why := evidenceTooLong([]questions.Evidence{short, short, short}); !strings.Contains(why, "600 characters") {
+		t.Errorf("600 characters: %q, want refused", why)
 	}
 }

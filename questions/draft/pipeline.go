@@ -256,6 +256,9 @@ func (p *Pipeline) gate(c *candidate, bank []fingerprint) (rule, reason string) 
 	if len(c.ev) == 0 {
 		return RuleEvidence, "no evidence line"
 	}
+	if why := evidenceTooLong(c.ev); why != "" {
+		return RuleEvidence, why
+	}
 	if c.d.Doubt == "" && !m.supported(c.d.Options[c.d.Answer], c.ev) {
 		return RuleEvidence, fmt.Sprintf("the answer %q does not rest on the quoted lines", short(c.d.Options[c.d.Answer]))
 	}

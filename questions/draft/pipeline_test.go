@@ -212,8 +212,11 @@ func TestPipelineFailures(t *testing.T) {
 	}
 }
 
-// TestPipelineRerun: a draft already in the questions file (by ID) is not
-// kept again, and a draft repeating a question of the bank is dropped.
+// TestPipelineRerun: a rerun keeps no draft already in the questions file
+// (the rerun's prompts list the file's drafts as asked, so its requests are
+// new ones; the model answering the same drafts again, they are dropped as
+// duplicates of the file's), and a draft repeating a question of the bank
+// is dropped.
 func TestPipelineRerun(t *testing.T) {
 	s := &script{drafts: map[int]string{1: answerJSON(t, canary), 2: answerJSON(t, synthetics)},
 		pick: map[string]string{canary.Stem: "Canary", synthetics.Stem: "CloudWatch Synthetics"}}
@@ -226,15 +229,15 @@ func TestPipelineRerun(t *testing.T) {
 		existing = append(existing, Existing{Domain: a.Domain, Stem: a.Stem, Answer: a.Options[a.Answer], DraftID: a.Draft.ID,
 			Fact: a.Draft.Fact, Covers: true, Position: a.Answer, Lines: []int{a.Draft.Evidence[0].Line}})
 	}
-	// the same plan: the file's drafts are skipped by ID
+	// a rerun tops up: the same drafts again are duplicates of the file's
 	p := newTestPipeline(t, s, existing)
 	p.Options.Count = 6 + len(existing)
 	out, err = p.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Kept) != 0 {
-		t.Errorf("rerun kept %d drafts again", len(out.Kept))
+	if len(out.Kept) != 0 || out.Rules[RuleDuplicate] == 0 {
+		t.Errorf("rerun kept %d drafts again (rules %v), want none, dropped as duplicates", len(out.Kept), out.Rules)
 	}
 	// a hand-written question asking the same: the draft is a duplicate
 	hand := []Existing{{Domain: 1, Stem: canary.Stem, Answer: "Canary", Position: -1}}

@@ -271,6 +271,9 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	s.msgSeq++
 	id := strconv.Itoa(1000 + s.msgSeq)
 	s.mu.Unlock()
+	if r.Method == http.MethodGet && strings.HasSuffix(path, "/gateway") && s.gw.failGateway(w) {
+		return
+	}
 	switch {
 	case r.Method == http.MethodGet && strings.HasSuffix(path, "/gateway"):
 		json.NewEncoder(w).Encode(map[string]any{"url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/gw"})

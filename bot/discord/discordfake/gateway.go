@@ -17,9 +17,54 @@ import (
 type gateway struct {
 	mu       sync.Mutex
 	conns    []*conn
-	guilds   []string       // the bot's guilds, in the order they were added
-	last     map[string]any // the last IDENTIFY payload
-	perShard int            // guilds one connection may hold (0: MaxGuildsPerShard)
+	guilds   []string            // the bot's guilds, in the order they were added
+	last     map[string]any      // the last IDENTIFY payload
+	perShard int                 // guilds one connection may hold (0: MaxGuildsPerShard)
+	faults   faults              // what a broken gateway does (faults.go)
+	sessions map[string]*session // by session ID, for RESUME
+	order    []*session          // oldest first
+}
+
+// session is a gateway session: its sequence and the dispatches sent or
+// queued in it, which a RESUME replays from the client's last sequence
+// (as Discord does), events queued while no connection was up included.
+type session struct {
+	mu           sync.Mutex
+	id           string
+	shard, count int
+	seq          int
+	log          []logged
+}
+
+// logged is one dispatch of a session.
+type logged struct {
+	seq int
+	t   string
+	d   any
+}
+
+// next numbers a dispatch, logging it for replay when t is not "".
+func (s *session) next(t string, d any) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	if t != "" {
+		s.log = append(s.log, logged{s.seq, t, d})
+	}
+	return s.seq
+}
+
+// since returns the dispatches after seq.
+func (s *session) since(seq int) []logged {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []logged
+	for _, l := range s.log {
+		if l.seq > seq {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // conn is one gateway connection (a session) and what it was sent.
@@ -31,6 +76,7 @@ type conn struct {
 	// set at IDENTIFY, under gateway.mu
 	ready        bool
 	shard, count int
+	session      *session
 	identify     map[string]any
 	events       []Event
 }
@@ -55,7 +101,11 @@ func (c *conn) dispatch(t string, d any) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	c.seq++
-	return c.ws.WriteJSON(map[string]any{"op": 0, "t": t, "s": c.seq, "d": d})
+	seq := c.seq
+	if c.session != nil {
+		seq = c.session.next(t, d)
+	}
+	return c.ws.WriteJSON(map[string]any{"op": 0, "t": t, "s": seq, "d": d})
 }
 
 // closeWith ends the connection with a gateway close code, as Discord
@@ -105,9 +155,14 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	c := &conn{ws: ws}
 	s.gw.mu.Lock()
 	s.gw.conns = append(s.gw.conns, c)
+	s.gw.faults.attempts++
+	interval := s.gw.faults.heartbeatMS
 	s.gw.mu.Unlock()
 	defer s.gw.drop(c)
-	c.send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}})
+	if interval == 0 {
+		interval = 45000
+	}
+	c.send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": interval}})
 	for {
 		var msg struct {
 			Op int             `json:"op"`
@@ -118,11 +173,17 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		}
 		switch msg.Op {
 		case 2: // IDENTIFY
-			if !s.identify(c, msg.D) {
+			if s.gw.refused(c) || !s.identify(c, msg.D) || !s.gw.afterSession(c) {
+				return
+			}
+		case 6: // RESUME
+			if s.gw.refused(c) || !s.gw.resume(c, msg.D) || !s.gw.afterSession(c) {
 				return
 			}
 		case 1: // HEARTBEAT
-			c.send(map[string]any{"op": 11})
+			if s.gw.acks() {
+				c.send(map[string]any{"op": 11})
+			}
 		}
 	}
 }
@@ -162,14 +223,20 @@ func (s *Server) identify(c *conn, raw json.RawMessage) bool {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	s.gw.faults.identifies++
+	sess := &session{id: fmt.Sprintf("fake-session-%d", s.gw.faults.identifies), shard: shard, count: count}
+	if s.gw.sessions == nil {
+		s.gw.sessions = map[string]*session{}
+	}
+	s.gw.sessions[sess.id] = sess
+	s.gw.order = append(s.gw.order, sess)
+	c.session = sess
 	s.gw.mu.Unlock()
-	c.seq++
-	c.ws.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": c.seq, "d": map[string]any{"v": 10, "session_id": "fake-session",
+	c.ws.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": sess.next("", nil), "d": map[string]any{"v": 10, "session_id": sess.id,
 		"user": map[string]any{"id": "9000", "username": "studybot", "bot": true}, "guilds": unavailable, "shard": []int{shard, count},
 		"application": map[string]any{"id": "APP"}, "resume_gateway_url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/gw"}})
 	for _, g := range guilds {
-		c.seq++
-		c.ws.WriteJSON(map[string]any{"op": 0, "t": "GUILD_CREATE", "s": c.seq, "d": guildCreate(g)})
+		c.ws.WriteJSON(map[string]any{"op": 0, "t": "GUILD_CREATE", "s": sess.next("", nil), "d": guildCreate(g)})
 	}
 	return true
 }
@@ -207,26 +274,54 @@ func (s *Server) Interact(i map[string]any) error {
 	guild, _ := i["guild_id"].(string)
 	c, err := s.gw.connFor(guild)
 	if err != nil {
-		return err
+		// No connection up: Discord keeps the event for the session's
+		// RESUME, if the shard has a session.
+		sess := s.gw.sessionFor(guild)
+		if sess == nil {
+			return err
+		}
+		s.track(i)
+		sess.next("INTERACTION_CREATE", i)
+		return nil
 	}
 	return s.interactOn(c, i)
 }
 
+// sessionFor returns the newest session of the shard serving guild.
+func (g *gateway) sessionFor(guild string) *session {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for k := len(g.order) - 1; k >= 0; k-- {
+		if sh, ok := ShardOf(guild, g.order[k].count); ok && sh == g.order[k].shard {
+			return g.order[k]
+		}
+	}
+	return nil
+}
+
 // interactOn registers the interaction and dispatches it on c.
 func (s *Server) interactOn(c *conn, i map[string]any) error {
-	it := &interaction{at: time.Now()}
-	s.mu.Lock()
-	if id, ok := i["id"].(string); ok {
-		s.interactions[id] = it
-	}
-	if tok, ok := i["token"].(string); ok {
-		s.interactions["token:"+tok] = it
-	}
-	s.mu.Unlock()
+	s.track(i)
 	guild, _ := i["guild_id"].(string)
 	if err := c.dispatch("INTERACTION_CREATE", i); err != nil {
 		return fmt.Errorf("discordfake: dispatch: %w", err)
 	}
 	s.gw.record(c, "INTERACTION_CREATE", guild)
 	return nil
+}
+
+// track registers a dispatched interaction: its response window starts.
+func (s *Server) track(i map[string]any) {
+	it := &interaction{at: time.Now()}
+	s.mu.Lock()
+	if id, ok := i["id"].(string); ok {
+		if old := s.interactions[id]; old != nil {
+			it = old // delivered again: the same interaction, answered once
+		}
+		s.interactions[id] = it
+	}
+	if tok, ok := i["token"].(string); ok {
+		s.interactions["token:"+tok] = it
+	}
+	s.mu.Unlock()
 }

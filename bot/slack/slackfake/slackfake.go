@@ -78,6 +78,12 @@ type Server struct {
 	dmChannels map[string]string // user → the DM channel conversations.open opened
 	dmRefusals map[string]string // user → the error conversations.open answers
 	rl         *limiter          // rate limits (ratelimit.go)
+
+	// faults (faults.go)
+	openFault      openFault
+	opens          []time.Time
+	attempts       int
+	dropAfterHello int
 }
 
 // File is a file uploaded through Slack's external upload flow.
@@ -211,6 +217,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Unlock()
+	if method == "apps.connections.open" {
+		s.mu.Lock()
+		s.opens = append(s.opens, time.Now())
+		s.mu.Unlock()
+		if s.failOpen(w) {
+			return
+		}
+	}
 	call := Call{Method: method, Form: r.PostForm, Token: tok}
 	ch := r.PostForm.Get("channel")
 	if method == "chat.postMessage" && !s.admitPost(w, ch) || method == "chat.update" && !s.admitUpdate(w) {
@@ -351,8 +365,17 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	c := &conn{ws: ws}
 	s.mu.Lock()
 	s.conns = append(s.conns, c)
+	s.attempts++
 	s.mu.Unlock()
+	defer s.forget(c)
 	c.write(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "AFAKE"}})
+	if s.dropNow() {
+		c.mu.Lock()
+		ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "dropped"), time.Now().Add(time.Second))
+		c.mu.Unlock()
+		ws.Close()
+		return
+	}
 	// ping now and then, as Slack does
 	stop := make(chan struct{})
 	go func() {
