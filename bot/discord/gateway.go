@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"errors"
+	"github.com/studybot/studybot/bot/pace"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -49,27 +50,6 @@ func fatal(err error) bool {
 	var re *discordgo.RESTError
 	return errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == 401
 }
-
-// backoff is a jittered exponential backoff between min and max.
-type backoff struct {
-	min, max time.Duration
-	n        int
-	jitter   func(time.Duration) time.Duration
-}
-
-// next returns the wait before the next attempt and grows the one after.
-func (b *backoff) next() time.Duration {
-	d := b.min << min(b.n, 30)
-	if d > b.max || d <= 0 {
-		d = b.max
-	} else {
-		b.n++
-	}
-	return b.jitter(d)
-}
-
-// reset starts over at min.
-func (b *backoff) reset() { b.n = 0 }
 
 // handshakeConn is a gateway connection with a deadline over its whole
 // handshake (websocket upgrade, HELLO, IDENTIFY or RESUME, READY): the
@@ -177,7 +157,7 @@ func (a *Adapter) lost() {
 // keepConnected reconnects after every drop, with backoff, until ctx or
 // the adapter is done; it returns an error only for a fatal close code.
 func (a *Adapter) keepConnected(ctx context.Context) error {
-	b := &backoff{min: a.cfg.ReconnectMin, max: a.cfg.ReconnectMax, jitter: a.cfg.Jitter}
+	b := &pace.Backoff{Min: a.cfg.ReconnectMin, Max: a.cfg.ReconnectMax, Jitter: a.cfg.Jitter}
 	up := a.wall()
 	tick := time.NewTicker(max(a.cfg.ZombieAfter/4, time.Millisecond))
 	defer tick.Stop()
@@ -196,11 +176,11 @@ func (a *Adapter) keepConnected(ctx context.Context) error {
 		case <-a.dropped:
 		}
 		if a.wall().Sub(up) >= a.cfg.StableAfter {
-			b.reset()
+			b.Reset()
 		}
 		for {
 			a.state.Store("connecting")
-			d := b.next()
+			d := b.Next()
 			a.reconnects.Add(1)
 			select {
 			case <-ctx.Done():

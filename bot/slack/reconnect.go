@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"github.com/studybot/studybot/bot/pace"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -72,21 +73,19 @@ type doer interface {
 // call on, holding apps.connections.open back by the backoff.
 type openGate struct {
 	next        doer
-	min, max    time.Duration
+	backoff     pace.Backoff // guarded by mu
 	stable      time.Duration
 	after       func(time.Duration) <-chan time.Time
 	wall        func() time.Time // when calls happen (the wall clock: real intervals)
 	mu          sync.Mutex
 	last        time.Time // the previous apps.connections.open
-	n           int       // backoff steps taken
 	waits       atomic.Int64
-	rand        func(time.Duration) time.Duration
 	totalWaited atomic.Int64 // nanoseconds
 }
 
 func newOpenGate(cfg Config, next doer) *openGate {
-	return &openGate{next: next, min: cfg.ReconnectMin, max: cfg.ReconnectMax, stable: cfg.StableAfter, after: cfg.After,
-		wall: time.Now, rand: cfg.Jitter}
+	return &openGate{next: next, backoff: pace.Backoff{Min: cfg.ReconnectMin, Max: cfg.ReconnectMax, Jitter: cfg.Jitter},
+		stable: cfg.StableAfter, after: cfg.After, wall: time.Now}
 }
 
 // Do implements slack-go's HTTP client.
@@ -105,19 +104,11 @@ func (g *openGate) delay() time.Duration {
 	defer g.mu.Unlock()
 	now := g.wall()
 	if g.last.IsZero() || now.Sub(g.last) >= g.stable {
-		g.n = 0
+		g.backoff.Reset()
 		g.last = now
 		return 0
 	}
-	d := g.min << min(g.n, 30)
-	if d > g.max || d <= 0 {
-		d = g.max
-	} else {
-		g.n++
-	}
-	if g.rand != nil {
-		d = g.rand(d)
-	}
+	d := g.backoff.Next()
 	g.last = now.Add(d)
 	return d
 }
