@@ -97,7 +97,8 @@ type Source struct {
 // Breadcrumb joins Path with " › ".
 func (s Source) Breadcrumb() string { return strings.Join(s.Path, " › ") }
 
-// Question is a multiple-choice question with exactly one correct option.
+// Question is a multiple-choice question with one correct option, or with
+// Choose correct options (Answers) when it asks to choose two or three.
 type Question struct {
 	// ID is stable across memo edits elsewhere: a hash of domain, heading
 	// path, item key and type.
@@ -112,8 +113,15 @@ type Question struct {
 	Stem string `json:"stem"`
 	// Options are the choices in display order.
 	Options []Option `json:"options"`
-	// Answer is the index of the correct option.
+	// Answer is the index of the correct option (for a multi-answer
+	// question, the first of Answers).
 	Answer int `json:"answer"`
+	// Answers lists the indexes of the correct options of a multi-answer
+	// ("choose two") question; empty for a single-answer one. See Multi.
+	Answers []int `json:"answers,omitempty"`
+	// Choose is how many options a multi-answer question asks for (2 or 3);
+	// 0 for a single-answer one.
+	Choose int `json:"choose,omitempty"`
 	// Difficulty is Easy, Medium or Hard.
 	Difficulty int `json:"difficulty"`
 	// Kin names where the distractors came from: sibling, section, domain or memo.
