@@ -20,7 +20,7 @@ const mod = "github.com/studybot/studybot"
 var layers = map[string]int{
 	// the program and the adapters
 	"cmd/studybot": 7,
-	"bot/slack":    6, "bot/discord": 6, "bot/console": 6, "bot/bottest": 6,
+	"bot/slack":    6, "bot/discord": 6, "bot/console": 6, "bot/web": 6, "bot/bottest": 6,
 	// the core: Bot, Config, the registry's handlers and the due-loop
 	"bot": 5,
 	// capabilities, one job each
