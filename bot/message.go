@@ -28,6 +28,7 @@ const (
 	KindLookup      = render.KindLookup
 	KindFeedback    = render.KindFeedback
 	KindError       = render.KindError
+	KindMe          = render.KindMe
 	Neutral         = render.Neutral
 	Good            = render.Good
 	Bad             = render.Bad
@@ -47,3 +48,11 @@ func CatalogKeys(lang string) []string { return render.CatalogKeys(lang) }
 // render.Truncate); adapters use it to stay within their platform's field
 // limits.
 func Truncate(s string, n int) string { return render.Truncate(s, n) }
+
+// ParseCommandAction reads the action ID of a button that runs a command
+// (render.CommandAction, render.SettingAction): adapters route such
+// clicks where the command's reply belongs, and ask the platform about
+// admin status when the command needs it.
+func ParseCommandAction(id string) (name string, args []string, setting, ok bool) {
+	return render.ParseCommandAction(id)
+}

@@ -88,3 +88,7 @@ func helpMessage(lang string) Message {
 func (b *Bot) handlers() core.Handlers {
 	return core.Handlers{Commands: map[string]core.CommandFunc{"studybot": b.cmdAdmin, "help": b.cmdHelp}}
 }
+
+// LookupAdmin returns the /studybot subcommand called name
+// (core.LookupAdmin).
+func LookupAdmin(name string) (AdminCommand, bool) { return core.LookupAdmin(name) }

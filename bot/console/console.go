@@ -420,8 +420,10 @@ func (c *Console) print(m bot.Message) {
 			fmt.Fprintf(w, "%s\n", plain(m.Body))
 		}
 	}
-	for _, b := range m.Buttons {
-		fmt.Fprintf(w, "  %s) %s\n", strings.ToLower(b.Label), plain(b.Text))
+	if m.Kind != bot.KindMe {
+		for _, b := range m.Buttons {
+			fmt.Fprintf(w, "  %s) %s\n", strings.ToLower(b.Label), plain(b.Text))
+		}
 	}
 	if m.Quote != "" {
 		for _, l := range strings.Split(plain(m.Quote), "\n") {
@@ -436,10 +438,31 @@ func (c *Console) print(m bot.Message) {
 			fmt.Fprintf(w, "      %s\n", l)
 		}
 	}
+	if m.Kind == bot.KindMe {
+		printCommands(w, m.Buttons)
+	}
 	if m.Context != "" {
 		fmt.Fprintf(w, "%s\n", c.dim(plain(m.Context)))
 	}
 	fmt.Fprintln(w)
+}
+
+// printCommands shows the progress view's buttons as the commands they
+// run (a terminal has nothing to click): "[▶ Start review] /review". A
+// button with no command equivalent (show today's card: the console shows
+// it in place) is left out.
+func printCommands(w io.Writer, bs []bot.Button) {
+	var parts []string
+	for _, b := range bs {
+		name, args, _, ok := bot.ParseCommandAction(b.ActionID)
+		if !ok {
+			continue
+		}
+		parts = append(parts, "["+b.Label+"] /"+strings.Join(append([]string{name}, args...), " "))
+	}
+	for _, p := range parts {
+		fmt.Fprintf(w, "  %s\n", p)
+	}
 }
 
 func (c *Console) paint(code, s string) string {

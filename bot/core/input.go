@@ -28,6 +28,10 @@ type Click struct {
 	User string
 	// ActionID is the button's action ID, as the core made it.
 	ActionID string
+	// Admin reports whether the platform says the user may change
+	// settings; adapters set it for buttons that run an admin command
+	// (render.CommandAction), where it counts as Command.Admin.
+	Admin bool
 	// MessageRef is the platform's reference to the message the button is
 	// on, as PostCard returns it (Slack's ts, Discord's message ID), when
 	// the adapter knows it: the first click on a card posted just before a

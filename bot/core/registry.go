@@ -74,6 +74,10 @@ type CommandSpec struct {
 	Usage string
 	// Example is the catalog key of an example invocation.
 	Example string
+	// NotOnSlack commands are not Slack slash commands: Slack reserves
+	// the name (/me), and shows the same thing another way (the App Home
+	// tab). The Slack manifests leave them out.
+	NotOnSlack bool
 }
 
 // SlackDescription is the description shown in Slack's command list:
@@ -158,6 +162,8 @@ func init() {
 				Type: OptionString, Required: true}},
 			Usage: "admin.usage", Example: "admin.example"},
 		{Name: "help", Aliases: []string{"start"}, Description: ja("使い方", "How to use studybot")},
+		{Name: "me", Description: ja("自分の学習状況: 連続記録・今日の問題・復習・準備度（Slack ではアプリのホームタブ）", "Your progress: streak, today's question, reviews, readiness (Slack: the app's Home tab)"),
+			NotOnSlack: true},
 	}
 }
 

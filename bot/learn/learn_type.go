@@ -13,5 +13,5 @@ func New(c *core.Core) *Learn { return &Learn{Core: c} }
 
 // Handlers are the commands learning answers.
 func (b *Learn) Handlers() core.Handlers {
-	return core.Handlers{Commands: map[string]core.CommandFunc{"review": b.cmdReview, "stats": b.cmdStats}}
+	return core.Handlers{Commands: map[string]core.CommandFunc{"review": b.cmdReview, "stats": b.cmdStats, "me": b.cmdMe}}
 }

@@ -69,3 +69,22 @@ func (b *Quiz) PracticeAnswer(c core.Click, lang, qid, opt string, review bool) 
 	}
 	return render.Private(render.FeedbackMessage(snapshotOf(bank, q), opt, lang, nil, foot))
 }
+
+// ShowCard returns the card of post id privately, as it looks now, with
+// buttons that answer it like the posted card's (the progress view's
+// "show question"): an unknown post or one of another space is a stale
+// button.
+func (b *Quiz) ShowCard(c core.Click, lang, id string) render.Response {
+	p, err := b.DB.GetPost(id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && p.Space != c.Space {
+		return render.Private(render.Message{Kind: render.KindError, Tone: render.Bad, Body: render.T(lang, "err.button")})
+	}
+	if err != nil {
+		return b.InternalError(lang, "get post", err)
+	}
+	res, err := b.DB.PostResults(p.ID, 0)
+	if err != nil {
+		return b.InternalError(lang, "post results", err)
+	}
+	return render.Private(b.card(p, lang, res.Total))
+}
