@@ -56,3 +56,9 @@ func Truncate(s string, n int) string { return render.Truncate(s, n) }
 func ParseCommandAction(id string) (name string, args []string, setting, ok bool) {
 	return render.ParseCommandAction(id)
 }
+
+// ParseAction splits an action ID the core made for a button into its
+// kind, target and option (render.ParseAction): kinds "a" (a daily
+// card's answer), "p" (practice), "v" (review), "r" (an admin's verdict),
+// "o" (show a card).
+func ParseAction(id string) (kind, target, option string, ok bool) { return render.ParseAction(id) }

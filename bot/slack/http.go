@@ -21,7 +21,9 @@ import (
 
 // Body caps per route: a slash command's text is at most 4,000 characters
 // (12 KB form-encoded at worst); an interaction carries the message it
-// came from; studybot answers only url_verification of the Events API.
+// came from (or the Home tab's view); of the Events API studybot answers
+// url_verification and app_home_opened, whose view is the Home tab the
+// adapter published (under its 18 KB budget).
 const (
 	maxCommandBody     = 32 << 10
 	maxInteractionBody = 128 << 10
@@ -171,7 +173,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, _ []b
 	clicks := a.newClicks(cb)
 	// Acknowledge once the answers are stored (or after AckWait), so that
 	// a 200 means recorded; the replies go out after.
-	if !a.answerClicks(clicks, cb.ResponseURL) {
+	if !a.answerClicks(clicks, cb.ResponseURL, fromHome(cb)) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable) // Slack retries
 		return
 	}
@@ -195,4 +197,5 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+	a.event(ev) // in the background: the 200 goes out at once
 }

@@ -222,7 +222,10 @@ func render(msgs ...bot.Message) ([]slack.Block, string) {
 		return slack.NewSectionBlock(mdObj(s), nil, nil), size, s != strings.Join(m.toks, "")
 	}
 	truncated := false
-	for _, m := range msgs {
+	for i, m := range msgs {
+		if m.Kind == bot.KindMe && i > 0 {
+			add(slack.NewDividerBlock(), 20) // the progress view's sections
+		}
 		if m.Title != "" {
 			t := plainText(m.Title, maxHeaderText)
 			add(slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, t, true, false)), jsonLen(t))
@@ -239,13 +242,21 @@ func render(msgs ...bot.Message) ([]slack.Block, string) {
 			truncated = truncated || cut
 			add(b, size)
 		}
-		if len(m.Buttons) > 0 && !m.Buttons[0].Disabled {
+		buttons := func() {
+			if len(m.Buttons) == 0 || m.Buttons[0].Disabled {
+				return
+			}
 			var els []slack.BlockElement
+			size := 0
 			for _, btn := range m.Buttons {
 				els = append(els, slack.NewButtonBlockElement(btn.ActionID, btn.ActionID, plain(btn.Label, maxButtonText)))
+				size += 100 + 2*len(btn.ActionID) + jsonLen(btn.Label)
 			}
 			id := "answers:" + m.PostID + ":" + blockKey + "." + strconv.FormatUint(blockVersion.Add(1), 10)
-			add(slack.NewActionBlock(id, els...), (100+len(m.Buttons[0].ActionID))*len(els))
+			add(slack.NewActionBlock(id, els...), size)
+		}
+		if m.Kind != bot.KindMe {
+			buttons() // a card's answers, under its question
 		}
 		if m.Quote != "" {
 			q := new(mrk)
@@ -278,6 +289,9 @@ func render(msgs ...bot.Message) ([]slack.Block, string) {
 				break
 			}
 			truncated = truncated || cut
+		}
+		if m.Kind == bot.KindMe {
+			buttons() // the progress view's, under what they act on
 		}
 		if m.Context != "" {
 			c, size := new(mrk).text(m.Context).fit(maxContextText, maxPayload)

@@ -20,6 +20,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/bot/pace"
 	"github.com/studybot/studybot/bot/webhook"
 	"github.com/studybot/studybot/store"
 )
@@ -39,6 +40,7 @@ type api interface {
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
 	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
 	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
+	PublishViewContext(ctx context.Context, req slack.PublishViewContextRequest) (*slack.ViewResponse, error)
 }
 
 // Config configures the adapter.
@@ -89,6 +91,13 @@ type Config struct {
 	After func(time.Duration) <-chan time.Time
 	// Jitter spreads a backoff wait (default: a random 50–100 % of it).
 	Jitter func(time.Duration) time.Duration
+
+	// HomeEvery is the least time between two refreshes of one user's
+	// Home tab after their answers (DefaultHomeEvery when 0; home.go).
+	HomeEvery time.Duration
+	// NewTimer sleeps on the adapter's clock, for the Home tab's
+	// refreshes (default pace.WallTimer; tests pass a fake clock's).
+	NewTimer func(time.Duration) (<-chan time.Time, func())
 }
 
 // Adapter connects one Slack workspace to the core. It is the core's
@@ -126,6 +135,9 @@ type Adapter struct {
 
 	// gate holds apps.connections.open back by the backoff (reconnect.go).
 	gate *openGate
+
+	// home is the App Home tab's state (home.go).
+	home homeState
 }
 
 // The adapter's lifecycle is the core's, with an HTTP handler in HTTP mode.
@@ -202,6 +214,12 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = http.DefaultClient
 	}
+	if cfg.HomeEvery <= 0 {
+		cfg.HomeEvery = DefaultHomeEvery
+	}
+	if cfg.NewTimer == nil {
+		cfg.NewTimer = pace.WallTimer
+	}
 	cfg.socketDefaults()
 	ad := &Adapter{cfg: cfg, api: a, client: client, core: c, log: cfg.Logger.With("platform", "slack"),
 		pace: newPacer(cfg)}
@@ -209,6 +227,11 @@ func newAdapter(cfg Config, a api, client *slack.Client, c core) *Adapter {
 	ad.clicksSeen = webhook.NewMemory(nil, seenFor, cfg.Now, ad.log)
 	ad.refused = webhook.NewRefusals(ad.log, time.Minute, cfg.Now)
 	ad.admins = newAdminCache(10*time.Minute, cfg.Now, a)
+	ad.home = homeState{viewers: map[string]bool{}, refresh: pace.NewDebouncer(cfg.HomeEvery, cfg.Now, cfg.NewTimer, func(ctx context.Context, user string) {
+		if err := ad.PublishHome(ctx, "", user); err != nil {
+			ad.log.Warn("home tab refresh", "user", user, "err", err)
+		}
+	})}
 	ad.team.Store("")
 	ad.state.Store("disconnected")
 	ad.ctx, ad.cancel = context.WithCancel(context.Background())
@@ -363,10 +386,19 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 		if ref == "" {
 			ref = cb.Message.Timestamp
 		}
-		out = append(out, bot.Click{Space: store.SpaceRef{Platform: store.Slack, ID: team}, Channel: cb.Channel.ID, User: cb.User.ID, ActionID: act.ActionID, MessageRef: ref})
+		c := bot.Click{Space: store.SpaceRef{Platform: store.Slack, ID: team}, Channel: cb.Channel.ID, User: cb.User.ID, ActionID: act.ActionID, MessageRef: ref}
+		if name, _, _, ok := bot.ParseCommandAction(act.ActionID); ok && (bot.Command{Name: name}).IsAdmin() {
+			ctx, cancel := context.WithTimeout(a.ctx, 2*time.Second)
+			c.Admin = a.admins.isAdmin(ctx, c.User)
+			cancel()
+		}
+		out = append(out, c)
 	}
 	return out
 }
+
+// fromHome reports whether an interaction came from the App Home tab.
+func fromHome(cb slack.InteractionCallback) bool { return cb.View.Type == slack.VTHomeTab }
 
 // newClicks is clicks without the ones already seen: Slack's retries and
 // replays of an interaction are answered once.
@@ -386,7 +418,10 @@ func (a *Adapter) newClicks(cb slack.InteractionCallback) []bot.Click {
 // means recorded. The private replies go out in the background after.
 // It reports false when the adapter is closing and nothing was run: the
 // caller must not acknowledge (Slack retries).
-func (a *Adapter) answerClicks(clicks []bot.Click, responseURL string) bool {
+//
+// Clicks in the Home tab (home) are answered there or by direct message
+// (homeReply). An answer refreshes the user's Home tab (debounced).
+func (a *Adapter) answerClicks(clicks []bot.Click, responseURL string, home bool) bool {
 	if len(clicks) == 0 {
 		return true
 	}
@@ -395,9 +430,16 @@ func (a *Adapter) answerClicks(clicks []bot.Click, responseURL string) bool {
 		rs := make([]bot.Response, len(clicks))
 		for i, c := range clicks {
 			rs[i] = a.core.HandleClick(ctx, c)
+			if isAnswer(c.ActionID) {
+				a.answered(c.User)
+			}
 		}
 		close(stored)
 		for i, r := range rs {
+			if home {
+				a.homeReply(ctx, clicks[i], r)
+				continue
+			}
 			for _, m := range r.Messages {
 				if err := a.replyPrivate(ctx, clicks[i].Channel, clicks[i].User, responseURL, m); err != nil {
 					a.log.Warn("private reply", "user", clicks[i].User, "err", err)

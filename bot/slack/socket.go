@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 )
 
@@ -122,7 +123,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		// Off the event loop: ack once the answers are stored (or after
 		// AckWait), within Slack's 3 s; the replies follow.
 		a.spawn(func(ctx context.Context) {
-			if !a.answerClicks(clicks, cb.ResponseURL) {
+			if !a.answerClicks(clicks, cb.ResponseURL, fromHome(cb)) {
 				return // closing: unacknowledged, Slack retries
 			}
 			if evt.Request != nil {
@@ -134,6 +135,9 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 	case socketmode.EventTypeEventsAPI:
 		if evt.Request != nil {
 			a.ack(sm, *evt.Request, nil)
+		}
+		if ev, ok := evt.Data.(slackevents.EventsAPIEvent); ok {
+			a.event(ev)
 		}
 	}
 }

@@ -1,7 +1,8 @@
 // Package slackfake is a loopback fake of the parts of Slack studybot
 // uses: the Web API methods (auth.test, apps.connections.open,
 // chat.postMessage, chat.postEphemeral, chat.update, users.info,
-// conversations.open for direct messages), the
+// conversations.open for direct messages, views.publish for the App Home
+// tab), the
 // response_url of slash commands and clicks, and a Socket Mode websocket
 // that sends hello and envelopes and collects acks. It speaks the real
 // wire formats, so tests drive the real slack-go client.
@@ -226,6 +227,15 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	call := Call{Method: method, Form: r.PostForm, Token: tok}
+	var publish map[string]any
+	if method == "views.publish" {
+		if publish = s.checkPublish(r); publish == nil {
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_arguments"})
+			return
+		}
+		call.Body = publish
+	}
 	ch := r.PostForm.Get("channel")
 	if method == "chat.postMessage" && !s.admitPost(w, ch) || method == "chat.update" && !s.admitUpdate(w) {
 		return
@@ -346,6 +356,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"ok": true, "files": []map[string]any{{"id": files[0].ID, "title": files[0].Title}}})
 	case "conversations.open":
 		reply(s.conversationsOpen(r.PostForm, tok))
+	case "views.publish":
+		reply(map[string]any{"ok": true, "view": map[string]any{"id": "V" + ts, "type": "home", "blocks": publish["view"].(map[string]any)["blocks"]}})
 	case "users.info":
 		u := r.PostForm.Get("user")
 		s.mu.Lock()

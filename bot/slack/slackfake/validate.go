@@ -127,7 +127,11 @@ func checkText(where string, t *textObj, max int, plainOnly bool) []string {
 // ValidateBlocks checks a message's blocks (raw JSON array) against Block
 // Kit's documented limits and returns every violation, and the block IDs
 // it set.
-func ValidateBlocks(raw []byte) (violations, blockIDs []string) {
+func ValidateBlocks(raw []byte) (violations, blockIDs []string) { return validateBlocks(raw, MaxBlocks) }
+
+// validateBlocks is ValidateBlocks with the surface's block limit
+// (MaxBlocks for messages, MaxHomeBlocks for a Home tab).
+func validateBlocks(raw []byte, maxBlocks int) (violations, blockIDs []string) {
 	if len(raw) == 0 {
 		return nil, nil
 	}
@@ -136,8 +140,8 @@ func ValidateBlocks(raw []byte) (violations, blockIDs []string) {
 		return []string{"blocks: not a JSON array of blocks: " + err.Error()}, nil
 	}
 	var out []string
-	if len(blocks) > MaxBlocks {
-		out = append(out, fmt.Sprintf("blocks: %d blocks, limit %d", len(blocks), MaxBlocks))
+	if len(blocks) > maxBlocks {
+		out = append(out, fmt.Sprintf("blocks: %d blocks, limit %d", len(blocks), maxBlocks))
 	}
 	ids := map[string]bool{}
 	actionIDs := map[string]bool{}
