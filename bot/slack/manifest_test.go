@@ -15,9 +15,10 @@ import (
 
 // TestManifests loads deploy/slack's manifests into slack-go's Manifest
 // type and checks they list exactly the core's registry (bot.Commands), in
-// its order, with its descriptions and argument hints, the scopes the
-// adapter needs and no more, the Messages tab (direct messages),
-// interactivity, and the connection mode.
+// its order (but the commands Slack reserves, NotOnSlack), with its
+// descriptions and argument hints, the scopes the adapter needs and no
+// more, the Messages tab (direct messages), the Home tab and its one
+// event, interactivity, and the connection mode.
 func TestManifests(t *testing.T) {
 	for _, tt := range []struct {
 		file   string
@@ -33,18 +34,24 @@ func TestManifests(t *testing.T) {
 		if err := dec.Decode(&m); err != nil {
 			t.Fatalf("%s: %v", tt.file, err)
 		}
-		if len(m.Features.SlashCommands) != len(bot.Commands) {
-			t.Errorf("%s: %d commands, the registry has %d", tt.file, len(m.Features.SlashCommands), len(bot.Commands))
+		var slash []bot.CommandSpec // the registry's commands Slack takes (not /me: the Home tab)
+		for _, c := range bot.Commands {
+			if !c.NotOnSlack {
+				slash = append(slash, c)
+			}
+		}
+		if len(m.Features.SlashCommands) != len(slash) {
+			t.Errorf("%s: %d commands, the registry has %d for Slack", tt.file, len(m.Features.SlashCommands), len(slash))
 		}
 		for i, c := range m.Features.SlashCommands {
 			if !tt.socket && !strings.HasSuffix(c.Url, studyslack.DefaultPaths.Commands) {
 				t.Errorf("%s: %s url %q", tt.file, c.Command, c.Url)
 			}
-			if i >= len(bot.Commands) {
+			if i >= len(slash) {
 				t.Errorf("%s: %s is not in the registry", tt.file, c.Command)
 				continue
 			}
-			spec := bot.Commands[i]
+			spec := slash[i]
 			if c.Command != "/"+spec.Name || c.Description != spec.SlackDescription() || c.UsageHint != spec.Hint {
 				t.Errorf("%s: command %d is %s %q %q, the registry says /%s %q %q", tt.file, i,
 					c.Command, c.Description, c.UsageHint, spec.Name, spec.SlackDescription(), spec.Hint)
@@ -57,6 +64,16 @@ func TestManifests(t *testing.T) {
 		}
 		if !m.Features.AppHome.MessagesTabEnabled {
 			t.Errorf("%s: the Messages tab (where reminders arrive) is off", tt.file)
+		}
+		// the Home tab: enabled, app_home_opened and nothing else subscribed
+		// (it needs no scope: views.publish and the event come with the bot user)
+		if !m.Features.AppHome.HomeTabEnabled {
+			t.Errorf("%s: the Home tab is off", tt.file)
+		}
+		if ev := m.Settings.EventSubscriptions; ev == nil || strings.Join(ev.BotEvents, ",") != "app_home_opened" || len(ev.UserEvents) > 0 {
+			t.Errorf("%s: event subscriptions %+v, want the bot event app_home_opened alone", tt.file, ev)
+		} else if !tt.socket && !strings.HasSuffix(ev.RequestUrl, studyslack.DefaultPaths.Events) || tt.socket && ev.RequestUrl != "" {
+			t.Errorf("%s: events request_url %q", tt.file, ev.RequestUrl)
 		}
 		if m.Settings.Interactivity == nil || !m.Settings.Interactivity.IsEnabled {
 			t.Errorf("%s: interactivity off", tt.file)

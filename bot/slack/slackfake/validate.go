@@ -127,7 +127,9 @@ func checkText(where string, t *textObj, max int, plainOnly bool) []string {
 // ValidateBlocks checks a message's blocks (raw JSON array) against Block
 // Kit's documented limits and returns every violation, and the block IDs
 // it set.
-func ValidateBlocks(raw []byte) (violations, blockIDs []string) { return validateBlocks(raw, MaxBlocks) }
+func ValidateBlocks(raw []byte) (violations, blockIDs []string) {
+	return validateBlocks(raw, MaxBlocks)
+}
 
 // validateBlocks is ValidateBlocks with the surface's block limit
 // (MaxBlocks for messages, MaxHomeBlocks for a Home tab).
