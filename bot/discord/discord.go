@@ -420,7 +420,7 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction) *bot.Res
 		if i.Message != nil {
 			ref = i.Message.ID
 		}
-		r := a.core.HandleClick(ctx, bot.Click{Space: sp, Channel: i.ChannelID, User: user, ActionID: data.CustomID, MessageRef: ref})
+		r := a.core.HandleClick(ctx, bot.Click{Space: sp, Channel: i.ChannelID, User: user, Admin: admin, ActionID: data.CustomID, MessageRef: ref})
 		return &r
 	}
 	return nil
@@ -433,6 +433,9 @@ func response(r bot.Response) *discordgo.InteractionResponse {
 		if m.Kind == bot.KindCard {
 			data.Components = components(m)
 		}
+	}
+	if rows := meComponents(r.Messages); len(rows) > 0 {
+		data.Components = rows // the progress view (/me)
 	}
 	if r.Private {
 		data.Flags = discordgo.MessageFlagsEphemeral

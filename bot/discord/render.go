@@ -137,3 +137,37 @@ func embedSize(e *discordgo.MessageEmbed) int {
 	}
 	return n
 }
+
+// maxRows is how many action rows a message may carry.
+const maxRows = 5
+
+// meComponents renders the buttons of the progress view's messages
+// (bot.KindMe): each message's buttons start a row, five to a row, at
+// most maxRows rows in all; settings are secondary buttons.
+func meComponents(msgs []bot.Message) []discordgo.MessageComponent {
+	var rows []discordgo.MessageComponent
+	for _, m := range msgs {
+		if m.Kind != bot.KindMe {
+			continue
+		}
+		var row discordgo.ActionsRow
+		for _, b := range m.Buttons {
+			if len(row.Components) == buttonsPerRow {
+				rows = append(rows, row)
+				row = discordgo.ActionsRow{}
+			}
+			style := discordgo.PrimaryButton
+			if _, _, setting, _ := bot.ParseCommandAction(b.ActionID); setting {
+				style = discordgo.SecondaryButton
+			}
+			row.Components = append(row.Components, discordgo.Button{CustomID: cut(b.ActionID, 100), Label: cut(b.Label, maxButtonLabel), Style: style})
+		}
+		if len(row.Components) > 0 {
+			rows = append(rows, row)
+		}
+	}
+	if len(rows) > maxRows {
+		rows = rows[:maxRows]
+	}
+	return rows
+}

@@ -150,6 +150,9 @@ func ValidateMessage(where string, raw []byte, edit bool) []string {
 				if c.Type != 2 {
 					continue
 				}
+				if c.Style < 1 || c.Style > 5 {
+					bad("components[%d][%d]: button style %d, want 1 to 5", i, j, c.Style)
+				}
 				if c.Style == 5 {
 					if c.URL == "" || c.CustomID != "" {
 						bad("components[%d][%d]: a link button needs a url and no custom_id", i, j)
