@@ -162,6 +162,12 @@ func TestHomeTabSocketMode(t *testing.T) {
 		t.Errorf("non-admin's /studybot reports from the Home tab: %s", b)
 	}
 
+	r.send(t, "interactive", slackfake.HomeBlockAction("T0001", "UADMIN", render.CommandAction("studybot", "reports")))
+	waitFor(t, "the admin's reports by DM", func() bool { return len(dmPosts(r, "UADMIN")) == 1 })
+	if b := dmPosts(r, "UADMIN")[0].Form.Get("blocks"); !strings.Contains(b, "報告はありません") {
+		t.Errorf("admin's /studybot reports from the Home tab: %s", b)
+	}
+
 	// shutdown: a pending refresh is dropped, Close does not wait for it
 	// (another option: a click repeated with the same action is a replay)
 	_, created = r.clock.Timers()

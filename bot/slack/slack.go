@@ -386,13 +386,7 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 		if ref == "" {
 			ref = cb.Message.Timestamp
 		}
-		c := bot.Click{Space: store.SpaceRef{Platform: store.Slack, ID: team}, Channel: cb.Channel.ID, User: cb.User.ID, ActionID: act.ActionID, MessageRef: ref}
-		if name, _, _, ok := bot.ParseCommandAction(act.ActionID); ok && (bot.Command{Name: name}).IsAdmin() {
-			ctx, cancel := context.WithTimeout(a.ctx, 2*time.Second)
-			c.Admin = a.admins.isAdmin(ctx, c.User)
-			cancel()
-		}
-		out = append(out, c)
+		out = append(out, bot.Click{Space: store.SpaceRef{Platform: store.Slack, ID: team}, Channel: cb.Channel.ID, User: cb.User.ID, ActionID: act.ActionID, MessageRef: ref})
 	}
 	return out
 }
@@ -429,6 +423,12 @@ func (a *Adapter) answerClicks(clicks []bot.Click, responseURL string, home bool
 	started := a.spawn(func(ctx context.Context) {
 		rs := make([]bot.Response, len(clicks))
 		for i, c := range clicks {
+			if name, _, _, ok := bot.ParseCommandAction(c.ActionID); ok && (bot.Command{Name: name}).IsAdmin() {
+				// a button running an admin command: users.info's word (cached)
+				actx, cancel := context.WithTimeout(ctx, time.Second)
+				c.Admin = a.admins.isAdmin(actx, c.User)
+				cancel()
+			}
 			rs[i] = a.core.HandleClick(ctx, c)
 			if isAnswer(c.ActionID) {
 				a.answered(c.User)
