@@ -30,11 +30,22 @@ import (
 // After each answer of a user who opened the Home tab since the process
 // started, the tab is published again, debounced per user (HomeEvery,
 // 10 s: one publish for a burst of answers) by one goroutine the adapter
-// owns, on its clock (Config.NewTimer); views.publish is Tier 4 and a
-// 429 is waited out (Retry-After) like every call.
+// owns, on its clock (Config.NewTimer); publishes keep to Tier 4's pace
+// across the workspace (homePerMinute), and a 429 is waited out
+// (Retry-After) like every call.
 
 // DefaultHomeEvery is Config.HomeEvery when unset.
 const DefaultHomeEvery = 10 * time.Second
+
+// views.publish's pace across the workspace: Slack puts it in Tier 4
+// ("100+ per minute" per app and workspace); 90 a minute keeps under it
+// with a short burst for a few people opening the tab at once. A 429
+// beyond it is waited out (Retry-After) by retry.
+const (
+	homeKey       = "home"
+	homePerMinute = 90.0
+	homeBurst     = 10
+)
 
 // maxHomeBlocks is Block Kit's limit of blocks in a Home tab view.
 const maxHomeBlocks = 100
@@ -110,6 +121,9 @@ func (a *Adapter) PublishHome(ctx context.Context, team, user string) error {
 		Admin: a.admins.isAdmin(ctx, user)}
 	r := a.core.HandleCommand(ctx, c)
 	view := homeView(r.Messages)
+	if _, err := a.pace.lim.Acquire(ctx, "", homeKey); err != nil {
+		return fmt.Errorf("slack: views.publish: %w", err)
+	}
 	err := a.retry(ctx, "views.publish", func() error {
 		_, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
 		return err

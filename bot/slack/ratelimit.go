@@ -55,6 +55,7 @@ func newPacer(cfg Config) *pacer {
 	lim.SetRate("ch:", bot.Rate{Every: cfg.PostEvery, Burst: 1})
 	lim.SetRate("ws", bot.PerSecond(cfg.WorkspaceRate, workspaceBurst))
 	lim.SetRate(updateKey, bot.PerSecond(cfg.UpdatesPerMinute/60, updateBurst))
+	lim.SetRate(homeKey, bot.PerSecond(homePerMinute/60, homeBurst))
 	return &pacer{lim: lim}
 }
 
