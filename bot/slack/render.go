@@ -239,7 +239,9 @@ func render(msgs ...bot.Message) ([]slack.Block, string) {
 			truncated = truncated || cut
 			add(b, size)
 		}
-		if len(m.Buttons) > 0 && !m.Buttons[0].Disabled {
+		if pick := multiSelect(m); pick != nil {
+			add(pick, multiSize(m))
+		} else if len(m.Buttons) > 0 && !m.Buttons[0].Disabled {
 			var els []slack.BlockElement
 			for _, btn := range m.Buttons {
 				els = append(els, slack.NewButtonBlockElement(btn.ActionID, btn.ActionID, plain(btn.Label, maxButtonText)))
