@@ -21,7 +21,9 @@ func checkboxState(blockID, checkboxID string, selected []string) map[string]any
 	return map[string]any{"values": map[string]any{blockID: map[string]any{checkboxID: map[string]any{"type": "checkboxes", "selected_options": opts}}}}
 }
 
-func actionTS() string { return fmt.Sprintf("%d.%06d", time.Now().Unix(), time.Now().Nanosecond()/1000) }
+func actionTS() string {
+	return fmt.Sprintf("%d.%06d", time.Now().Unix(), time.Now().Nanosecond()/1000)
+}
 
 // BlockSubmit builds the block_actions payload of a click on the button
 // submitID in block blockID while the checkboxes checkboxID of that block
