@@ -52,7 +52,7 @@ var multiFixtures = []multiFixture{
 	{"choose3", &questions.Question{ID: "m3q0000001", Domain: 6, DomainTitle: "耐障害性", Type: "term",
 		Stem: "マルチ AZ で可用性を高められるものはどれか。3 つ選択してください。",
 		Options: []questions.Option{{ID: "b1", Text: "RDS Multi-AZ"}, {ID: "b2", Text: "S3 Glacier Deep Archive"}, {ID: "b3", Text: "ALB"},
-			{ID: "b4", Text: "EC2 Auto Scaling グループを複数のアベイラビリティーゾーンにまたがって構成し、ヘルスチェックで異常なインスタンスを置き換える（長い選択肢）"},
+			{ID: "b4", Text: "EC2 Auto Scaling グループを複数のアベイラビリティーゾーンにまたがって構成し、ヘルスチェックで異常なインスタンスを自動的に置き換え、さらにライフサイクルフックで接続のドレインとウォームアップも行う構成（Discord のラベル上限を超える長い選択肢）"},
 			{ID: "b5", Text: "EBS スナップショット", Quote: "スナップショットはバックアップでありフェイルオーバーではない。"}, {ID: "b6", Text: "CloudFront"}},
 		Answers: []int{0, 2, 3}, Choose: 3,
 		Source: questions.Source{Path: []string{"第 6 分野"}, Line: 7, Quote: "RDS Multi-AZ、ALB、複数 AZ の Auto Scaling は AZ 障害に耐える。"}},
