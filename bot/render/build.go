@@ -42,13 +42,7 @@ func PracticeCard(q *questions.Question, lang, domain string) Message {
 	for i, o := range q.Options {
 		m.Buttons = append(m.Buttons, Button{ActionID: PracticeAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
 	}
-	if q.Multi() {
-		ids := make([]string, len(q.Options))
-		for i, o := range q.Options {
-			ids[i] = o.ID
-		}
-		multiSelect(&m, lang, q.ChooseCount(), ids, PracticeAction(q.ID, SubmitOption), false)
-	}
+	ChooseMany(&m, q, lang, PracticeAction(q.ID, SubmitOption))
 	return m
 }
 

@@ -17,6 +17,22 @@ import (
 // for: the size of its correct set, 1 for a single-answer question.
 func ChooseCount(s store.Snapshot) int { return max(1, len(questions.SplitSet(s.AnswerID))) }
 
+// ChooseMany makes a card of question q's options a multi-select when q
+// asks for more than one answer: the options carry their IDs as values,
+// the body ends with the number to choose, and submit (an action made with
+// SubmitOption, e.g. ReviewAnswerAction(q.ID, SubmitOption)) submits the
+// chosen set. It leaves a single-answer question's card as it is.
+func ChooseMany(m *Message, q *questions.Question, lang, submit string) {
+	if !q.Multi() || len(m.Buttons) != len(q.Options) {
+		return
+	}
+	ids := make([]string, len(q.Options))
+	for i, o := range q.Options {
+		ids[i] = o.ID
+	}
+	multiSelect(m, lang, q.ChooseCount(), ids, submit, false)
+}
+
 // multiSelect turns a card's answer buttons into the options of a
 // multi-select asking for n of them, submitted by the action submit: each
 // option's Value is its ID (ids), the body ends with the hint, and a closed
