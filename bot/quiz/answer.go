@@ -58,11 +58,14 @@ func (b *Quiz) Answer(ctx context.Context, c core.Click, lang, id, opt string) r
 func (b *Quiz) PracticeAnswer(c core.Click, lang, qid, opt string, review bool) render.Response {
 	bank := b.Bank()
 	q, err := bank.Get(qid)
-	if err != nil || !knownChoice(snapshotOf(bank, q), opt, c.Values) {
+	var snap store.Snapshot
+	if err == nil {
+		snap = snapshotOf(bank, q)
+	}
+	if err != nil || !knownChoice(snap, opt, c.Values) {
 		b.Metrics.Answered(c.Space.Platform, "invalid")
 		return render.Private(render.Message{Kind: render.KindError, Tone: render.Bad, Body: render.T(lang, "err.button")})
 	}
-	snap := snapshotOf(bank, q)
 	opt, refused := choiceKey(snap, opt, c.Values, lang)
 	if refused != nil {
 		b.Metrics.Answered(c.Space.Platform, "invalid")
