@@ -87,11 +87,7 @@ func (d *DB) recordAnswer(commit func(func(*bolt.Tx) error) error, postID, userI
 		if err != nil {
 			return err
 		}
-		known := false
-		for _, o := range meta.Options {
-			known = known || o == optionID
-		}
-		if !known {
+		if !knownChoice(meta.Options, optionID) {
 			return fmt.Errorf("post %s has no option %q: %w", postID, optionID, ErrInvalid)
 		}
 		if first, found, err := getAnswerTx(tx, postID, userID, meta); err != nil {

@@ -181,7 +181,7 @@ func (d *DB) createPost(p Post, fired bool) (Post, error) {
 	if err := validID("channel", p.Channel); err != nil {
 		return Post{}, err
 	}
-	if p.Question.QuestionID == "" || p.Question.AnswerID == "" || p.Question.OptionIndex(p.Question.AnswerID) < 0 {
+	if p.Question.QuestionID == "" || !knownChoice(snapshotOptions(p.Question), p.Question.AnswerID) {
 		return Post{}, fmt.Errorf("create post: question snapshot lacks ID or a valid answer: %w", ErrInvalid)
 	}
 	if p.Slot.IsZero() {

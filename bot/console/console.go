@@ -293,8 +293,12 @@ func (c *Console) handle(ctx context.Context, line string) bool {
 	c.mu.Lock()
 	fmt.Fprintln(c.cfg.Out) // a pipe does not echo the newline a terminal would
 	c.mu.Unlock()
-	if idx, ok := answerIndex(line); ok {
+	if idx, ok := answerIndex(line); ok && !c.multiCard() {
 		c.answer(ctx, idx)
+		return true
+	}
+	if idxs, ok := answerSet(line); ok && c.multiCard() {
+		c.answerSet(ctx, idxs)
 		return true
 	}
 	if !strings.HasPrefix(line, "/") {
@@ -424,6 +428,9 @@ func (c *Console) print(m bot.Message) {
 		for _, b := range m.Buttons {
 			fmt.Fprintf(w, "  %s) %s\n", strings.ToLower(b.Label), plain(b.Text))
 		}
+	}
+	if m.Choose > 1 && m.Submit != nil && !m.Submit.Disabled {
+		fmt.Fprintf(w, "%s\n", c.dim(fmt.Sprintf(multiHint, m.Choose)))
 	}
 	if m.Quote != "" {
 		for _, l := range strings.Split(plain(m.Quote), "\n") {

@@ -32,6 +32,9 @@ type Click struct {
 	// settings; adapters set it for buttons that run an admin command
 	// (render.CommandAction), where it counts as Command.Admin.
 	Admin bool
+	// Values are the option IDs chosen on a multi-answer card, sent with
+	// its Submit action (render.SubmitOption); nil for a button.
+	Values []string
 	// MessageRef is the platform's reference to the message the button is
 	// on, as PostCard returns it (Slack's ts, Discord's message ID), when
 	// the adapter knows it: the first click on a card posted just before a

@@ -420,7 +420,7 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction) *bot.Res
 		if i.Message != nil {
 			ref = i.Message.ID
 		}
-		r := a.core.HandleClick(ctx, bot.Click{Space: sp, Channel: i.ChannelID, User: user, Admin: admin, ActionID: data.CustomID, MessageRef: ref})
+		r := a.core.HandleClick(ctx, bot.Click{Space: sp, Channel: i.ChannelID, User: user, Admin: admin, ActionID: data.CustomID, Values: data.Values, MessageRef: ref})
 		return &r
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"github.com/studybot/studybot/bot/bottest"
 	studydiscord "github.com/studybot/studybot/bot/discord"
 	"github.com/studybot/studybot/bot/discord/discordfake"
+	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
 
@@ -41,6 +42,12 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
+	return newRigBank(t, bottest.Bank(t))
+}
+
+// newRigBank is newRig on a bank of bank.
+func newRigBank(t *testing.T, bank *questions.Bank) *rig {
+	t.Helper()
 	fake := discordfake.New()
 	t.Cleanup(fake.Close)
 	fake.Verify(t)
@@ -49,7 +56,7 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bot.New(bot.Config{Bank: bottest.Bank(t), Store: db, Now: clock.Now, UpdateEvery: 100 * time.Millisecond})
+	b, err := bot.New(bot.Config{Bank: bank, Store: db, Now: clock.Now, UpdateEvery: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,6 +94,9 @@ func components(m bot.Message) []discordgo.MessageComponent {
 	if len(m.Buttons) == 0 {
 		return nil
 	}
+	if menu, ok := selectMenu(m); ok {
+		return []discordgo.MessageComponent{menu}
+	}
 	var rows []discordgo.MessageComponent
 	var row discordgo.ActionsRow
 	for _, b := range m.Buttons {

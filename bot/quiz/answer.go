@@ -18,12 +18,17 @@ func (b *Quiz) Answer(ctx context.Context, c core.Click, lang, id, opt string) r
 	if errors.Is(err, store.ErrNotFound) && b.awaitPost(ctx, id) {
 		p, err = b.DB.GetPost(id) // a click on a card whose commit was under way
 	}
-	if errors.Is(err, store.ErrNotFound) || err == nil && (p.Question.OptionIndex(opt) < 0 || p.Space != c.Space) {
+	if errors.Is(err, store.ErrNotFound) || err == nil && (!knownChoice(p.Question, opt, c.Values) || p.Space != c.Space) {
 		b.Metrics.Answered(c.Space.Platform, "invalid")
 		return render.Private(render.Message{Kind: render.KindError, Tone: render.Bad, Body: render.T(lang, "err.button")})
 	}
 	if err != nil {
 		return b.InternalError(lang, "get post", err)
+	}
+	opt, refused := choiceKey(p.Question, opt, c.Values, lang)
+	if refused != nil {
+		b.Metrics.Answered(c.Space.Platform, "invalid")
+		return *refused
 	}
 	b.adoptCard(ctx, p, c.MessageRef) // an unconfirmed post's card, first seen here
 	rec, err := b.DB.RecordAnswer(p.ID, c.User, opt)
@@ -35,8 +40,11 @@ func (b *Quiz) Answer(ctx context.Context, c core.Click, lang, id, opt string) r
 		return render.Private(render.FeedbackMessage(p.Question, opt, lang, &rec, ""))
 	case errors.Is(err, store.ErrAlreadyAnswered):
 		b.Metrics.Answered(c.Space.Platform, "duplicate")
-		first := p.Question.OptionIndex(rec.Answer.OptionID)
-		return render.Private(render.Message{Kind: render.KindFeedback, Body: render.T(lang, "fb.already", questions.Letter(first))})
+		yours := questions.Letter(p.Question.OptionIndex(rec.Answer.OptionID))
+		if render.ChooseCount(p.Question) > 1 {
+			yours = render.ChoiceLetters(p.Question, rec.Answer.OptionID)
+		}
+		return render.Private(render.Message{Kind: render.KindFeedback, Body: render.T(lang, "fb.already", yours)})
 	case errors.Is(err, store.ErrClosed):
 		b.Metrics.Answered(c.Space.Platform, "closed")
 		return render.Private(render.FeedbackMessage(p.Question, opt, lang, nil, render.T(lang, "fb.closed")))
@@ -50,14 +58,23 @@ func (b *Quiz) Answer(ctx context.Context, c core.Click, lang, id, opt string) r
 func (b *Quiz) PracticeAnswer(c core.Click, lang, qid, opt string, review bool) render.Response {
 	bank := b.Bank()
 	q, err := bank.Get(qid)
-	if err != nil || q.OptionIndex(opt) < 0 {
+	var snap store.Snapshot
+	if err == nil {
+		snap = snapshotOf(bank, q)
+	}
+	if err != nil || !knownChoice(snap, opt, c.Values) {
 		b.Metrics.Answered(c.Space.Platform, "invalid")
 		return render.Private(render.Message{Kind: render.KindError, Tone: render.Bad, Body: render.T(lang, "err.button")})
+	}
+	opt, refused := choiceKey(snap, opt, c.Values, lang)
+	if refused != nil {
+		b.Metrics.Answered(c.Space.Platform, "invalid")
+		return *refused
 	}
 	if _, err := b.EnsureSpace(c.Space); err != nil {
 		return b.InternalError(lang, "ensure space", err)
 	}
-	correct := q.Correct().ID == opt
+	correct := q.AnswerKey() == opt
 	if err := b.DB.RecordPractice(store.Practice{Space: c.Space, UserID: c.User, QuestionID: q.ID, Domain: q.Domain, Correct: correct}); err != nil {
 		return b.InternalError(lang, "record practice", err)
 	}
@@ -67,7 +84,7 @@ func (b *Quiz) PracticeAnswer(c core.Click, lang, qid, opt string, review bool) 
 	if review {
 		foot = render.T(lang, "fb.review")
 	}
-	return render.Private(render.FeedbackMessage(snapshotOf(bank, q), opt, lang, nil, foot))
+	return render.Private(render.FeedbackMessage(snap, opt, lang, nil, foot))
 }
 
 // ShowCard returns the card of post id privately, as it looks now, with

@@ -17,7 +17,7 @@ import (
 // snapshotOf freezes a question of bank as posted.
 func snapshotOf(bank *questions.Bank, q *questions.Question) store.Snapshot {
 	s := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, Item: q.Item, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
-		AnswerID: q.Correct().ID, MemoHash: bank.Memo.Hash, Source: q.Source.Quote,
+		AnswerID: q.AnswerKey(), MemoHash: bank.Memo.Hash, Source: q.Source.Quote,
 		Explanation: explanationOf(q)}
 	for _, o := range q.Options {
 		s.Options = append(s.Options, store.SnapOption{ID: o.ID, Text: o.Text, Why: o.Quote})

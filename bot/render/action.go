@@ -30,6 +30,11 @@ func ReviewAnswerAction(questionID, optionID string) string {
 	return ActionPrefix + "v:" + questionID + ":" + optionID
 }
 
+// SubmitOption is the option part of a multi-answer card's Submit action
+// (AnswerAction, PracticeAction or ReviewAnswerAction with it): the click
+// carries the chosen options' IDs in its Values instead.
+const SubmitOption = "*"
+
 // ParseAction splits an action ID made by AnswerAction, PracticeAction,
 // ReviewAction, ReviewAnswerAction or OpenCardAction into its kind ("a",
 // "p", "r", "v", "o"),

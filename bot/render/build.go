@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ func CardMessage(p store.Post, lang, domain string, answers int, now time.Time, 
 	} else {
 		m.Context = T(lang, "card.context", FormatTime(p.ClosesAt, now, loc), answers, q.QuestionID)
 	}
+	if n := ChooseCount(q); n > 1 {
+		multiSelect(&m, lang, n, snapIDs(q), AnswerAction(p.ID, SubmitOption), p.Closed)
+	}
 	return m
 }
 
@@ -38,6 +42,7 @@ func PracticeCard(q *questions.Question, lang, domain string) Message {
 	for i, o := range q.Options {
 		m.Buttons = append(m.Buttons, Button{ActionID: PracticeAction(q.ID, o.ID), Label: questions.Letter(i), Text: o.Text})
 	}
+	ChooseMany(&m, q, lang, PracticeAction(q.ID, SubmitOption))
 	return m
 }
 
@@ -55,16 +60,26 @@ type Milestone struct {
 func ResultsMessage(p store.Post, r store.Results, lang, domain string, mention func(string) string, milestones []Milestone) Message {
 	q := p.Question
 	m := Message{Kind: KindResults, PostID: p.ID, Title: T(lang, "results.title", p.Number, domain)}
+	multi := ChooseCount(q) > 1
+	counts, correct := r.Counts, []string{q.AnswerID}
+	if multi { // each answer counts for every option of its set
+		counts, correct = optionCounts(r.Counts), questions.SplitSet(q.AnswerID)
+	}
 	for i, o := range q.Options {
-		n := r.Counts[o.ID]
+		n := counts[o.ID]
 		mark := ""
-		if o.ID == q.AnswerID {
+		if slices.Contains(correct, o.ID) {
 			mark = " ✅"
 		}
 		m.Fields = append(m.Fields, Field{Name: questions.Letter(i) + ") " + o.Text + mark, Value: bar(n, r.Total) + fmt.Sprintf(" %d (%d%%)", n, Pct(n, r.Total))})
 	}
-	ai := q.OptionIndex(q.AnswerID)
-	lines := []string{T(lang, "results.answer", questions.Letter(ai), q.Options[ai].Text)}
+	var lines []string
+	if multi {
+		lines = []string{T(lang, "results.answers", strings.Join(choiceParts(q, q.AnswerID, true), " / "))}
+	} else {
+		ai := q.OptionIndex(q.AnswerID)
+		lines = []string{T(lang, "results.answer", questions.Letter(ai), q.Options[ai].Text)}
+	}
 	if r.Total == 0 {
 		lines = append(lines, T(lang, "results.none"))
 	}
@@ -96,15 +111,35 @@ func bar(n, total int) string {
 // FeedbackMessage is the private reply to an answer: right or wrong, the
 // correct option, the memo quote, why each other option is wrong, and (for
 // counted daily answers) the streak and rank. A note, if any, comes first.
+//
+// For a question with more than one answer chosen is the submitted set's
+// choice key: right only when it is exactly the correct set; the reply
+// lists every correct option and echoes the chosen ones.
 func FeedbackMessage(q store.Snapshot, chosen, lang string, rec *store.Recorded, note string) Message {
+	return feedback(q, chosen, lang, rec, note, true)
+}
+
+// feedback is FeedbackMessage; echo false leaves out the echo of a
+// multi-answer choice (an explanation, where nothing was chosen).
+func feedback(q store.Snapshot, chosen, lang string, rec *store.Recorded, note string, echo bool) Message {
 	ai, ci := q.OptionIndex(q.AnswerID), q.OptionIndex(chosen)
 	m := Message{Kind: KindFeedback, Tone: Bad, Title: T(lang, "fb.wrong")}
 	if chosen == q.AnswerID {
 		m.Tone, m.Title = Good, T(lang, "fb.correct")
 	}
-	body := []string{T(lang, "fb.answer", questions.Letter(ai), q.Options[ai].Text)}
-	if ci != ai && ci >= 0 {
-		body = append(body, T(lang, "fb.yours", questions.Letter(ci), q.Options[ci].Text))
+	correct := []string{q.AnswerID}
+	var body []string
+	if ChooseCount(q) > 1 {
+		correct = questions.SplitSet(q.AnswerID)
+		body = []string{T(lang, "multi.answers", strings.Join(choiceParts(q, q.AnswerID, true), " / "))}
+		if yours := choiceParts(q, chosen, true); echo && len(yours) > 0 {
+			body = append(body, T(lang, "multi.yours", strings.Join(yours, " / ")))
+		}
+	} else {
+		body = []string{T(lang, "fb.answer", questions.Letter(ai), q.Options[ai].Text)}
+		if ci != ai && ci >= 0 {
+			body = append(body, T(lang, "fb.yours", questions.Letter(ci), q.Options[ci].Text))
+		}
 	}
 	if note != "" {
 		body = append([]string{note}, body...)
@@ -112,7 +147,7 @@ func FeedbackMessage(q store.Snapshot, chosen, lang string, rec *store.Recorded,
 	m.Body = strings.Join(body, "\n")
 	m.Quote = q.Explanation
 	for i, o := range q.Options {
-		if i == ai || o.Why == "" {
+		if slices.Contains(correct, o.ID) || o.Why == "" {
 			continue
 		}
 		m.Fields = append(m.Fields, Field{Name: questions.Letter(i) + ") " + o.Text, Value: o.Why})
@@ -144,7 +179,7 @@ func rankMove(lang string, before, after int) string {
 // ExplainMessage shows a question (s is its snapshot) with its answer and
 // its whole memo passage.
 func ExplainMessage(q *questions.Question, s store.Snapshot, lang, domain string) Message {
-	m := FeedbackMessage(s, s.AnswerID, lang, nil, "")
+	m := feedback(s, s.AnswerID, lang, nil, "", false)
 	m.Kind, m.Tone = KindText, Neutral
 	m.Title = T(lang, "explain.title", q.ID) + " — " + domain
 	var opts []string

@@ -58,6 +58,10 @@ type Button struct {
 	Text string
 	// Disabled buttons are shown but cannot be clicked (a closed card).
 	Disabled bool
+	// Value is what choosing this option of a multi-select card (see
+	// Message.Choose) sends back in Click.Values: the option's ID. Empty
+	// on answer buttons.
+	Value string `json:",omitempty"`
 }
 
 // Message is what the core says. Adapters render it natively (Block Kit,
@@ -82,6 +86,16 @@ type Message struct {
 	Context string
 	// PostID names the post a card or results message belongs to.
 	PostID string
+	// Choose is how many options a multi-answer card asks for (2 or 3);
+	// 0 on every other message. When set, Buttons are not buttons but the
+	// options of a multi-select (checkboxes, a select menu) whose chosen
+	// Values go back with the Submit action: exactly Choose of them.
+	Choose int `json:",omitempty"`
+	// Submit is a multi-answer card's submit action: its ActionID routes
+	// the submission (a click carrying the chosen Values), its Label is
+	// the Submit button's text and its Text the hint ("Choose 2") a
+	// select menu shows as its placeholder. Disabled on a closed card.
+	Submit *Button `json:",omitempty"`
 }
 
 // Text renders the whole message as plain text.

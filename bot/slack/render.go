@@ -243,6 +243,10 @@ func render(msgs ...bot.Message) ([]slack.Block, string) {
 			add(b, size)
 		}
 		buttons := func() {
+			if pick := multiSelect(m); pick != nil {
+				add(pick, multiSize(m))
+				return
+			}
 			if len(m.Buttons) == 0 || m.Buttons[0].Disabled {
 				return
 			}

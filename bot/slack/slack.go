@@ -379,14 +379,18 @@ func (a *Adapter) clicks(cb slack.InteractionCallback) []bot.Click {
 	}
 	var out []bot.Click
 	for _, act := range cb.ActionCallback.BlockActions {
-		if act == nil {
-			continue
+		if act == nil || act.Type == slack.ActionType(slack.METCheckboxGroups) {
+			continue // a box checked on a multi-answer card: only Submit counts
 		}
 		ref := cb.Container.MessageTs // the card's ts: adopts a card posted just before a crash (bot.Click.MessageRef)
 		if ref == "" {
 			ref = cb.Message.Timestamp
 		}
-		out = append(out, bot.Click{Space: store.SpaceRef{Platform: store.Slack, ID: team}, Channel: cb.Channel.ID, User: cb.User.ID, ActionID: act.ActionID, MessageRef: ref})
+		c := bot.Click{Space: store.SpaceRef{Platform: store.Slack, ID: team}, Channel: cb.Channel.ID, User: cb.User.ID, ActionID: act.ActionID, MessageRef: ref}
+		if strings.HasPrefix(act.BlockID, pickBlockPrefix) { // a multi-answer card's Submit
+			c.Values = checked(cb, act.BlockID)
+		}
+		out = append(out, c)
 	}
 	return out
 }
@@ -399,7 +403,7 @@ func fromHome(cb slack.InteractionCallback) bool { return cb.View.Type == slack.
 func (a *Adapter) newClicks(cb slack.InteractionCallback) []bot.Click {
 	var out []bot.Click
 	for _, c := range a.clicks(cb) {
-		if a.clicksSeen.First("slack:act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs) {
+		if a.clicksSeen.First("slack:act:" + cb.User.ID + ":" + c.ActionID + ":" + cb.ActionTs + submitKey(cb, c)) {
 			out = append(out, c)
 		}
 	}

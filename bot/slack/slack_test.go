@@ -21,6 +21,7 @@ import (
 	"github.com/studybot/studybot/bot/bottest"
 	studyslack "github.com/studybot/studybot/bot/slack"
 	"github.com/studybot/studybot/bot/slack/slackfake"
+	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
 
@@ -46,6 +47,12 @@ func newRig(t *testing.T, mode string) *rig { return newRigOpts(t, mode, false) 
 // memory in the store, as the server does (load tests).
 func newRigOpts(t *testing.T, mode string, durable bool) *rig {
 	t.Helper()
+	return newRigBank(t, mode, durable, bottest.Bank(t))
+}
+
+// newRigBank is newRigOpts on a bank of bank.
+func newRigBank(t *testing.T, mode string, durable bool, bank *questions.Bank) *rig {
+	t.Helper()
 	fake := slackfake.New("T0001")
 	t.Cleanup(fake.Close)
 	fake.Verify(t)
@@ -59,7 +66,7 @@ func newRigOpts(t *testing.T, mode string, durable bool) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bot.New(bot.Config{Bank: bottest.Bank(t), Store: db, Now: clock.Now, UpdateEvery: 100 * time.Millisecond})
+	b, err := bot.New(bot.Config{Bank: bank, Store: db, Now: clock.Now, UpdateEvery: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

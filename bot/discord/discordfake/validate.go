@@ -52,6 +52,11 @@ type component struct {
 	Style      int         `json:"style"`
 	URL        string      `json:"url"`
 	Components []component `json:"components"`
+	// a string select menu's (type 3)
+	Placeholder string         `json:"placeholder"`
+	MinValues   *int           `json:"min_values"`
+	MaxValues   *int           `json:"max_values"`
+	Options     []selectOption `json:"options"`
 }
 
 type message struct {
@@ -147,6 +152,19 @@ func ValidateMessage(where string, raw []byte, edit bool) []string {
 				bad("components[%d]: %d buttons, want 1 to %d", i, len(row.Components), maxPerRow)
 			}
 			for j, c := range row.Components {
+				if c.Type == 3 {
+					if len(row.Components) != 1 {
+						bad("components[%d]: a select menu shares its action row with %d other components", i, len(row.Components)-1)
+					}
+					for _, v := range checkSelect(c) {
+						bad("components[%d][%d]: %s", i, j, v)
+					}
+					if ids[c.CustomID] {
+						bad("components[%d][%d]: duplicate custom_id %s", i, j, c.CustomID)
+					}
+					ids[c.CustomID] = true
+					continue
+				}
 				if c.Type != 2 {
 					continue
 				}

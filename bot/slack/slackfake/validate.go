@@ -31,6 +31,15 @@ const (
 	maxBlockID      = 255
 	maxActionsElems = 25
 	maxContextElems = 10
+
+	// The checkboxes element and its option objects:
+	// https://docs.slack.dev/reference/block-kit/block-elements/checkboxes-element
+	// (at most 10 options, action_id at most 255 characters) and
+	// https://docs.slack.dev/reference/block-kit/composition-objects/option-object
+	// (text and description at most 75 characters, value at most 150).
+	maxCheckboxOptions = 10
+	maxOptionText      = 75
+	maxOptionValue     = 150
 )
 
 // validMarkup matches what may follow "<" in mrkdwn: user, channel and
@@ -84,10 +93,20 @@ type textObj struct {
 }
 
 type element struct {
-	Type     string   `json:"type"`
-	ActionID string   `json:"action_id"`
-	Value    string   `json:"value"`
-	Text     *textObj `json:"text"`
+	Type           string      `json:"type"`
+	ActionID       string      `json:"action_id"`
+	Value          string      `json:"value"`
+	Text           *textObj    `json:"text"`
+	Style          string      `json:"style"`
+	Options        []optionObj `json:"options"`
+	InitialOptions []optionObj `json:"initial_options"`
+}
+
+// optionObj is an option composition object (checkboxes, selects).
+type optionObj struct {
+	Text        *textObj `json:"text"`
+	Value       string   `json:"value"`
+	Description *textObj `json:"description"`
 }
 
 type block struct {
@@ -198,8 +217,15 @@ func validateBlocks(raw []byte, maxBlocks int) (violations, blockIDs []string) {
 			}
 			for j, e := range els {
 				ew := fmt.Sprintf("%s.elements[%d]", where, j)
+				if e.Type == "checkboxes" {
+					out = append(out, checkCheckboxes(ew, e, actionIDs)...)
+					continue
+				}
 				if e.Type != "button" {
 					continue
+				}
+				if e.Style != "" && e.Style != "primary" && e.Style != "danger" {
+					out = append(out, fmt.Sprintf("%s: button style %q", ew, e.Style))
 				}
 				out = append(out, checkText(ew+".text", e.Text, maxButtonText, true)...)
 				if e.ActionID == "" || len(e.ActionID) > maxActionID {
@@ -238,4 +264,42 @@ func validateMessage(method string, blocks []byte, text string, mrkdwn bool) (vi
 		v = append(v, checkMrkdwn(method+": text", text)...)
 	}
 	return v, ids
+}
+
+// checkCheckboxes checks a checkboxes element: its action_id (unique among
+// the message's, seen), 1 to 10 options, each with a text of at most 75
+// characters and a unique value of at most 150, initial options among them.
+func checkCheckboxes(where string, e element, seen map[string]bool) []string {
+	var out []string
+	if e.ActionID == "" || len(e.ActionID) > maxActionID {
+		out = append(out, fmt.Sprintf("%s: action_id of %d characters", where, len(e.ActionID)))
+	}
+	if seen[e.ActionID] {
+		out = append(out, where+": duplicate action_id "+e.ActionID)
+	}
+	seen[e.ActionID] = true
+	if len(e.Options) == 0 || len(e.Options) > maxCheckboxOptions {
+		out = append(out, fmt.Sprintf("%s: %d options, want 1 to %d", where, len(e.Options), maxCheckboxOptions))
+	}
+	values := map[string]bool{}
+	for k, o := range e.Options {
+		ow := fmt.Sprintf("%s.options[%d]", where, k)
+		out = append(out, checkText(ow+".text", o.Text, maxOptionText, false)...)
+		if o.Description != nil {
+			out = append(out, checkText(ow+".description", o.Description, maxOptionText, false)...)
+		}
+		if o.Value == "" || len(o.Value) > maxOptionValue {
+			out = append(out, fmt.Sprintf("%s: value of %d characters, want 1 to %d", ow, len(o.Value), maxOptionValue))
+		}
+		if values[o.Value] {
+			out = append(out, ow+": duplicate value "+o.Value)
+		}
+		values[o.Value] = true
+	}
+	for k, o := range e.InitialOptions {
+		if !values[o.Value] {
+			out = append(out, fmt.Sprintf("%s.initial_options[%d]: value %q is not an option", where, k, o.Value))
+		}
+	}
+	return out
 }

@@ -1,0 +1,4 @@
+package slack
+
+// RenderForTest is render, for the external tests' goldens.
+var RenderForTest = render
