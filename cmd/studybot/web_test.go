@@ -163,3 +163,44 @@ func TestServerMountsWeb(t *testing.T) {
 		t.Errorf("open: %d, cookies %+v", res.StatusCode, cs)
 	}
 }
+
+// TestPublicURLSetting: public_url comes from STUDYBOT_PUBLIC_URL, the
+// --public-url flag wins, and only an http(s) URL of a host is accepted.
+func TestPublicURLSetting(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	env := func(v string) env {
+		return func(k string) string {
+			if k == "STUDYBOT_PUBLIC_URL" {
+				return v
+			}
+			return ""
+		}
+	}
+	for _, c := range []struct {
+		env, flag, want string
+		bad             bool
+	}{
+		{env: "https://env.example", want: "https://env.example"},
+		{env: "https://env.example", flag: "http://flag.example:8080", want: "http://flag.example:8080"},
+		{flag: "https://studybot.example.com/", want: "https://studybot.example.com/"},
+		{flag: "ftp://x.example", bad: true},
+		{flag: "studybot.example.com", bad: true},
+		{flag: "https://x.example/studybot", bad: true},
+	} {
+		args := []string{"--db", db}
+		if c.flag != "" {
+			args = append(args, "--public-url", c.flag)
+		}
+		var errb strings.Builder
+		f, err := parseRunFlags(args, &errb, env(c.env))
+		if c.bad {
+			if err == nil || !strings.Contains(err.Error(), "public_url") {
+				t.Errorf("%+v: err %v, want a public_url error", c, err)
+			}
+			continue
+		}
+		if err != nil || f.cfg.PublicURL != c.want {
+			t.Errorf("%+v: %v, public_url %q", c, err, f.cfg.PublicURL)
+		}
+	}
+}
