@@ -86,7 +86,8 @@ func helpMessage(lang string) Message {
 
 // handlers are the commands the core answers itself.
 func (b *Bot) handlers() core.Handlers {
-	return core.Handlers{Commands: map[string]core.CommandFunc{"studybot": b.cmdAdmin, "help": b.cmdHelp}}
+	return core.Handlers{Commands: map[string]core.CommandFunc{"studybot": b.cmdAdmin, "help": b.cmdHelp},
+		Admin: map[string]core.AdminFunc{"web": b.adminWeb}}
 }
 
 // LookupAdmin returns the /studybot subcommand called name
