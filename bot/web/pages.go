@@ -40,8 +40,6 @@ type BankSource interface {
 type Reviewer interface {
 	// ReadVerdicts calls f with the verdicts read under one lock.
 	ReadVerdicts(f func(approved, rejected func(*questions.Question) bool))
-	// ReviewQueue returns the questions user has left to review.
-	ReviewQueue(sp core.Space, user string) ([]*questions.Question, error)
 	// Decide records a verdict (a rejection with its reason).
 	Decide(sp core.Space, user, qid string, v questions.Verdict, reason string) (bot.Recorded, error)
 	// EditQuestion checks an edit with every quality rule and records it

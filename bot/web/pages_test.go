@@ -208,7 +208,7 @@ func TestApproveAndRejectReachChatAndTheReviewFile(t *testing.T) {
 	if ids := rowIDs(f.get(t, "/admin/?status=rejected")); len(ids) != 1 || ids[0] != q2.ID {
 		t.Errorf("rejected rows after reload: %v", ids)
 	}
-	if body := f.get(t, "/admin/q/" + q2.ID); !strings.Contains(body, "The review file rejected this question") || strings.Contains(body, `id="approve"`) {
+	if body := f.get(t, "/admin/q/"+q2.ID); !strings.Contains(body, "The review file rejected this question") || strings.Contains(body, `id="approve"`) {
 		t.Errorf("rejected question's page offers decisions")
 	}
 }
