@@ -438,3 +438,21 @@ func TestNextUndecided(t *testing.T) {
 }
 
 var _ = web.ErrDeps
+
+func TestEditKeptInTheDatabaseWhenTheFileIsReadOnly(t *testing.T) {
+	f := newFixture(t, bundledBank, "en", true)
+	q := authoredQ(t, f.h.Bot.Bank(), false)
+	stem := strings.Replace(q.Stem, "ヘルパースクリプト", "ヘルパー", 1)
+	form := url.Values{"stem": {stem}, "answer": {"0"}, "rationale": {q.Rationale}}
+	for i, o := range q.Options {
+		form.Set("option"+string(rune('0'+i)), o.Text)
+	}
+	loc := f.post(t, "/admin/q/"+q.ID+"/edit", form)
+	ds, err := f.h.DB.ReviewDecisions()
+	if err != nil || len(ds) != 1 || ds[0].Verdict != "edited" || ds[0].Stem != stem || len(ds[0].Options) != 4 || ds[0].Answer == nil || *ds[0].Answer != 0 {
+		t.Fatalf("database: %+v %v", ds, err)
+	}
+	if body := f.get(t, loc); !strings.Contains(body, "kept in the database; questions review --export writes it out") {
+		t.Errorf("flash does not say where the edit went")
+	}
+}
