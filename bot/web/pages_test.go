@@ -456,3 +456,27 @@ func TestEditKeptInTheDatabaseWhenTheFileIsReadOnly(t *testing.T) {
 		t.Errorf("flash does not say where the edit went")
 	}
 }
+
+// TestFiguresRefreshInTheBackground: the answers' figures are reused
+// while fresh; once stale they are still served while one background
+// read replaces them, and the next request shows the new ones.
+func TestFiguresRefreshInTheBackground(t *testing.T) {
+	f := newFixture(t, bundledBank, "en", false)
+	q := f.h.Bot.Bank().Top(0)[0]
+	path := "/admin/q/" + q.ID
+	if body := f.get(t, path); !strings.Contains(body, "No answers yet.") {
+		t.Fatal("answers before any was given")
+	}
+	f.answer(t, q, monday.Add(-time.Hour), map[string]int{"ann": q.Answer, "ben": q.Answer, "cat": (q.Answer + 1) % len(q.Options)})
+	if body := f.get(t, path); !strings.Contains(body, "No answers yet.") {
+		t.Fatal("fresh figures were read again")
+	}
+	f.h.Clock.Add(web.DefaultStatsFresh + time.Second)
+	if body := f.get(t, path); !strings.Contains(body, "No answers yet.") {
+		t.Fatal("stale figures were not served while the new ones are read")
+	}
+	f.pages.Close() // waits for the background read
+	if body := f.get(t, path); !strings.Contains(body, "3 answers, 67% correct, posted 1 times") {
+		t.Fatalf("new figures not shown after the background read:\n%s", body)
+	}
+}
