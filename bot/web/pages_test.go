@@ -480,3 +480,22 @@ func TestFiguresRefreshInTheBackground(t *testing.T) {
 		t.Fatalf("new figures not shown after the background read:\n%s", body)
 	}
 }
+
+// TestMultiAnswerCard: a "choose two" question marks both correct options
+// and keeps its answers out of the edit form.
+func TestMultiAnswerCard(t *testing.T) {
+	f := newFixture(t, func(tb testing.TB) *questions.Bank {
+		b := smallBank(tb)
+		q := b.Top(0)[0]
+		q.Answers, q.Choose = []int{q.Answer, (q.Answer + 1) % len(q.Options)}, 2
+		return b
+	}, "en", false)
+	q := f.h.Bot.Bank().Top(0)[0]
+	body := f.get(t, "/admin/q/"+q.ID)
+	if n := strings.Count(body, `<li class="correct">`); n != 2 || !strings.Contains(body, "Choose 2") {
+		t.Errorf("%d options marked correct", n)
+	}
+	if !strings.Contains(body, "The answers of a multi-answer question cannot be changed here.") || strings.Count(body, `name="answer" value="0" id="answer0" aria-label="Answer A" disabled`)+strings.Count(body, `aria-label="Answer A" checked disabled`) != 1 {
+		t.Errorf("edit form of a multi-answer question:\n%s", body)
+	}
+}
