@@ -321,8 +321,8 @@ func TestTeamPage(t *testing.T) {
 	f.answer(t, top[0], monday.Add(-7*24*time.Hour), map[string]int{"ann": top[0].Answer, "ben": top[0].Answer})
 	f.answer(t, top[1], monday.Add(-2*time.Hour), map[string]int{"ann": (top[1].Answer + 1) % 4, "ben": (top[1].Answer + 1) % 4, "cat": top[1].Answer})
 	body := f.get(t, "/admin/team")
-	for _, want := range []string{"Readiness per domain", "3 answers since 2026-11-30, 1 posts", `src="/admin/team/chart.png"`,
-		`<a href="/admin/q/` + top[1].ID + `">`, "33%", "<td>ann</td><td class=\"num\">2 days</td>", "<td>cat</td><td class=\"num\">1 days</td>"} {
+	for _, want := range []string{"Readiness per domain", "Since 2026-11-30: answers 3, questions posted 1", `src="/admin/team/chart.png"`,
+		`<a href="/admin/q/` + top[1].ID + `">`, "33%", "<td>ann</td><td class=\"num\">2</td>", "<td>cat</td><td class=\"num\">1</td>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("team page lacks %q", want)
 		}
@@ -476,7 +476,7 @@ func TestFiguresRefreshInTheBackground(t *testing.T) {
 		t.Fatal("stale figures were not served while the new ones are read")
 	}
 	f.pages.Close() // waits for the background read
-	if body := f.get(t, path); !strings.Contains(body, "3 answers, 67% correct, posted 1 times") {
+	if body := f.get(t, path); !strings.Contains(body, "answers 3 · correct 67% · posts 1") {
 		t.Fatalf("new figures not shown after the background read:\n%s", body)
 	}
 }
