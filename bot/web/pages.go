@@ -164,7 +164,8 @@ func (p *Pages) Close() error {
 // ServeHTTP serves the pages; paths are full ("/admin/…").
 func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
 
-// signed passes the request's session to h, or answers 403 without one.
+// signed passes the request's session to h, or answers 403 without one;
+// a POST's body is bounded by maxForm.
 func (p *Pages) signed(h func(w http.ResponseWriter, r *http.Request, s *Session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s, ok := SessionFrom(r.Context())
@@ -172,9 +173,16 @@ func (p *Pages) signed(h func(w http.ResponseWriter, r *http.Request, s *Session
 			http.Error(w, tr("ja", "err.forbidden")+" / "+tr("en", "err.forbidden"), http.StatusForbidden)
 			return
 		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		}
 		h(w, r, s)
 	}
 }
+
+// maxForm bounds a POSTed form: a bulk decision on maxBulk question IDs
+// fits many times over.
+const maxForm = 1 << 20
 
 // base is what every page shows around its content.
 type base struct {
