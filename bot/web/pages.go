@@ -165,7 +165,8 @@ func (p *Pages) Close() error {
 func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
 
 // signed passes the request's session to h, or answers 403 without one;
-// a POST's body is bounded by maxForm.
+// a POST's body is bounded by maxForm (a bulk decision on maxBulk
+// question IDs fits many times over).
 func (p *Pages) signed(h func(w http.ResponseWriter, r *http.Request, s *Session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s, ok := SessionFrom(r.Context())
@@ -179,10 +180,6 @@ func (p *Pages) signed(h func(w http.ResponseWriter, r *http.Request, s *Session
 		h(w, r, s)
 	}
 }
-
-// maxForm bounds a POSTed form: a bulk decision on maxBulk question IDs
-// fits many times over.
-const maxForm = 1 << 20
 
 // base is what every page shows around its content.
 type base struct {

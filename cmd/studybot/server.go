@@ -67,6 +67,9 @@ type server struct {
 	// web mints /studybot web's sign-in links once the listener is open
 	// (nil without --http).
 	web *webLinks
+	// pages are the web pages, closed by shutdownHTTP once no request
+	// can reach them (before the store closes)
+	pages io.Closer
 }
 
 // reconnectBound is how long an adapter may be (re)connecting before
@@ -279,12 +282,15 @@ func (s *server) serveHTTP() {
 // shutdownHTTP stops taking requests and waits (10 s at most) for those
 // in flight.
 func (s *server) shutdownHTTP() {
-	if s.httpSrv == nil {
-		return
+	if s.httpSrv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.httpSrv.Shutdown(ctx)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s.httpSrv.Shutdown(ctx)
+	if s.pages != nil {
+		s.pages.Close()
+		s.pages = nil
+	}
 }
 
 // run serves until ctx is done, then shuts down in order: stop taking

@@ -2,11 +2,9 @@ package main
 
 import (
 	"fmt"
-	"html/template"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"sync"
 	"time"
 
@@ -16,34 +14,17 @@ import (
 	"github.com/studybot/studybot/store"
 )
 
-// newWebPages returns the web pages' handler, served signed in under
-// /admin/ (the session is web.SessionFrom(r.Context())). For now it is a
-// placeholder page; the pages of issue 23 replace it here.
-func newWebPages(b *bot.Bot, db *store.DB, log *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s, ok := web.SessionFrom(r.Context())
-		if !ok {
-			http.Error(w, "no session", http.StatusInternalServerError)
-			return
-		}
-		if r.URL.Path != web.Prefix {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		placeholderPage.Execute(w, struct {
-			*web.Session
-			Logout string
-		}{s, web.LogoutPath})
-	})
+// newWebPages returns the web pages' handler (Bank, Question, Bulk,
+// Team), served signed in under /admin/; close it after the listener
+// stops and before the store closes (it waits for its background figure
+// reads).
+func newWebPages(b *bot.Bot, log *slog.Logger) (*web.Pages, error) {
+	p, err := web.NewBotPages(b, log)
+	if err != nil {
+		return nil, fmt.Errorf("web pages: %w", err)
+	}
+	return p, nil
 }
-
-var placeholderPage = template.Must(template.New("p").Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>studybot</title></head>
-<body><p>signed in as {{.User}} in workspace {{.Space}}</p>
-<form method="post" action="{{.Logout}}"><input type="hidden" name="csrf" value="{{.CSRF}}"><button>sign out</button></form>
-</body></html>
-`))
 
 // webLinks mints the sign-in links of /studybot web once the listener's
 // address, the links' default base, is known (set by server.listen).
@@ -112,11 +93,17 @@ func (s *server) serveWeb(wl *webLinks) error {
 		return nil
 	}
 	s.web = wl
-	h, err := web.New(web.Options{Store: s.db, Admins: s.bot, Pages: newWebPages(s.bot, s.db, s.log), PublicURL: s.cfg.PublicURL,
-		Lang: s.cfg.Lang, Now: s.now, Log: s.log})
+	pages, err := newWebPages(s.bot, s.log)
 	if err != nil {
 		return err
 	}
+	h, err := web.New(web.Options{Store: s.db, Admins: s.bot, Pages: pages, PublicURL: s.cfg.PublicURL,
+		Lang: s.cfg.Lang, Now: s.now, Log: s.log})
+	if err != nil {
+		pages.Close()
+		return err
+	}
+	s.pages = pages
 	s.mountWebhook(web.Prefix, h)
 	return nil
 }
