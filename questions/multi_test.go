@@ -36,8 +36,12 @@ func TestAuthoredMulti(t *testing.T) {
 		rule string // "" when the question is added
 	}{
 		{"good", func(a *Authored) {}, ""},
-		{"full-width number", func(a *Authored) { a.Stem = strings.Replace(a.Stem, "2 つ選択してください", "（２つ選択）", 1) }, ""},
-		{"english number", func(a *Authored) { a.Stem = strings.Replace(a.Stem, "使用するサービスを 2 つ選択してください。", "Choose two.", 1) }, ""},
+		{"full-width number", func(a *Authored) {
+			a.Stem = strings.Replace(a.Stem, "2 つ選択してください", "（２つ選択）", 1)
+		}, ""},
+		{"english number", func(a *Authored) {
+			a.Stem = strings.Replace(a.Stem, "使用するサービスを 2 つ選択してください。", "Choose two.", 1)
+		}, ""},
 		{"six options", func(a *Authored) { a.Options = append(a.Options, "Amazon GuardDuty") }, ""},
 		{"choose three", func(a *Authored) {
 			a.Options = append(a.Options, "Amazon GuardDuty")
@@ -59,7 +63,9 @@ func TestAuthoredMulti(t *testing.T) {
 			a.Answers, a.Choose = []int{0, 1, 2}, 3
 		}, "options"},
 		{"seven options", func(a *Authored) { a.Options = append(a.Options, "Amazon GuardDuty", "AWS Shield") }, "options"},
-		{"number not stated", func(a *Authored) { a.Stem = strings.Replace(a.Stem, "2 つ選択してください", "選択してください", 1) }, "choose"},
+		{"number not stated", func(a *Authored) {
+			a.Stem = strings.Replace(a.Stem, "2 つ選択してください", "選択してください", 1)
+		}, "choose"},
 		{"another number stated", func(a *Authored) { a.Stem = strings.Replace(a.Stem, "2 つ", "3 つ", 1) }, "choose"},
 		{"option names two others by letter", func(a *Authored) { a.Options[4] = "A と C の両方" }, "superset"},
 		{"option is the set of two others", func(a *Authored) { a.Options[4] = "AWS CloudTrail と AWS Config" }, "superset"},

@@ -31,9 +31,9 @@ type Decision struct {
 	// Stem, Options, Answer (0-based) and Explanation are an edited
 	// question's new text; an empty Stem, Options or Explanation keeps the
 	// question's own, Answer counts only with Options.
-	Stem        string
-	Options     []string
-	Answer      int
+	Stem    string
+	Options []string
+	Answer  int
 	// Answers and Choose, with Options, make the edited question a
 	// multi-answer one (0-based indexes, choose 2 or 3); without them an
 	// edit with Options is a single-answer question. An edit without
