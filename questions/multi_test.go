@@ -213,3 +213,35 @@ func TestReviewEditMulti(t *testing.T) {
 		})
 	}
 }
+
+func TestSetKeyAndIsRight(t *testing.T) {
+	for _, tt := range []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"d4", "b2"}, "b2+d4"},
+		{[]string{"b2", "d4", "b2"}, "b2+d4"},
+		{[]string{"a1"}, "a1"},
+		{nil, ""},
+	} {
+		if got := SetKey(tt.ids); got != tt.want {
+			t.Errorf("SetKey(%v) = %q, want %q", tt.ids, got, tt.want)
+		}
+		if got := SetKey(SplitSet(tt.want)); got != tt.want {
+			t.Errorf("SetKey(SplitSet(%q)) = %q", tt.want, got)
+		}
+	}
+	q := &Question{Answer: 1, Answers: []int{3, 1}, Choose: 2}
+	for _, id := range []string{"a1", "b2", "c3", "d4", "e5"} {
+		q.Options = append(q.Options, Option{ID: id})
+	}
+	for choice, want := range map[string]bool{"b2+d4": true, "d4+b2": false, "b2": false, "b2+c3+d4": false, "": false} {
+		if q.IsRight(choice) != want {
+			t.Errorf("IsRight(%q) = %v, want %v", choice, !want, want)
+		}
+	}
+	single := &Question{Answer: 2, Options: q.Options[:4]}
+	if !single.IsRight("c3") || single.IsRight("c3+d4") || single.Multi() {
+		t.Error("single-answer grading changed")
+	}
+}
