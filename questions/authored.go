@@ -185,6 +185,19 @@ func (b *Bank) authored(a Authored) (*Question, error) {
 	} else {
 		q.Source = Source{Path: []string{d.Label()}}
 	}
+	if q.Multi() && a.Draft != nil {
+		// a drafted multi-answer question rests on every line it quotes
+		for _, e := range a.Draft.Evidence {
+			if t := strings.TrimSpace(e.Text); t != "" && !strings.Contains(Normalize(q.Source.Quote), Normalize(t)) {
+				if q.Source.Quote == "" {
+					q.Source.Line = e.Line
+					q.Source.Quote = t
+				} else {
+					q.Source.Quote += "\n" + t
+				}
+			}
+		}
+	}
 	q.buildExplanation()
 	return q, nil
 }
