@@ -147,15 +147,22 @@ func checkChoose(q *Question, _ *Memo) string {
 // reLetterSet matches an option that names other options by letter or
 // stands for several of them: 「A と B」「A および C の両方」, "Both A and
 // B", "A and C", 「上記の両方」.
-var reLetterSet = regexp.MustCompile(`(?i)^\s*(?:both\s+)?[(（]?[A-F][)）]?\s*(?:と|および|及び|、|,|&|and|\+)\s*[(（]?[A-F][)）]?(?:\s|の|$)|両方|^\s*both\b`)
+var reLetterSet = regexp.MustCompile(`(?i)^\s*(?:both\s+)?[(（]?[A-F][)）]?\s*(?:と|および|及び|、|,|&|and|\+)\s*[(（]?[A-F][)）]?(?:\s|の|$)|上記の?(?:両方|すべて|全て)|^\s*both\b`)
+
+// reBoth matches an option that stands for several others without naming
+// them by letter (「…の両方」, "both …"): in a multi-answer question it is a
+// set among sets. A single-answer question may offer "X のみ / Y のみ /
+// 両方" as its options, a fair question reviewers accepted.
+var reBoth = regexp.MustCompile(`(?i)両方|\bboth\b`)
 
 // setSeparators split a set-like option (「CodeBuild と CodeDeploy」).
 var setSeparators = regexp.MustCompile(`\s*(?:と|および|及び|ならびに|、|,|&|\+|\band\b)\s*`)
 
 // checkSuperset refuses an option that is a set of others: one that names
-// options by letter (「A と B」, "Both A and C", 「両方」), or whose parts
-// (「X と Y」) are each another option's whole text. A learner picks or
-// drops it without knowing the subject.
+// options by letter (「A と B」, "Both A and C", 「上記の両方」) in any
+// question; in a multi-answer question also one that says 両方/both, or
+// whose parts (「X と Y」) are each another option's whole text. A learner
+// picks or drops it without knowing the subject.
 func checkSuperset(q *Question, _ *Memo) string {
 	texts := map[string]bool{}
 	for i := range q.Options {
@@ -165,6 +172,12 @@ func checkSuperset(q *Question, _ *Memo) string {
 		o := &q.Options[i]
 		if reLetterSet.MatchString(foldDigits(o.Text)) {
 			return o.Text + " names other options"
+		}
+		if !q.Multi() {
+			continue
+		}
+		if reBoth.MatchString(o.Text) {
+			return o.Text + " stands for several options"
 		}
 		parts := setSeparators.Split(strings.TrimSpace(o.Text), -1)
 		if len(parts) < 2 {

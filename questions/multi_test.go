@@ -132,6 +132,11 @@ func TestSupersetSingle(t *testing.T) {
 	if why := checkSuperset(q, nil); why != "" {
 		t.Errorf("checkSuperset refused plain options: %s", why)
 	}
+	// "X のみ / Y のみ / 両方" is a fair single-answer question
+	q.Options = []Option{{Text: "ステートフルルールグループのみ"}, {Text: "ステートレスルールグループのみ"}, {Text: "ステートフルとステートレスの両方"}, {Text: "デフォルトアクションのみ"}}
+	if why := checkSuperset(q, nil); why != "" {
+		t.Errorf("checkSuperset refused a single-answer 両方: %s", why)
+	}
 }
 
 func TestStatedChoose(t *testing.T) {

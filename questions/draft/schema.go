@@ -57,9 +57,9 @@ type Answer struct {
 
 // Drafted is one question as a model wrote it (the schema's item).
 type Drafted struct {
-	Stem        string   `json:"stem"`
-	Options     []string `json:"options"`
-	Answer      int      `json:"answer"`
+	Stem    string   `json:"stem"`
+	Options []string `json:"options"`
+	Answer  int      `json:"answer"`
 	// Answers and Choose make a multi-answer question (draftMultiSchema):
 	// the 0-based indexes of the correct options and how many to choose
 	// (2 or 3); empty and 0 for a one-answer question.
