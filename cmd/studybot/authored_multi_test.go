@@ -91,3 +91,20 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestReviewFileMulti: a review file's edit keeps answers: and choose:.
+func TestReviewFileMulti(t *testing.T) {
+	rf, err := parseReview([]byte(`abc1234567:
+  status: edited
+  options: ["a", "b", "c", "d", "e"]
+  answers: [1, 4]
+  choose: 2
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := rf.decisions()
+	if len(ds) != 1 || !reflect.DeepEqual(ds[0].Answers, []int{1, 4}) || ds[0].Choose != 2 || len(ds[0].Options) != 5 {
+		t.Errorf("decisions %+v", ds)
+	}
+}
