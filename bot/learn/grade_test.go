@@ -4,10 +4,12 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/studybot/studybot/bot/core"
+	"github.com/studybot/studybot/bot/render"
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
@@ -66,5 +68,27 @@ func TestRecordChoiceGradesTheSet(t *testing.T) {
 			got.Stability != want.Stability || !got.Due.Equal(want.Due) {
 			t.Errorf("%s: card %+v, want as %+v", tt.user, got, want)
 		}
+	}
+}
+
+// TestReviewCardMulti: a multi-answer question's review card is its
+// practice card with every answer routed to review.
+func TestReviewCardMulti(t *testing.T) {
+	q := &questions.Question{ID: "qm", Stem: "どれか？（2つ選択）", Answer: 1, Answers: []int{1, 3}, Choose: 2}
+	for _, id := range []string{"a1", "b2", "c3", "d4", "e5"} {
+		q.Options = append(q.Options, questions.Option{ID: id, Text: id})
+	}
+	m := reviewQuestionCard(q, "en", "d1", false)
+	if len(m.Buttons) == 0 {
+		t.Fatal("no buttons")
+	}
+	for _, b := range m.Buttons {
+		kind, target, opt, ok := render.ParseAction(b.ActionID)
+		if !ok || kind != "v" || target != "qm" || opt == "" {
+			t.Errorf("button %+v: kind %q target %q", b, kind, target)
+		}
+	}
+	if m.Body != q.Stem || !strings.Contains(m.Title, "d1") {
+		t.Errorf("card %+v", m)
 	}
 }
