@@ -2,6 +2,7 @@ package questions
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -248,5 +249,24 @@ func TestSetKeyAndIsRight(t *testing.T) {
 	single := &Question{Answer: 2, Options: q.Options[:4]}
 	if !single.IsRight("c3") || single.IsRight("c3+d4") || single.Multi() {
 		t.Error("single-answer grading changed")
+	}
+}
+
+// TestDiffMultiAnswers: a multi-answer question whose set changes is
+// changed in "answer", even when its first answer stays.
+func TestDiffMultiAnswers(t *testing.T) {
+	multi := func(answers ...int) func(q *Question) {
+		return func(q *Question) {
+			q.Options = append(q.Options, Option{ID: "d", Text: "Inspector"})
+			q.Answers, q.Choose, q.Answer = answers, len(answers), answers[0]
+		}
+	}
+	old := diffBank(diffQ("q1", multi(0, 2)))
+	changes, _ := Diff(old, diffBank(diffQ("q1", multi(0, 3))))
+	if len(changes) != 1 || !slices.Contains(changes[0].Fields, "answer") {
+		t.Errorf("changes %+v", changes)
+	}
+	if changes, _ := Diff(old, diffBank(diffQ("q1", multi(0, 2)))); len(changes) != 0 {
+		t.Errorf("the same set is a change: %+v", changes)
 	}
 }
