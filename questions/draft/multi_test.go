@@ -139,6 +139,12 @@ func TestMultiGates(t *testing.T) {
 		{"the correct options are the longest", edit(func(d *Drafted) {
 			d.Options = []string{"AWS CloudTrail で全リージョンの API 呼び出しを記録する", "AWS Config でリソースの設定変更を記録して評価する", "X-Ray", "Inspector", "Trusted Advisor"}
 		}), RuleAnswerCue},
+		{"every wrong option restricts itself", edit(func(d *Drafted) {
+			d.Options = []string{"API 呼び出しを記録する", "設定変更を記録する", "経路だけを可視化する", "脆弱性のみを調べる", "常に助言だけを返す"}
+		}), RuleAnswerCue},
+		{"the correct options alone are sentences", edit(func(d *Drafted) {
+			d.Options = []string{"操作を記録します。", "変更を記録します。", "X-Ray", "Inspector", "Trusted Advisor"}
+		}), RuleAnswerCue},
 		{"the number is not stated", edit(func(d *Drafted) { d.Stem = strings.TrimSuffix(d.Stem, "（2つ選択）") }), RuleQualityPrefix + "choose"},
 		{"an option names two others", edit(func(d *Drafted) { d.Options[4] = "A と B の両方" }), RuleQualityPrefix + "superset"},
 	}
