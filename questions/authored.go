@@ -15,16 +15,28 @@ type Authored struct {
 	Domain int
 	// Stem is the question text.
 	Stem string
-	// Options are the choices, in the order written (3 or 4).
+	// Options are the choices, in the order written (3 or 4; for a
+	// multi-answer question Choose+2 to 6).
 	Options []string
-	// Answer is the 0-based index of the correct option.
+	// Answer is the 0-based index of the correct option (ignored when
+	// Choose is set: the question then keeps Answers[0]).
 	Answer int
+	// Answers are the 0-based indexes of the correct options of a
+	// multi-answer question ("choose two"); empty for a single answer.
+	Answers []int
+	// Choose is how many options a multi-answer question asks for (2 or
+	// 3); 0 for a single-answer question.
+	Choose int
 	// Explanation says why the answer is right.
 	Explanation string
 	// Source, optional, is a memo passage the question rests on: a piece of
 	// a memo line, verbatim, or the line's breadcrumb; the explanation
 	// quotes that line.
 	Source string
+	// Sources, optional, are more memo passages the question rests on
+	// (each correct option of a multi-answer question must rest on the
+	// lines Source and Sources name); the explanation quotes them too.
+	Sources []string
 	// Replaces, optional, is the ID of a generated question about the same
 	// item that this one takes the place of.
 	Replaces string
@@ -39,7 +51,8 @@ type Authored struct {
 type AuthoredError struct {
 	// Line is where the question starts in its file.
 	Line int
-	// Rule is the quality rule it failed, or "source", "domain", "answer".
+	// Rule is the quality rule it failed, or "source", "domain", "answer",
+	// "answers", "choose".
 	Rule string
 	// Reason says what is wrong.
 	Reason string
@@ -129,16 +142,20 @@ func (b *Bank) authored(a Authored) (*Question, error) {
 	if d == nil || a.Domain == OtherDomain {
 		return nil, fail("domain", "the memo has no domain %d", a.Domain)
 	}
-	if a.Answer < 0 || a.Answer >= len(a.Options) {
-		return nil, fail("answer", "answer %d is not one of the %d options (0-based)", a.Answer, len(a.Options))
+	answers, rule, why := a.correct()
+	if rule != "" {
+		return nil, fail(rule, "%s", why)
 	}
 	if strings.TrimSpace(a.Stem) == "" || strings.TrimSpace(a.Explanation) == "" {
 		return nil, fail("explanation", "a question needs a stem and an explanation")
 	}
 	q := &Question{ID: hashID("authored", itoa(a.Domain), Normalize(a.Stem)), Domain: a.Domain, DomainTitle: d.Title,
-		Type: TypeAuthored, Stem: strings.TrimSpace(a.Stem), Answer: a.Answer, Difficulty: Hard, Kin: "authored",
+		Type: TypeAuthored, Stem: strings.TrimSpace(a.Stem), Answer: answers[0], Difficulty: Hard, Kin: "authored",
 		Kind: TermProse, Confidence: 1, probe: a.Stem, note: strings.TrimSpace(a.Explanation),
 		Rationale: strings.TrimSpace(a.Explanation)}
+	if a.Choose != 0 {
+		q.Answers, q.Choose = answers, a.Choose
+	}
 	q.Item = q.ID
 	if a.Draft != nil {
 		q.Draft, q.Doubt = true, a.Draft.Doubt
@@ -154,8 +171,32 @@ func (b *Bank) authored(a Authored) (*Question, error) {
 			return nil, fail("source", "no memo line holds %q", a.Source)
 		}
 		q.Source = Source{Path: it.Path(b.Memo), Line: it.Line, Quote: proofOf(it), Passage: passageOf(it)}
+		for _, s := range a.Sources {
+			more := b.Memo.find(s)
+			if more == nil {
+				return nil, fail("source", "no memo line holds %q", s)
+			}
+			if p := proofOf(more); !strings.Contains(q.Source.Quote, p) {
+				q.Source.Quote += "\n" + p
+			}
+		}
+	} else if len(a.Sources) > 0 {
+		return nil, fail("source", "sources: needs a source: first")
 	} else {
 		q.Source = Source{Path: []string{d.Label()}}
+	}
+	if q.Multi() && a.Draft != nil {
+		// a drafted multi-answer question rests on every line it quotes
+		for _, e := range a.Draft.Evidence {
+			if t := strings.TrimSpace(e.Text); t != "" && !strings.Contains(Normalize(q.Source.Quote), Normalize(t)) {
+				if q.Source.Quote == "" {
+					q.Source.Line = e.Line
+					q.Source.Quote = t
+				} else {
+					q.Source.Quote += "\n" + t
+				}
+			}
+		}
 	}
 	q.buildExplanation()
 	return q, nil

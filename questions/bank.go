@@ -213,8 +213,11 @@ type Report struct {
 	ByType map[Type]int
 	// Dropped counts dropped questions per rule.
 	Dropped map[string]int
-	// Positions counts correct answers per display position (A, B, C, D).
+	// Positions counts correct answers per display position (A, B, C, D)
+	// of the single-answer questions.
 	Positions [4]int
+	// Multi counts the multi-answer ("choose two") questions.
+	Multi int
 	// Problems are the memo's duplicate and conflicting definitions.
 	Problems []Problem
 	// Skipped counts definitions not asked about, by reason.
@@ -241,7 +244,11 @@ func (b *Bank) Lint() Report {
 	for _, q := range b.Questions {
 		r.ByDomain[q.Domain]++
 		r.ByType[q.Type]++
-		r.Positions[q.Answer]++
+		if q.Multi() {
+			r.Multi++ // its correct options are many: no one position to balance
+		} else if q.Answer < len(r.Positions) {
+			r.Positions[q.Answer]++
+		}
 		r.ByKin[q.Kin]++
 		r.ByKind[q.Kind.String()]++
 		r.MeanConfidence += q.Confidence

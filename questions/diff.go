@@ -111,9 +111,16 @@ func optionTexts(q *Question) []string {
 	return out
 }
 
+// answerText is the correct option's text, or a multi-answer question's
+// correct texts sorted and joined by " + ".
 func answerText(q *Question) string {
 	if q.Answer < 0 || q.Answer >= len(q.Options) {
 		return ""
+	}
+	if q.Multi() {
+		t := q.correctTexts()
+		slices.Sort(t)
+		return strings.Join(t, " + ")
 	}
 	return q.Options[q.Answer].Text
 }

@@ -96,7 +96,9 @@ func numberOnly(s string) bool {
 // of them is dropped and counted under the rule's name.
 var Rules = []Rule{
 	{"options", checkOptions},
+	{"choose", checkChoose},
 	{"leak", checkLeak},
+	{"superset", checkSuperset},
 	{"substring", checkSubstring},
 	{"also-right", checkAlsoRight},
 	{"mixed-kinds", checkKinds},
@@ -105,6 +107,7 @@ var Rules = []Rule{
 	{"negative-stem", checkNegative},
 	{"stem", checkStem},
 	{"explanation", checkExplanation},
+	{"evidence", checkEvidence},
 }
 
 // Check runs every rule on q and returns the name of the first that fails.
@@ -118,7 +121,15 @@ func Check(q *Question, m *Memo) (rule, reason string) {
 }
 
 func checkOptions(q *Question, _ *Memo) string {
-	if len(q.Options) < 3 || len(q.Options) > 4 {
+	if q.Choose != 0 || len(q.Answers) > 0 {
+		idx, _, why := checkAnswers(q.Answers, q.Choose, len(q.Options))
+		if why != "" {
+			return why
+		}
+		if q.Answer != idx[0] {
+			return "answer is not the first of answers"
+		}
+	} else if len(q.Options) < 3 || len(q.Options) > 4 {
 		return "want 3 or 4 options"
 	}
 	if q.Answer < 0 || q.Answer >= len(q.Options) {
@@ -142,15 +153,26 @@ func checkOptions(q *Question, _ *Memo) string {
 // katakana or kanji run, an English gloss of one, an acronym — that the
 // stem and the answer share and no distractor does.
 func checkLeak(q *Question, m *Memo) string {
+	for _, a := range q.CorrectIndexes() {
+		if why := leakOf(q, m, a); why != "" {
+			return why
+		}
+	}
+	return ""
+}
+
+// leakOf runs checkLeak for the correct option at index ans against the
+// wrong options.
+func leakOf(q *Question, m *Memo, ans int) string {
 	ns := q.normalStem()
-	na := q.Options[q.Answer].normText()
+	na := q.Options[ans].normText()
 	switch q.Type {
 	case TypeTermDefinition, TypeScenario:
 		if strings.Contains(ns, na) {
 			return "answer in stem"
 		}
 	default:
-		for _, k := range m.aliases.Keys(q.Options[q.Answer].owner) {
+		for _, k := range m.aliases.Keys(q.Options[ans].owner) {
 			if twoRunes(k) && strings.Contains(ns, k) {
 				return "answer form " + k + " in stem"
 			}
@@ -165,15 +187,13 @@ func checkLeak(q *Question, m *Memo) string {
 		if probe == "" {
 			probe = q.Stem
 		}
-		pt = leakTokens(probe)
+		pt = leakTokens(withoutChoose(probe))
 	}
 	var ds []tokenSet
-	for i := range q.Options {
-		if i != q.Answer {
-			ds = append(ds, q.Options[i].tokens())
-		}
+	for _, i := range q.distractorIndexes() {
+		ds = append(ds, q.Options[i].tokens())
 	}
-	if t := leakBetween(pt, q.Options[q.Answer].tokens(), ds); t != "" {
+	if t := leakBetween(pt, q.Options[ans].tokens(), ds); t != "" {
 		return "stem and answer alone share " + t
 	}
 	return ""
@@ -224,17 +244,17 @@ func checkSubstring(q *Question, _ *Memo) string {
 }
 
 func checkAlsoRight(q *Question, m *Memo) string {
-	ans := q.Correct()
 	sd := ""
 	if q.stemDef != "" {
 		sd = Normalize(q.stemDef)
 	}
-	for i, o := range q.Options {
-		if i == q.Answer {
-			continue
-		}
-		if o.owner != "" && ans.owner != "" && m.aliases.Same(o.owner, ans.owner) {
-			return o.Text + " is an alias of the answer"
+	correct := q.CorrectIndexes()
+	for _, i := range q.distractorIndexes() {
+		o := q.Options[i]
+		for _, a := range correct {
+			if ans := q.Options[a]; o.owner != "" && ans.owner != "" && m.aliases.Same(o.owner, ans.owner) {
+				return o.Text + " is an alias of the answer"
+			}
 		}
 		if sd != "" && o.owner != "" {
 			for _, d := range m.defsOf(o.owner) {
@@ -252,6 +272,11 @@ func checkAlsoRight(q *Question, m *Memo) string {
 func checkKinds(q *Question, m *Memo) string {
 	ans := q.Correct().Text
 	al := runeLen(ans)
+	for _, i := range q.CorrectIndexes() {
+		if l := runeLen(q.Options[i].Text); l < al {
+			al = l // the correct options together are a cue when the shortest of them stands out
+		}
+	}
 	named := q.Type != TypeTermDefinition && q.Type != TypeScenario && q.Type != TypeAuthored || q.Type == TypeScenario && q.Kind != TermProse
 	longest := true
 	ak := TermNone
@@ -259,7 +284,10 @@ func checkKinds(q *Question, m *Memo) string {
 		ak = q.Options[q.Answer].termKind(m).family()
 	}
 	for i, o := range q.Options {
-		if i == q.Answer {
+		if q.IsCorrectIndex(i) {
+			if named && i != q.Answer && q.Options[i].termKind(m).family() != ak {
+				return "mixed kinds: " + o.Text + " / " + ans
+			}
 			continue
 		}
 		if named && q.Options[i].termKind(m).family() != ak {
@@ -269,6 +297,9 @@ func checkKinds(q *Question, m *Memo) string {
 			longest = false
 		}
 	}
+	if longest && q.Multi() {
+		return "the correct options are far the longest ones"
+	}
 	if longest {
 		return "the answer alone is far the longest option"
 	}
@@ -276,9 +307,10 @@ func checkKinds(q *Question, m *Memo) string {
 }
 
 func checkGeneric(q *Question, _ *Memo) string {
-	ans := q.Correct().Text
-	if isGenericLabel(ans) || numberOnly(ans) {
-		return "generic answer " + ans
+	for _, ans := range q.correctTexts() {
+		if isGenericLabel(ans) || numberOnly(ans) {
+			return "generic answer " + ans
+		}
 	}
 	return ""
 }
@@ -328,7 +360,7 @@ func checkExplanation(q *Question, _ *Memo) string {
 		if q.note == "" || q.Source.Quote != "" && !strings.Contains(q.Explanation, "> "+strings.Split(q.Source.Quote, "\n")[0]) {
 			return "no explanation"
 		}
-		return ""
+		return explainsEvery(q)
 	}
 	if q.Source.Quote == "" {
 		return "no quoted passage"
@@ -338,8 +370,20 @@ func checkExplanation(q *Question, _ *Memo) string {
 			return "explanation does not quote the memo"
 		}
 	}
-	if ans := q.Options[q.Answer]; !strings.Contains(q.Source.Quote, ans.Text) && !strings.Contains(Normalize(q.Source.Quote), ans.normText()) {
-		return "quoted passage does not contain the answer"
+	for _, i := range q.CorrectIndexes() {
+		if ans := q.Options[i]; !strings.Contains(q.Source.Quote, ans.Text) && !strings.Contains(Normalize(q.Source.Quote), ans.normText()) {
+			return "quoted passage does not contain the answer"
+		}
+	}
+	return explainsEvery(q)
+}
+
+// explainsEvery: the explanation names every correct option.
+func explainsEvery(q *Question) string {
+	for _, t := range q.correctTexts() {
+		if !strings.Contains(q.Explanation, t) {
+			return "the explanation does not name the correct option " + truncateRunes(t, 30)
+		}
 	}
 	return ""
 }

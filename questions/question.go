@@ -219,7 +219,7 @@ func (q *Question) buildExplanation() {
 			b.WriteString(p)
 		}
 	}
-	w("正解: ", q.Correct().Text, "\n")
+	w("正解: ", strings.Join(q.correctTexts(), " / "), "\n")
 	if q.note != "" {
 		w(q.note, "\n")
 	}
@@ -233,7 +233,7 @@ func (q *Question) buildExplanation() {
 	}
 	first := true
 	for i, o := range q.Options {
-		if i == q.Answer || o.Quote == "" {
+		if q.IsCorrectIndex(i) || o.Quote == "" {
 			continue
 		}
 		if first {

@@ -31,9 +31,15 @@ type Decision struct {
 	// Stem, Options, Answer (0-based) and Explanation are an edited
 	// question's new text; an empty Stem, Options or Explanation keeps the
 	// question's own, Answer counts only with Options.
-	Stem        string
-	Options     []string
-	Answer      int
+	Stem    string
+	Options []string
+	Answer  int
+	// Answers and Choose, with Options, make the edited question a
+	// multi-answer one (0-based indexes, choose 2 or 3); without them an
+	// edit with Options is a single-answer question. An edit without
+	// Options keeps the question's answers.
+	Answers     []int
+	Choose      int
 	Explanation string
 	// Line is where the entry starts in its file, for messages.
 	Line int
@@ -46,7 +52,7 @@ type ReviewError struct {
 	// ID is the question ID the entry names.
 	ID string
 	// Rule is the quality rule an edited question failed, or "unknown-id",
-	// "verdict", "reason", "answer".
+	// "verdict", "reason", "answer", "answers", "choose".
 	Rule string
 	// Reason says what is wrong.
 	Reason string
@@ -163,9 +169,10 @@ func edited(q *Question, d Decision) (*Question, error) {
 		e.Stem, e.probe = s, s
 	}
 	if len(d.Options) > 0 {
-		if d.Answer < 0 || d.Answer >= len(d.Options) {
-			return nil, &ReviewError{Line: d.Line, ID: d.ID, Rule: "answer",
-				Reason: fmt.Sprintf("answer %d is not one of the %d options (0-based)", d.Answer, len(d.Options))}
+		a := Authored{Options: d.Options, Answer: d.Answer, Answers: d.Answers, Choose: d.Choose}
+		idx, rule, why := a.correct()
+		if rule != "" {
+			return nil, &ReviewError{Line: d.Line, ID: d.ID, Rule: rule, Reason: why}
 		}
 		old := map[string]Option{}
 		for _, o := range q.Options {
@@ -180,7 +187,10 @@ func edited(q *Question, d Decision) (*Question, error) {
 			}
 			e.Options = append(e.Options, o)
 		}
-		e.Answer = d.Answer
+		e.Answer, e.Answers, e.Choose = idx[0], nil, 0
+		if d.Choose != 0 {
+			e.Answers, e.Choose = idx, d.Choose
+		}
 	}
 	if s := strings.TrimSpace(d.Explanation); s != "" {
 		e.note, e.Rationale = s, s

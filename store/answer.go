@@ -53,7 +53,11 @@ type Recorded struct {
 	RankBefore, RankAfter int
 }
 
-// RecordAnswer records a user's answer to a post. The first answer counts;
+// RecordAnswer records a user's answer to a post: optionID is the choice
+// key, an option ID or, on a multi-answer post, the chosen set's key
+// (SetSeparator; a known option each, sorted, no repeats; ErrInvalid
+// otherwise), right exactly when it equals the post's answer key, so a
+// partial set is wrong. The first answer counts;
 // a second returns ErrAlreadyAnswered with the first in Recorded.Answer.
 // An answer after the post closed returns ErrClosed and is not stored.
 // Counters, the rank index, stats and the streak are updated in the same
@@ -87,8 +91,8 @@ func (d *DB) recordAnswer(commit func(func(*bolt.Tx) error) error, postID, userI
 		if err != nil {
 			return err
 		}
-		if !knownChoice(meta.Options, optionID) {
-			return fmt.Errorf("post %s has no option %q: %w", postID, optionID, ErrInvalid)
+		if err := validChoice(optionID, meta.Options, meta.Answer); err != nil {
+			return fmt.Errorf("post %s: %w", postID, err)
 		}
 		if first, found, err := getAnswerTx(tx, postID, userID, meta); err != nil {
 			return err

@@ -29,8 +29,12 @@ type ItemQuery struct {
 type ItemStat struct {
 	// QuestionID is the question.
 	QuestionID string
-	// AnswerID is the correct option's ID, from the latest post's snapshot.
+	// AnswerID is the correct option's ID, from the latest post's snapshot;
+	// for a multi-answer question the key of the correct set (SplitChoice).
 	AnswerID string
+	// Choose is 1, or the number of options a multi-answer question asks
+	// for (the size of AnswerID's set).
+	Choose int
 	// Posted counts the daily posts that asked it.
 	Posted int
 	// Answered and Correct count answers to those posts.
@@ -39,7 +43,8 @@ type ItemStat struct {
 	// (0 when unanswered): the lower, the harder.
 	Difficulty float64
 	// Discrimination is the point-biserial correlation between answering
-	// this question right (1/0) and the answerer's accuracy on every other
+	// this question right (1/0; for a multi-answer question right only with
+	// the exact set) and the answerer's accuracy on every other
 	// daily answer in the query (the item itself left out, so a question
 	// does not correlate with itself). Each answerer counts once: one who
 	// met the question in several posts contributes their share right. Between -1 and 1; positive when the
@@ -55,9 +60,16 @@ type ItemStat struct {
 	// DiscriminationN counts the distinct answerers Discrimination uses:
 	// those with at least one daily answer to another question in the query.
 	DiscriminationN int
-	// Choices counts how often each option was chosen, by option ID.
+	// Choices counts how often each choice was made, by choice key: by
+	// option ID for a single-answer question, by the chosen set's key for
+	// a multi-answer one (per-set counts; the correct set is AnswerID).
 	Choices map[string]int
-	// TopThird counts the options chosen (every answer) by the strongest
+	// Options counts how often each option was chosen, by option ID: for a
+	// multi-answer question every option of a chosen set counts once (the
+	// same as Choices for a single-answer question).
+	Options map[string]int
+	// TopThird counts the choices made (every answer, by choice key as
+	// Choices) by the strongest
 	// third of the answerers in DiscriminationN (by their accuracy on other
 	// questions, ties by user ID), by option ID; TopThirdN is how many
 	// people that is (DiscriminationN/3, rounded down).
@@ -91,7 +103,7 @@ func (d *DB) ItemStats(q ItemQuery) ([]ItemStat, error) {
 	item := func(id string) *ItemStat {
 		s := stats[id]
 		if s == nil {
-			s = &ItemStat{QuestionID: id, Choices: map[string]int{}, TopThird: map[string]int{}}
+			s = &ItemStat{QuestionID: id, Choices: map[string]int{}, Options: map[string]int{}, TopThird: map[string]int{}}
 			stats[id] = s
 		}
 		return s
@@ -120,6 +132,7 @@ func (d *DB) ItemStats(q ItemQuery) ([]ItemStat, error) {
 			s.Posted++
 			if !p.OpenedAt.Before(latest[s]) {
 				latest[s], s.AnswerID = p.OpenedAt, p.Question.AnswerID
+				s.Choose = max(1, len(SplitChoice(s.AnswerID)))
 			}
 			posts[string(k)] = postInfo{item: s, space: string(key(p.Space.Platform, p.Space.ID))}
 			order = append(order, string(k))
@@ -211,6 +224,9 @@ func (s *ItemStat) analyse(as []itemAnswer, rest func(u, answered, correct int) 
 			s.Correct++
 		}
 		s.Choices[a.option]++
+		for _, o := range SplitChoice(a.option) {
+			s.Options[o]++
+		}
 		p := byUser[a.user]
 		if p == nil {
 			p = &person{user: a.user}

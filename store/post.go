@@ -41,7 +41,9 @@ type Snapshot struct {
 	Stem string `json:"stem"`
 	// Options are the choices in display order.
 	Options []SnapOption `json:"options"`
-	// AnswerID is the ID of the correct option.
+	// AnswerID is the ID of the correct option, or for a multi-answer
+	// ("choose two") question the choice key of the correct set: the IDs
+	// sorted and joined by SetSeparator (see AnswerIDs, Choose).
 	AnswerID string `json:"answer_id"`
 	// Explanation quotes the memo.
 	Explanation string `json:"explanation"`
@@ -181,7 +183,7 @@ func (d *DB) createPost(p Post, fired bool) (Post, error) {
 	if err := validID("channel", p.Channel); err != nil {
 		return Post{}, err
 	}
-	if p.Question.QuestionID == "" || !knownChoice(snapshotOptions(p.Question), p.Question.AnswerID) {
+	if p.Question.QuestionID == "" || p.Question.AnswerID == "" || !p.Question.validAnswerKey() {
 		return Post{}, fmt.Errorf("create post: question snapshot lacks ID or a valid answer: %w", ErrInvalid)
 	}
 	if p.Slot.IsZero() {
@@ -449,8 +451,15 @@ func (d *DB) LatestPost(space SpaceRef, channel string) (Post, error) {
 
 // Results are the answers to one post.
 type Results struct {
-	// Counts maps option ID to the number of users who chose it.
+	// Counts maps a choice key to the number of users who chose it: the
+	// option ID, or for a multi-answer question the chosen set's key (per
+	// set counts).
 	Counts map[string]int
+	// OptionCounts maps an option ID to the number of users whose choice
+	// holds it: for a single-answer question the same as Counts, for a
+	// multi-answer one each chosen set counted once for each of its
+	// options ("how many chose each option").
+	OptionCounts map[string]int
 	// Total is the number of answers.
 	Total int
 	// Correct is the number of correct answers.
@@ -461,7 +470,7 @@ type Results struct {
 
 // PostResults counts the answers to a post; firstN bounds FirstCorrect.
 func (d *DB) PostResults(id string, firstN int) (Results, error) {
-	r := Results{Counts: map[string]int{}}
+	r := Results{Counts: map[string]int{}, OptionCounts: map[string]int{}}
 	type fc struct {
 		user string
 		at   time.Time
@@ -474,6 +483,9 @@ func (d *DB) PostResults(id string, firstN int) (Results, error) {
 		}
 		return eachPostAnswer(tx, id, m, func(a Answer) error {
 			r.Counts[a.OptionID]++
+			for _, o := range SplitChoice(a.OptionID) {
+				r.OptionCounts[o]++
+			}
 			r.Total++
 			if a.Correct {
 				r.Correct++

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
 
@@ -46,7 +47,14 @@ func (b *Curate) adminInsights(_ context.Context, c core.Command, _ []string, _ 
 	if err != nil {
 		return b.InternalError(lang, "insights", err)
 	}
-	m := insightsMessage(stats, lang)
+	bank := b.Bank()
+	m := insightsMessage(stats, lang, func(id string) *questions.Question {
+		q, err := bank.Get(id)
+		if err != nil {
+			return nil
+		}
+		return q
+	})
 	team, err := b.team.TeamReadiness(c.Space, b.Now())
 	if err != nil {
 		return b.InternalError(lang, "insights", err)
@@ -81,8 +89,10 @@ func HardestFirst(stats []store.ItemStat) []store.ItemStat {
 
 // insightsMessage renders the top flagged questions (most flags first,
 // then most reporters, then lowest discrimination) and the hardest ones
-// (lowest share correct, then most answered).
-func insightsMessage(stats []store.ItemStat, lang string) render.Message {
+// (lowest share correct, then most answered). A multi-answer question's row
+// is followed by its counts by option and by set (question finds it in the
+// bank; nil when it left).
+func insightsMessage(stats []store.ItemStat, lang string, question func(id string) *questions.Question) render.Message {
 	type flagged struct {
 		s     store.ItemStat
 		flags []core.Flag
@@ -112,7 +122,13 @@ func insightsMessage(stats []store.ItemStat, lang string) render.Message {
 	})
 	answered = HardestFirst(answered)
 	row := func(s store.ItemStat) string {
-		return render.T(lang, "insights.row", s.QuestionID, s.Posted, s.Answered, int(s.Difficulty*100+0.5), FormatDiscrimination(s))
+		r := render.T(lang, "insights.row", s.QuestionID, s.Posted, s.Answered, int(s.Difficulty*100+0.5), FormatDiscrimination(s))
+		if s.Choose > 1 && question != nil {
+			if ml := multiLines(s, question(s.QuestionID), lang); ml != "" {
+				r += "\n  " + ml
+			}
+		}
+		return r
 	}
 	var f strings.Builder
 	for i, x := range fl {

@@ -86,7 +86,7 @@ func (b *Curate) reviewMessage(space core.Space, user, lang string) render.Respo
 	fmt.Fprintf(&body, "%s · %s\n\n%s\n", q.ID, b.DomainLabel(lang, q.Domain, q.DomainTitle), q.Stem)
 	for i, o := range q.Options {
 		mark := ""
-		if i == q.Answer {
+		if q.IsCorrectIndex(i) {
 			mark = " ✅"
 		}
 		fmt.Fprintf(&body, "\n%s) %s%s", questions.Letter(i), o.Text, mark)

@@ -5,6 +5,7 @@ import (
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 
+	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
 
@@ -81,4 +82,15 @@ func (b *Learn) Record(space store.SpaceRef, user, item, questionID string, doma
 	if err != nil {
 		b.Log.Error("update card", "space", space.String(), "user", user, "item", item, "err", err)
 	}
+}
+
+// RecordChoice grades a choice key against the question and updates the
+// user's card with it (Record): FSRS grades the item by the set, so a
+// multi-answer question is right (Good) only with exactly the correct
+// options and wrong (Again) with a partial set. It returns whether the
+// choice was right.
+func (b *Learn) RecordChoice(space store.SpaceRef, user string, q *questions.Question, choice string) bool {
+	right := q.IsRight(choice)
+	b.Record(space, user, q.Item, q.ID, q.Domain, right)
+	return right
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/render"
+	"strings"
 	"time"
 
 	"github.com/studybot/studybot/questions"
@@ -229,6 +230,19 @@ func reviewQuestionCard(q *questions.Question, lang, domain string, isNew bool) 
 	ctx := render.T(lang, "card.review", q.ID)
 	if isNew {
 		ctx = render.T(lang, "card.review.new", q.ID)
+	}
+	if q.Multi() {
+		// a multi-answer question is shown as its practice card is (the
+		// renderer knows how a set is chosen), its answers routed to review
+		m := render.PracticeCard(q, lang, domain)
+		m.Title, m.Context = render.T(lang, "card.title.review", domain), ctx
+		practice, review := render.PracticeAction(q.ID, ""), render.ReviewAnswerAction(q.ID, "")
+		for i := range m.Buttons {
+			if rest, ok := strings.CutPrefix(m.Buttons[i].ActionID, practice); ok {
+				m.Buttons[i].ActionID = review + rest
+			}
+		}
+		return m
 	}
 	m := render.Message{Kind: render.KindCard, Title: render.T(lang, "card.title.review", domain), Body: q.Stem, Context: ctx}
 	for i, o := range q.Options {

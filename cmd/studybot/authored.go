@@ -27,9 +27,12 @@ type authoredYAML struct {
 	Domain      int        `yaml:"domain"`
 	Stem        string     `yaml:"stem"`
 	Options     []string   `yaml:"options"`
-	Answer      int        `yaml:"answer"`
+	Answer      *int       `yaml:"answer"`
+	Answers     []int      `yaml:"answers"`
+	Choose      int        `yaml:"choose"`
 	Explanation string     `yaml:"explanation"`
 	Source      string     `yaml:"source"`
+	Sources     []string   `yaml:"sources"`
 	Replaces    string     `yaml:"replaces"`
 	Draft       *draftYAML `yaml:"draft"`
 }
@@ -67,7 +70,9 @@ func (d *draftYAML) provenance() *questions.Provenance {
 
 // parseAuthored reads a questions file: a "questions:" list of
 // {domain, stem, options, answer (0-based), explanation, source, replaces,
-// draft} where draft: holds the provenance of a drafted question.
+// draft} where draft: holds the provenance of a drafted question; a
+// multi-answer question has answers: (0-based) and choose: instead of
+// answer:, and may name more memo lines in sources:.
 // Unknown keys are errors, so a typo is not silently ignored.
 func parseAuthored(src []byte) ([]questions.Authored, error) {
 	var doc yaml.Node
@@ -100,9 +105,16 @@ func parseAuthored(src []byte) ([]questions.Authored, error) {
 		if err := dec.Decode(&a); err != nil {
 			return nil, fmt.Errorf("line %d: %v", n.Line, err)
 		}
-		out = append(out, questions.Authored{Domain: a.Domain, Stem: a.Stem, Options: a.Options, Answer: a.Answer,
-			Explanation: a.Explanation, Source: a.Source, Replaces: a.Replaces, Line: n.Line,
-			Draft: a.Draft.provenance()})
+		q := questions.Authored{Domain: a.Domain, Stem: a.Stem, Options: a.Options, Answers: a.Answers, Choose: a.Choose,
+			Explanation: a.Explanation, Source: a.Source, Sources: a.Sources, Replaces: a.Replaces, Line: n.Line,
+			Draft: a.Draft.provenance()}
+		switch {
+		case a.Answer != nil && (a.Choose != 0 || len(a.Answers) > 0):
+			return nil, fmt.Errorf("line %d: answer: and answers:/choose: together (a multi-answer question has answers: and choose: only)", n.Line)
+		case a.Answer != nil:
+			q.Answer = *a.Answer
+		}
+		out = append(out, q)
 	}
 	return out, nil
 }

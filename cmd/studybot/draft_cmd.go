@@ -249,6 +249,15 @@ func existingQuestions(bank *questions.Bank, out string) ([]draft.Existing, erro
 		if a.Answer >= 0 && a.Answer < len(a.Options) {
 			e.Answer = a.Options[a.Answer]
 		}
+		if a.Choose != 0 { // a multi-answer draft: its set, and no one position to balance
+			var texts []string
+			for _, i := range a.Answers {
+				if i >= 0 && i < len(a.Options) {
+					texts = append(texts, a.Options[i])
+				}
+			}
+			e.Answer, e.Position = strings.Join(texts, " + "), -1
+		}
 		for _, ev := range a.Draft.Evidence {
 			e.Lines = append(e.Lines, ev.Line)
 		}
@@ -277,6 +286,9 @@ func printPlan(w io.Writer, m *draft.Memo, pl *draft.Plan, reqs []draft.Request)
 		for _, k := range keys {
 			fmt.Fprintf(w, "  %-30s %4d\n", k, pl.Skipped[k])
 		}
+	}
+	if pl.Multi > 0 {
+		fmt.Fprintf(w, "\n%d of the requests may ask for a multi-answer (choose two or three) question\n", pl.Multi)
 	}
 	if pl.Asked < pl.Wanted {
 		fmt.Fprintf(w, "\nthe memo has room for %d of the %d questions wanted (at most %d per passage)\n", pl.Asked, pl.Wanted, draft.MaxPerPassage)

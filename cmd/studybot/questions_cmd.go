@@ -185,6 +185,8 @@ type exportRecord struct {
 	Options     []string     `json:"options" yaml:"options"`
 	OptionIDs   []string     `json:"option_ids" yaml:"option_ids"`
 	Answer      int          `json:"answer" yaml:"answer"`
+	Answers     []int        `json:"answers,omitempty" yaml:"answers,omitempty"`
+	Choose      int          `json:"choose,omitempty" yaml:"choose,omitempty"`
 	Difficulty  int          `json:"difficulty" yaml:"difficulty"`
 	Kin         string       `json:"kin" yaml:"kin"`
 	Confidence  float64      `json:"confidence" yaml:"confidence"`
@@ -211,6 +213,9 @@ func exportBank(w io.Writer, bank *questions.Bank, format string, top int) error
 		r := exportRecord{ID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
 			Answer: q.Answer, Difficulty: q.Difficulty, Kin: q.Kin, Confidence: q.Confidence, Rank: q.Rank, Approved: q.Approved, Draft: q.Draft, Doubt: q.Doubt, Explanation: q.Explanation,
 			Source: exportSource{Path: q.Source.Path, Line: q.Source.Line}}
+		if q.Multi() {
+			r.Answers, r.Choose = q.CorrectIndexes(), q.Choose
+		}
 		for _, o := range q.Options {
 			r.Options = append(r.Options, o.Text)
 			r.OptionIDs = append(r.OptionIDs, o.ID)

@@ -40,6 +40,8 @@ type reviewEntry struct {
 	Stem        string   `yaml:"stem,omitempty"`
 	Options     []string `yaml:"options,omitempty"`
 	Answer      *int     `yaml:"answer,omitempty"`
+	Answers     []int    `yaml:"answers,omitempty"`
+	Choose      int      `yaml:"choose,omitempty"`
 	Explanation string   `yaml:"explanation,omitempty"`
 
 	line int
@@ -48,7 +50,7 @@ type reviewEntry struct {
 // decision returns the entry as the questions package takes it.
 func (e reviewEntry) decision(id string) questions.Decision {
 	d := questions.Decision{ID: id, Verdict: questions.Verdict(e.Status), Reason: e.Reason, Stem: e.Stem,
-		Options: e.Options, Explanation: e.Explanation, Line: e.line}
+		Options: e.Options, Answers: e.Answers, Choose: e.Choose, Explanation: e.Explanation, Line: e.line}
 	if e.Answer != nil {
 		d.Answer = *e.Answer
 	}
@@ -64,7 +66,7 @@ type reviewFile struct {
 
 // parseReview reads a review file: a mapping of question ID to
 // {status: approved|rejected|edited, reason, stem, options, answer
-// (0-based), explanation}. Unknown keys are errors, so a typo is not
+// (0-based), answers and choose (a multi-answer edit), explanation}. Unknown keys are errors, so a typo is not
 // silently ignored.
 func parseReview(src []byte) (*reviewFile, error) {
 	rf := &reviewFile{entries: map[string]reviewEntry{}}

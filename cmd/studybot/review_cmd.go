@@ -402,7 +402,7 @@ func (u *reviewUI) show(i, n int, q *questions.Question, rf *reviewFile) {
 	fmt.Fprintf(u.out, "\n── %d/%d  %s  [%s · %s]  %s\n第 %d 分野: %s\n\n%s\n\n", i+1, n, q.ID, q.Type, status, q.Source.Breadcrumb(), q.Domain, q.DomainTitle, q.Stem)
 	for j, o := range q.Options {
 		mark := " "
-		if j == q.Answer {
+		if q.IsCorrectIndex(j) {
 			mark = "*"
 		}
 		fmt.Fprintf(u.out, " %s %s. %s\n", mark, questions.Letter(j), o.Text)
@@ -418,6 +418,8 @@ type editYAML struct {
 	Stem        string   `yaml:"stem"`
 	Options     []string `yaml:"options"`
 	Answer      int      `yaml:"answer"`
+	Answers     []int    `yaml:"answers,omitempty"`
+	Choose      int      `yaml:"choose,omitempty"`
 	Explanation string   `yaml:"explanation"`
 }
 
@@ -435,6 +437,9 @@ func (u *reviewUI) edit(bank *questions.Bank, q *questions.Question, drafts map[
 	draft := drafts[q.ID]
 	if draft == nil {
 		draft = &editYAML{Stem: q.Stem, Answer: q.Answer}
+		if q.Multi() {
+			draft.Answers, draft.Choose = q.CorrectIndexes(), q.Choose
+		}
 		for _, o := range q.Options {
 			draft.Options = append(draft.Options, o.Text)
 		}
@@ -449,7 +454,7 @@ func (u *reviewUI) edit(bank *questions.Bank, q *questions.Question, drafts map[
 	}
 	defer os.RemoveAll(dir)
 	tmp := filepath.Join(dir, q.ID+".yaml")
-	head := "# Edit question " + q.ID + ", save and quit. answer is 0-based; explanation, if set, is\n# shown above the memo quote.\n"
+	head := "# Edit question " + q.ID + ", save and quit. answer (answers: of a choose-N question) is 0-based; explanation, if set, is\n# shown above the memo quote.\n"
 	if err := os.WriteFile(tmp, append([]byte(head), body...), 0o600); err != nil {
 		return nil, fmt.Errorf("edit: %w", err)
 	}
@@ -475,7 +480,8 @@ func (u *reviewUI) edit(bank *questions.Bank, q *questions.Question, drafts map[
 		return nil, fmt.Errorf("edit: %w", err)
 	}
 	drafts[q.ID] = &got
-	d := questions.Decision{ID: q.ID, Verdict: questions.Edited, Stem: got.Stem, Options: got.Options, Answer: got.Answer, Explanation: got.Explanation}
+	d := questions.Decision{ID: q.ID, Verdict: questions.Edited, Stem: got.Stem, Options: got.Options, Answer: got.Answer,
+		Answers: got.Answers, Choose: got.Choose, Explanation: got.Explanation}
 	if _, err := bank.CheckEdit(d); err != nil {
 		var re *questions.ReviewError
 		if errors.As(err, &re) {
@@ -485,5 +491,6 @@ func (u *reviewUI) edit(bank *questions.Bank, q *questions.Question, drafts map[
 	}
 	delete(drafts, q.ID)
 	answer := got.Answer
-	return &reviewEntry{Status: string(questions.Edited), Stem: got.Stem, Options: got.Options, Answer: &answer, Explanation: got.Explanation}, nil
+	return &reviewEntry{Status: string(questions.Edited), Stem: got.Stem, Options: got.Options, Answer: &answer,
+		Answers: got.Answers, Choose: got.Choose, Explanation: got.Explanation}, nil
 }

@@ -211,10 +211,17 @@ func short(s string) string {
 
 // checkSchema checks the shape of one drafted question.
 func checkSchema(m *Memo, d Drafted) string {
+	multi := d.Choose != 0 || len(d.Answers) > 0
 	switch {
 	case strings.TrimSpace(d.Stem) == "":
 		return "empty stem"
-	case len(d.Options) != 4:
+	case multi && (d.Choose < questions.MinChoose || d.Choose > questions.MaxChoose):
+		return fmt.Sprintf("choose %d with answers %v, want 2 or 3", d.Choose, d.Answers)
+	case multi && len(d.Options) != d.Choose+3:
+		return fmt.Sprintf("%d options for choose %d, want %d", len(d.Options), d.Choose, d.Choose+3)
+	case multi && len(d.Answers) != d.Choose:
+		return fmt.Sprintf("%d answers for choose %d", len(d.Answers), d.Choose)
+	case !multi && len(d.Options) != 4:
 		return fmt.Sprintf("%d options, want 4", len(d.Options))
 	case d.Answer < 0 || d.Answer >= len(d.Options):
 		return fmt.Sprintf("answer %d out of range", d.Answer)
@@ -233,6 +240,16 @@ func checkSchema(m *Memo, d Drafted) string {
 	case "easy", "medium", "hard":
 	default:
 		return fmt.Sprintf("difficulty %q", d.Difficulty)
+	}
+	keyed := map[int]bool{}
+	for _, i := range d.Answers {
+		if i < 0 || i >= len(d.Options) {
+			return fmt.Sprintf("answer %d out of range", i)
+		}
+		if keyed[i] {
+			return fmt.Sprintf("answer %d twice", i)
+		}
+		keyed[i] = true
 	}
 	seen := map[string]bool{}
 	for _, o := range d.Options {
@@ -443,6 +460,9 @@ func shapeOf(s string) string {
 // longest, or alone a sentence (or alone not one) among three of one
 // shape, or alone a Latin name among Japanese names (or the reverse).
 func checkCue(d Drafted) string {
+	if d.Choose > 1 {
+		return checkMultiCue(d)
+	}
 	n := make([]int, len(d.Options))
 	for i, o := range d.Options {
 		n[i] = utf8.RuneCountInString(strings.TrimSpace(o))
@@ -470,6 +490,50 @@ func checkCue(d Drafted) string {
 	name := func(x string) bool { return x == shapeLatin || x == shapeJapanese }
 	if sentence(shape) != sentence(others[0]) || name(shape) && name(others[0]) {
 		return fmt.Sprintf("the correct option alone is a %s among options of another shape (%s)", shape, others[0])
+	}
+	return ""
+}
+
+// checkMultiCue is checkCue for a multi-answer draft, where the cue is the
+// set: the correct options are the longest ones by far, or they alone
+// share a shape (all sentences among names), or every wrong option
+// restricts itself (のみ, 必ず) and no correct one does.
+func checkMultiCue(d Drafted) string {
+	keyed := map[int]bool{}
+	for _, i := range d.Answers {
+		keyed[i] = true
+	}
+	minRight, maxWrong := -1, 0
+	rightShape, wrongShape := "", ""
+	mixedRight, mixedWrong := false, false
+	allWrongRestrict, anyRightRestricts := true, false
+	for i, o := range d.Options {
+		l := utf8.RuneCountInString(strings.TrimSpace(o))
+		sh := shapeOf(o)
+		if keyed[i] {
+			if minRight < 0 || l < minRight {
+				minRight = l
+			}
+			mixedRight = mixedRight || rightShape != "" && rightShape != sh
+			rightShape = sh
+			anyRightRestricts = anyRightRestricts || reQualifier.MatchString(o)
+			continue
+		}
+		maxWrong = max(maxWrong, l)
+		mixedWrong = mixedWrong || wrongShape != "" && wrongShape != sh
+		wrongShape = sh
+		allWrongRestrict = allWrongRestrict && reQualifier.MatchString(o)
+	}
+	if minRight > maxWrong && float64(minRight) >= cueRatio*float64(maxWrong) && minRight-maxWrong >= cueMargin {
+		return fmt.Sprintf("the correct options are the longest by far (%d against %d characters)", minRight, maxWrong)
+	}
+	if allWrongRestrict && !anyRightRestricts {
+		return "every wrong option restricts itself (のみ, 必ず, 常に…) and no correct one does"
+	}
+	sentence := func(x string) bool { return x == shapeSentence }
+	if !mixedRight && !mixedWrong && rightShape != wrongShape && rightShape != shapeOther && wrongShape != shapeOther &&
+		(sentence(rightShape) || sentence(wrongShape)) {
+		return fmt.Sprintf("the correct options alone are of one shape (%s among %s)", rightShape, wrongShape)
 	}
 	return ""
 }

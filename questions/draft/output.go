@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/studybot/studybot/questions"
@@ -146,10 +147,26 @@ func writeEntry(b *bytes.Buffer, indent string, a questions.Authored) {
 		opts[i] = quoted(o)
 	}
 	fmt.Fprintf(b, "%soptions: [%s]\n", in, strings.Join(opts, ", "))
-	fmt.Fprintf(b, "%sanswer: %d\n", in, a.Answer)
+	if a.Choose != 0 {
+		ans := make([]string, len(a.Answers))
+		for i, x := range a.Answers {
+			ans[i] = strconv.Itoa(x)
+		}
+		fmt.Fprintf(b, "%sanswers: [%s]\n", in, strings.Join(ans, ", "))
+		fmt.Fprintf(b, "%schoose: %d\n", in, a.Choose)
+	} else {
+		fmt.Fprintf(b, "%sanswer: %d\n", in, a.Answer)
+	}
 	fmt.Fprintf(b, "%sexplanation: %s\n", in, quoted(a.Explanation))
 	if a.Source != "" {
 		fmt.Fprintf(b, "%ssource: %s\n", in, quoted(a.Source))
+	}
+	if len(a.Sources) > 0 {
+		src := make([]string, len(a.Sources))
+		for i, x := range a.Sources {
+			src[i] = quoted(x)
+		}
+		fmt.Fprintf(b, "%ssources: [%s]\n", in, strings.Join(src, ", "))
 	}
 	d := a.Draft
 	if d == nil {

@@ -20,8 +20,11 @@ func parseQuestions(src []byte) ([]questions.Authored, error) {
 			Stem        string   `yaml:"stem"`
 			Options     []string `yaml:"options"`
 			Answer      int      `yaml:"answer"`
+			Answers     []int    `yaml:"answers"`
+			Choose      int      `yaml:"choose"`
 			Explanation string   `yaml:"explanation"`
 			Source      string   `yaml:"source"`
+			Sources     []string `yaml:"sources"`
 			Draft       *struct {
 				ID, Backend, Model, Date, Fact, Difficulty, Doubt string
 				Evidence                                          []struct {
@@ -36,7 +39,8 @@ func parseQuestions(src []byte) ([]questions.Authored, error) {
 	}
 	var out []questions.Authored
 	for _, q := range doc.Questions {
-		a := questions.Authored{Domain: q.Domain, Stem: q.Stem, Options: q.Options, Answer: q.Answer, Explanation: q.Explanation, Source: q.Source}
+		a := questions.Authored{Domain: q.Domain, Stem: q.Stem, Options: q.Options, Answer: q.Answer, Answers: q.Answers, Choose: q.Choose,
+			Explanation: q.Explanation, Source: q.Source, Sources: q.Sources}
 		if q.Draft != nil {
 			a.Draft = &questions.Provenance{ID: q.Draft.ID, Backend: q.Draft.Backend, Model: q.Draft.Model, Date: q.Draft.Date,
 				Fact: q.Draft.Fact, Difficulty: q.Draft.Difficulty, Doubt: q.Draft.Doubt}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -259,14 +260,26 @@ func (p *Pipeline) gate(c *candidate, bank []fingerprint) (rule, reason string) 
 	if why := evidenceTooLong(c.ev); why != "" {
 		return RuleEvidence, why
 	}
-	if c.d.Doubt == "" && !m.supported(c.d.Options[c.d.Answer], c.ev) {
-		return RuleEvidence, fmt.Sprintf("the answer %q does not rest on the quoted lines", short(c.d.Options[c.d.Answer]))
+	if c.multi() && !c.ask.Multi {
+		return RuleSchema, "a multi-answer question the request did not ask for"
+	}
+	for _, i := range c.correct() {
+		if c.d.Doubt == "" && !m.supported(c.d.Options[i], c.ev) {
+			return RuleEvidence, fmt.Sprintf("the answer %q does not rest on the quoted lines", short(c.d.Options[i]))
+		}
 	}
 	if why := checkCue(c.d); why != "" {
 		return RuleAnswerCue, why
 	}
 	c.a = questions.Authored{Domain: c.d.Domain, Stem: c.d.Stem, Options: c.d.Options, Answer: c.d.Answer,
 		Explanation: c.d.Explanation, Source: m.sourceOf(c.ev)}
+	if c.multi() {
+		c.a.Answers, c.a.Choose = c.correct(), c.d.Choose
+		c.a.Answer = c.a.Answers[0]
+		// a multi-answer question's evidence is its quotes, which the
+		// questions file keeps in its draft: block
+		c.a.Draft = &questions.Provenance{Evidence: c.ev}
+	}
 	if err := m.Parsed.CheckAuthored(c.a); err != nil {
 		var ae *questions.AuthoredError
 		if errors.As(err, &ae) {
@@ -274,7 +287,7 @@ func (p *Pipeline) gate(c *candidate, bank []fingerprint) (rule, reason string) 
 		}
 		return RuleQualityPrefix + "other", err.Error()
 	}
-	c.fp = newFingerprint(c.d.Stem, c.d.Options[c.d.Answer], c.d.Fact)
+	c.fp = newFingerprint(c.d.Stem, c.answerText(), c.d.Fact)
 	if why := dupOf(c.fp, bank); why != "" {
 		return RuleDuplicate, why
 	}
@@ -292,11 +305,53 @@ func (m *Memo) sourceOf(ev []questions.Evidence) string {
 	return ""
 }
 
+// multi reports whether the draft is a multi-answer question.
+func (c *candidate) multi() bool { return c.d.Choose > 1 }
+
+// correct returns the indexes of the draft's correct options, sorted.
+func (c *candidate) correct() []int {
+	if !c.multi() {
+		return []int{c.d.Answer}
+	}
+	out := append([]int(nil), c.d.Answers...)
+	sort.Ints(out)
+	return out
+}
+
+// answerText is the correct option's text, or the correct options' joined
+// by " + " (duplicates compare it).
+func (c *candidate) answerText() string {
+	var t []string
+	for _, i := range c.correct() {
+		t = append(t, c.d.Options[i])
+	}
+	return strings.Join(t, " + ")
+}
+
 // authored turns a verified candidate into the questions file's entry: its
 // options in the model's order, rotated so the answer lands on the
-// position drafts have used least (ties by seed).
+// position drafts have used least (ties by seed). A multi-answer draft's
+// options are shuffled by seed instead (models put the correct ones
+// first), and count in no position.
 func (c *candidate) authored(now time.Time, model string, seed int64, positions *[4]int) questions.Authored {
 	n := len(c.d.Options)
+	if c.multi() {
+		perm := permutation(seed, "position "+c.id, n) // perm[i]: the drafted option shown at i
+		opts := make([]string, n)
+		at := make([]int, n)
+		for i, k := range perm {
+			opts[i], at[k] = c.d.Options[k], i
+		}
+		a := c.a
+		a.Options, a.Answers = opts, nil
+		for _, k := range c.correct() {
+			a.Answers = append(a.Answers, at[k])
+		}
+		sort.Ints(a.Answers)
+		a.Answer = a.Answers[0]
+		a.Draft = c.provenance(now, model)
+		return a
+	}
 	best, start := 0, int(seeded(seed, "position", c.id)%uint64(n))
 	for k := 0; k < n; k++ {
 		i := (start + k) % n
@@ -312,13 +367,18 @@ func (c *candidate) authored(now time.Time, model string, seed int64, positions 
 	}
 	a := c.a
 	a.Options, a.Answer = opts, best
+	a.Draft = c.provenance(now, model)
+	return a
+}
+
+// provenance is a kept draft's draft: block.
+func (c *candidate) provenance(now time.Time, model string) *questions.Provenance {
 	mdl := c.resp.Model
 	if mdl == "" {
 		mdl = model
 	}
-	a.Draft = &questions.Provenance{ID: c.id, Backend: c.resp.Backend, Model: mdl, Date: now.Format("2006-01-02"),
+	return &questions.Provenance{ID: c.id, Backend: c.resp.Backend, Model: mdl, Date: now.Format("2006-01-02"),
 		Evidence: c.ev, Fact: c.d.Fact, Difficulty: c.d.Difficulty, Doubt: c.d.Doubt}
-	return a
 }
 
 // record is a verdict about c.

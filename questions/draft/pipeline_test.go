@@ -40,6 +40,7 @@ type script struct {
 	refuse  map[int]bool   // domain → refuse the drafting request
 	down    map[int]bool   // domain → the server is down (retryable, never answered)
 	pick    map[string]string
+	picks   map[string][]string // stem → the options a multi-answer verification chooses
 	other   map[string][]string
 	calls   []Request
 	verdict func(stem string, options map[string]string) (string, []string)
@@ -55,7 +56,7 @@ func (f fakeBackend) Name() string { return "fake" }
 
 var (
 	reDomain = regexp.MustCompile(`(?m)^Domain: (\d+)`)
-	reOption = regexp.MustCompile(`(?m)^([A-D])\. (.*)$`)
+	reOption = regexp.MustCompile(`(?m)^([A-F])\. (.*)$`)
 )
 
 func (f fakeBackend) Complete(_ context.Context, req Request) (Response, error) {
@@ -79,6 +80,12 @@ func (f fakeBackend) Complete(_ context.Context, req Request) (Response, error) 
 			letters[m[2]] = m[1]
 		}
 		v := Verdict{Answer: letters[f.s.pick[stem]], OtherDefensible: []string{}, Reason: "fake"}
+		if picks, ok := f.s.picks[stem]; ok {
+			v.Answer = ""
+			for _, o := range picks {
+				v.Answers = append(v.Answers, letters[o])
+			}
+		}
 		for _, o := range f.s.other[stem] {
 			v.OtherDefensible = append(v.OtherDefensible, letters[o])
 		}

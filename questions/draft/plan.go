@@ -71,7 +71,21 @@ type PlanOptions struct {
 	// Section, when set, asks only about passages whose breadcrumb holds
 	// it (normalised).
 	Section string
+	// MultiEvery makes one request in MultiEvery, at most, ask for a
+	// multi-answer ("choose two") question among its questions: 0 means
+	// DefaultMultiEvery, a negative value never.
+	MultiEvery int
 }
+
+// DefaultMultiEvery is PlanOptions.MultiEvery when unset: about one
+// request in five may ask for a multi-answer question, as the exam mixes
+// a few "choose two" questions among many "choose one".
+const DefaultMultiEvery = 5
+
+// MinMultiKin is the fewest definitions with same-kind kin a passage needs
+// for a multi-answer question: two or three correct options and the
+// distractors beside them come from siblings.
+const MinMultiKin = 3
 
 // DefaultCount is the default --count: enough for a year of weekday
 // questions once the gates have dropped their share.
@@ -108,6 +122,9 @@ type Ask struct {
 	// FocusFirst and FocusLast, when set, are the lines of the passage
 	// this request's questions are about (a passage asked in parts).
 	FocusFirst, FocusLast int
+	// Multi asks for one of the questions to be a multi-answer ("choose
+	// two" or "choose three") question, in draftMultiSchema.
+	Multi bool
 }
 
 // DomainPlan sums a plan's asks in one domain.
@@ -136,6 +153,8 @@ type Plan struct {
 	Wanted, Asked int
 	// Existing is the number of drafts the questions file already holds.
 	Existing int
+	// Multi is the number of asks that ask for a multi-answer question.
+	Multi int
 	// Skipped counts passages not asked about, by reason.
 	Skipped map[string]int
 }
@@ -255,7 +274,31 @@ func NewPlan(m *Memo, dr *questions.Drafter, existing []Existing, o PlanOptions)
 		pl.Domains = append(pl.Domains, dp)
 	}
 	sort.SliceStable(pl.Asks, func(i, j int) bool { return pl.Asks[i].Passage.First < pl.Asks[j].Passage.First })
+	planMulti(pl.Asks, o.MultiEvery)
+	pl.Multi = 0
+	for _, a := range pl.Asks {
+		pl.Multi += btoi(a.Multi)
+	}
 	return pl
+}
+
+// planMulti marks the asks that ask for a multi-answer question: in plan
+// order, the first ask of a passage with at least MinMultiKin sibling
+// definitions once every asks since the last one reach one in every.
+func planMulti(asks []Ask, every int) {
+	if every == 0 {
+		every = DefaultMultiEvery
+	}
+	if every < 0 {
+		return
+	}
+	marked := 0
+	for i := range asks {
+		if (marked+1)*every <= i+1 && asks[i].Passage.WithKin >= MinMultiKin {
+			asks[i].Multi = true
+			marked++
+		}
+	}
 }
 
 // split cuts an ask of more than MaxPerRequest questions into requests of

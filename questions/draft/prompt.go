@@ -34,6 +34,23 @@ Write exactly the number of questions asked for, fewer only when the passage can
 // verifyGuide is the system message of a verification request.
 const verifyGuide = `You are a careful, well-prepared candidate of the certification exam "%[1]s". Answer the multiple-choice question of the request, using the memo passage given and your knowledge of the vendor's documentation. Pick the one best option. Then list in other_defensible every other option that an expert could also defend as a correct answer to this stem as written (an option that meets the requirement as well, or equally well); leave it empty when every other option is clearly wrong. In reason, say in one or two sentences why. Answer with the JSON object of the schema only.`
 
+// multiGuide is added to the user message of a request that asks for a
+// multi-answer question (Ask.Multi); the system message stays the same for
+// every request. %[1]d is the number of questions asked.
+const multiGuide = `
+Multi-answer question: write one of the %[1]d questions as a "choose two" or "choose three" question, as the exam does, when the passage has enough sibling facts for it (several correct options that each rest on their own line of the passage); otherwise write only one-answer questions. For it:
+- choose is 2 with exactly five options, or 3 with exactly six options; answers lists the 0-based indexes of every correct option, answer is the first of them. The other questions have choose 0 and answers [].
+- The stem ends by stating the number to choose: 「（2つ選択）」 or 「（3つ選択）」. A learner must choose all of them: a partial set is wrong.
+- Every correct option rests on a quoted line of evidence: quote a line for each one.
+- No option combines others (「A と B」, 「両方」, "both"), and no option's text contains another's.
+- The correct options are not the longest ones and are phrased like the others; every option is of one kind.
+- The explanation names every correct option and says why the most tempting wrong one fails.
+`
+
+// verifyMultiGuide is the system message of a multi-answer question's
+// verification request.
+const verifyMultiGuide = `You are a careful, well-prepared candidate of the certification exam "%[1]s". Answer the multiple-response question of the request, using the memo passage given and your knowledge of the vendor's documentation: choose exactly as many options as the question asks for, the best ones. Then list in other_defensible every option you did not choose that an expert could also defend as correct for this stem as written; leave it empty when every other option is clearly wrong. In reason, say in one or two sentences why. Answer with the JSON object of the schema only.`
+
 // Token budgets of the answers (max_completion_tokens): room for a
 // reasoning model's thoughts as well as the answer.
 const (
@@ -89,6 +106,9 @@ func draftUser(m *Memo, a Ask) string {
 	d := m.Parsed.Domain(a.Passage.Domain)
 	fmt.Fprintf(&b, "Exam: %s\nDomain: %d (%s)\nWhere in the memo: %s\n", m.Exam, d.Number, d.Label(), a.Passage.Breadcrumb())
 	fmt.Fprintf(&b, "Questions to write: %d, each about a different fact.\n", a.Count)
+	if a.Multi {
+		fmt.Fprintf(&b, multiGuide, a.Count)
+	}
 	if a.FocusFirst > 0 {
 		fmt.Fprintf(&b, "Focus: ask about lines %d–%d of the passage (the rest is context; other requests ask about it).\n", a.FocusFirst, a.FocusLast)
 	}
@@ -121,6 +141,9 @@ func draftRequest(m *Memo, model string, a Ask) Request {
 	r := Request{Kind: KindDraft, Model: model, System: fmt.Sprintf(styleGuide, m.Exam, language(m)),
 		User: draftUser(m, a), SchemaName: DraftSchemaName, Schema: draftSchema,
 		MaxTokens: draftTokensBase + draftTokensPerQuestion*a.Count}
+	if a.Multi {
+		r.SchemaName, r.Schema = DraftMultiSchemaName, draftMultiSchema
+	}
 	r.Key = keyOf(r)
 	return r
 }
@@ -128,9 +151,12 @@ func draftRequest(m *Memo, model string, a Ask) Request {
 // verifyUser is the user message of a verification request: the passage,
 // the stem and the options in the order perm gives (perm[i] is the
 // drafted option shown at letter i).
-func verifyUser(m *Memo, p questions.Passage, stem string, options []string, perm []int) string {
+func verifyUser(m *Memo, p questions.Passage, stem string, options []string, perm []int, choose int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Exam: %s\n\nMemo passage (line number | memo line):\n%s\nQuestion:\n%s\n\n", m.Exam, passageText(m, p), stem)
+	if choose > 1 {
+		fmt.Fprintf(&b, "Choose %d options.\n\n", choose)
+	}
 	for i, k := range perm {
 		fmt.Fprintf(&b, "%s. %s\n", questions.Letter(i), options[k])
 	}

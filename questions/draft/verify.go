@@ -28,8 +28,11 @@ func permutation(seed int64, id string, n int) []int {
 func verifyRequest(m *Memo, model string, seed int64, c *candidate) Request {
 	c.perm = permutation(seed, c.id, len(c.d.Options))
 	r := Request{Kind: KindVerify, Model: model, System: fmt.Sprintf(verifyGuide, m.Exam),
-		User:       verifyUser(m, c.ask.Passage, c.d.Stem, c.d.Options, c.perm),
+		User:       verifyUser(m, c.ask.Passage, c.d.Stem, c.d.Options, c.perm, c.d.Choose),
 		SchemaName: VerifySchemaName, Schema: verifySchema, MaxTokens: verifyTokens}
+	if c.multi() {
+		r.System, r.SchemaName, r.Schema = fmt.Sprintf(verifyMultiGuide, m.Exam), VerifyMultiSchemaName, verifyMultiSchema
+	}
 	r.Key = keyOf(r)
 	return r
 }
@@ -40,6 +43,9 @@ func checkVerdict(c *candidate, content string) (rule, reason string) {
 	var v Verdict
 	if err := decodeStrict(content, &v); err != nil {
 		return RuleVerifyMalformed, err.Error()
+	}
+	if c.multi() {
+		return checkMultiVerdict(c, v)
 	}
 	pick := letterIndex(v.Answer)
 	if pick < 0 || pick >= len(c.perm) {
@@ -54,6 +60,48 @@ func checkVerdict(c *candidate, content string) (rule, reason string) {
 			return RuleVerifyMalformed, fmt.Sprintf("other_defensible %q is not a letter of the options", l)
 		}
 		if i != pick {
+			return RuleVerifyDisagree, fmt.Sprintf("%q is defensible too: %s", short(c.d.Options[c.perm[i]]), short(v.Reason))
+		}
+	}
+	return "", ""
+}
+
+// checkMultiVerdict compares a multi-answer verification with the draft's
+// key: the verifier must choose exactly the keyed set, and find no option
+// outside it defensible.
+func checkMultiVerdict(c *candidate, v Verdict) (rule, reason string) {
+	chosen := map[int]bool{}
+	for _, l := range v.Answers {
+		i := letterIndex(l)
+		if i < 0 || i >= len(c.perm) {
+			return RuleVerifyMalformed, fmt.Sprintf("answer %q is not a letter of the options", l)
+		}
+		chosen[c.perm[i]] = true
+	}
+	keyed := map[int]bool{}
+	for _, i := range c.d.Answers {
+		keyed[i] = true
+	}
+	var got, want []string
+	same := len(chosen) == len(keyed)
+	for i, o := range c.d.Options {
+		if chosen[i] {
+			got = append(got, short(o))
+		}
+		if keyed[i] {
+			want = append(want, short(o))
+		}
+		same = same && chosen[i] == keyed[i]
+	}
+	if !same {
+		return RuleVerifyDisagree, fmt.Sprintf("chose %q, not the keyed %q: %s", strings.Join(got, " + "), strings.Join(want, " + "), short(v.Reason))
+	}
+	for _, l := range v.OtherDefensible {
+		i := letterIndex(l)
+		if i < 0 || i >= len(c.perm) {
+			return RuleVerifyMalformed, fmt.Sprintf("other_defensible %q is not a letter of the options", l)
+		}
+		if !chosen[c.perm[i]] {
 			return RuleVerifyDisagree, fmt.Sprintf("%q is defensible too: %s", short(c.d.Options[c.perm[i]]), short(v.Reason))
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/studybot/studybot/questions/draft"
 	"github.com/studybot/studybot/questions/draft/drafttest"
 )
 
@@ -130,5 +131,21 @@ func TestBedrockServerValidates(t *testing.T) {
 				t.Errorf("answer %v, requests %+v", out, srv.Requests())
 			}
 		})
+	}
+}
+
+// TestPipelineSchemasAreStrict: every schema the pipeline sends, the
+// multi-answer ones too, passes the fake's strict structured-output checks.
+func TestPipelineSchemasAreStrict(t *testing.T) {
+	for name, schema := range map[string]json.RawMessage{
+		draft.DraftSchemaName: draft.DraftSchema(), draft.VerifySchemaName: draft.VerifySchema(),
+		draft.DraftMultiSchemaName: draft.DraftMultiSchema(), draft.VerifyMultiSchemaName: draft.VerifyMultiSchema(),
+	} {
+		srv := drafttest.NewOpenAIServer(t)
+		body := `{"model":"m","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"` +
+			name + `","strict":true,"schema":` + string(schema) + `}}}`
+		if status, _, _ := post(t, srv.URL+"chat/completions", body, nil); status != 200 || len(srv.Invalid()) > 0 {
+			t.Errorf("%s: status %d, invalid %v", name, status, srv.Invalid())
+		}
 	}
 }
