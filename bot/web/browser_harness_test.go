@@ -1,0 +1,318 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser tests drive Debian's chromium (package "chromium",
+// /usr/bin/chromium) through the DevTools protocol with chromedp. .ci/run
+// installs it when it can; without it they skip.
+
+var chromiumFlag = flag.String("chromium", "", "the Chromium binary of the browser tests (default /usr/bin/chromium, else chromium on $PATH)")
+
+// defaultChromium is where Debian's chromium package puts the browser.
+const defaultChromium = "/usr/bin/chromium"
+
+func init() {
+	// -update rewrites the screenshots under testdata/screenshots. Another
+	// file of the package may declare the flag for its golden files; both
+	// then share it.
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the files under testdata (screenshots, golden files)")
+	}
+}
+
+// updating reports whether the test runs with -update.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// chromiumPath returns the browser the tests start, or skips the test
+// with what to install.
+func chromiumPath(t testing.TB) string {
+	t.Helper()
+	if *chromiumFlag != "" {
+		if _, err := os.Stat(*chromiumFlag); err != nil {
+			t.Fatalf("-chromium %s: %v", *chromiumFlag, err)
+		}
+		return *chromiumFlag
+	}
+	if _, err := os.Stat(defaultChromium); err == nil {
+		return defaultChromium
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	t.Skipf("chromium not found at %s or on $PATH; install Debian's chromium (apt-get install chromium) to run the browser tests, or pass -chromium PATH", defaultChromium)
+	return ""
+}
+
+// browserTimeout bounds one test's whole browser session.
+const browserTimeout = 60 * time.Second
+
+// browser is one headless Chromium, with one tab, for one test. It counts
+// the reviewer's actions (key presses and clicks) and records every
+// JavaScript dialog (alert, confirm, prompt) a page opens.
+type browser struct {
+	t   testing.TB
+	ctx context.Context // the tab's
+
+	mu      sync.Mutex
+	dialogs []string
+	keys    int
+	clicks  int
+}
+
+// newBrowser starts Chromium headless with a fresh profile in a temp dir
+// and opens a tab. The browser process is killed, and waited for, when the
+// test ends.
+func newBrowser(t testing.TB) *browser {
+	t.Helper()
+	path := chromiumPath(t)
+	profile := t.TempDir() // removed after the process has gone (cleanups run last-in first-out)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // CI runs as root, where the sandbox refuses to start
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "ja"),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	tctx, tcancel := chromedp.NewContext(actx)
+	b := &browser{t: t, ctx: tctx}
+	if err := chromedp.Do(tctx); err != nil { // starts the browser and opens the tab
+		tcancel()
+		acancel()
+		cancel()
+		t.Fatalf("starting %s: %v", path, err)
+	}
+	proc := chromedp.FromContext(tctx).Browser.Process()
+
+	// Answer every dialog, so that a page that opens one does not hang, and
+	// remember it: a test of escaping fails on any dialog.
+	dialogs := chromedp.Events(tctx, page.JavascriptDialogOpening)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev, err := range dialogs {
+			if err != nil {
+				return // the tab closed
+			}
+			b.mu.Lock()
+			b.dialogs = append(b.dialogs, string(ev.Type)+": "+ev.Message)
+			b.mu.Unlock()
+			go chromedp.Call(tctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false}) //nolint:errcheck // the tab may be closing
+		}
+	}()
+	t.Cleanup(func() {
+		tcancel()
+		acancel() // kills the browser and waits for it
+		cancel()
+		<-done
+		if proc != nil {
+			if err := proc.Signal(syscall.Signal(0)); !errors.Is(err, os.ErrProcessDone) {
+				t.Errorf("chromium (pid %d) still runs after the test: %v", proc.Pid, err)
+			}
+		}
+	})
+	return b
+}
+
+// do runs steps in the tab, failing the test on an error.
+func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// open navigates to url and returns the response's HTTP status.
+func (b *browser) open(url string) int64 {
+	b.t.Helper()
+	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(url))
+	if err != nil {
+		b.t.Fatalf("open %s: %v", url, err)
+	}
+	return resp.Status
+}
+
+// text returns the text the user sees in the first element sel matches.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// count returns how many elements match sel now.
+func (b *browser) count(sel string) int {
+	b.t.Helper()
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`))
+	if err != nil {
+		b.t.Fatalf("count %s: %v", sel, err)
+	}
+	return n
+}
+
+// location returns the tab's URL.
+func (b *browser) location() string {
+	b.t.Helper()
+	u, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatalf("location: %v", err)
+	}
+	return u
+}
+
+// click clicks the first element sel matches, as a reviewer's click.
+func (b *browser) click(sel string) {
+	b.t.Helper()
+	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	b.mu.Lock()
+	b.clicks++
+	b.mu.Unlock()
+}
+
+// clickAndWait clicks sel and waits until the page it loads has fired its
+// load event (a form's submission, a link).
+func (b *browser) clickAndWait(sel string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
+		b.t.Fatalf("click %s and wait for the next page: %v", sel, err)
+	}
+	b.mu.Lock()
+	b.clicks++
+	b.mu.Unlock()
+}
+
+// key presses one key (a kb constant or a printable character) on the
+// focused element, as a reviewer's key press.
+func (b *browser) key(k string) {
+	b.t.Helper()
+	b.do("key "+k, chromedp.KeyEvent(k))
+	b.mu.Lock()
+	b.keys++
+	b.mu.Unlock()
+}
+
+// keyAndWait presses one key and waits for the page it loads.
+func (b *browser) keyAndWait(k string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.KeyEvent(k))); err != nil {
+		b.t.Fatalf("key %q and wait for the next page: %v", k, err)
+	}
+	b.mu.Lock()
+	b.keys++
+	b.mu.Unlock()
+}
+
+// typeInto focuses sel, clears it and types s: one key press per
+// character, as a reviewer types.
+func (b *browser) typeInto(sel, s string) {
+	b.t.Helper()
+	b.do("type into "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), s))
+	b.mu.Lock()
+	b.clicks++ // into the field
+	b.keys += len([]rune(s))
+	b.mu.Unlock()
+}
+
+// blurAll takes the focus off any field, so that key presses go to the
+// page.
+func blurAll() chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`)
+}
+
+// waitFor polls cond until it holds, failing the test after ten seconds.
+func (b *browser) waitFor(what string, cond func() bool) {
+	b.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// actions returns the key presses and clicks counted so far.
+func (b *browser) actions() (keys, clicks int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.keys, b.clicks
+}
+
+// dialogsSeen returns the dialogs the pages opened ("alert: 1").
+func (b *browser) dialogsSeen() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.dialogs...)
+}
+
+// screenshot takes a PNG of the whole page, checks that it decodes and is
+// not blank, and writes it to testdata/screenshots/name.png under -update.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	img, err := png.Decode(bytes.NewReader(buf))
+	if err != nil {
+		b.t.Fatalf("screenshot %s is not a PNG: %v", name, err)
+	}
+	if r := img.Bounds(); r.Dx() < 200 || r.Dy() < 100 {
+		b.t.Fatalf("screenshot %s is %dx%d", name, r.Dx(), r.Dy())
+	}
+	first, plain := img.At(0, 0), true
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y && plain; y += 7 {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x += 7 {
+			if img.At(x, y) != first {
+				plain = false
+				break
+			}
+		}
+	}
+	if plain {
+		b.t.Fatalf("screenshot %s is one colour: the page drew nothing", name)
+	}
+	if updating() {
+		path := filepath.Join("testdata", "screenshots", name+".png")
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			b.t.Fatal(err)
+		}
+		if err := os.WriteFile(path, buf, 0o644); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	q, _ := json.Marshal(s) // a string always marshals
+	return string(q)
+}
