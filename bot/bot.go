@@ -87,6 +87,9 @@ type Config struct {
 	// ReviewNewPerDay is how many new memo items /review introduces to a
 	// user per day (DefaultReviewNewPerDay when 0).
 	ReviewNewPerDay int
+	// WebLinks, if set, mints the sign-in links /studybot web replies with;
+	// without it the command says the web pages are off.
+	WebLinks WebLinks
 }
 
 // DefaultShutdownGrace is Config.ShutdownGrace when unset.

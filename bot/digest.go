@@ -34,3 +34,9 @@ func (b *Bot) WeeklyDigest(ch store.Channel, now time.Time, name func(user strin
 func (b *Bot) PostDigest(ctx context.Context, ch store.Channel) error {
 	return b.digest.PostDigest(ctx, ch)
 }
+
+// TeamWeek counts a space's week so far against the week before over
+// all its channels (see digest.Weekly.TeamWeek).
+func (b *Bot) TeamWeek(sp Space, lang string, now time.Time, name func(user string) string) (digest.Week, error) {
+	return b.digest.TeamWeek(sp, lang, now, name)
+}

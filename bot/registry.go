@@ -86,5 +86,6 @@ func helpMessage(lang string) Message {
 
 // handlers are the commands the core answers itself.
 func (b *Bot) handlers() core.Handlers {
-	return core.Handlers{Commands: map[string]core.CommandFunc{"studybot": b.cmdAdmin, "help": b.cmdHelp}}
+	return core.Handlers{Commands: map[string]core.CommandFunc{"studybot": b.cmdAdmin, "help": b.cmdHelp},
+		Admin: map[string]core.AdminFunc{"web": b.adminWeb}}
 }

@@ -29,6 +29,9 @@ type Bank struct {
 	// no question has, an edit failing a rule), each naming its file and
 	// line (set by the caller that read the review file; see ApplyReview).
 	ReviewErrors []error
+	// Rejected are the questions the review file rejected (ApplyReview),
+	// no longer in the bank, in the order rejected; the web page lists them.
+	Rejected []*Question
 
 	byID   map[string]*Question
 	ranked []*Question // the daily post's draw order

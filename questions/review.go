@@ -86,6 +86,7 @@ func (b *Bank) ApplyReview(ds []Decision) []error {
 				fail(d, "reason", "a rejection needs a reason")
 				continue
 			}
+			b.Rejected = append(b.Rejected, q)
 			b.remove(d.ID)
 			b.Dropped["rejected"]++
 		case Edited:
@@ -118,6 +119,37 @@ func (b *Bank) CheckEdit(d Decision) (*Question, error) {
 	}
 	if rule, why := Check(e, b.Memo); rule != "" {
 		return nil, &ReviewError{Line: d.Line, ID: d.ID, Rule: rule, Reason: why}
+	}
+	e.Approved = true
+	return e, nil
+}
+
+// CheckEditAll is CheckEdit running every quality rule instead of
+// stopping at the first that fails: it returns the edited question
+// (approved) when all pass, else every failure as a *ReviewError (Rule is
+// the rule's name, or "unknown-id" or "answer"), so that a form can show
+// each next to its field. The bank is not changed.
+func (b *Bank) CheckEditAll(d Decision) (*Question, []*ReviewError) {
+	q, ok := b.byID[d.ID]
+	if !ok {
+		return nil, []*ReviewError{{Line: d.Line, ID: d.ID, Rule: "unknown-id", Reason: "no question has this ID"}}
+	}
+	e, err := edited(q, d)
+	if err != nil {
+		return nil, []*ReviewError{err.(*ReviewError)}
+	}
+	var errs []*ReviewError
+	if checkOptions(e, b.Memo) != "" {
+		// the other rules index the options: only this one can run
+		return nil, []*ReviewError{{Line: d.Line, ID: d.ID, Rule: "options", Reason: checkOptions(e, b.Memo)}}
+	}
+	for _, r := range Rules {
+		if why := r.Check(e, b.Memo); why != "" {
+			errs = append(errs, &ReviewError{Line: d.Line, ID: d.ID, Rule: r.Name, Reason: why})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	e.Approved = true
 	return e, nil

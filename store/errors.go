@@ -39,4 +39,7 @@ var (
 	// ErrNoSpace is returned by CompactTo and CompactFile when the disk (or
 	// a quota, or a file size limit) has no room for the copy.
 	ErrNoSpace = errors.New("not enough disk space")
+	// ErrExpired is returned by RedeemLogin and GetSession for a web
+	// sign-in link or session past its end.
+	ErrExpired = errors.New("expired")
 )

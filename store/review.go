@@ -19,10 +19,16 @@ var bReviews = []byte("reviews")
 type ReviewDecision struct {
 	// QuestionID is the question decided on.
 	QuestionID string `json:"question_id"`
-	// Verdict is "approved" or "rejected".
+	// Verdict is "approved", "rejected" or "edited".
 	Verdict string `json:"verdict"`
 	// Reason says why a question was rejected.
 	Reason string `json:"reason,omitempty"`
+	// Stem, Options, Answer (0-based) and Explanation are an edited
+	// question's new text (Verdict "edited"); Answer is nil otherwise.
+	Stem        string   `json:"stem,omitempty"`
+	Options     []string `json:"options,omitempty"`
+	Answer      *int     `json:"answer,omitempty"`
+	Explanation string   `json:"explanation,omitempty"`
 	// User is the admin who decided.
 	User string `json:"user"`
 	// At is when.

@@ -127,6 +127,7 @@ func init() {
 		{Name: "insights"},
 		{Name: "digest", Usage: "digest.usage", Example: "digest.example", Channel: true},
 		{Name: "clear-report", Usage: "clearreport.usage", Example: "clearreport.example"},
+		{Name: "web"}, // a sign-in link to the web pages (issue 23)
 	}
 	subs := AdminNames()
 	Commands = []CommandSpec{

@@ -60,6 +60,25 @@ func (b *Curate) adminInsights(_ context.Context, c core.Command, _ []string, _ 
 	return render.Private(m)
 }
 
+// HardestFirst returns the answered questions of stats, hardest first:
+// lowest share correct, then most answered. /studybot insights and the
+// web page's team view list them so.
+func HardestFirst(stats []store.ItemStat) []store.ItemStat {
+	var out []store.ItemStat
+	for _, s := range stats {
+		if s.Answered > 0 {
+			out = append(out, s)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Difficulty != out[j].Difficulty {
+			return out[i].Difficulty < out[j].Difficulty
+		}
+		return out[i].Answered > out[j].Answered
+	})
+	return out
+}
+
 // insightsMessage renders the top flagged questions (most flags first,
 // then most reporters, then lowest discrimination) and the hardest ones
 // (lowest share correct, then most answered).
@@ -91,12 +110,7 @@ func insightsMessage(stats []store.ItemStat, lang string) render.Message {
 		}
 		return a.s.Discrimination < b.s.Discrimination
 	})
-	sort.SliceStable(answered, func(i, j int) bool {
-		if answered[i].Difficulty != answered[j].Difficulty {
-			return answered[i].Difficulty < answered[j].Difficulty
-		}
-		return answered[i].Answered > answered[j].Answered
-	})
+	answered = HardestFirst(answered)
 	row := func(s store.ItemStat) string {
 		return render.T(lang, "insights.row", s.QuestionID, s.Posted, s.Answered, int(s.Difficulty*100+0.5), FormatDiscrimination(s))
 	}

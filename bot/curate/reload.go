@@ -13,6 +13,14 @@ import (
 // ErrNoReload is returned by Reload when Config.Reload is not set.
 var ErrNoReload = errors.New("the bank cannot be reloaded (no reload function)")
 
+// Review errors (Decide, Edit).
+var (
+	// ErrUnknownQuestion: the bank has no question with that ID.
+	ErrUnknownQuestion = errors.New("no such question")
+	// ErrNoReason: a rejection needs a reason.
+	ErrNoReason = errors.New("a rejection needs a reason")
+)
+
 // ReloadResult says what a successful Reload changed.
 type ReloadResult struct {
 	// Before and After are the number of questions in the old and new bank.

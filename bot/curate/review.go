@@ -3,6 +3,7 @@ package curate
 import (
 	"context"
 	"crypto/hmac"
+	"errors"
 	"fmt"
 	"github.com/studybot/studybot/bot/core"
 	"github.com/studybot/studybot/bot/render"
@@ -21,32 +22,45 @@ type ReviewRecorder interface {
 	RecordReview(questions.Decision) error
 }
 
-// nextReview returns the next question user should review: flagged ones
-// (Flags: reported by Withheld users, or by their answers) first, then the rest in draw order; never
-// one decided on or that the user skipped. It returns nil when none is
-// left, and how many are.
-func (b *Curate) nextReview(space core.Space, user string) (*questions.Question, int, error) {
+// ReviewQueue returns the questions user has left to review, in the
+// order chat shows them: flagged ones (Flags: reported by Withheld users,
+// or by their answers) first, then the rest in draw order; never one
+// decided on or that the user skipped. The web page's "next undecided"
+// walks the same queue.
+func (b *Curate) ReviewQueue(space core.Space, user string) ([]*questions.Question, error) {
 	flags, err := b.ItemFlags(space)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	var flagged, rest []*questions.Question
-	for _, q := range b.Bank().Top(0) {
-		if b.Verdicts.Approved(q) || b.Verdicts.Rejected(q) {
-			continue
+	b.Verdicts.Read(func(approved, rejected func(*questions.Question) bool) {
+		for _, q := range b.Bank().Top(0) {
+			if approved(q) || rejected(q) {
+				continue
+			}
+			if len(flags[q.ID]) > 0 {
+				flagged = append(flagged, q)
+			} else {
+				rest = append(rest, q)
+			}
 		}
-		if b.Verdicts.Skipped(space, user, q.ID) {
-			continue
-		}
-		if len(flags[q.ID]) > 0 {
-			flagged = append(flagged, q)
-		} else {
-			rest = append(rest, q)
+	})
+	all := append(flagged, rest...)
+	out := all[:0]
+	for _, q := range all {
+		if !b.Verdicts.Skipped(space, user, q.ID) {
+			out = append(out, q)
 		}
 	}
-	all := append(flagged, rest...)
-	if len(all) == 0 {
-		return nil, 0, nil
+	return out, nil
+}
+
+// nextReview returns the next question user should review (the head of
+// ReviewQueue), or nil when none is left, and how many are.
+func (b *Curate) nextReview(space core.Space, user string) (*questions.Question, int, error) {
+	all, err := b.ReviewQueue(space, user)
+	if err != nil || len(all) == 0 {
+		return nil, 0, err
 	}
 	return all[0], len(all), nil
 }
@@ -115,26 +129,97 @@ func (b *Curate) ReviewClick(c core.Click, lang, qid, opt string) render.Respons
 	return render.Private(render.Message{Kind: render.KindError, Tone: render.Bad, Body: render.T(lang, "err.button")})
 }
 
-// decide records a verdict: in the review file through Config.Reviews
-// when it takes it, else in the store; then shows the next question.
-func (b *Curate) decide(space core.Space, user, lang, qid string, v questions.Verdict, reason string) render.Response {
+// Recorded says where a review decision went.
+type Recorded int
+
+// Where decisions go.
+const (
+	// InFile: the review file took it (through the ReviewRecorder).
+	InFile Recorded = iota + 1
+	// InStore: the database keeps it ("questions review --export" writes
+	// it out), the review file being absent or not writable.
+	InStore
+)
+
+// Decide records an admin's verdict on question qid: in the review file
+// through the ReviewRecorder when it takes it, else in the store; chat,
+// the terminal review and the web page all decide through it, so each
+// sees the others' decisions at once. It returns ErrUnknownQuestion for
+// an ID the bank lacks and ErrNoReason for a rejection without a reason.
+func (b *Curate) Decide(space core.Space, user, qid string, v questions.Verdict, reason string) (Recorded, error) {
 	if _, err := b.Bank().Get(qid); err != nil {
-		return core.UnknownQuestion(lang, qid, "review.example")
+		return 0, fmt.Errorf("review %s: %w", qid, ErrUnknownQuestion)
 	}
-	stored := false
-	if b.recorder != nil {
-		if err := b.recorder.RecordReview(questions.Decision{ID: qid, Verdict: v, Reason: reason}); err != nil {
-			b.Log.Warn("review file not written; the decision is kept in the store", "question", qid, "err", err)
-		} else {
-			stored = true
-		}
+	if v == questions.Rejected && strings.TrimSpace(reason) == "" {
+		return 0, fmt.Errorf("review %s: %w", qid, ErrNoReason)
 	}
-	if !stored {
-		if err := b.DB.PutReviewDecision(store.ReviewDecision{QuestionID: qid, Verdict: string(v), Reason: reason, User: user}); err != nil {
-			return b.InternalError(lang, "review", err)
-		}
+	where, err := b.record(user, questions.Decision{ID: qid, Verdict: v, Reason: strings.TrimSpace(reason)})
+	if err != nil {
+		return 0, err
 	}
 	b.Verdicts.Set(qid, v)
+	return where, nil
+}
+
+// Edit checks an edit of question d.ID with every quality rule
+// (questions.Bank.CheckEditAll). When one fails it returns the failures
+// and records nothing. When all pass it records the edit like Decide
+// (verdict edited: the review file, else the store); an edit the review
+// file took is reloaded into the bank at once when a reload function is
+// set, so the new text shows everywhere (an edit kept in the store waits
+// for "questions review --export"). It returns ErrUnknownQuestion for an
+// ID the bank lacks.
+func (b *Curate) Edit(space core.Space, user string, d questions.Decision) (Recorded, []*questions.ReviewError, error) {
+	bank := b.Bank()
+	if _, err := bank.Get(d.ID); err != nil {
+		return 0, nil, fmt.Errorf("edit %s: %w", d.ID, ErrUnknownQuestion)
+	}
+	d.Verdict = questions.Edited
+	if _, problems := bank.CheckEditAll(d); len(problems) > 0 {
+		return 0, problems, nil
+	}
+	where, err := b.record(user, d)
+	if err != nil {
+		return 0, nil, err
+	}
+	if where == InFile && b.reload != nil {
+		if _, err := b.Reload(); err != nil {
+			return where, nil, fmt.Errorf("edit %s: recorded, but the bank did not reload: %w", d.ID, err)
+		}
+		b.Verdicts.Set(d.ID, questions.Approved)
+	}
+	return where, nil, nil
+}
+
+// record writes one decision to the review file when the recorder takes
+// it, else to the store.
+func (b *Curate) record(user string, d questions.Decision) (Recorded, error) {
+	if b.recorder != nil {
+		if err := b.recorder.RecordReview(d); err != nil {
+			b.Log.Warn("review file not written; the decision is kept in the store", "question", d.ID, "err", err)
+		} else {
+			return InFile, nil
+		}
+	}
+	r := store.ReviewDecision{QuestionID: d.ID, Verdict: string(d.Verdict), Reason: d.Reason, User: user}
+	if d.Verdict == questions.Edited {
+		answer := d.Answer
+		r.Stem, r.Options, r.Answer, r.Explanation = d.Stem, d.Options, &answer, d.Explanation
+	}
+	if err := b.DB.PutReviewDecision(r); err != nil {
+		return 0, fmt.Errorf("review %s: %w", d.ID, err)
+	}
+	return InStore, nil
+}
+
+// decide records a verdict (Decide), then shows the next question.
+func (b *Curate) decide(space core.Space, user, lang, qid string, v questions.Verdict, reason string) render.Response {
+	if _, err := b.Decide(space, user, qid, v, reason); err != nil {
+		if errors.Is(err, ErrUnknownQuestion) {
+			return core.UnknownQuestion(lang, qid, "review.example")
+		}
+		return b.InternalError(lang, "review", err)
+	}
 	next := b.reviewMessage(space, user, lang)
 	done := render.Message{Tone: render.Good, Body: render.T(lang, "review."+string(v), qid)}
 	return render.Private(append([]render.Message{done}, next.Messages...)...)

@@ -207,6 +207,13 @@ var catalog = map[string]map[string]string{
 		"lang.example":        "/studybot lang en",
 		"clearreport.usage":   "報告を消す問題 ID を 1 つ指定してください。",
 		"clearreport.example": "/studybot clear-report 03e53e7ca1",
+		// /studybot web (issue 23)
+		"web.link":         "🔑 管理ページへのサインイン用リンクです（あなた専用、%d 分間有効、1 回だけ使えます）:\n%s",
+		"web.local":        "公開 URL（--public-url）が設定されていないため、リンクは待ち受けアドレスを使っています。このマシンからだけ開けるかもしれません。",
+		"web.off":          "管理ページは有効になっていません（studybot を --http 付きで起動してください）。",
+		"web.denied.title": "このページは開けません",
+		"web.denied.body":  "リンクの期限が切れたか、すでに使われたか、サインインしていません。チャットで /studybot web を実行して、新しいリンクを受け取ってください。",
+		"web.signedout":    "サインアウトしました。",
 	},
 	"en": {
 		"card.title":          "📝 Today's question #%d — %s",
@@ -403,6 +410,13 @@ var catalog = map[string]map[string]string{
 		"lang.example":        "/studybot lang en",
 		"clearreport.usage":   "Give the ID of the question whose reports to clear.",
 		"clearreport.example": "/studybot clear-report 03e53e7ca1",
+		// /studybot web (issue 23)
+		"web.link":         "🔑 Your sign-in link to the admin pages (only for you, valid %d minutes, works once):\n%s",
+		"web.local":        "No public URL is set (--public-url), so the link uses the listen address; it may open only from this machine.",
+		"web.off":          "The admin pages are not enabled (start studybot with --http).",
+		"web.denied.title": "This page cannot be opened",
+		"web.denied.body":  "The link has expired or was already used, or you are not signed in. Run /studybot web in chat for a new link.",
+		"web.signedout":    "You are signed out.",
 	},
 }
 

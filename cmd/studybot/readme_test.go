@@ -44,6 +44,7 @@ var adminLines = map[string]adminLine{
 	"insights":     {"", "flagged and hardest questions of 30 days; the team's readiness"},
 	"digest":       {"on [mon…sun] [HH:MM\\|first]\\|off\\|now", "this channel's weekly digest (chart and text)"},
 	"clear-report": {"<question-id>", "clear a question's reports so it may be posted again"},
+	"web":          {"", "privately, a one-time sign-in link to the web pages (10 minutes)"},
 }
 
 // commandTable renders the README's command table from the registry: one

@@ -234,7 +234,12 @@ func (f *fileReviewer) RecordReview(d questions.Decision) error {
 	if err != nil {
 		return err
 	}
-	rf.set(d.ID, reviewEntry{Status: string(d.Verdict), Reason: d.Reason})
+	e := reviewEntry{Status: string(d.Verdict), Reason: d.Reason}
+	if d.Verdict == questions.Edited { // an edit made on the web page
+		answer := d.Answer
+		e.Stem, e.Options, e.Answer, e.Explanation = d.Stem, d.Options, &answer, d.Explanation
+	}
+	rf.set(d.ID, e)
 	return rf.save(f.path)
 }
 
@@ -276,7 +281,7 @@ func exportReviews(w io.Writer, db *store.DB) error {
 	}
 	rf := &reviewFile{entries: map[string]reviewEntry{}}
 	for _, d := range ds {
-		rf.set(d.QuestionID, reviewEntry{Status: d.Verdict, Reason: d.Reason})
+		rf.set(d.QuestionID, reviewEntry{Status: d.Verdict, Reason: d.Reason, Stem: d.Stem, Options: d.Options, Answer: d.Answer, Explanation: d.Explanation})
 	}
 	if len(ds) == 0 {
 		return nil
