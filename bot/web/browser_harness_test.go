@@ -109,10 +109,40 @@ func newBrowser(t testing.TB) *browser {
 		t.Fatalf("starting %s: %v", path, err)
 	}
 	proc := chromedp.FromContext(tctx).Browser.Process()
+	t.Cleanup(func() { // runs after the browser is stopped (cleanups run last-in first-out)
+		if proc != nil {
+			if err := proc.Signal(syscall.Signal(0)); !errors.Is(err, os.ErrProcessDone) {
+				t.Errorf("chromium (pid %d) still runs after the test: %v", proc.Pid, err)
+			}
+		}
+	})
+	b.watchDialogs(func() {
+		tcancel()
+		acancel() // kills the browser and waits for it
+		cancel()
+	})
+	return b
+}
 
-	// Answer every dialog, so that a page that opens one does not hang, and
-	// remember it: a test of escaping fails on any dialog.
-	dialogs := chromedp.Events(tctx, page.JavascriptDialogOpening)
+// newProfile opens a tab of the same browser in a new browser context:
+// another visitor, with no cookie of this one's.
+func (b *browser) newProfile() *browser {
+	b.t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	o := &browser{t: b.t, ctx: ctx}
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		b.t.Fatalf("new browser context: %v", err)
+	}
+	o.watchDialogs(cancel)
+	return o
+}
+
+// watchDialogs answers every dialog the tab opens, so that a page that
+// opens one does not hang, and remembers it: a test of escaping fails on
+// any dialog. At the test's end it calls stop and waits for the watcher.
+func (b *browser) watchDialogs(stop func()) {
+	dialogs := chromedp.Events(b.ctx, page.JavascriptDialogOpening)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -123,21 +153,13 @@ func newBrowser(t testing.TB) *browser {
 			b.mu.Lock()
 			b.dialogs = append(b.dialogs, string(ev.Type)+": "+ev.Message)
 			b.mu.Unlock()
-			go chromedp.Call(tctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false}) //nolint:errcheck // the tab may be closing
+			go chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false}) //nolint:errcheck // the tab may be closing
 		}
 	}()
-	t.Cleanup(func() {
-		tcancel()
-		acancel() // kills the browser and waits for it
-		cancel()
+	b.t.Cleanup(func() {
+		stop()
 		<-done
-		if proc != nil {
-			if err := proc.Signal(syscall.Signal(0)); !errors.Is(err, os.ErrProcessDone) {
-				t.Errorf("chromium (pid %d) still runs after the test: %v", proc.Pid, err)
-			}
-		}
 	})
-	return b
 }
 
 // do runs steps in the tab, failing the test on an error.

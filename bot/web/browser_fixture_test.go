@@ -1,0 +1,177 @@
+package web_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/studybot/studybot/bot"
+	"github.com/studybot/studybot/bot/bottest"
+	"github.com/studybot/studybot/bot/web"
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// site is the web pages of a bot on a real store (bottest), served on
+// loopback the way cmd/studybot mounts them: web.New under /admin/, the
+// sign-in links minted by /studybot web.
+type site struct {
+	h      *bottest.Harness
+	url    string // http://127.0.0.1:port
+	review *reviewFile
+}
+
+// admin is the admin who signs in, channel where they type commands.
+const (
+	admin   = "adm"
+	channel = "general"
+)
+
+// newSite starts the pages (pages(b) is the handler behind the session
+// check) for a bot on the bundled bank, whose review decisions go to a
+// review file on disk.
+func newSite(t testing.TB, pages func(b *bot.Bot) http.Handler) *site {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	db := &lazyStore{}
+	links, err := web.NewLinks(db, base, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf := &reviewFile{path: filepath.Join(t.TempDir(), "review.jsonl")}
+	h := bottest.New(t, time.Now().Truncate(time.Second), bot.Config{Reviews: rf, WebLinks: links})
+	db.set(h.DB)
+	if _, err := h.Bot.EnsureChannel(h.Space, channel); err != nil {
+		t.Fatal(err)
+	}
+	srvHandler, err := web.New(web.Options{Store: h.DB, Admins: h.Bot, Pages: pages(h.Bot), Now: h.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(web.Prefix, srvHandler)
+	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: mux}}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &site{h: h, url: base, review: rf}
+}
+
+var linkRE = regexp.MustCompile(`https?://\S+/admin/login\?t=[A-Za-z0-9_-]+`)
+
+// signInLink asks for a link with /studybot web as the admin, in chat,
+// and returns it.
+func (s *site) signInLink(t testing.TB) string {
+	t.Helper()
+	r := s.h.Command(admin, channel, true, "studybot", "web")
+	if len(r.Messages) == 0 || !r.Private {
+		t.Fatalf("/studybot web: %+v", r)
+	}
+	u := linkRE.FindString(r.Messages[0].Body)
+	if u == "" {
+		t.Fatalf("/studybot web replied without a link: %q", r.Messages[0].Body)
+	}
+	return u
+}
+
+// reviewText returns what /studybot review shows the admin now.
+func (s *site) reviewText(t testing.TB) string {
+	t.Helper()
+	r := s.h.Command(admin, channel, true, "studybot", "review")
+	if len(r.Messages) == 0 {
+		t.Fatalf("/studybot review: no reply")
+	}
+	return r.Messages[0].Title + "\n" + r.Messages[0].Body
+}
+
+// lazyStore is the web.Store of the links, given the harness's store once
+// the harness has opened it (the bot needs the links first).
+type lazyStore struct {
+	mu sync.Mutex
+	db *store.DB
+}
+
+func (l *lazyStore) set(db *store.DB) { l.mu.Lock(); l.db = db; l.mu.Unlock() }
+func (l *lazyStore) get() *store.DB   { l.mu.Lock(); defer l.mu.Unlock(); return l.db }
+
+func (l *lazyStore) MintLogin(token string, w store.WebLogin, now time.Time) error {
+	return l.get().MintLogin(token, w, now)
+}
+func (l *lazyStore) RedeemLogin(token string, now time.Time) (store.WebLogin, error) {
+	return l.get().RedeemLogin(token, now)
+}
+func (l *lazyStore) PutSession(id string, s store.WebSession, now time.Time) error {
+	return l.get().PutSession(id, s, now)
+}
+func (l *lazyStore) GetSession(id string, now time.Time) (store.WebSession, error) {
+	return l.get().GetSession(id, now)
+}
+func (l *lazyStore) DeleteSession(id string) error { return l.get().DeleteSession(id) }
+
+// reviewFile is a review file on disk: every decision appended as one
+// JSON line, written and synced before RecordReview returns (what
+// cmd/studybot's review file does in its own format).
+type reviewFile struct {
+	mu   sync.Mutex
+	path string
+}
+
+// RecordReview implements bot.ReviewRecorder.
+func (f *reviewFile) RecordReview(d questions.Decision) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	line, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	w, err := os.OpenFile(f.path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(append(line, '\n')); err != nil {
+		w.Close()
+		return err
+	}
+	if err := w.Sync(); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
+
+// decisions reads the file back from disk.
+func (f *reviewFile) decisions(t testing.TB) []questions.Decision {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, err := os.Open(f.path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var out []questions.Decision
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var d questions.Decision
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatalf("review file %s: %v", f.path, err)
+		}
+		out = append(out, d)
+	}
+	return out
+}

@@ -1,0 +1,46 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/studybot/studybot/bot"
+)
+
+// placeholderPages stands in for the pages until they exist: it shows
+// who is signed in.
+func placeholderPages(b *bot.Bot) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><title>bank</title><h1 id="page">bank</h1>`))
+	})
+}
+
+// TestBrowserSignIn: an admin opens the link /studybot web gave and lands
+// on the pages, signed in; the same link a second time, and the pages in
+// a browser without the cookie, get 403.
+func TestBrowserSignIn(t *testing.T) {
+	s := newSite(t, placeholderPages)
+	link := s.signInLink(t)
+
+	b := newBrowser(t)
+	fresh := b.newProfile()
+	if st := fresh.open(s.url + "/admin/"); st != http.StatusForbidden {
+		t.Errorf("the pages without a session: status %d, want 403", st)
+	}
+	fresh.screenshot("forbidden")
+
+	if st := b.open(link); st != http.StatusOK {
+		t.Fatalf("sign-in link: status %d", st)
+	}
+	if u := b.location(); !strings.HasSuffix(u, "/admin/") {
+		t.Errorf("after sign-in the browser is at %s, want the bank page /admin/", u)
+	}
+	if got := b.text("h1"); got != "bank" {
+		t.Errorf("after sign-in: %q", got)
+	}
+	if st := fresh.open(link); st != http.StatusForbidden {
+		t.Errorf("the link used a second time: status %d, want 403", st)
+	}
+}
