@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/studybot/studybot/bot/web/webtest"
 )
 
 // harnessPage is a test-only page that proves the harness before it
@@ -54,40 +56,40 @@ func TestBrowserHarness(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	b := newBrowser(t)
-	if st := b.open(srv.URL + "/"); st != 200 {
+	b := webtest.Start(t)
+	if st := b.Open(srv.URL + "/"); st != 200 {
 		t.Fatalf("status %d", st)
 	}
-	if s := b.text("#memo"); s != "メモ <script>alert(1)</script>" {
+	if s := b.Text("#memo"); s != "メモ <script>alert(1)</script>" {
 		t.Errorf("memo text %q", s)
 	}
-	if n := b.count("#memo script"); n != 0 {
+	if n := b.Count("#memo script"); n != 0 {
 		t.Errorf("the memo line became %d script elements", n)
 	}
-	b.typeInto("#stem", "edited")
-	b.clickAndWait("#save")
-	if s := b.text("#got"); s != "edited" {
+	b.Type("#stem", "edited")
+	b.ClickAndWait("#save")
+	if s := b.Text("#got"); s != "edited" {
 		t.Errorf("after the form: %q", s)
 	}
-	b.do("focus the page", blurAll())
-	b.keyAndWait("a")
-	if s := b.text("#got"); s != "by key" {
+	b.Do("focus the page", webtest.BlurAll())
+	b.KeyAndWait("a")
+	if s := b.Text("#got"); s != "by key" {
 		t.Errorf("after the key: %q", s)
 	}
-	if keys, clicks := b.actions(); keys != len("edited")+1 || clicks != 2 {
+	if keys, clicks := b.Actions(); keys != len("edited")+1 || clicks != 2 {
 		t.Errorf("counted %d keys and %d clicks", keys, clicks)
 	}
-	if d := b.dialogsSeen(); len(d) != 0 {
+	if d := b.Dialogs(); len(d) != 0 {
 		t.Errorf("dialogs: %q", d)
 	}
-	b.screenshot("harness")
+	b.Screenshot("harness")
 
-	if st := b.open(srv.URL + "/forbidden"); st != http.StatusForbidden {
+	if st := b.Open(srv.URL + "/forbidden"); st != http.StatusForbidden {
 		t.Errorf("status %d, want 403", st)
 	}
-	b.open(srv.URL + "/alert")
-	b.waitFor("the alert", func() bool { return len(b.dialogsSeen()) == 1 })
-	if d := b.dialogsSeen(); !strings.Contains(d[0], "from the page") {
+	b.Open(srv.URL + "/alert")
+	b.WaitFor("the alert", func() bool { return len(b.Dialogs()) == 1 })
+	if d := b.Dialogs(); !strings.Contains(d[0], "from the page") {
 		t.Errorf("dialog %q", d)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/studybot/studybot/bot/web/webtest"
+
 	"github.com/studybot/studybot/bot"
 )
 
@@ -24,23 +26,23 @@ func TestBrowserSignIn(t *testing.T) {
 	s := newSite(t, placeholderPages)
 	link := s.signInLink(t)
 
-	b := newBrowser(t)
-	fresh := b.newProfile()
-	if st := fresh.open(s.url + "/admin/"); st != http.StatusForbidden {
+	b := webtest.Start(t)
+	fresh := b.NewProfile()
+	if st := fresh.Open(s.url + "/admin/"); st != http.StatusForbidden {
 		t.Errorf("the pages without a session: status %d, want 403", st)
 	}
-	fresh.screenshot("forbidden")
+	fresh.Screenshot("forbidden")
 
-	if st := b.open(link); st != http.StatusOK {
+	if st := b.Open(link); st != http.StatusOK {
 		t.Fatalf("sign-in link: status %d", st)
 	}
-	if u := b.location(); !strings.HasSuffix(u, "/admin/") {
+	if u := b.Location(); !strings.HasSuffix(u, "/admin/") {
 		t.Errorf("after sign-in the browser is at %s, want the bank page /admin/", u)
 	}
-	if got := b.text("h1"); got != "bank" {
+	if got := b.Text("h1"); got != "bank" {
 		t.Errorf("after sign-in: %q", got)
 	}
-	if st := fresh.open(link); st != http.StatusForbidden {
+	if st := fresh.Open(link); st != http.StatusForbidden {
 		t.Errorf("the link used a second time: status %d, want 403", st)
 	}
 }

@@ -1,4 +1,9 @@
-package web_test
+// Package webtest drives Debian's chromium (package "chromium",
+// /usr/bin/chromium) headless from Go tests through the DevTools protocol
+// with chromedp: the browser tests of bot/web and cmd/studybot. .ci/run
+// installs chromium when it can; without it the tests skip with what to
+// install.
+package webtest
 
 import (
 	"bytes"
@@ -19,33 +24,23 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The browser tests drive Debian's chromium (package "chromium",
-// /usr/bin/chromium) through the DevTools protocol with chromedp. .ci/run
-// installs it when it can; without it they skip.
-
+// chromiumFlag overrides where the browser is.
 var chromiumFlag = flag.String("chromium", "", "the Chromium binary of the browser tests (default /usr/bin/chromium, else chromium on $PATH)")
 
 // defaultChromium is where Debian's chromium package puts the browser.
 const defaultChromium = "/usr/bin/chromium"
 
-func init() {
-	// -update rewrites the screenshots under testdata/screenshots. Another
-	// file of the package may declare the flag for its golden files; both
-	// then share it.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the files under testdata (screenshots, golden files)")
-	}
-}
-
-// updating reports whether the test runs with -update.
-func updating() bool {
+// Updating reports whether the test binary runs with -update (a flag the
+// test package declares for its golden files): Screenshot then writes its
+// PNGs.
+func Updating() bool {
 	f := flag.Lookup("update")
 	return f != nil && f.Value.String() == "true"
 }
 
-// chromiumPath returns the browser the tests start, or skips the test
+// ChromiumPath returns the browser the tests start, or skips the test
 // with what to install.
-func chromiumPath(t testing.TB) string {
+func ChromiumPath(t testing.TB) string {
 	t.Helper()
 	if *chromiumFlag != "" {
 		if _, err := os.Stat(*chromiumFlag); err != nil {
@@ -63,13 +58,13 @@ func chromiumPath(t testing.TB) string {
 	return ""
 }
 
-// browserTimeout bounds one test's whole browser session.
-const browserTimeout = 60 * time.Second
+// Timeout bounds one test's whole browser session.
+const Timeout = 60 * time.Second
 
-// browser is one headless Chromium, with one tab, for one test. It counts
+// Browser is one headless Chromium, with one tab, for one test. It counts
 // the reviewer's actions (key presses and clicks) and records every
 // JavaScript dialog (alert, confirm, prompt) a page opens.
-type browser struct {
+type Browser struct {
 	t   testing.TB
 	ctx context.Context // the tab's
 
@@ -79,12 +74,12 @@ type browser struct {
 	clicks  int
 }
 
-// newBrowser starts Chromium headless with a fresh profile in a temp dir
+// Start starts Chromium headless with a fresh profile in a temp dir
 // and opens a tab. The browser process is killed, and waited for, when the
 // test ends.
-func newBrowser(t testing.TB) *browser {
+func Start(t testing.TB) *Browser {
 	t.Helper()
-	path := chromiumPath(t)
+	path := ChromiumPath(t)
 	profile := t.TempDir() // removed after the process has gone (cleanups run last-in first-out)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
@@ -98,10 +93,10 @@ func newBrowser(t testing.TB) *browser {
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)
-	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	tctx, tcancel := chromedp.NewContext(actx)
-	b := &browser{t: t, ctx: tctx}
+	b := &Browser{t: t, ctx: tctx}
 	if err := chromedp.Do(tctx); err != nil { // starts the browser and opens the tab
 		tcancel()
 		acancel()
@@ -124,12 +119,12 @@ func newBrowser(t testing.TB) *browser {
 	return b
 }
 
-// newProfile opens a tab of the same browser in a new browser context:
+// NewProfile opens a tab of the same browser in a new browser context:
 // another visitor, with no cookie of this one's.
-func (b *browser) newProfile() *browser {
+func (b *Browser) NewProfile() *Browser {
 	b.t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
-	o := &browser{t: b.t, ctx: ctx}
+	o := &Browser{t: b.t, ctx: ctx}
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
 		b.t.Fatalf("new browser context: %v", err)
@@ -141,7 +136,7 @@ func (b *browser) newProfile() *browser {
 // watchDialogs answers every dialog the tab opens, so that a page that
 // opens one does not hang, and remembers it: a test of escaping fails on
 // any dialog. At the test's end it calls stop and waits for the watcher.
-func (b *browser) watchDialogs(stop func()) {
+func (b *Browser) watchDialogs(stop func()) {
 	dialogs := chromedp.Events(b.ctx, page.JavascriptDialogOpening)
 	done := make(chan struct{})
 	go func() {
@@ -162,16 +157,19 @@ func (b *browser) watchDialogs(stop func()) {
 	})
 }
 
-// do runs steps in the tab, failing the test on an error.
-func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+// Ctx returns the tab's context, for chromedp actions the helpers lack.
+func (b *Browser) Ctx() context.Context { return b.ctx }
+
+// Do runs steps in the tab, failing the test on an error.
+func (b *Browser) Do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	if err := chromedp.Do(b.ctx, steps...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
 	}
 }
 
-// open navigates to url and returns the response's HTTP status.
-func (b *browser) open(url string) int64 {
+// Open navigates to url and returns the response's HTTP status.
+func (b *Browser) Open(url string) int64 {
 	b.t.Helper()
 	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(url))
 	if err != nil {
@@ -180,8 +178,8 @@ func (b *browser) open(url string) int64 {
 	return resp.Status
 }
 
-// text returns the text the user sees in the first element sel matches.
-func (b *browser) text(sel string) string {
+// Text returns the text the user sees in the first element sel matches.
+func (b *Browser) Text(sel string) string {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
@@ -190,8 +188,8 @@ func (b *browser) text(sel string) string {
 	return s
 }
 
-// count returns how many elements match sel now.
-func (b *browser) count(sel string) int {
+// Count returns how many elements match sel now.
+func (b *Browser) Count(sel string) int {
 	b.t.Helper()
 	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`))
 	if err != nil {
@@ -200,8 +198,8 @@ func (b *browser) count(sel string) int {
 	return n
 }
 
-// location returns the tab's URL.
-func (b *browser) location() string {
+// Location returns the tab's URL.
+func (b *Browser) Location() string {
 	b.t.Helper()
 	u, err := chromedp.Run(b.ctx, chromedp.Location())
 	if err != nil {
@@ -210,18 +208,18 @@ func (b *browser) location() string {
 	return u
 }
 
-// click clicks the first element sel matches, as a reviewer's click.
-func (b *browser) click(sel string) {
+// Click clicks the first element sel matches, as a reviewer's click.
+func (b *Browser) Click(sel string) {
 	b.t.Helper()
-	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	b.Do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
 	b.mu.Lock()
 	b.clicks++
 	b.mu.Unlock()
 }
 
-// clickAndWait clicks sel and waits until the page it loads has fired its
+// ClickAndWait clicks sel and waits until the page it loads has fired its
 // load event (a form's submission, a link).
-func (b *browser) clickAndWait(sel string) {
+func (b *Browser) ClickAndWait(sel string) {
 	b.t.Helper()
 	if _, err := chromedp.Run(b.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
 		b.t.Fatalf("click %s and wait for the next page: %v", sel, err)
@@ -231,18 +229,18 @@ func (b *browser) clickAndWait(sel string) {
 	b.mu.Unlock()
 }
 
-// key presses one key (a kb constant or a printable character) on the
+// Key presses one key (a kb constant or a printable character) on the
 // focused element, as a reviewer's key press.
-func (b *browser) key(k string) {
+func (b *Browser) Key(k string) {
 	b.t.Helper()
-	b.do("key "+k, chromedp.KeyEvent(k))
+	b.Do("key "+k, chromedp.KeyEvent(k))
 	b.mu.Lock()
 	b.keys++
 	b.mu.Unlock()
 }
 
-// keyAndWait presses one key and waits for the page it loads.
-func (b *browser) keyAndWait(k string) {
+// KeyAndWait presses one key and waits for the page it loads.
+func (b *Browser) KeyAndWait(k string) {
 	b.t.Helper()
 	if _, err := chromedp.Run(b.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.KeyEvent(k))); err != nil {
 		b.t.Fatalf("key %q and wait for the next page: %v", k, err)
@@ -252,25 +250,25 @@ func (b *browser) keyAndWait(k string) {
 	b.mu.Unlock()
 }
 
-// typeInto focuses sel, clears it and types s: one key press per
+// Type focuses sel, clears it and types s: one key press per
 // character, as a reviewer types.
-func (b *browser) typeInto(sel, s string) {
+func (b *Browser) Type(sel, s string) {
 	b.t.Helper()
-	b.do("type into "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), s))
+	b.Do("type into "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), s))
 	b.mu.Lock()
 	b.clicks++ // into the field
 	b.keys += len([]rune(s))
 	b.mu.Unlock()
 }
 
-// blurAll takes the focus off any field, so that key presses go to the
+// BlurAll takes the focus off any field, so that key presses go to the
 // page.
-func blurAll() chromedp.Action[chromedp.Void] {
+func BlurAll() chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`)
 }
 
-// waitFor polls cond until it holds, failing the test after ten seconds.
-func (b *browser) waitFor(what string, cond func() bool) {
+// WaitFor polls cond until it holds, failing the test after ten seconds.
+func (b *Browser) WaitFor(what string, cond func() bool) {
 	b.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
@@ -281,23 +279,24 @@ func (b *browser) waitFor(what string, cond func() bool) {
 	}
 }
 
-// actions returns the key presses and clicks counted so far.
-func (b *browser) actions() (keys, clicks int) {
+// Actions returns the key presses and clicks counted so far.
+func (b *Browser) Actions() (keys, clicks int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.keys, b.clicks
 }
 
-// dialogsSeen returns the dialogs the pages opened ("alert: 1").
-func (b *browser) dialogsSeen() []string {
+// Dialogs returns the dialogs the pages opened ("alert: 1").
+func (b *Browser) Dialogs() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]string(nil), b.dialogs...)
 }
 
-// screenshot takes a PNG of the whole page, checks that it decodes and is
-// not blank, and writes it to testdata/screenshots/name.png under -update.
-func (b *browser) screenshot(name string) {
+// Screenshot takes a PNG of the whole page, checks that it decodes and
+// is not blank, and writes it to testdata/screenshots/name.png under
+// -update (Updating). It returns the PNG.
+func (b *Browser) Screenshot(name string) []byte {
 	b.t.Helper()
 	buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -322,7 +321,7 @@ func (b *browser) screenshot(name string) {
 	if plain {
 		b.t.Fatalf("screenshot %s is one colour: the page drew nothing", name)
 	}
-	if updating() {
+	if Updating() {
 		path := filepath.Join("testdata", "screenshots", name+".png")
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			b.t.Fatal(err)
@@ -331,6 +330,7 @@ func (b *browser) screenshot(name string) {
 			b.t.Fatal(err)
 		}
 	}
+	return buf
 }
 
 // jsString quotes s as a JavaScript string literal.
