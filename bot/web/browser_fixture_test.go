@@ -2,13 +2,18 @@ package web_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -51,12 +56,26 @@ func newSite(t testing.TB, pages func(b *bot.Bot) http.Handler) *site {
 		t.Fatal(err)
 	}
 	rf := &reviewFile{path: filepath.Join(t.TempDir(), "review.jsonl")}
-	h := bottest.New(t, time.Now().Truncate(time.Second), bot.Config{Reviews: rf, WebLinks: links})
+	reload := func() (*questions.Bank, error) { // what cmd/studybot does: the memo, the drafts, the review file
+		bank, err := buildDrafted()
+		if err != nil {
+			return nil, err
+		}
+		ds, err := rf.read()
+		if err != nil {
+			return nil, err
+		}
+		if errs := bank.ApplyReview(ds); len(errs) > 0 {
+			return nil, errors.Join(errs...)
+		}
+		return bank, nil
+	}
+	h := bottest.New(t, time.Now().Truncate(time.Second), bot.Config{Bank: draftedBank(t), Reviews: rf, Reload: reload, WebLinks: links})
 	db.set(h.DB)
 	if _, err := h.Bot.EnsureChannel(h.Space, channel); err != nil {
 		t.Fatal(err)
 	}
-	srvHandler, err := web.New(web.Options{Store: h.DB, Admins: h.Bot, Pages: pages(h.Bot), Now: h.Clock.Now})
+	srvHandler, err := web.New(web.Options{Store: h.DB, Admins: h.Bot, Pages: pages(h.Bot), Now: h.Clock.Now, Log: slog.New(slog.NewTextHandler(tlog{t}, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +85,64 @@ func newSite(t testing.TB, pages func(b *bot.Bot) http.Handler) *site {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return &site{h: h, url: base, review: rf}
+}
+
+// hostileLine is what the memo line of the drafts' passage (line 26 of
+// the bundled memo) gets appended: markup that must never become markup.
+const hostileLine = " <script>alert(1)</script><img src=x onerror=alert(2)>"
+
+// draftNames name the made-up tools of the drafts the tests add.
+var draftNames = []string{"ゴルフ", "ホテル", "インディア", "ジュリエット", "キロ", "リマ"}
+
+// draftedBank is the bundled memo, its line 26 ending in hostileLine,
+// with six drafts resting on that line (made up: the bundled drafts come
+// with cmd/studybot's questions file reader; cmd/studybot's browser test
+// reviews those).
+func draftedBank(t testing.TB) *questions.Bank {
+	t.Helper()
+	bank, err := buildDrafted()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bank
+}
+
+// buildDrafted builds draftedBank's bank.
+func buildDrafted() (*questions.Bank, error) {
+	lines := bytes.Split(questions.DefaultMemo(), []byte("\n"))
+	lines[25] = append(bytes.Clone(lines[25]), hostileLine...)
+	bank, err := questions.Build(bytes.Join(lines, []byte("\n")), questions.ParseOptions{Config: questions.DefaultConfig()})
+	if err != nil {
+		return nil, err
+	}
+	var ds []questions.Authored
+	for i, name := range draftNames {
+		ds = append(ds, questions.Authored{Domain: 1, Stem: "架空のツール" + name + "の主な用途はどれですか？",
+			Options: []string{"監視", "暗号化", "配布", "集計"}, Answer: i % 4, Explanation: "架空の練習問題です。", Source: "CD(Continuous Delivery)",
+			Draft: &questions.Provenance{ID: "d" + name, Backend: "batch", Model: "stand-in", Date: "2026-12-07",
+				Evidence: []questions.Evidence{{Line: 26, Text: string(lines[25])}}}})
+	}
+	if errs := bank.AddAuthored(ds); len(errs) > 0 {
+		return nil, fmt.Errorf("drafts: %w", errors.Join(errs...))
+	}
+	return bank, nil
+}
+
+// drafts returns the IDs of the bank's drafts, in draftNames' order.
+func (s *site) drafts(t testing.TB) []string {
+	t.Helper()
+	var out []string
+	for _, name := range draftNames {
+		for _, q := range s.h.Bot.Bank().Questions {
+			if q.Draft && strings.Contains(q.Stem, name) {
+				out = append(out, q.ID)
+			}
+		}
+	}
+	if len(out) != len(draftNames) {
+		t.Fatalf("%d drafts in the bank, want %d", len(out), len(draftNames))
+	}
+	return out
 }
 
 var linkRE = regexp.MustCompile(`https?://\S+/admin/login\?t=[A-Za-z0-9_-]+`)
@@ -153,14 +230,23 @@ func (f *reviewFile) RecordReview(d questions.Decision) error {
 // decisions reads the file back from disk.
 func (f *reviewFile) decisions(t testing.TB) []questions.Decision {
 	t.Helper()
+	ds, err := f.read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+// read reads the file back from disk.
+func (f *reviewFile) read() ([]questions.Decision, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, err := os.Open(f.path)
 	if os.IsNotExist(err) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer r.Close()
 	var out []questions.Decision
@@ -169,9 +255,18 @@ func (f *reviewFile) decisions(t testing.TB) []questions.Decision {
 	for sc.Scan() {
 		var d questions.Decision
 		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatalf("review file %s: %v", f.path, err)
+			return nil, fmt.Errorf("review file %s: %w", f.path, err)
 		}
 		out = append(out, d)
 	}
-	return out
+	return out, sc.Err()
+}
+
+// tlog writes a server's log lines to the test's log.
+type tlog struct{ t testing.TB }
+
+func (l tlog) Write(p []byte) (int, error) {
+	l.t.Helper()
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

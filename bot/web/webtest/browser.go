@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -196,6 +197,27 @@ func (b *Browser) Count(sel string) int {
 		b.t.Fatalf("count %s: %v", sel, err)
 	}
 	return n
+}
+
+// Attr returns attribute name of the i-th element sel matches ("" when
+// it has none).
+func (b *Browser) Attr(sel string, i int, name string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.querySelectorAll(`+jsString(sel)+`)[`+strconv.Itoa(i)+`] || {getAttribute: () => ""}).getAttribute(`+jsString(name)+`) || ""`))
+	if err != nil {
+		b.t.Fatalf("attribute %s of %s[%d]: %v", name, sel, i, err)
+	}
+	return v
+}
+
+// Value returns the value of the form field sel matches.
+func (b *Browser) Value(sel string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("value of %s: %v", sel, err)
+	}
+	return v
 }
 
 // Location returns the tab's URL.
