@@ -183,7 +183,7 @@ func edited(q *Question, d Decision) (*Question, error) {
 		e.Answer = d.Answer
 	}
 	if s := strings.TrimSpace(d.Explanation); s != "" {
-		e.note = s
+		e.note, e.Rationale = s, s
 	}
 	e.buildExplanation()
 	return &e, nil

@@ -98,6 +98,9 @@ func (c *Console) Close() error { return nil }
 // Name implements bot.Platform.
 func (c *Console) Name() string { return store.Console }
 
+// Space is the console's space (its session), for a web sign-in link.
+func (c *Console) Space() store.SpaceRef { return c.space }
+
 // Mention implements bot.Platform.
 func (c *Console) Mention(user string) string { return "@" + user }
 

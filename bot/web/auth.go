@@ -14,6 +14,7 @@ var (
 	errNotAdmin    = errors.New("not an admin of a workspace this bot serves")
 	errLinkHEAD    = errors.New("link opened with HEAD (a preview), left unused")
 	errNoSessionID = errors.New("session cookie of no session")
+	errLinkPreview = errors.New("link opened by a link-preview robot, left unused")
 )
 
 // login redeems a one-time link: a session for its admin and workspace, a
@@ -23,6 +24,10 @@ var (
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		s.deny(w, r, "", errLinkHEAD)
+		return
+	}
+	if previewAgent(r.UserAgent()) {
+		s.deny(w, r, "", errLinkPreview, "agent", r.UserAgent())
 		return
 	}
 	if r.Method != http.MethodGet {

@@ -258,8 +258,9 @@ func TestRefused(t *testing.T) {
 }
 
 // TestRefusedLinks: a reused, expired, unknown or empty link, a link
-// opened with HEAD (a preview) or POST, and the link of a user who is not
-// an admin get 403 and no cookie; a HEAD leaves the link usable.
+// opened with HEAD or by a link-preview robot or with POST, and the link of
+// a user who is not an admin get 403 and no cookie; a preview leaves the
+// link usable.
 func TestRefusedLinks(t *testing.T) {
 	f := newFixture(t, "")
 	mint := func(user string, admin bool) string {
@@ -282,11 +283,13 @@ func TestRefusedLinks(t *testing.T) {
 		{"unknown", "GET", web.LoginPath + "?t=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
 		{"empty", "GET", web.LoginPath},
 		{"HEAD", "HEAD", head},
+		{"preview robot", "GET", head + "&ua=Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"},
 		{"POST", "POST", mint("alice", true)},
 		{"not an admin", "GET", mint("bob", false)},
 	} {
 		before := f.snapshot(t)
-		w := f.do(c.method, c.path, "", nil, nil)
+		p, ua, _ := strings.Cut(c.path, "&ua=")
+		w := f.do(c.method, p, "", nil, map[string]string{"User-Agent": ua})
 		if w.Code != http.StatusForbidden || len(w.Result().Cookies()) != 0 {
 			t.Errorf("%s link: %d, cookies %v; want 403 and none", c.name, w.Code, w.Result().Cookies())
 		}

@@ -67,3 +67,19 @@ func randomToken() (string, error) {
 	}
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
+
+// previewAgents are the User-Agent marks of the robots chat platforms and
+// messengers send to preview a link; a link they open stays unused.
+var previewAgents = []string{"slackbot", "slack-imgproxy", "discordbot", "twitterbot", "facebookexternalhit",
+	"linkedinbot", "whatsapp", "telegrambot", "skypeuripreview", "microsoftpreview", "googlebot", "bingbot"}
+
+// previewAgent reports whether ua is a link-preview robot's.
+func previewAgent(ua string) bool {
+	ua = strings.ToLower(ua)
+	for _, a := range previewAgents {
+		if strings.Contains(ua, a) {
+			return true
+		}
+	}
+	return false
+}

@@ -39,7 +39,10 @@ const (
   --memo FILE      a memo other than the bundled DOP-C02 memo
   --weights W      domain weights, "1=22,2=17,…" or a config file
   --review FILE    review file (default: <memo>.review.yaml beside the memo)
-  --http ADDR      health, metrics and webhook listener, e.g. :8080
+  --http ADDR      health, metrics and webhook listener, e.g. :8080; also serves the
+                   web pages under /admin/ (sign in with /studybot web)
+  --public-url URL where browsers reach --http, for sign-in links
+                   (STUDYBOT_PUBLIC_URL; default http:// and the listen address)
   --seed N         selection seed
   --lang ja|en     default language of the texts
   --clock TIME     console: simulated start time (RFC 3339), still until /tick

@@ -55,6 +55,10 @@ type Config struct {
 	LogLevel string `yaml:"log_level"`
 	// HTTP is the listen address of the health, metrics and webhook server ("" = off).
 	HTTP string `yaml:"http"`
+	// PublicURL is where admins' browsers reach the --http listener
+	// ("https://studybot.example.com"), for the web pages' sign-in links
+	// ("" = http:// and the listen address).
+	PublicURL string `yaml:"public_url"`
 	// Slack configures the Slack adapter.
 	Slack SlackConfig `yaml:"slack"`
 	// Discord configures the Discord adapter.
@@ -256,6 +260,7 @@ func applyEnv(c *Config, getenv env) error {
 	dur("GRACE", &c.Grace)
 	str("LOG_LEVEL", &c.LogLevel)
 	str("HTTP", &c.HTTP)
+	str("PUBLIC_URL", &c.PublicURL)
 	if v := getenv("STUDYBOT_SEED"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
@@ -349,6 +354,11 @@ func (c Config) validate() error {
 	if c.HTTP != "" {
 		if err := checkListenAddr(c.HTTP); err != nil {
 			errs = append(errs, fmt.Errorf("http %q: %w", c.HTTP, err))
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			errs = append(errs, fmt.Errorf("public_url %q: want http(s)://host[:port], such as https://studybot.example.com", c.PublicURL))
 		}
 	}
 	if c.Slack.APIURL != "" {

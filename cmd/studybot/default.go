@@ -40,6 +40,7 @@ func parseRunFlags(args []string, stderr io.Writer, getenv env) (*runFlags, erro
 	fs.StringVar(&over.Weights, "weights", "", "domain weights `\"1=22,2=17,…\" or file`")
 	fs.StringVar(&over.Review, "review", "", "review `file` (default: <memo>.review.yaml beside the memo)")
 	fs.StringVar(&over.HTTP, "http", "", "listen `address` for health, metrics and webhooks (e.g. :8080)")
+	fs.StringVar(&over.PublicURL, "public-url", "", "`URL` admins' browsers reach --http at, for web sign-in links")
 	fs.Uint64Var(&over.Seed, "seed", 0, "selection `seed`")
 	fs.StringVar(&over.Lang, "lang", "", "default `language`: ja or en")
 	fs.StringVar(&f.clock, "clock", "", "console: start the simulated clock at `time` (RFC 3339) and keep it still until /tick")
@@ -70,6 +71,9 @@ func parseRunFlags(args []string, stderr io.Writer, getenv env) (*runFlags, erro
 	}
 	if f.set["http"] {
 		cfg.HTTP = over.HTTP
+	}
+	if f.set["public-url"] {
+		cfg.PublicURL = over.PublicURL
 	}
 	if f.set["seed"] {
 		cfg.Seed = over.Seed
@@ -162,14 +166,20 @@ func runConsole(ctx context.Context, f *runFlags, bank *questions.Bank, stdin io
 	defer db.Close()
 	bc := botConfig(cfg, bank, db, clock.Now, log)
 	bc.Metrics = m
+	wl := withWeb(cfg, &bc)
 	b, err := bot.New(bc)
 	if err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1
 	}
-	// --http serves health, readiness and metrics beside the console too.
+	// --http serves health, readiness, metrics and the web pages beside
+	// the console too.
 	ops := newOpsServer(cfg, log, db, b, m, clock.Now)
 	m.watch(db, nil)
+	if err := ops.serveWeb(wl); err != nil {
+		fmt.Fprintf(stderr, "studybot: %v\n", err)
+		return 1
+	}
 	if err := ops.listen(); err != nil {
 		fmt.Fprintf(stderr, "studybot: %v\n", err)
 		return 1
@@ -191,6 +201,9 @@ func runConsole(ctx context.Context, f *runFlags, bank *questions.Bank, stdin io
 	banner := fmt.Sprintf("studybot console — %d questions from %s\ndatabase: %s", len(bank.Questions), memoName(cfg.Memo), cfg.DB)
 	con := console.New(console.Config{In: stdin, Out: stdout, User: f.user, Color: isTerminal(stdout), Clock: clock, Location: loc, Banner: banner}, b)
 	b.AddPlatform(con)
+	if wl != nil {
+		consoleWebLink(stdout, wl, con.Space(), f.user, cfg.Lang, b)
+	}
 	b.StartUpdater()
 	stopWatch := watchConsole(ctx, cfg, b, con, log)
 	err = con.Run(ctx)

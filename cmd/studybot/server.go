@@ -64,6 +64,9 @@ type server struct {
 	refused *webhook.Refusals
 	// conns is the connection cap (nil without one).
 	conns *connCap
+	// web mints /studybot web's sign-in links once the listener is open
+	// (nil without --http).
+	web *webLinks
 }
 
 // reconnectBound is how long an adapter may be (re)connecting before
@@ -86,12 +89,17 @@ func newServer(cfg Config, bank *questions.Bank, log *slog.Logger, now func() ti
 	}
 	bc := botConfig(cfg, bank, db, now, log)
 	bc.Metrics = m
+	wl := withWeb(cfg, &bc)
 	b, err := bot.New(bc)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	s := newOpsServer(cfg, log, db, b, m, now)
+	if err := s.serveWeb(wl); err != nil {
+		s.closeAll()
+		return nil, err
+	}
 	ads, err := newAdapters(cfg, b, db, log, now, opt)
 	s.adapters = ads
 	if err != nil {
@@ -239,6 +247,12 @@ func (s *server) listen() error {
 	}
 	if s.wrapListener != nil {
 		l = s.wrapListener(l)
+	}
+	if s.web != nil {
+		if err := s.web.open(s.db, s.cfg.PublicURL, l.Addr(), s.now); err != nil {
+			l.Close()
+			return err
+		}
 	}
 	lim := s.limits
 	s.httpSrv = &http.Server{Handler: http.HandlerFunc(s.root), ReadHeaderTimeout: lim.ReadHeader, ReadTimeout: lim.Read, WriteTimeout: lim.Write,
