@@ -74,14 +74,14 @@ func (z *lazyLinks) MintLink(sp core.Space, user, lang string, admin bool) (bot.
 	return z.l.MintLink(sp, user, lang, admin)
 }
 
-type fixture struct {
+type authFixture struct {
 	h     *bottest.Harness
 	links *web.Links
 	pages *fakePages
 	srv   http.Handler
 }
 
-func newFixture(t *testing.T, publicURL string) *fixture {
+func newAuthFixture(t *testing.T, publicURL string) *authFixture {
 	t.Helper()
 	z := &lazyLinks{}
 	h := bottest.New(t, t0, bot.Config{Lang: "en", Admins: []string{"carol"}, WebLinks: z})
@@ -97,7 +97,7 @@ func newFixture(t *testing.T, publicURL string) *fixture {
 	if _, err := h.Bot.EnsureChannel(h.Space, "general"); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{h: h, links: links, pages: &fakePages{db: h.DB}}
+	f := &authFixture{h: h, links: links, pages: &fakePages{db: h.DB}}
 	f.srv, err = web.New(web.Options{Store: h.DB, Admins: h.Bot, Pages: f.pages, PublicURL: publicURL, Lang: "en", Now: h.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func newFixture(t *testing.T, publicURL string) *fixture {
 }
 
 // do serves one request; cookie and header values may be empty.
-func (f *fixture) do(method, target, cookie string, form url.Values, header map[string]string) *httptest.ResponseRecorder {
+func (f *authFixture) do(method, target, cookie string, form url.Values, header map[string]string) *httptest.ResponseRecorder {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -128,7 +128,7 @@ func (f *fixture) do(method, target, cookie string, form url.Values, header map[
 
 // signIn mints a link for user and opens it; it returns the cookie's
 // value and the page's CSRF token.
-func (f *fixture) signIn(t *testing.T, user string, platformAdmin bool) (cookie, csrf string) {
+func (f *authFixture) signIn(t *testing.T, user string, platformAdmin bool) (cookie, csrf string) {
 	t.Helper()
 	l, err := f.links.MintLink(f.h.Space, user, "en", platformAdmin)
 	if err != nil {
@@ -165,7 +165,7 @@ type snapshot struct {
 	logins, sessions, pages int
 }
 
-func (f *fixture) snapshot(t *testing.T) snapshot {
+func (f *authFixture) snapshot(t *testing.T) snapshot {
 	t.Helper()
 	l, s, err := f.h.DB.WebEntries()
 	if err != nil {
@@ -180,7 +180,7 @@ func (f *fixture) snapshot(t *testing.T) snapshot {
 // admin, a change without or with a wrong CSRF token or from another
 // origin.
 func TestRefused(t *testing.T) {
-	f := newFixture(t, "")
+	f := newAuthFixture(t, "")
 	good, csrf := f.signIn(t, "alice", true)
 	expired, expiredCSRF := f.signIn(t, "alice", true)
 	// a session of another workspace: one the store does not know, one on
@@ -262,7 +262,7 @@ func TestRefused(t *testing.T) {
 // a user who is not an admin get 403 and no cookie; a preview leaves the
 // link usable.
 func TestRefusedLinks(t *testing.T) {
-	f := newFixture(t, "")
+	f := newAuthFixture(t, "")
 	mint := func(user string, admin bool) string {
 		l, err := f.links.MintLink(f.h.Space, user, "en", admin)
 		if err != nil {
@@ -312,7 +312,7 @@ func TestSignInFlow(t *testing.T) {
 		secure       bool
 	}{{"listen address", "", false}, {"https public URL", "https://studybot.example.com", true}} {
 		t.Run(c.name, func(t *testing.T) {
-			f := newFixture(t, c.public)
+			f := newAuthFixture(t, c.public)
 			r := f.h.Command("carol", "general", false, "studybot", "web") // an admin by the config
 			if len(r.Messages) != 1 || !r.Private {
 				t.Fatalf("reply: %+v", r)
@@ -385,7 +385,7 @@ func TestSignInFlow(t *testing.T) {
 // that works, refuses a non-admin and mints nothing for them, and says
 // the pages are off without a minter.
 func TestWebCommand(t *testing.T) {
-	f := newFixture(t, "")
+	f := newAuthFixture(t, "")
 	r := f.h.Command("bob", "general", false, "studybot", "web")
 	if !r.Private || len(r.Messages) != 1 || r.Messages[0].Kind != bot.KindError || strings.Contains(r.Messages[0].Body, "http") {
 		t.Errorf("non-admin: %+v", r)
