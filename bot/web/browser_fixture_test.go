@@ -270,3 +270,40 @@ func (l tlog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// seedAnswers posts the bank's first eight generated questions in the
+// channel over the last eight days and records five people's answers,
+// some right and some wrong, so that the pages have figures to show.
+func (s *site) seedAnswers(t testing.TB) {
+	t.Helper()
+	users := []string{"ann", "ben", "cat", "dan", "eve"}
+	now := s.h.Clock.Now()
+	n := 0
+	for _, q := range s.h.Bot.Bank().Top(0) {
+		if q.Draft || n == 8 {
+			continue
+		}
+		slot := now.Add(-time.Duration(8-n) * 24 * time.Hour)
+		snap := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
+			AnswerID: q.Options[q.Answer].ID, Explanation: q.Explanation, MemoHash: "h"}
+		for _, o := range q.Options {
+			snap.Options = append(snap.Options, store.SnapOption{ID: o.ID, Text: o.Text})
+		}
+		p, err := s.h.DB.CreatePost(store.Post{Space: s.h.Space, Channel: channel, Slot: slot, Question: snap, OpenedAt: slot, ClosesAt: slot.Add(8 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.h.Clock.Set(slot.Add(time.Minute)) // answered while open
+		for i, u := range users {
+			pick := q.Answer
+			if (i+n)%3 == 0 { // a third wrong, not always the same people
+				pick = (q.Answer + 1 + i%2) % len(q.Options)
+			}
+			if _, err := s.h.DB.RecordAnswer(p.ID, u, q.Options[pick].ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n++
+	}
+	s.h.Clock.Set(now)
+}

@@ -81,6 +81,7 @@ func noInjectedMarkup(t *testing.T, b *webtest.Browser, where string) {
 // Screenshots of the pages are kept under testdata/screenshots (-update).
 func TestBrowserReview(t *testing.T) {
 	s := newSite(t, botPages(t))
+	s.seedAnswers(t)
 	drafts := s.drafts(t)
 	b := webtest.Start(t)
 
