@@ -47,12 +47,6 @@ func (b *Bot) EditQuestion(sp Space, user string, d questions.Decision) (Recorde
 	return b.curate.Edit(sp, user, d)
 }
 
-// ReviewQueue returns the questions user has left to review, in chat's
-// order (see curate.Curate.ReviewQueue).
-func (b *Bot) ReviewQueue(sp Space, user string) ([]*questions.Question, error) {
-	return b.curate.ReviewQueue(sp, user)
-}
-
 // ReadVerdicts calls f with the review verdicts (the review file's and
 // chat's) read under one lock, for a caller that asks about the whole
 // bank at once.

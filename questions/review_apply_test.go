@@ -97,3 +97,44 @@ func freshBank(t *testing.T) *Bank {
 	}
 	return b
 }
+
+// TestCheckEditAll: an edit is checked with every rule, not only up to
+// the first failure, and changes nothing; a good edit comes back approved
+// with its explanation as the rationale; a rejection is kept in
+// Bank.Rejected.
+func TestCheckEditAll(t *testing.T) {
+	b := freshBank(t)
+	q := b.Top(0)[0]
+	opts := make([]string, len(q.Options))
+	for i, o := range q.Options {
+		opts[i] = o.Text
+	}
+	// a negative stem and markup in an option: two rules
+	bad := append([]string(nil), opts...)
+	bad[(q.Answer+1)%len(bad)] = "**" + bad[(q.Answer+1)%len(bad)] + "**"
+	_, errs := b.CheckEditAll(Decision{ID: q.ID, Verdict: Edited, Stem: "次のうち誤っているものはどれですか？", Options: bad, Answer: q.Answer})
+	rules := map[string]bool{}
+	for _, e := range errs {
+		rules[e.Rule] = true
+	}
+	if !rules["negative-stem"] || !rules["markup-length"] {
+		t.Errorf("rules reported: %v", errs)
+	}
+	if got, _ := b.Get(q.ID); got.Stem != q.Stem || got.Approved {
+		t.Errorf("CheckEditAll changed the bank")
+	}
+	if _, errs := b.CheckEditAll(Decision{ID: q.ID, Options: opts[:2], Answer: 0}); len(errs) != 1 || errs[0].Rule != "options" {
+		t.Errorf("two options: %v", errs)
+	}
+	if _, errs := b.CheckEditAll(Decision{ID: "0000000000"}); len(errs) != 1 || errs[0].Rule != "unknown-id" {
+		t.Errorf("unknown ID: %v", errs)
+	}
+	e, errs := b.CheckEditAll(Decision{ID: q.ID, Verdict: Edited, Stem: q.Stem + "（一つ選べ）", Explanation: "書き直した説明。"})
+	if len(errs) != 0 || !e.Approved || e.Rationale != "書き直した説明。" {
+		t.Fatalf("good edit: %v %+v", errs, e)
+	}
+	b.ApplyReview([]Decision{{ID: q.ID, Verdict: Rejected, Reason: "wrong"}})
+	if len(b.Rejected) != 1 || b.Rejected[0].ID != q.ID {
+		t.Errorf("Bank.Rejected: %v", b.Rejected)
+	}
+}

@@ -23,29 +23,17 @@ type ReviewRecorder interface {
 }
 
 // ReviewQueue returns the questions user has left to review, in the
-// order chat shows them: flagged ones (Flags: reported by Withheld users,
-// or by their answers) first, then the rest in draw order; never one
-// decided on or that the user skipped. The web page's "next undecided"
-// walks the same queue.
+// order chat shows them (ReviewOrder, the flags from the space's answers
+// and reports); never one the user skipped.
 func (b *Curate) ReviewQueue(space core.Space, user string) ([]*questions.Question, error) {
 	flags, err := b.ItemFlags(space)
 	if err != nil {
 		return nil, err
 	}
-	var flagged, rest []*questions.Question
+	var all []*questions.Question
 	b.Verdicts.Read(func(approved, rejected func(*questions.Question) bool) {
-		for _, q := range b.Bank().Top(0) {
-			if approved(q) || rejected(q) {
-				continue
-			}
-			if len(flags[q.ID]) > 0 {
-				flagged = append(flagged, q)
-			} else {
-				rest = append(rest, q)
-			}
-		}
+		all = ReviewOrder(b.Bank().Top(0), flags, func(q *questions.Question) bool { return approved(q) || rejected(q) })
 	})
-	all := append(flagged, rest...)
 	out := all[:0]
 	for _, q := range all {
 		if !b.Verdicts.Skipped(space, user, q.ID) {
@@ -53,6 +41,25 @@ func (b *Curate) ReviewQueue(space core.Space, user string) ([]*questions.Questi
 		}
 	}
 	return out, nil
+}
+
+// ReviewOrder is the order questions are reviewed in, chat's and the web
+// page's "next undecided": of the questions in draw order (top), those
+// not decided yet, flagged ones (flags: reported by Withheld users, or by
+// their answers) first, then the rest in draw order.
+func ReviewOrder(top []*questions.Question, flags map[string][]core.Flag, decided func(*questions.Question) bool) []*questions.Question {
+	var flagged, rest []*questions.Question
+	for _, q := range top {
+		if decided(q) {
+			continue
+		}
+		if len(flags[q.ID]) > 0 {
+			flagged = append(flagged, q)
+		} else {
+			rest = append(rest, q)
+		}
+	}
+	return append(flagged, rest...)
 }
 
 // nextReview returns the next question user should review (the head of

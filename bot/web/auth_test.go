@@ -422,3 +422,35 @@ func checkHeaders(t *testing.T, what string, w *httptest.ResponseRecorder) {
 		}
 	}
 }
+
+// TestLinkOpenedConcurrently: a link opened by many browsers at once
+// signs in exactly one.
+func TestLinkOpenedConcurrently(t *testing.T) {
+	f := newAuthFixture(t, "")
+	l, err := f.links.MintLink(f.h.Space, "alice", "en", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pathOf(t, l.URL)
+	codes := make(chan int, 12)
+	var wg sync.WaitGroup
+	for range cap(codes) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- f.do("GET", p, "", nil, nil).Code
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	n := map[int]int{}
+	for c := range codes {
+		n[c]++
+	}
+	if n[http.StatusSeeOther] != 1 || n[http.StatusForbidden] != cap(codes)-1 {
+		t.Errorf("codes %v, want one 303 and the rest 403", n)
+	}
+	if _, s, _ := f.h.DB.WebEntries(); s != 1 {
+		t.Errorf("%d sessions, want 1", s)
+	}
+}

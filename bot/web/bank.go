@@ -316,3 +316,7 @@ func (f filter) SortURL(key string) string {
 	g.Sort = key
 	return f.Path + query(g.values(0))
 }
+
+// KeepN reports whether the filter form must carry the page size (?n=),
+// which it has no field for.
+func (f filter) KeepN() bool { return f.N != perPage }

@@ -175,6 +175,7 @@ func newFixture(t *testing.T, build func(testing.TB) *questions.Bank, lang strin
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { p.Close() }) // before the harness closes the store
 	s := &web.Session{ID: "sess-1", Space: h.Space, User: "adm", Lang: lang, CSRF: "csrf-token-1", Expires: monday.Add(12 * time.Hour)}
 	return &fixture{h: h, rec: rec, pages: p, sess: s}
 }

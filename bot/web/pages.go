@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/studybot/studybot/bot"
@@ -40,8 +39,6 @@ type BankSource interface {
 type Reviewer interface {
 	// ReadVerdicts calls f with the verdicts read under one lock.
 	ReadVerdicts(f func(approved, rejected func(*questions.Question) bool))
-	// ReviewQueue returns the questions user has left to review.
-	ReviewQueue(sp core.Space, user string) ([]*questions.Question, error)
 	// Decide records a verdict (a rejection with its reason).
 	Decide(sp core.Space, user, qid string, v questions.Verdict, reason string) (bot.Recorded, error)
 	// EditQuestion checks an edit with every quality rule and records it
@@ -77,10 +74,11 @@ type Deps struct {
 	Team Team
 	// Now is the clock (default time.Now).
 	Now func() time.Time
-	// StatsFresh is how long the answers' figures of a space are reused
-	// before they are read again (default DefaultStatsFresh). They change
-	// only as people answer, and reading them costs tens of milliseconds
-	// on 100k answers.
+	// StatsFresh is how long the answers' figures of a space are served
+	// as they are (default DefaultStatsFresh); older ones are still served
+	// while one background read replaces them, so only a space's first
+	// request waits for the store. They change only as people answer, and
+	// reading them costs over 100 ms on 100k answers.
 	StatsFresh time.Duration
 	// Name shows a user on the team page (default: the user ID).
 	Name func(user string) string
@@ -155,10 +153,19 @@ func NewPages(d Deps) (*Pages, error) {
 	return p, nil
 }
 
+// Close waits for the background reads of the answers' figures (see
+// Deps.StatsFresh) and makes later ones synchronous. The pages still
+// serve after Close.
+func (p *Pages) Close() error {
+	p.cache.close()
+	return nil
+}
+
 // ServeHTTP serves the pages; paths are full ("/admin/…").
 func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
 
-// signed passes the request's session to h, or answers 403 without one.
+// signed passes the request's session to h, or answers 403 without one;
+// a POST's body is bounded by maxPostForm.
 func (p *Pages) signed(h func(w http.ResponseWriter, r *http.Request, s *Session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s, ok := SessionFrom(r.Context())
@@ -166,9 +173,16 @@ func (p *Pages) signed(h func(w http.ResponseWriter, r *http.Request, s *Session
 			http.Error(w, tr("ja", "err.forbidden")+" / "+tr("en", "err.forbidden"), http.StatusForbidden)
 			return
 		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxPostForm)
+		}
 		h(w, r, s)
 	}
 }
+
+// maxPostForm bounds a POSTed form: a bulk decision on maxBulk question IDs
+// fits many times over.
+const maxPostForm = 1 << 20
 
 // base is what every page shows around its content.
 type base struct {
@@ -241,45 +255,6 @@ func whereKey(r bot.Recorded) string {
 	return "db"
 }
 
-// statsCache keeps each space's answer figures for Deps.StatsFresh.
-type statsCache struct {
-	mu    sync.Mutex
-	items map[core.Space]cachedStats
-}
-
-// cachedStats are one space's figures by question ID, and when read.
-type cachedStats struct {
-	at   time.Time
-	byID map[string]store.ItemStat
-}
-
-// stats returns the space's all-time figures by question ID, read again
-// when older than Deps.StatsFresh.
-func (p *Pages) stats(sp core.Space) (map[string]store.ItemStat, time.Time, error) {
-	now := p.deps.Now()
-	p.cache.mu.Lock()
-	c, ok := p.cache.items[sp]
-	p.cache.mu.Unlock()
-	if ok && now.Sub(c.at) < p.deps.StatsFresh && !now.Before(c.at) {
-		return c.byID, c.at, nil
-	}
-	list, err := p.deps.Stats.ItemStats(store.ItemQuery{Space: sp})
-	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("web: stats: %w", err)
-	}
-	byID := make(map[string]store.ItemStat, len(list))
-	for _, s := range list {
-		byID[s.QuestionID] = s
-	}
-	p.cache.mu.Lock()
-	if p.cache.items == nil {
-		p.cache.items = map[core.Space]cachedStats{}
-	}
-	p.cache.items[sp] = cachedStats{at: now, byID: byID}
-	p.cache.mu.Unlock()
-	return byID, now, nil
-}
-
 // funcs are the templates' helpers in lang.
 func funcs(lang string) template.FuncMap {
 	pct := func(x float64) string { return strconv.Itoa(int(math.Round(x*100))) + "%" }
@@ -319,7 +294,8 @@ func funcs(lang string) template.FuncMap {
 // NewBotPages returns the pages over a running bot: its bank, its review
 // decisions (the review file it was configured with, else its store), its
 // store's figures and its team readiness and week, on its clock. The
-// program mounts the result inside the sign-in layer.
+// program mounts the result inside the sign-in layer, and calls Close
+// before it closes the store.
 func NewBotPages(b *bot.Bot, log *slog.Logger) (*Pages, error) {
 	return NewPages(Deps{Bank: b, Review: b, Stats: b.Store(), Team: b, Now: b.Now, Log: log})
 }

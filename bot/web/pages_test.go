@@ -208,7 +208,7 @@ func TestApproveAndRejectReachChatAndTheReviewFile(t *testing.T) {
 	if ids := rowIDs(f.get(t, "/admin/?status=rejected")); len(ids) != 1 || ids[0] != q2.ID {
 		t.Errorf("rejected rows after reload: %v", ids)
 	}
-	if body := f.get(t, "/admin/q/" + q2.ID); !strings.Contains(body, "The review file rejected this question") || strings.Contains(body, `id="approve"`) {
+	if body := f.get(t, "/admin/q/"+q2.ID); !strings.Contains(body, "The review file rejected this question") || strings.Contains(body, `id="approve"`) {
 		t.Errorf("rejected question's page offers decisions")
 	}
 }
@@ -321,8 +321,8 @@ func TestTeamPage(t *testing.T) {
 	f.answer(t, top[0], monday.Add(-7*24*time.Hour), map[string]int{"ann": top[0].Answer, "ben": top[0].Answer})
 	f.answer(t, top[1], monday.Add(-2*time.Hour), map[string]int{"ann": (top[1].Answer + 1) % 4, "ben": (top[1].Answer + 1) % 4, "cat": top[1].Answer})
 	body := f.get(t, "/admin/team")
-	for _, want := range []string{"Readiness per domain", "3 answers since 2026-11-30, 1 posts", `src="/admin/team/chart.png"`,
-		`<a href="/admin/q/` + top[1].ID + `">`, "33%", "<td>ann</td><td class=\"num\">2 days</td>", "<td>cat</td><td class=\"num\">1 days</td>"} {
+	for _, want := range []string{"Readiness per domain", "Since 2026-11-30: answers 3, questions posted 1", `src="/admin/team/chart.png"`,
+		`<a href="/admin/q/` + top[1].ID + `">`, "33%", "<td>ann</td><td class=\"num\">2</td>", "<td>cat</td><td class=\"num\">1</td>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("team page lacks %q", want)
 		}
@@ -438,3 +438,64 @@ func TestNextUndecided(t *testing.T) {
 }
 
 var _ = web.ErrDeps
+
+func TestEditKeptInTheDatabaseWhenTheFileIsReadOnly(t *testing.T) {
+	f := newFixture(t, bundledBank, "en", true)
+	q := authoredQ(t, f.h.Bot.Bank(), false)
+	stem := strings.Replace(q.Stem, "ヘルパースクリプト", "ヘルパー", 1)
+	form := url.Values{"stem": {stem}, "answer": {"0"}, "rationale": {q.Rationale}}
+	for i, o := range q.Options {
+		form.Set("option"+string(rune('0'+i)), o.Text)
+	}
+	loc := f.post(t, "/admin/q/"+q.ID+"/edit", form)
+	ds, err := f.h.DB.ReviewDecisions()
+	if err != nil || len(ds) != 1 || ds[0].Verdict != "edited" || ds[0].Stem != stem || len(ds[0].Options) != 4 || ds[0].Answer == nil || *ds[0].Answer != 0 {
+		t.Fatalf("database: %+v %v", ds, err)
+	}
+	if body := f.get(t, loc); !strings.Contains(body, "kept in the database; questions review --export writes it out") {
+		t.Errorf("flash does not say where the edit went")
+	}
+}
+
+// TestFiguresRefreshInTheBackground: the answers' figures are reused
+// while fresh; once stale they are still served while one background
+// read replaces them, and the next request shows the new ones.
+func TestFiguresRefreshInTheBackground(t *testing.T) {
+	f := newFixture(t, bundledBank, "en", false)
+	q := f.h.Bot.Bank().Top(0)[0]
+	path := "/admin/q/" + q.ID
+	if body := f.get(t, path); !strings.Contains(body, "No answers yet.") {
+		t.Fatal("answers before any was given")
+	}
+	f.answer(t, q, monday.Add(-time.Hour), map[string]int{"ann": q.Answer, "ben": q.Answer, "cat": (q.Answer + 1) % len(q.Options)})
+	if body := f.get(t, path); !strings.Contains(body, "No answers yet.") {
+		t.Fatal("fresh figures were read again")
+	}
+	f.h.Clock.Add(web.DefaultStatsFresh + time.Second)
+	if body := f.get(t, path); !strings.Contains(body, "No answers yet.") {
+		t.Fatal("stale figures were not served while the new ones are read")
+	}
+	f.pages.Close() // waits for the background read
+	if body := f.get(t, path); !strings.Contains(body, "answers 3 · correct 67% · posts 1") {
+		t.Fatalf("new figures not shown after the background read:\n%s", body)
+	}
+}
+
+// TestMultiAnswerCard: a "choose two" question marks both correct options
+// and keeps its answers out of the edit form.
+func TestMultiAnswerCard(t *testing.T) {
+	f := newFixture(t, func(tb testing.TB) *questions.Bank {
+		b := smallBank(tb)
+		q := b.Top(0)[0]
+		q.Answers, q.Choose = []int{q.Answer, (q.Answer + 1) % len(q.Options)}, 2
+		return b
+	}, "en", false)
+	q := f.h.Bot.Bank().Top(0)[0]
+	body := f.get(t, "/admin/q/"+q.ID)
+	if n := strings.Count(body, `<li class="correct">`); n != 2 || !strings.Contains(body, "Choose 2") {
+		t.Errorf("%d options marked correct", n)
+	}
+	if !strings.Contains(body, "The answers of a multi-answer question cannot be changed here.") || strings.Count(body, `name="answer" value="0" id="answer0" aria-label="Answer A" disabled`)+strings.Count(body, `aria-label="Answer A" checked disabled`) != 1 {
+		t.Errorf("edit form of a multi-answer question:\n%s", body)
+	}
+}

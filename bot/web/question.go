@@ -10,6 +10,7 @@ import (
 
 	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/bot/core"
+	"github.com/studybot/studybot/bot/curate"
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
@@ -178,13 +179,24 @@ func placeIn(queue, order []*questions.Question, id string) int {
 }
 
 // nextAfter returns the path of the next undecided question after id in
-// the review queue (chat's order), wrapping around; "" when id is the
-// only one left or none is.
+// the review order chat uses (curate.ReviewOrder: flagged first, then
+// draw order), wrapping around; "" when id is the only one left or none
+// is. The flags come from the space's cached figures.
 func (p *Pages) nextAfter(s *Session, id string) (string, error) {
-	queue, err := p.deps.Review.ReviewQueue(s.Space, s.User)
+	stats, _, err := p.stats(s.Space)
 	if err != nil {
 		return "", err
 	}
+	flags := map[string][]core.Flag{}
+	for qid, st := range stats {
+		if fl := core.Flags(st); len(fl) > 0 {
+			flags[qid] = fl
+		}
+	}
+	var queue []*questions.Question
+	p.deps.Review.ReadVerdicts(func(approved, rejected func(*questions.Question) bool) {
+		queue = curate.ReviewOrder(p.deps.Bank.Bank().Top(0), flags, func(q *questions.Question) bool { return approved(q) || rejected(q) })
+	})
 	i := slices.IndexFunc(queue, func(q *questions.Question) bool { return q.ID == id })
 	if i < 0 {
 		// id was just decided and left the queue: go on from where it

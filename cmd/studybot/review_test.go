@@ -189,3 +189,39 @@ func TestChatReviewFile(t *testing.T) {
 		t.Errorf("export:\n%s\n%+v %v", out, got, err)
 	}
 }
+
+// TestWebEditReviewFile: an edit made on the web page goes to the review
+// file with its new text, and an edit kept in the store is exported with
+// it, so that the next load applies it.
+func TestWebEditReviewFile(t *testing.T) {
+	dir := t.TempDir()
+	rfile := filepath.Join(dir, "exam.review.yaml")
+	fr := &fileReviewer{path: rfile}
+	d := questions.Decision{ID: "eeee", Verdict: questions.Edited, Stem: "new stem", Options: []string{"a", "b", "c"}, Answer: 2, Explanation: "why"}
+	if err := fr.RecordReview(d); err != nil {
+		t.Fatal(err)
+	}
+	rf, err := readReview(rfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rf.entries["eeee"].decision("eeee"); got.Verdict != questions.Edited || got.Stem != "new stem" || len(got.Options) != 3 || got.Answer != 2 || got.Explanation != "why" {
+		t.Errorf("review file entry: %+v", got)
+	}
+	dbPath := filepath.Join(dir, "studybot.db")
+	db, err := store.Open(dbPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := 2
+	db.PutReviewDecision(store.ReviewDecision{QuestionID: "ffff", Verdict: "edited", Stem: "s", Options: []string{"x", "y", "z"}, Answer: &two, Explanation: "e", User: "adm"})
+	db.Close()
+	code, out, errs := runCmd(t, "questions", "review", "--export", "--db", dbPath)
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errs)
+	}
+	got, err := parseReview([]byte(out))
+	if e := got.entries["ffff"]; err != nil || e.Status != "edited" || e.Stem != "s" || len(e.Options) != 3 || e.Answer == nil || *e.Answer != 2 || e.Explanation != "e" {
+		t.Errorf("export:\n%s\n%+v %v", out, got, err)
+	}
+}

@@ -46,7 +46,9 @@ func TestConsoleWebSignIn(t *testing.T) {
 			in, out, errb, noEnv)
 	}()
 	var link string
-	waitUntil(t, "a sign-in link on start", func() bool { link = reLink.FindString(out.String()); return link != "" })
+	// the console's start (loading the bundled bank under -race) can take
+	// longer than waitUntil's 5 s on a loaded machine
+	waitLong(t, "a sign-in link on start", func() bool { link = reLink.FindString(out.String()); return link != "" })
 	if !strings.HasPrefix(link, "http://"+addr+"/admin/login?t=") {
 		t.Errorf("link %q, want the listen address %s", link, addr)
 	}
@@ -93,7 +95,7 @@ func TestConsoleWebSignIn(t *testing.T) {
 	before := out.String()
 	io.WriteString(feed, "/studybot web\n")
 	var again string
-	waitUntil(t, "the reply to /studybot web", func() bool {
+	waitLong(t, "the reply to /studybot web", func() bool {
 		again = reLink.FindString(strings.TrimPrefix(out.String(), before))
 		return again != ""
 	})
@@ -202,5 +204,18 @@ func TestPublicURLSetting(t *testing.T) {
 		if err != nil || f.cfg.PublicURL != c.want {
 			t.Errorf("%+v: %v, public_url %q", c, err, f.cfg.PublicURL)
 		}
+	}
+}
+
+// waitLong polls cond every 10 ms until it holds, failing the test after
+// 60 s with what it was waiting for.
+func waitLong(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
