@@ -167,6 +167,14 @@ func TestBrowserReview(t *testing.T) {
 		t.Errorf("a refused edit reached the review file")
 	}
 
+	// markup in the address (the flash names the question it decided on)
+	// shows as text
+	b.Open(s.url + "/admin/q/" + drafts[2] + "?did=approved&where=file&id=" + url.QueryEscape("<script>alert(1)</script>"))
+	if f := b.Text(".flash"); !strings.Contains(f, "<script>alert(1)</script>") {
+		t.Errorf("flash %q: the id is not shown as text", f)
+	}
+	noInjectedMarkup(t, b, "flash")
+
 	// a search for markup shows it as text
 	b.Open(s.url + "/admin/?q=" + url.QueryEscape("<script>alert(1)</script>"))
 	if txt := b.Text("main"); !strings.Contains(txt, "<script>alert(1)</script>") {
