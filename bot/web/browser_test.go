@@ -167,6 +167,20 @@ func TestBrowserReview(t *testing.T) {
 		t.Errorf("a refused edit reached the review file")
 	}
 
+	// reject by keyboard: r puts the cursor in the reason, Enter sends it
+	b.Do("focus the page", webtest.BlurAll())
+	b.Key("r")
+	for _, k := range "wrong fact" {
+		b.Key(string(k))
+	}
+	b.KeyAndWait("\r")
+	if d := s.decided(t)[drafts[2]]; d.Verdict != questions.Rejected || d.Reason != "wrong fact" {
+		t.Errorf("review file after r, the reason and Enter: %+v", d)
+	}
+	if n := s.reviewLeft(t); n != left-3 {
+		t.Errorf("/studybot review: %d left after the rejection, want %d", n, left-3)
+	}
+
 	// markup in the address (the flash names the question it decided on)
 	// shows as text
 	b.Open(s.url + "/admin/q/" + drafts[2] + "?did=approved&where=file&id=" + url.QueryEscape("<script>alert(1)</script>"))
@@ -196,8 +210,8 @@ func TestBrowserReview(t *testing.T) {
 			t.Errorf("review file after the bulk rejection: %s %+v", id, d)
 		}
 	}
-	if n := s.reviewLeft(t); n != left-5 {
-		t.Errorf("/studybot review: %d left after the bulk rejection, want %d", n, left-5)
+	if n := s.reviewLeft(t); n != left-6 {
+		t.Errorf("/studybot review: %d left after the bulk rejection, want %d", n, left-6)
 	}
 
 	b.Open(s.url + "/admin/team")

@@ -21,8 +21,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // chromiumFlag overrides where the browser is.
@@ -257,16 +260,38 @@ func (b *Browser) ClickAndWait(sel string) {
 // focused element, as a reviewer's key press.
 func (b *Browser) Key(k string) {
 	b.t.Helper()
-	b.Do("key "+k, chromedp.KeyEvent(k))
+	b.Do("key "+k, press(k))
 	b.mu.Lock()
 	b.keys++
 	b.mu.Unlock()
 }
 
+// press sends the events a keyboard sends for each key of k, as Chromium
+// gets them from the system: a raw key down, the character (for a
+// printable key), a key up. chromedp.KeyEvent sends a plain key down
+// instead, after which a page's preventDefault on keydown does not stop
+// the character (as it does for a real key press), so a key that moves
+// the focus into a field would type itself into it.
+func press(k string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for _, r := range k {
+			for _, ev := range kb.Encode(r) {
+				if ev.Type == input.DispatchKeyEventTypeKeyDown {
+					ev.Type = input.DispatchKeyEventTypeRawKeyDown
+				}
+				if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, *ev); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
 // KeyAndWait presses one key and waits for the page it loads.
 func (b *Browser) KeyAndWait(k string) {
 	b.t.Helper()
-	if _, err := chromedp.Run(b.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.KeyEvent(k))); err != nil {
+	if _, err := chromedp.Run(b.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, press(k))); err != nil {
 		b.t.Fatalf("key %q and wait for the next page: %v", k, err)
 	}
 	b.mu.Lock()
