@@ -75,10 +75,12 @@ func noInjectedMarkup(t *testing.T, b *webtest.Browser, where string) {
 
 // TestBrowserReview signs an admin in through /studybot web's link and
 // reviews in Chromium: approves a draft with the a key, edits another in
-// the form, bulk-rejects three; each decision is in the review file on
-// disk and in chat's /studybot review at once. Hostile text (a memo line
-// with <script>, a search, an edit) shows as text, and no dialog opens.
-// Screenshots of the pages are kept under testdata/screenshots (-update).
+// the form, rejects one with r, a reason and Enter, bulk-rejects three;
+// each decision is in the review file on disk and in chat's /studybot
+// review at once. Hostile text (a memo line with <script>, a refused
+// edit, a flash from the address, a search) shows as text: no element
+// comes of it and no dialog opens. Screenshots of the pages are kept
+// under testdata/screenshots (-update).
 func TestBrowserReview(t *testing.T) {
 	s := newSite(t, botPages(t))
 	s.seedAnswers(t)
