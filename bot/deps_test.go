@@ -31,6 +31,8 @@ var layers = map[string]int{
 	"bot/pace": 2, "bot/render": 2,
 	// adapters' support: the request gate, the fakes and their checks
 	"bot/webhook": 2, "bot/slack/slackfake": 2, "bot/discord/discordfake": 2, "questions/draft": 2,
+	// the browser tests' harness (chromedp over Debian's chromium)
+	"bot/web/webtest":        2,
 	"bot/internal/violation": 1, "questions/draft/drafttest": 1,
 	// the nouns
 	"questions": 1, "store": 1,

@@ -417,7 +417,7 @@ func checkHeaders(t *testing.T, what string, w *httptest.ResponseRecorder) {
 	if !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
 		t.Errorf("%s: CSP %q", what, csp)
 	}
-	for k, v := range map[string]string{"X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"} {
+	for k, v := range map[string]string{"X-Frame-Options": "DENY", "Referrer-Policy": "same-origin", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"} {
 		if h.Get(k) != v {
 			t.Errorf("%s: %s = %q, want %q", what, k, h.Get(k), v)
 		}

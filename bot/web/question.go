@@ -157,6 +157,27 @@ func passage(src questions.Source) []passageLine {
 	return out
 }
 
+// placeIn returns the index of the last question of queue that comes
+// before id in order (the bank's draw order), so that the one after it is
+// the next; -1 when none does or id is not in order.
+func placeIn(queue, order []*questions.Question, id string) int {
+	rank := make(map[string]int, len(order))
+	for r, q := range order {
+		rank[q.ID] = r
+	}
+	at, ok := rank[id]
+	if !ok {
+		return -1
+	}
+	last := -1
+	for j, q := range queue {
+		if r, ok := rank[q.ID]; ok && r < at {
+			last = j
+		}
+	}
+	return last
+}
+
 // nextAfter returns the path of the next undecided question after id in
 // the review order chat uses (curate.ReviewOrder: flagged first, then
 // draw order), wrapping around; "" when id is the only one left or none
@@ -177,6 +198,11 @@ func (p *Pages) nextAfter(s *Session, id string) (string, error) {
 		queue = curate.ReviewOrder(p.deps.Bank.Bank().Top(0), flags, func(q *questions.Question) bool { return approved(q) || rejected(q) })
 	})
 	i := slices.IndexFunc(queue, func(q *questions.Question) bool { return q.ID == id })
+	if i < 0 {
+		// id was just decided and left the queue: go on from where it
+		// stood in the draw order, not back to the queue's head
+		i = placeIn(queue, p.deps.Bank.Bank().Top(0), id)
+	}
 	for k := 1; k <= len(queue); k++ {
 		q := queue[(i+k+len(queue))%len(queue)]
 		if q.ID != id {

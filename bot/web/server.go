@@ -102,13 +102,15 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // securityHeaders are on every response: no inline script and nothing
-// from elsewhere, never in a frame, no Referer (a link's token must not
-// leak), and no caching of signed-in pages (the pages may allow it for
+// from elsewhere, never in a frame, no Referer to another site (a link's
+// token must not leak; "same-origin" rather than "no-referrer", under
+// which Chromium sends "Origin: null" on the pages' own form posts and
+// sameOrigin refuses them), and no caching of signed-in pages (the pages may allow it for
 // their embedded assets by setting Cache-Control themselves).
 func securityHeaders(h http.Header) {
 	h.Set("Content-Security-Policy", ContentSecurityPolicy)
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 }
