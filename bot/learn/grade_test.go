@@ -88,7 +88,10 @@ func TestReviewCardMulti(t *testing.T) {
 			t.Errorf("button %+v: kind %q target %q", b, kind, target)
 		}
 	}
-	if m.Body != q.Stem || !strings.Contains(m.Title, "d1") {
+	if m.Submit == nil || m.Submit.ActionID != render.ReviewAnswerAction(q.ID, render.SubmitOption) || m.Choose != 2 {
+		t.Errorf("submit %+v (choose %d), want the review's set submission", m.Submit, m.Choose)
+	}
+	if !strings.HasPrefix(m.Body, q.Stem) || !strings.Contains(m.Title, "d1") {
 		t.Errorf("card %+v", m)
 	}
 }

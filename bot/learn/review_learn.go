@@ -242,6 +242,13 @@ func reviewQuestionCard(q *questions.Question, lang, domain string, isNew bool) 
 				m.Buttons[i].ActionID = review + rest
 			}
 		}
+		if m.Submit != nil {
+			sub := *m.Submit
+			if rest, ok := strings.CutPrefix(sub.ActionID, practice); ok {
+				sub.ActionID = review + rest
+			}
+			m.Submit = &sub
+		}
 		return m
 	}
 	m := render.Message{Kind: render.KindCard, Title: render.T(lang, "card.title.review", domain), Body: q.Stem, Context: ctx}
