@@ -48,6 +48,9 @@ type draftFlags struct {
 	batchIn  stringList
 	seed     int64
 	out      string
+	// multiEvery and multiOnly plan multi-answer requests (PlanOptions).
+	multiEvery int
+	multiOnly  bool
 }
 
 // runDraft is "studybot questions draft": plan, request, gate, verify and
@@ -65,6 +68,8 @@ func runDraft(args []string, stdout, stderr io.Writer, getenv env) int {
 	fs.StringVar(&f.batchOut, "batch-out", "", "write the requests not answered yet to `FILE` (OpenAI Batch input format); no network")
 	fs.Var(&f.batchIn, "batch-in", "read answers from `FILE` (OpenAI Batch output format; repeatable); no network")
 	fs.Int64Var(&f.seed, "seed", 1, "`seed` of the verification shuffles and the answer positions")
+	fs.IntVar(&f.multiEvery, "multi-every", 0, "let one request in `N` ask for a multi-answer (choose two/three) question (0: the default, one in 5; -1: never)")
+	fs.BoolVar(&f.multiOnly, "multi-only", false, "send only the requests that ask for a multi-answer question (for measuring them)")
 	fs.StringVar(&f.out, "out", "", "questions `file` to append to (default <memo>.questions.yaml; for the bundled memo "+bundledQuestionsFile+")")
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return 2
@@ -128,7 +133,7 @@ func draftMain(ctx context.Context, f draftFlags, stdout, stderr io.Writer, gete
 	}
 	memo := draft.NewMemo(bank.Memo, src)
 	p := &draft.Pipeline{Memo: memo, Drafter: questions.NewDrafter(bank.Memo), Existing: existing, Model: model, Seed: f.seed, Now: now,
-		Options: draft.PlanOptions{Count: f.count, Domain: f.domain, Section: f.section}}
+		Options: draft.PlanOptions{Count: f.count, Domain: f.domain, Section: f.section, MultiEvery: f.multiEvery, MultiOnly: f.multiOnly}}
 	if f.domain != 0 && (bank.Memo.Domain(f.domain) == nil || f.domain == questions.OtherDomain) {
 		return fmt.Errorf("draft: the memo has no domain %d", f.domain)
 	}

@@ -191,4 +191,14 @@ func TestPlanMulti(t *testing.T) {
 	if none := NewPlan(m, dr, nil, PlanOptions{Count: 200, MultiEvery: -1}); none.Multi != 0 {
 		t.Errorf("MultiEvery -1 planned %d", none.Multi)
 	}
+	// measuring: every passage with enough siblings, and nothing else
+	only := NewPlan(m, dr, nil, PlanOptions{Count: 200, MultiEvery: 1, MultiOnly: true})
+	if only.Multi == 0 || only.Multi != len(only.Asks) || only.Multi <= pl.Multi {
+		t.Errorf("MultiOnly with MultiEvery 1: %d multi of %d asks (default plan: %d)", only.Multi, len(only.Asks), pl.Multi)
+	}
+	for i, a := range only.Asks {
+		if a.Passage.WithKin < MinMultiKin {
+			t.Errorf("multi-only ask %d: a passage of %d kin", i, a.Passage.WithKin)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package draft
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -75,6 +76,10 @@ type PlanOptions struct {
 	// multi-answer ("choose two") question among its questions: 0 means
 	// DefaultMultiEvery, a negative value never.
 	MultiEvery int
+	// MultiOnly keeps only the requests that ask for a multi-answer
+	// question (measuring them; with MultiEvery 1, every passage with
+	// enough siblings is asked).
+	MultiOnly bool
 }
 
 // DefaultMultiEvery is PlanOptions.MultiEvery when unset: about one
@@ -275,6 +280,13 @@ func NewPlan(m *Memo, dr *questions.Drafter, existing []Existing, o PlanOptions)
 	}
 	sort.SliceStable(pl.Asks, func(i, j int) bool { return pl.Asks[i].Passage.First < pl.Asks[j].Passage.First })
 	planMulti(pl.Asks, o.MultiEvery)
+	if o.MultiOnly {
+		pl.Asks = slices.DeleteFunc(pl.Asks, func(a Ask) bool { return !a.Multi })
+		pl.Asked = 0
+		for _, a := range pl.Asks {
+			pl.Asked += a.Count
+		}
+	}
 	pl.Multi = 0
 	for _, a := range pl.Asks {
 		pl.Multi += btoi(a.Multi)
