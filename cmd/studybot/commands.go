@@ -132,7 +132,7 @@ longer has it). Daily answers only.
 Flags:
   --db FILE        database (default: the configured one)
 ` + memoFlagsUsage},
-	{Path: "questions draft", Summary: "draft exam-style questions with a language model, gated and verified", Usage: `studybot questions draft [--memo F] [--count N] [--domain D] [--section PATH] [--dry-run]
+	{Path: "questions draft", Summary: "draft exam-style questions with a language model, gated and verified", Usage: `studybot questions draft [--memo F] [--count N] [--domain D] [--section PATH] [--multi-every N] [--multi-only] [--dry-run]
                         [--batch-out F] [--batch-in F]… [--seed N] [--out F]
 
 Writes exam-style questions with a language model, drops every draft that fails a
@@ -145,6 +145,9 @@ Flags:
                      file holds (default 400; a rerun tops up)
   --domain N         ask about domain N only
   --section PATH     ask only about passages whose breadcrumb holds PATH
+  --multi-every N    let one request in N ask for a multi-answer (choose two/three) question
+                     (0: the default, one in 5; -1: never)
+  --multi-only       send only the requests that ask for one (to measure them)
   --dry-run          print the plan, the requests and a token estimate; send nothing
   --batch-out FILE   write the requests not answered yet (OpenAI Batch input); no network
   --batch-in FILE    read answers (OpenAI Batch output; repeatable); no network
