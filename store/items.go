@@ -92,6 +92,26 @@ type itemPost struct {
 	} `json:"question"`
 }
 
+// postItem returns what ItemStats reads of post id, whose summary is m:
+// from the summary, or from the post's record when the summary was
+// written before it kept the question (postMeta.Question).
+func postItem(tx *bolt.Tx, id []byte, m postMeta) (itemPost, error) {
+	var p itemPost
+	if m.Question != "" {
+		p.Space, p.OpenedAt = m.Space, m.OpenedAt
+		p.Question.QuestionID, p.Question.AnswerID = m.Question, m.Answer
+		return p, nil
+	}
+	v := tx.Bucket(bPosts).Get(id)
+	if v == nil {
+		return p, fmt.Errorf("post %s: %w", id, ErrNotFound)
+	}
+	if err := json.Unmarshal(v, &p); err != nil {
+		return p, fmt.Errorf("post %s: %w", id, ErrCorrupt)
+	}
+	return p, nil
+}
+
 // itemAcc gathers one question's figures while ItemStats reads.
 type itemAcc struct {
 	stat   ItemStat
@@ -193,12 +213,17 @@ func (r *itemRead) read(tx *bolt.Tx, q ItemQuery) error {
 	type inQuery struct {
 		id   string
 		item int32
+		meta postMeta
 	}
 	var posts []inQuery // in post ID order
-	err := tx.Bucket(bPosts).ForEach(func(k, v []byte) error {
-		var p itemPost
-		if err := json.Unmarshal(v, &p); err != nil {
+	err := tx.Bucket(bPostMeta).ForEach(func(k, v []byte) error {
+		var m postMeta
+		if err := json.Unmarshal(v, &m); err != nil {
 			return fmt.Errorf("post %s: %w", k, ErrCorrupt)
+		}
+		p, err := postItem(tx, k, m)
+		if err != nil {
+			return err
 		}
 		if !all && p.Space != q.Space || p.OpenedAt.Before(q.Since) || p.Question.QuestionID == "" {
 			return nil
@@ -209,7 +234,7 @@ func (r *itemRead) read(tx *bolt.Tx, q ItemQuery) error {
 			it.latest, it.stat.AnswerID = p.OpenedAt, p.Question.AnswerID
 			it.stat.Choose = max(1, len(SplitChoice(it.stat.AnswerID)))
 		}
-		posts = append(posts, inQuery{id: string(k), item: r.byID[p.Question.QuestionID]})
+		posts = append(posts, inQuery{id: string(k), item: r.byID[p.Question.QuestionID], meta: m})
 		return nil
 	})
 	if err != nil {
@@ -219,10 +244,7 @@ func (r *itemRead) read(tx *bolt.Tx, q ItemQuery) error {
 	var ukey []byte
 	var opts []int32
 	for _, p := range posts {
-		m, err := getPostMeta(tx, p.id)
-		if err != nil {
-			return err
-		}
+		m := p.meta
 		it := r.items[p.item]
 		ukey = append(append(ukey[:0], key(m.Space.Platform, m.Space.ID)...), sep)
 		space := len(ukey)

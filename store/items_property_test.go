@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"math/rand"
 	"reflect"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // TestPropertyItemStatsOracle builds random stores (two spaces, questions
@@ -15,7 +18,9 @@ import (
 // sets chosen, some posts closed so their answers are archived, reports
 // at several times) and checks that ItemStats returns exactly what the
 // former implementation (itemStatsOracle) returns, floats to the bit, for
-// every space, each space and several Since times.
+// every space, each space and several Since times. Some posts' summaries
+// lack the question and opening, as those written before they kept them
+// (ItemStats then reads the post; closing fills them).
 func TestPropertyItemStatsOracle(t *testing.T) {
 	for seed := int64(1); seed <= 30; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { runItemStatsProperty(t, seed) })
@@ -61,6 +66,9 @@ func runItemStatsProperty(t *testing.T, seed int64) {
 		}
 		if r.Intn(4) == 0 {
 			sinces = append(sinces, opened)
+		}
+		if r.Intn(3) == 0 {
+			forgetSummaryItem(t, db, p.ID) // as written before it kept them
 		}
 		for _, u := range users {
 			if r.Intn(4) == 0 {
@@ -117,4 +125,77 @@ func runItemStatsProperty(t *testing.T, seed int64) {
 			t.Errorf("query %+v:\n got %+v\nwant %+v", q, got, want)
 		}
 	}
+}
+
+// forgetSummaryItem removes the question ID and opening from a post's
+// summary, as summaries written before they were kept.
+func forgetSummaryItem(tb testing.TB, db *DB, id string) {
+	tb.Helper()
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		m, err := getPostMeta(tx, id)
+		if err != nil {
+			return err
+		}
+		m.Question, m.OpenedAt = "", time.Time{}
+		return putJSON(tx.Bucket(bPostMeta), []byte(id), m)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// TestCheckFindsPostSummaryItem: a summary whose question, opening or
+// answer disagrees with its post is a problem; one without them is not.
+func TestCheckFindsPostSummaryItem(t *testing.T) {
+	c := newClock(time.Date(2026, 11, 30, 9, 0, 0, 0, tokyo))
+	db := mustOpen(t, c)
+	db.EnsureSpace(testSpace, "")
+	p := post(t, db, c, c.Now(), "q1", 2)
+	for _, tc := range []struct {
+		name    string
+		change  func(m *postMeta)
+		problem bool
+	}{
+		{"as written", func(m *postMeta) {}, false},
+		{"another question", func(m *postMeta) { m.Question = "q2" }, true},
+		{"another opening", func(m *postMeta) { m.OpenedAt = m.OpenedAt.Add(time.Second) }, true},
+		{"another answer", func(m *postMeta) { m.Answer = "b" }, true},
+		{"written before they were kept", func(m *postMeta) { m.Question, m.OpenedAt = "", time.Time{} }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var saved []byte
+			db.bolt.Update(func(tx *bolt.Tx) error {
+				saved = append([]byte(nil), tx.Bucket(bPostMeta).Get([]byte(p.ID))...)
+				m, _ := getPostMeta(tx, p.ID)
+				tc.change(&m)
+				return putJSON(tx.Bucket(bPostMeta), []byte(p.ID), m)
+			})
+			defer db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bPostMeta).Put([]byte(p.ID), saved) })
+			r, err := db.Check()
+			found := strings.Contains(strings.Join(r.Problems, "\n"), "its summary says question")
+			if found != tc.problem || tc.problem != errors.Is(err, ErrCorrupt) {
+				t.Errorf("problem %v (want %v): %+v %v", found, tc.problem, r.Problems, err)
+			}
+		})
+	}
+}
+
+// TestClosePostFillsSummaryItem: closing a post whose summary was written
+// before it kept the question and opening fills them in.
+func TestClosePostFillsSummaryItem(t *testing.T) {
+	c := newClock(time.Date(2026, 11, 30, 9, 0, 0, 0, tokyo))
+	db := mustOpen(t, c)
+	db.EnsureSpace(testSpace, "")
+	p := post(t, db, c, c.Now(), "q1", 2)
+	forgetSummaryItem(t, db, p.ID)
+	if _, _, err := db.ClosePost(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	db.bolt.View(func(tx *bolt.Tx) error {
+		m, err := getPostMeta(tx, p.ID)
+		if err != nil || m.Question != "q1" || !m.OpenedAt.Equal(p.OpenedAt) {
+			t.Errorf("summary after closing: %+v %v", m, err)
+		}
+		return nil
+	})
 }
