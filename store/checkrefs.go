@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
@@ -108,8 +109,10 @@ func checkPosts(tx *bolt.Tx, r *CheckReport) *refs {
 		case channels.Get(key(p.Space.Platform, p.Space.ID, p.Channel)) == nil:
 			r.problem(KindOrphanPost, "post %s: its channel %s in %s does not exist", id, humanKey([]byte(p.Channel)), p.Space)
 		}
-		if tx.Bucket(bPostMeta).Get(k) == nil {
+		if v := tx.Bucket(bPostMeta).Get(k); v == nil {
 			r.problem(KindUnreadable, "post %s: its summary record is missing", id)
+		} else {
+			checkPostSummary(r, id, p, v)
 		}
 		return nil
 	})
@@ -125,6 +128,21 @@ func checkPosts(tx *bolt.Tx, r *CheckReport) *refs {
 		return nil
 	})
 	return rf
+}
+
+// checkPostSummary checks what ItemStats reads from a post's summary
+// (v) instead of the post: its question ID, opening and answer, when
+// the summary keeps them. (An unreadable summary is reported by
+// checkPosts' walk over the summaries.)
+func checkPostSummary(r *CheckReport, id string, p Post, v []byte) {
+	var m postMeta
+	if json.Unmarshal(v, &m) != nil || m.Question == "" {
+		return
+	}
+	if m.Question != p.Question.QuestionID || !m.OpenedAt.Equal(p.OpenedAt) || m.Answer != p.Question.AnswerID {
+		r.problem(KindDerived, "post %s: its summary says question %s (answer %s) opened %s, the post question %s (answer %s) opened %s",
+			id, m.Question, m.Answer, m.OpenedAt.Format(time.RFC3339Nano), p.Question.QuestionID, p.Question.AnswerID, p.OpenedAt.Format(time.RFC3339Nano))
+	}
 }
 
 // answer notes an answer to post id.

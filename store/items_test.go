@@ -220,3 +220,31 @@ func BenchmarkItemStats(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkItemStatsBank reads the figures at the Bank page's size (issue
+// 23): 1,000 questions posted once each, 100 users answering every one
+// (100,000 answers), with the answers still open ("open") or every post
+// closed and its answers in the archive ("archived").
+func BenchmarkItemStatsBank(b *testing.B) {
+	db := loadUsers(b, filepath.Join(b.TempDir(), "items.db"), 100, 1000)
+	defer db.Close()
+	run := func(b *testing.B) {
+		for b.Loop() {
+			got, err := db.ItemStats(ItemQuery{Space: testSpace})
+			if err != nil || len(got) != 1000 || got[0].Answered != 100 {
+				b.Fatalf("%v %d", err, len(got))
+			}
+		}
+	}
+	b.Run("open", run)
+	open, err := db.OpenPosts()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range open {
+		if _, _, err := db.ClosePost(p.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("archived", run)
+}

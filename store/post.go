@@ -113,6 +113,12 @@ type postMeta struct {
 	// Archive is where the answers went when the post closed (see
 	// archive.go); 0 while they are in bAnswers.
 	Archive uint32 `json:"z,omitempty"`
+	// Question and OpenedAt are the post's question ID and opening, for
+	// ItemStats, which then reads no post record. Summaries written before
+	// they existed lack them ("" and zero) until the post closes; readers
+	// then read the post (postItem).
+	Question string    `json:"q,omitempty"`
+	OpenedAt time.Time `json:"t,omitzero"`
 }
 
 // PostID returns the ID of the post for a channel's slot.
@@ -236,7 +242,8 @@ func (d *DB) createPost(p Post, fired bool) (Post, error) {
 			return err
 		}
 		day := dayNumber(p.OpenedAt, sp.Location())
-		meta := postMeta{Space: p.Space, Domain: p.Question.Domain, Answer: p.Question.AnswerID, ClosesAt: p.ClosesAt, Day: day}
+		meta := postMeta{Space: p.Space, Domain: p.Question.Domain, Answer: p.Question.AnswerID, ClosesAt: p.ClosesAt, Day: day,
+			Question: p.Question.QuestionID, OpenedAt: p.OpenedAt}
 		for _, o := range p.Question.Options {
 			meta.Options = append(meta.Options, o.ID)
 		}
@@ -380,6 +387,9 @@ func (d *DB) ClosePost(id string) (Post, bool, error) {
 			return err
 		}
 		m.Closed = true
+		if m.Question == "" { // a summary written before it had them
+			m.Question, m.OpenedAt = p.Question.QuestionID, p.OpenedAt
+		}
 		if err := tx.Bucket(bOpen).Delete(openKey(m.ClosesAt, id)); err != nil {
 			return err
 		}

@@ -77,8 +77,9 @@ type Deps struct {
 	// StatsFresh is how long the answers' figures of a space are served
 	// as they are (default DefaultStatsFresh); older ones are still served
 	// while one background read replaces them, so only a space's first
-	// request waits for the store. They change only as people answer, and
-	// reading them costs over 100 ms on 100k answers.
+	// request waits for the store. They change only as people answer;
+	// reading them costs about 20 ms on 100k answers (BENCHMARKS.md) and
+	// grows with the answers stored.
 	StatsFresh time.Duration
 	// Name shows a user on the team page (default: the user ID).
 	Name func(user string) string
@@ -86,8 +87,11 @@ type Deps struct {
 	Log *slog.Logger
 }
 
-// DefaultStatsFresh is Deps.StatsFresh when unset.
-const DefaultStatsFresh = 30 * time.Second
+// DefaultStatsFresh is Deps.StatsFresh when unset: short, since a read
+// is cheap (store.ItemStats decodes no post and no answer record), so a
+// new answer shows within seconds; a decision shows at once either way
+// (statuses are not cached).
+const DefaultStatsFresh = 10 * time.Second
 
 // ErrDeps is returned by NewPages when a required dependency is missing.
 var ErrDeps = errors.New("web: Bank, Review, Stats and Team are required")
