@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/studybot/studybot/bot"
@@ -239,7 +240,11 @@ func (p *Pages) fail(w http.ResponseWriter, s *Session, status int, msg string, 
 // seeOther redirects a POST to the page that shows its result.
 func seeOther(w http.ResponseWriter, r *http.Request, path string, q url.Values) {
 	if len(q) > 0 {
-		path += "?" + q.Encode()
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + q.Encode()
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }

@@ -499,3 +499,69 @@ func TestMultiAnswerCard(t *testing.T) {
 		t.Errorf("edit form of a multi-answer question:\n%s", body)
 	}
 }
+
+// TestNextFollowsTheFilter: with a bank filter the next key walks only the
+// undecided questions the filter lists, in its order; "Review these"
+// starts at the first, and a decision goes on to the next of the filter,
+// which the question page keeps in its links and forms.
+func TestNextFollowsTheFilter(t *testing.T) {
+	f := newFixture(t, smallBank, "en", false)
+	var want []string // domain 2's questions in the bank's order
+	for _, q := range f.h.Bot.Bank().Top(0) {
+		if q.Domain == 2 {
+			want = append(want, q.ID)
+		}
+	}
+	if len(want) < 3 {
+		t.Fatalf("domain 2 has %d questions", len(want))
+	}
+	const keep = "domain=2&status=draft"
+	if body := f.get(t, "/admin/?"+keep); !strings.Contains(body, `id="review" href="/admin/next?domain=2&amp;status=draft"`) {
+		t.Fatalf("bank page has no Review these link for its filter")
+	}
+	loc := func(w *httptest.ResponseRecorder) string {
+		t.Helper()
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("%d %s", w.Code, w.Body)
+		}
+		return w.Header().Get("Location")
+	}
+	if got := loc(f.do(t, "GET", "/admin/next?"+keep, nil)); got != "/admin/q/"+want[0]+"?"+keep {
+		t.Fatalf("Review these: %s, want %s", got, want[0])
+	}
+	for i, id := range want {
+		next := want[(i+1)%len(want)]
+		if got := loc(f.do(t, "GET", "/admin/next?after="+id+"&"+keep, nil)); got != "/admin/q/"+next+"?"+keep {
+			t.Errorf("next after %s: %s, want %s", id, got, next)
+		}
+	}
+	body := f.get(t, "/admin/q/"+want[0]+"?"+keep)
+	for _, s := range []string{`id="next" href="/admin/q/` + want[1] + `?domain=2&amp;status=draft"`, `href="/admin/?domain=2&amp;status=draft"`,
+		`action="/admin/q/` + want[0] + `/approve?domain=2&amp;status=draft"`, `action="/admin/q/` + want[0] + `/reject?domain=2&amp;status=draft"`} {
+		if !strings.Contains(body, s) {
+			t.Errorf("question page lacks %s", s)
+		}
+	}
+	// skip the first, approve the second: the third comes next (not the
+	// first again, nor a question of domain 1)
+	got := f.post(t, "/admin/q/"+want[1]+"/approve?"+keep, url.Values{})
+	if !strings.HasPrefix(got, "/admin/q/"+want[2]+"?"+keep+"&did=approved") {
+		t.Errorf("after approving %s: %s, want %s", want[1], got, want[2])
+	}
+	got = f.post(t, "/admin/q/"+want[2]+"/reject?"+keep, url.Values{"reason": {"dull"}})
+	if len(want) > 3 && !strings.HasPrefix(got, "/admin/q/"+want[3]+"?"+keep) {
+		t.Errorf("after rejecting %s: %s", want[2], got)
+	}
+	for _, id := range want {
+		if _, err := f.h.Bot.Decide(f.h.Space, "adm", id, questions.Approved, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := loc(f.do(t, "GET", "/admin/next?"+keep, nil)); got != "/admin/?"+keep {
+		t.Errorf("nothing left under the filter: %s", got)
+	}
+	// without a filter the next key still walks the review queue (domain 1)
+	if got := loc(f.do(t, "GET", "/admin/next", nil)); !strings.HasPrefix(got, "/admin/q/") || strings.Contains(got, "?") {
+		t.Errorf("next without a filter: %s", got)
+	}
+}
