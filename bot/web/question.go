@@ -13,8 +13,13 @@ import (
 	"github.com/studybot/studybot/store"
 )
 
-// maxOptions is how many option fields the edit form has.
-const maxOptions = 4
+// Option fields of the edit form: a single-answer question gets
+// minOptions (or as many as it has), a multi-answer one maxOptions (the
+// exam shows up to six for "choose three").
+const (
+	minOptions = 4
+	maxOptions = questions.MaxMultiOptions
+)
 
 // option is one option of the card with its answers.
 type option struct {
@@ -31,13 +36,22 @@ type passageLine struct {
 	Evidence bool
 }
 
+// editOption is one option field of the edit form: its text and whether
+// it is marked correct (the radio button, or a multi-answer question's
+// checkbox).
+type editOption struct {
+	Text    string
+	Correct bool
+}
+
 // editForm is the edit form's values and the errors by field.
 type editForm struct {
 	Stem      string
-	Options   [maxOptions]string
-	Answer    int
+	Options   []editOption
 	Rationale string
-	Multi     bool
+	// Multi shows checkboxes for the correct options (choose is how many
+	// are checked) instead of one radio button.
+	Multi bool
 	// Errors are the quality rules' failures by field: "stem",
 	// "options", "answer", "rationale"; Failed is set when any is.
 	Errors map[string][]string
@@ -122,13 +136,21 @@ func (p *Pages) questionView(s *Session, id string, f filter) (*questionData, er
 
 // formOf fills the edit form with a question's own text.
 func formOf(q *questions.Question) editForm {
-	f := editForm{Stem: q.Stem, Answer: q.Answer, Rationale: q.Rationale, Multi: q.Multi()}
+	f := editForm{Stem: q.Stem, Rationale: q.Rationale, Multi: q.Multi(), Options: make([]editOption, fieldCount(q))}
 	for i, o := range q.Options {
-		if i < maxOptions {
-			f.Options[i] = o.Text
+		if i < len(f.Options) {
+			f.Options[i] = editOption{Text: o.Text, Correct: q.IsCorrectIndex(i)}
 		}
 	}
 	return f
+}
+
+// fieldCount is how many option fields q's edit form has.
+func fieldCount(q *questions.Question) int {
+	if q.Multi() {
+		return maxOptions
+	}
+	return min(max(minOptions, len(q.Options)), maxOptions)
 }
 
 // passage splits the source's passage (or its quote) into lines and
@@ -273,7 +295,7 @@ func ruleField(e *questions.ReviewError) string {
 	switch e.Rule {
 	case "stem", "negative-stem":
 		return "stem"
-	case "answer", "generic-answer":
+	case "answer", "answers", "choose", "generic-answer":
 		return "answer"
 	case "explanation":
 		return "rationale"
@@ -288,6 +310,44 @@ func ruleField(e *questions.ReviewError) string {
 	return "options"
 }
 
+// readForm reads the edit form of q: its fields as typed, and the edit
+// they make. Empty option fields are left out (the answers' indexes
+// follow); a multi-answer question's answers are the checked options and
+// choose is how many are checked, a single-answer question's answer the
+// chosen radio button.
+func readForm(r *http.Request, q *questions.Question) (editForm, questions.Decision) {
+	f := editForm{Stem: strings.TrimSpace(r.PostFormValue("stem")), Rationale: strings.TrimSpace(r.PostFormValue("rationale")), Multi: q.Multi(),
+		Options: make([]editOption, fieldCount(q))}
+	checked := map[int]bool{}
+	if f.Multi {
+		for _, v := range r.PostForm["answers"] {
+			if i, err := strconv.Atoi(v); err == nil {
+				checked[i] = true
+			}
+		}
+	} else if i, err := strconv.Atoi(r.PostFormValue("answer")); err == nil {
+		checked[i] = true
+	}
+	d := questions.Decision{ID: q.ID, Verdict: questions.Edited, Stem: f.Stem, Answer: -1, Explanation: f.Rationale}
+	for i := range f.Options {
+		f.Options[i] = editOption{Text: strings.TrimSpace(r.PostFormValue("option" + strconv.Itoa(i))), Correct: checked[i]}
+		if f.Options[i].Text == "" {
+			continue
+		}
+		if checked[i] {
+			d.Answer = len(d.Options)
+			d.Answers = append(d.Answers, len(d.Options))
+		}
+		d.Options = append(d.Options, f.Options[i].Text)
+	}
+	if f.Multi {
+		d.Answer, d.Choose = 0, len(d.Answers)
+	} else {
+		d.Answers = nil
+	}
+	return f, d
+}
+
 // edit is POST /admin/q/{id}/edit: every quality rule runs on the edited
 // question; on a failure the form comes back with the errors by field
 // and nothing is saved.
@@ -299,28 +359,16 @@ func (p *Pages) edit(w http.ResponseWriter, r *http.Request, s *Session) {
 		p.fail(w, s, http.StatusNotFound, tr(s.Lang, "err.unknown", id), nil)
 		return
 	}
-	f := editForm{Stem: strings.TrimSpace(r.PostFormValue("stem")), Rationale: strings.TrimSpace(r.PostFormValue("rationale")), Multi: q.Multi(), Answer: -1}
-	var opts []string
-	answer := -1
-	for i := range maxOptions {
-		f.Options[i] = strings.TrimSpace(r.PostFormValue("option" + strconv.Itoa(i)))
+	f, d := readForm(r, q)
+	var problems []*questions.ReviewError
+	if f.Multi && (d.Choose < questions.MinChoose || d.Choose > questions.MaxChoose) {
+		problems = []*questions.ReviewError{{ID: id, Rule: "answers", Reason: tr(s.Lang, "edit.checkn", d.Choose)}}
 	}
-	a, aerr := strconv.Atoi(r.PostFormValue("answer"))
-	if q.Multi() {
-		a, aerr = q.Answer, nil
+	var where bot.Recorded
+	var err error
+	if problems == nil {
+		where, problems, err = p.deps.Review.EditQuestion(s.Space, s.User, d)
 	}
-	for i, o := range f.Options {
-		if o == "" {
-			continue
-		}
-		if aerr == nil && i == a {
-			answer = len(opts)
-		}
-		opts = append(opts, o)
-	}
-	f.Answer = a
-	d := questions.Decision{ID: id, Verdict: questions.Edited, Stem: f.Stem, Options: opts, Answer: answer, Explanation: f.Rationale}
-	where, problems, err := p.deps.Review.EditQuestion(s.Space, s.User, d)
 	if p.decisionFailed(w, s, id, err) {
 		return
 	}
