@@ -54,6 +54,14 @@ var texts = map[string]map[string]string{
 		"status.reported": "報告あり",
 		"type.drafted":    "下書き（モデル）",
 		"type.multi":      "複数選択（%dつ）",
+
+		"type.definition_term": "定義から用語",
+		"type.term_definition": "用語から定義",
+		"type.table_row":       "表の行",
+		"type.cloze":           "穴埋め",
+		"type.scenario":        "事例問題",
+		"type.authored":        "作成した問題",
+
 		"domain.n":        "第 %d 分野",
 		"domain.other":    "その他",
 		"q.title":         "問題 %s",
@@ -173,6 +181,14 @@ var texts = map[string]map[string]string{
 		"status.reported": "reported",
 		"type.drafted":    "drafted (model)",
 		"type.multi":      "choose %d",
+
+		"type.definition_term": "definition → term",
+		"type.term_definition": "term → definition",
+		"type.table_row":       "table row",
+		"type.cloze":           "cloze",
+		"type.scenario":        "scenario",
+		"type.authored":        "authored",
+
 		"domain.n":        "Domain %d",
 		"domain.other":    "Other",
 		"q.title":         "Question %s",
