@@ -122,11 +122,20 @@ func buildDrafted() (*questions.Bank, error) {
 			Draft: &questions.Provenance{ID: "d" + name, Backend: "batch", Model: "stand-in", Date: "2026-12-07",
 				Evidence: []questions.Evidence{{Line: 26, Text: string(lines[25])}}}})
 	}
+	ds = append(ds, multiAuthored)
 	if errs := bank.AddAuthored(ds); len(errs) > 0 {
 		return nil, fmt.Errorf("drafts: %w", errors.Join(errs...))
 	}
 	return bank, nil
 }
+
+// multiAuthored is a hand-written "choose two" question of the bank, for
+// the multi-answer edit form's screenshot.
+var multiAuthored = questions.Authored{Domain: 2,
+	Stem:    "EC2 上のアプリの構成が済むまでスタックを先へ進めないようにするには、どれとどれを組み合わせるか？（2つ選択）",
+	Options: []string{"cfn-signal", "CreationPolicy 属性", "DeletionPolicy 属性", "cfn-hup", "AWS Config"}, Answers: []int{0, 1}, Choose: 2,
+	Explanation: "cfn-signal が成功シグナルを送り、CreationPolicy 属性がその受信までリソースを作成完了にしない。",
+	Source:      "cfn-signal: EC2 リソースが正常に作成/更新されたかどうか", Sources: []string{"CreationPolicy 属性: リソースに関連付けて"}}
 
 // drafts returns the IDs of the bank's drafts, in draftNames' order.
 func (s *site) drafts(t testing.TB) []string {
@@ -282,7 +291,7 @@ func (s *site) seedAnswers(t testing.TB) {
 	now := s.h.Clock.Now()
 	n := 0
 	for _, q := range s.h.Bot.Bank().Top(0) {
-		if q.Draft || n == 10 {
+		if q.Draft || q.Multi() || n == 10 {
 			continue
 		}
 		slot := now.Add(-time.Duration(8-n) * 24 * time.Hour)

@@ -270,8 +270,8 @@ func funcs(lang string) template.FuncMap {
 			return tr(lang, "domain.n", n)
 		},
 		"status": func(s string) string { return tr(lang, "status."+s) },
-		"typ":  func(s string) string { return typeName(lang, s) },
-		"expl": explanationBlocks,
+		"typ":    func(s string) string { return typeName(lang, s) },
+		"expl":   explanationBlocks,
 		"qpath":  func(id string) string { return "/admin/q/" + url.PathEscape(id) },
 		"letter": questions.Letter,
 		"when":   func(t time.Time) string { return t.Format("2006-01-02 15:04") },
