@@ -25,10 +25,14 @@ type ReviewDecision struct {
 	Reason string `json:"reason,omitempty"`
 	// Stem, Options, Answer (0-based) and Explanation are an edited
 	// question's new text (Verdict "edited"); Answer is nil otherwise.
-	Stem        string   `json:"stem,omitempty"`
-	Options     []string `json:"options,omitempty"`
-	Answer      *int     `json:"answer,omitempty"`
-	Explanation string   `json:"explanation,omitempty"`
+	Stem    string   `json:"stem,omitempty"`
+	Options []string `json:"options,omitempty"`
+	Answer  *int     `json:"answer,omitempty"`
+	// Answers (0-based) and Choose make an edit a multi-answer question
+	// (Answer is then nil).
+	Answers     []int  `json:"answers,omitempty"`
+	Choose      int    `json:"choose,omitempty"`
+	Explanation string `json:"explanation,omitempty"`
 	// User is the admin who decided.
 	User string `json:"user"`
 	// At is when.

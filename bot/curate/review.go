@@ -212,6 +212,9 @@ func (b *Curate) record(user string, d questions.Decision) (Recorded, error) {
 	if d.Verdict == questions.Edited {
 		answer := d.Answer
 		r.Stem, r.Options, r.Answer, r.Explanation = d.Stem, d.Options, &answer, d.Explanation
+		if d.Choose != 0 { // a multi-answer edit: answers and choose, no answer
+			r.Answer, r.Answers, r.Choose = nil, d.Answers, d.Choose
+		}
 	}
 	if err := b.DB.PutReviewDecision(r); err != nil {
 		return 0, fmt.Errorf("review %s: %w", d.ID, err)

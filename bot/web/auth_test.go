@@ -29,7 +29,7 @@ type route struct{ method, path string }
 var routes = []route{
 	{"GET", "/admin/"}, {"GET", "/admin/?sort=share&status=draft"}, {"GET", "/admin/q/03e53e7ca1"},
 	{"GET", "/admin/next?after=03e53e7ca1"}, {"GET", "/admin/bulk"}, {"GET", "/admin/team"},
-	{"GET", "/admin/team/chart.png"}, {"GET", "/admin/assets/style.css"},
+	{"GET", "/admin/team/chart.png"},
 	{"POST", "/admin/q/03e53e7ca1/approve"}, {"POST", "/admin/q/03e53e7ca1/reject"}, {"POST", "/admin/q/03e53e7ca1/edit"},
 	{"POST", "/admin/bulk"}, {"POST", web.LogoutPath},
 }
@@ -453,5 +453,47 @@ func TestLinkOpenedConcurrently(t *testing.T) {
 	}
 	if _, s, _ := f.h.DB.WebEntries(); s != 1 {
 		t.Errorf("%d sessions, want 1", s)
+	}
+}
+
+// TestAssetsServedSignedOut: the embedded stylesheet and script are served
+// without a session (the refusal page links the stylesheet), with the
+// security headers; nothing else under the assets path is — not a
+// directory, a path climbing out, another method or a page — and none of
+// it reaches the pages.
+func TestAssetsServedSignedOut(t *testing.T) {
+	f := newAuthFixture(t, "")
+	for _, tc := range []struct{ path, ctype, has string }{
+		{"/admin/assets/style.css", "text/css", "studybot admin pages"},
+		{"/admin/assets/keys.js", "javascript", "keyboard shortcuts"},
+	} {
+		w := f.do("GET", tc.path, "", nil, nil)
+		if w.Code != http.StatusOK || !strings.Contains(w.Header().Get("Content-Type"), tc.ctype) || !strings.Contains(w.Body.String(), tc.has) {
+			t.Errorf("GET %s signed out: %d %s", tc.path, w.Code, w.Header().Get("Content-Type"))
+		}
+		if w.Header().Get("Content-Security-Policy") != web.ContentSecurityPolicy || w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: security headers missing", tc.path)
+		}
+	}
+	before := f.snapshot(t)
+	for _, r := range []route{
+		{"GET", "/admin/assets/"}, {"GET", "/admin/assets"}, {"GET", "/admin/assets/nope.css"},
+		{"GET", "/admin/assets/../q/03e53e7ca1"}, {"GET", "/admin/assets/%2e%2e/team"}, {"GET", "/admin/assets/./style.css"},
+		{"GET", "/admin/assets//style.css"}, {"POST", "/admin/assets/style.css"}, {"GET", "/admin/"}, {"GET", "/admin/team"},
+	} {
+		w := f.do(r.method, r.path, "", url.Values{}, nil)
+		if r.method == "GET" {
+			w = f.do(r.method, r.path, "", nil, nil)
+		}
+		if w.Code != http.StatusForbidden {
+			t.Errorf("%s %s signed out: %d, want 403", r.method, r.path, w.Code)
+		}
+	}
+	if got := f.snapshot(t); got != before {
+		t.Errorf("refused requests changed %+v to %+v", before, got)
+	}
+	// the refusal page itself links the stylesheet
+	if body := f.do("GET", "/admin/", "", nil, nil).Body.String(); !strings.Contains(body, `<link rel="stylesheet" href="/admin/assets/style.css">`) {
+		t.Errorf("the refusal page has no stylesheet:\n%s", body)
 	}
 }

@@ -50,6 +50,9 @@ type row struct {
 	// InBank is false for a question the review file rejected (out of the
 	// bank, listed from Bank.Rejected).
 	InBank bool
+	// Decided is set when the question is approved or rejected (its
+	// Status may still say flagged or reported).
+	Decided bool
 }
 
 // statusOf returns a question's status: rejected (by the review file or
@@ -87,12 +90,13 @@ func (p *Pages) rows(bank *questions.Bank, stats map[string]store.ItemStat) []ro
 		for _, q := range top {
 			s := stats[q.ID]
 			fl := core.Flags(s)
-			out = append(out, row{Q: q, Type: typeOf(q), Status: statusOf(approved(q), rejected(q), s, fl), Stat: s, Flags: fl, InBank: true})
+			ap, rj := approved(q), rejected(q)
+			out = append(out, row{Q: q, Type: typeOf(q), Status: statusOf(ap, rj, s, fl), Stat: s, Flags: fl, InBank: true, Decided: ap || rj})
 		}
 	})
 	for _, q := range bank.Rejected {
 		s := stats[q.ID]
-		out = append(out, row{Q: q, Type: typeOf(q), Status: statusRejected, Stat: s, Flags: core.Flags(s)})
+		out = append(out, row{Q: q, Type: typeOf(q), Status: statusRejected, Stat: s, Flags: core.Flags(s), Decided: true})
 	}
 	return out
 }
@@ -243,6 +247,9 @@ type bankData struct {
 	StatsAt   time.Time
 	Action    string // the bulk form's action ("" on the bank page)
 	HiddenQry url.Values
+	// Review starts the next key's walk at the first undecided question
+	// of the filter ("Review these").
+	Review string
 }
 
 // bankView builds the bank table for request r: rows filtered, sorted
@@ -261,7 +268,7 @@ func (p *Pages) bankView(r *http.Request, s *Session, nav, title string) (bankDa
 	all := p.rows(bank, stats)
 	rows := f.apply(bank, all)
 	d := bankData{base: newBase(s, nav, title), Filter: f, Total: len(all), Matched: len(rows), Domains: bank.Memo.Domains,
-		Statuses: statuses, Sorts: sorts, StatsAt: at, HiddenQry: f.values(f.Page)}
+		Statuses: statuses, Sorts: sorts, StatsAt: at, HiddenQry: f.values(f.Page), Review: "/admin/next" + query(f.values(0))}
 	for _, t := range questions.Types {
 		d.Types = append(d.Types, string(t))
 	}

@@ -122,11 +122,20 @@ func buildDrafted() (*questions.Bank, error) {
 			Draft: &questions.Provenance{ID: "d" + name, Backend: "batch", Model: "stand-in", Date: "2026-12-07",
 				Evidence: []questions.Evidence{{Line: 26, Text: string(lines[25])}}}})
 	}
+	ds = append(ds, multiAuthored)
 	if errs := bank.AddAuthored(ds); len(errs) > 0 {
 		return nil, fmt.Errorf("drafts: %w", errors.Join(errs...))
 	}
 	return bank, nil
 }
+
+// multiAuthored is a hand-written "choose two" question of the bank, for
+// the multi-answer edit form's screenshot.
+var multiAuthored = questions.Authored{Domain: 2,
+	Stem:    "EC2 上のアプリの構成が済むまでスタックを先へ進めないようにするには、どれとどれを組み合わせるか？（2つ選択）",
+	Options: []string{"cfn-signal", "CreationPolicy 属性", "DeletionPolicy 属性", "cfn-hup", "AWS Config"}, Answers: []int{0, 1}, Choose: 2,
+	Explanation: "cfn-signal が成功シグナルを送り、CreationPolicy 属性がその受信までリソースを作成完了にしない。",
+	Source:      "cfn-signal: EC2 リソースが正常に作成/更新されたかどうか", Sources: []string{"CreationPolicy 属性: リソースに関連付けて"}}
 
 // drafts returns the IDs of the bank's drafts, in draftNames' order.
 func (s *site) drafts(t testing.TB) []string {
@@ -271,19 +280,24 @@ func (l tlog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// seedAnswers posts the bank's first eight generated questions in the
-// channel over the last eight days and records five people's answers,
-// some right and some wrong, so that the pages have figures to show.
+// seedAnswers posts the bank's first ten generated questions in the
+// channel, one a day over the last eight days and two in the last hour
+// (this week's, unless the week began less than an hour ago), and
+// records five people's answers, some right and some wrong, and their
+// review cards, so that the pages have figures to show.
 func (s *site) seedAnswers(t testing.TB) {
 	t.Helper()
 	users := []string{"ann", "ben", "cat", "dan", "eve"}
 	now := s.h.Clock.Now()
 	n := 0
 	for _, q := range s.h.Bot.Bank().Top(0) {
-		if q.Draft || n == 8 {
+		if q.Draft || q.Multi() || n == 10 {
 			continue
 		}
 		slot := now.Add(-time.Duration(8-n) * 24 * time.Hour)
+		if n >= 8 {
+			slot = now.Add(-time.Duration(11-n) * 20 * time.Minute)
+		}
 		snap := store.Snapshot{QuestionID: q.ID, Domain: q.Domain, DomainTitle: q.DomainTitle, Type: string(q.Type), Stem: q.Stem,
 			AnswerID: q.Options[q.Answer].ID, Explanation: q.Explanation, MemoHash: "h"}
 		for _, o := range q.Options {
@@ -306,4 +320,32 @@ func (s *site) seedAnswers(t testing.TB) {
 		n++
 	}
 	s.h.Clock.Set(now)
+	s.seedCards(t, users)
+}
+
+// seedCards gives each user review cards on items of every domain, the
+// later users on more items and with longer memories, as if they had
+// practised for a few weeks, so that the team's readiness has figures.
+func (s *site) seedCards(t testing.TB, users []string) {
+	t.Helper()
+	now := s.h.Clock.Now()
+	for i, u := range users {
+		k := 0
+		for j, q := range s.h.Bot.Bank().Top(0) {
+			if q.Draft || j%(len(users)-i) != 0 {
+				continue
+			}
+			k++
+			stability := float64(2 + 3*i + k%7)
+			_, err := s.h.DB.UpdateCard(s.h.Space, u, q.Item, func(c *store.Card, _ bool) error {
+				c.Domain, c.Reps, c.State, c.Stability, c.Difficulty = q.Domain, 3, 2, stability, 5
+				c.First, c.LastReview = now.Add(-20*24*time.Hour), now.Add(-time.Duration(1+k%5)*24*time.Hour)
+				c.Due, c.Right, c.Wrong = c.LastReview.Add(time.Duration(stability*24)*time.Hour), 2, 1
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }

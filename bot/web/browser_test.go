@@ -216,6 +216,36 @@ func TestBrowserReview(t *testing.T) {
 		t.Errorf("/studybot review: %d left after the bulk rejection, want %d", n, left-6)
 	}
 
+	// a "choose two" question: a checkbox per option, its two answers
+	// checked; one checked is refused, two are saved with choose 2
+	var multi *questions.Question
+	for _, q := range s.h.Bot.Bank().Top(0) {
+		if q.Multi() {
+			multi = q
+		}
+	}
+	if multi == nil {
+		t.Fatal("the bank has no multi-answer question")
+	}
+	b.Open(s.url + "/admin/q/" + multi.ID)
+	if n, on := b.Count(`form.edit input[type="checkbox"][name="answers"]`), b.Count(`form.edit input[name="answers"]:checked`); n != 6 || on != 2 {
+		t.Errorf("multi-answer edit form: %d checkboxes, %d checked; want 6 and 2", n, on)
+	}
+	b.Screenshot("question-multi")
+	b.Click("#answer1")
+	b.ClickAndWait(`form.edit button[type="submit"]`)
+	if txt := b.Text("form.edit"); !strings.Contains(txt, "正解は 2 つか 3 つチェックしてください（いまは 1 つ）") {
+		t.Errorf("one answer checked: the form says %q", txt)
+	}
+	if _, ok := s.decided(t)[multi.ID]; ok {
+		t.Errorf("a refused multi-answer edit was recorded")
+	}
+	b.Click("#answer1")
+	b.ClickAndWait(`form.edit button[type="submit"]`)
+	if d := s.decided(t)[multi.ID]; d.Verdict != questions.Edited || d.Choose != 2 || len(d.Answers) != 2 || d.Answers[0] != 0 || d.Answers[1] != 1 {
+		t.Errorf("review file after the multi-answer edit: %+v", d)
+	}
+
 	b.Open(s.url + "/admin/team")
 	b.Screenshot("team")
 

@@ -65,7 +65,12 @@ func (p *Pages) bulkPost(w http.ResponseWriter, r *http.Request, s *Session) {
 		ids = ids[:maxBulk]
 	}
 	v := questions.Verdict(r.PostFormValue("verdict"))
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	reason := "" // the first reason typed: the form has one above the list and one below
+	for _, s := range r.PostForm["reason"] {
+		if reason = strings.TrimSpace(s); reason != "" {
+			break
+		}
+	}
 	if v != questions.Approved && v != questions.Rejected {
 		p.fail(w, s, http.StatusBadRequest, "verdict: approved or rejected", nil)
 		return

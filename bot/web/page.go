@@ -11,8 +11,9 @@ import (
 // title and a line, nothing that helps an attacker.
 var plainPage = template.Must(template.New("plain").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>{{.Title}} — studybot</title></head>
-<body><h1>{{.Title}}</h1>{{if .Body}}<p>{{.Body}}</p>{{end}}</body></html>
+<title>{{.Title}} — studybot</title><link rel="stylesheet" href="/admin/assets/style.css"></head>
+<body class="plain"><header><nav><strong>studybot</strong></nav></header>
+<main><h1>{{.Title}}</h1>{{if .Body}}<p>{{.Body}}</p>{{end}}</main></body></html>
 `))
 
 // writePage writes plainPage with status, its texts from the catalog in

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/studybot/studybot/bot"
@@ -23,9 +23,6 @@ import (
 
 //go:embed templates/*.html
 var templateFS embed.FS
-
-//go:embed assets
-var assetFS embed.FS
 
 // BankSource gives the pages the current question bank (*bot.Bot).
 type BankSource interface {
@@ -137,12 +134,8 @@ func NewPages(d Deps) (*Pages, error) {
 			p.tmpl[lang][name] = t
 		}
 	}
-	assets, err := fs.Sub(assetFS, "assets")
-	if err != nil {
-		return nil, fmt.Errorf("web: assets: %w", err)
-	}
 	m := http.NewServeMux()
-	m.Handle("GET /admin/assets/", http.StripPrefix("/admin/assets/", http.FileServerFS(assets)))
+	m.HandleFunc("GET "+AssetsPath, serveAsset)
 	m.HandleFunc("GET /admin/{$}", p.signed(p.bankPage))
 	m.HandleFunc("GET /admin/q/{id}", p.signed(p.questionPage))
 	m.HandleFunc("POST /admin/q/{id}/approve", p.signed(p.approve))
@@ -243,7 +236,11 @@ func (p *Pages) fail(w http.ResponseWriter, s *Session, status int, msg string, 
 // seeOther redirects a POST to the page that shows its result.
 func seeOther(w http.ResponseWriter, r *http.Request, path string, q url.Values) {
 	if len(q) > 0 {
-		path += "?" + q.Encode()
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + q.Encode()
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
@@ -277,12 +274,8 @@ func funcs(lang string) template.FuncMap {
 			return tr(lang, "domain.n", n)
 		},
 		"status": func(s string) string { return tr(lang, "status."+s) },
-		"typ": func(s string) string {
-			if s == typeDrafted {
-				return tr(lang, "type.drafted")
-			}
-			return s
-		},
+		"typ":    func(s string) string { return typeName(lang, s) },
+		"expl":   explanationBlocks,
 		"qpath":  func(id string) string { return "/admin/q/" + url.PathEscape(id) },
 		"letter": questions.Letter,
 		"when":   func(t time.Time) string { return t.Format("2006-01-02 15:04") },

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -481,21 +483,175 @@ func TestFiguresRefreshInTheBackground(t *testing.T) {
 	}
 }
 
-// TestMultiAnswerCard: a "choose two" question marks both correct options
-// and keeps its answers out of the edit form.
+// multiBank is smallBank with an authored "choose two" question
+// (Mutex and WaitGroup, both from the memo).
+func multiBank(tb testing.TB) *questions.Bank {
+	b := smallBank(tb)
+	errs := b.AddAuthored([]questions.Authored{{Domain: 1, Stem: "Which two help goroutines share work safely? (Choose two)",
+		Options: []string{"sync.Mutex", "sync.WaitGroup", "channel", "select", "goroutine"}, Answers: []int{0, 1}, Choose: 2,
+		Explanation: "Both coordinate goroutines.", Source: "sync.Mutex: a mutual exclusion lock", Sources: []string{"sync.WaitGroup: waits for a collection"}}})
+	if len(errs) > 0 {
+		tb.Fatalf("authored: %v", errs)
+	}
+	return b
+}
+
+// multiQ returns multiBank's "choose two" question.
+func multiQ(t *testing.T, b *questions.Bank) *questions.Question {
+	t.Helper()
+	for _, q := range b.Top(0) {
+		if q.Multi() {
+			return q
+		}
+	}
+	t.Fatal("no multi-answer question")
+	return nil
+}
+
+// TestMultiAnswerCard: a "choose two" question marks both correct options,
+// says "choose 2" in the bank's type column, and its edit form has a
+// checkbox per option, the correct ones checked.
 func TestMultiAnswerCard(t *testing.T) {
-	f := newFixture(t, func(tb testing.TB) *questions.Bank {
-		b := smallBank(tb)
-		q := b.Top(0)[0]
-		q.Answers, q.Choose = []int{q.Answer, (q.Answer + 1) % len(q.Options)}, 2
-		return b
-	}, "en", false)
-	q := f.h.Bot.Bank().Top(0)[0]
+	f := newFixture(t, multiBank, "en", false)
+	q := multiQ(t, f.h.Bot.Bank())
 	body := f.get(t, "/admin/q/"+q.ID)
 	if n := strings.Count(body, `<li class="correct">`); n != 2 || !strings.Contains(body, "Choose 2") {
 		t.Errorf("%d options marked correct", n)
 	}
-	if !strings.Contains(body, "The answers of a multi-answer question cannot be changed here.") || strings.Count(body, `name="answer" value="0" id="answer0" aria-label="Answer A" disabled`)+strings.Count(body, `aria-label="Answer A" checked disabled`) != 1 {
-		t.Errorf("edit form of a multi-answer question:\n%s", body)
+	if n := strings.Count(body, `type="checkbox" name="answers"`); n != 6 || strings.Contains(body, `type="radio"`) {
+		t.Errorf("edit form has %d answer checkboxes, want 6 and no radio button", n)
+	}
+	for i, want := range []bool{true, true, false, false, false, false} {
+		if got := strings.Contains(body, `value="`+strconv.Itoa(i)+`" id="answer`+strconv.Itoa(i)+`" aria-label="Answer `+questions.Letter(i)+`" checked`); got != want {
+			t.Errorf("option %d checked %v, want %v", i, got, want)
+		}
+	}
+	if !strings.Contains(body, "check every correct option") {
+		t.Error("edit form does not say how to mark a multi-answer question")
+	}
+	if bank := f.get(t, "/admin/?type=authored"); !strings.Contains(bank, `<span class="multi">choose 2</span>`) {
+		t.Error("bank's type column does not say choose 2")
+	}
+	if bank := f.get(t, "/admin/?type=authored&sort=id"); strings.Count(bank, `<span class="multi">`) != 1 {
+		t.Error("a single-answer question says choose")
+	}
+}
+
+// TestEditMultiAnswer: the edit form of a "choose two" question keeps its
+// answers and choose (the number checked) through every rule into the
+// review file, refuses one checked, and runs the rules on three checked
+// (the stem then does not say "choose three").
+func TestEditMultiAnswer(t *testing.T) {
+	f := newFixture(t, multiBank, "en", false)
+	q := multiQ(t, f.h.Bot.Bank())
+	form := func(stem string, checked ...int) url.Values {
+		v := url.Values{"stem": {stem}, "rationale": {"Both coordinate goroutines; a select does not."}}
+		for i, o := range q.Options {
+			v.Set("option"+strconv.Itoa(i), o.Text)
+		}
+		v.Set("option5", "")
+		for _, i := range checked {
+			v.Add("answers", strconv.Itoa(i))
+		}
+		return v
+	}
+	path := "/admin/q/" + q.ID + "/edit"
+	w := f.do(t, "POST", path, form(q.Stem, 0))
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "Check 2 or 3 correct options (1 checked).") {
+		t.Errorf("one checked: %d\n%s", w.Code, w.Body)
+	}
+	w = f.do(t, "POST", path, form(q.Stem, 0, 1, 2))
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "choose:") {
+		t.Errorf("three checked under a choose-two stem: %d\n%s", w.Code, w.Body)
+	}
+	if len(f.rec.decisions()) != 0 {
+		t.Fatalf("a refused edit was recorded: %+v", f.rec.decisions())
+	}
+	// swap the options: the correct ones are now B and C
+	v := form(q.Stem, 1, 2)
+	v.Set("option0", "channel")
+	v.Set("option1", "sync.Mutex")
+	v.Set("option2", "sync.WaitGroup")
+	loc := f.post(t, path, v)
+	d, ok := f.rec.entry(q.ID)
+	if !ok || d.Verdict != questions.Edited || d.Choose != 2 || !slices.Equal(d.Answers, []int{1, 2}) || len(d.Options) != 5 {
+		t.Fatalf("review file: %+v (%v)", d, ok)
+	}
+	if body := f.get(t, loc); strings.Count(body, `<li class="correct">`) != 2 || !strings.Contains(body, `aria-label="Answer B" checked`) {
+		t.Errorf("after the edit:\n%s", body)
+	}
+
+	// with a read-only review file the store keeps answers and choose
+	f = newFixture(t, multiBank, "en", true)
+	f.post(t, path, v)
+	ds, err := f.h.DB.ReviewDecisions()
+	if err != nil || len(ds) != 1 || ds[0].Answer != nil || ds[0].Choose != 2 || !slices.Equal(ds[0].Answers, []int{1, 2}) {
+		t.Fatalf("database: %+v %v", ds, err)
+	}
+}
+
+// TestNextFollowsTheFilter: with a bank filter the next key walks only the
+// undecided questions the filter lists, in its order; "Review these"
+// starts at the first, and a decision goes on to the next of the filter,
+// which the question page keeps in its links and forms.
+func TestNextFollowsTheFilter(t *testing.T) {
+	f := newFixture(t, smallBank, "en", false)
+	var want []string // domain 2's questions in the bank's order
+	for _, q := range f.h.Bot.Bank().Top(0) {
+		if q.Domain == 2 {
+			want = append(want, q.ID)
+		}
+	}
+	if len(want) < 3 {
+		t.Fatalf("domain 2 has %d questions", len(want))
+	}
+	const keep = "domain=2&status=draft"
+	if body := f.get(t, "/admin/?"+keep); !strings.Contains(body, `id="review" href="/admin/next?domain=2&amp;status=draft"`) {
+		t.Fatalf("bank page has no Review these link for its filter")
+	}
+	loc := func(w *httptest.ResponseRecorder) string {
+		t.Helper()
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("%d %s", w.Code, w.Body)
+		}
+		return w.Header().Get("Location")
+	}
+	if got := loc(f.do(t, "GET", "/admin/next?"+keep, nil)); got != "/admin/q/"+want[0]+"?"+keep {
+		t.Fatalf("Review these: %s, want %s", got, want[0])
+	}
+	for i, id := range want {
+		next := want[(i+1)%len(want)]
+		if got := loc(f.do(t, "GET", "/admin/next?after="+id+"&"+keep, nil)); got != "/admin/q/"+next+"?"+keep {
+			t.Errorf("next after %s: %s, want %s", id, got, next)
+		}
+	}
+	body := f.get(t, "/admin/q/"+want[0]+"?"+keep)
+	for _, s := range []string{`id="next" href="/admin/q/` + want[1] + `?domain=2&amp;status=draft"`, `href="/admin/?domain=2&amp;status=draft"`,
+		`action="/admin/q/` + want[0] + `/approve?domain=2&amp;status=draft"`, `action="/admin/q/` + want[0] + `/reject?domain=2&amp;status=draft"`} {
+		if !strings.Contains(body, s) {
+			t.Errorf("question page lacks %s", s)
+		}
+	}
+	// skip the first, approve the second: the third comes next (not the
+	// first again, nor a question of domain 1)
+	got := f.post(t, "/admin/q/"+want[1]+"/approve?"+keep, url.Values{})
+	if !strings.HasPrefix(got, "/admin/q/"+want[2]+"?"+keep+"&did=approved") {
+		t.Errorf("after approving %s: %s, want %s", want[1], got, want[2])
+	}
+	got = f.post(t, "/admin/q/"+want[2]+"/reject?"+keep, url.Values{"reason": {"dull"}})
+	if len(want) > 3 && !strings.HasPrefix(got, "/admin/q/"+want[3]+"?"+keep) {
+		t.Errorf("after rejecting %s: %s", want[2], got)
+	}
+	for _, id := range want {
+		if _, err := f.h.Bot.Decide(f.h.Space, "adm", id, questions.Approved, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := loc(f.do(t, "GET", "/admin/next?"+keep, nil)); got != "/admin/?"+keep {
+		t.Errorf("nothing left under the filter: %s", got)
+	}
+	// without a filter the next key still walks the review queue (domain 1)
+	if got := loc(f.do(t, "GET", "/admin/next", nil)); !strings.HasPrefix(got, "/admin/q/") || strings.Contains(got, "?") {
+		t.Errorf("next without a filter: %s", got)
 	}
 }

@@ -4,19 +4,22 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/bot/core"
-	"github.com/studybot/studybot/bot/curate"
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
 
-// maxOptions is how many option fields the edit form has.
-const maxOptions = 4
+// Option fields of the edit form: a single-answer question gets
+// minOptions (or as many as it has), a multi-answer one maxOptions (the
+// exam shows up to six for "choose three").
+const (
+	minOptions = 4
+	maxOptions = questions.MaxMultiOptions
+)
 
 // option is one option of the card with its answers.
 type option struct {
@@ -33,13 +36,22 @@ type passageLine struct {
 	Evidence bool
 }
 
+// editOption is one option field of the edit form: its text and whether
+// it is marked correct (the radio button, or a multi-answer question's
+// checkbox).
+type editOption struct {
+	Text    string
+	Correct bool
+}
+
 // editForm is the edit form's values and the errors by field.
 type editForm struct {
 	Stem      string
-	Options   [maxOptions]string
-	Answer    int
+	Options   []editOption
 	Rationale string
-	Multi     bool
+	// Multi shows checkboxes for the correct options (choose is how many
+	// are checked) instead of one radio button.
+	Multi bool
 	// Errors are the quality rules' failures by field: "stem",
 	// "options", "answer", "rationale"; Failed is set when any is.
 	Errors map[string][]string
@@ -49,16 +61,19 @@ type editForm struct {
 // questionData is the question page's data.
 type questionData struct {
 	base
-	Q         *questions.Question
-	Type      string
-	Status    string
-	Flags     string
-	Options   []option
-	Stat      store.ItemStat
-	Passage   []passageLine
-	InBank    bool
-	Edit      editForm
-	Next      string // the next undecided question's path, "" when none
+	Q       *questions.Question
+	Type    string
+	Status  string
+	Flags   string
+	Options []option
+	Stat    store.ItemStat
+	Passage []passageLine
+	InBank  bool
+	Edit    editForm
+	Next    string // the next undecided question's path, "" when none
+	// Keep is the bank filter the page was opened with, as "?query" (""
+	// for none): its links and forms carry it on.
+	Keep      string
 	Reason    string
 	ReasonErr bool
 }
@@ -79,7 +94,7 @@ func findQuestion(bank *questions.Bank, id string) (q *questions.Question, inBan
 
 // questionView builds the question page of id; nil data when the bank
 // has no such question.
-func (p *Pages) questionView(s *Session, id string) (*questionData, error) {
+func (p *Pages) questionView(s *Session, id string, f filter) (*questionData, error) {
 	bank := p.deps.Bank.Bank()
 	q, inBank := findQuestion(bank, id)
 	if q == nil {
@@ -92,7 +107,7 @@ func (p *Pages) questionView(s *Session, id string) (*questionData, error) {
 	st := stats[q.ID]
 	fl := core.Flags(st)
 	d := &questionData{base: newBase(s, "", tr(s.Lang, "q.title", q.ID)), Q: q, Type: typeOf(q), Stat: st, InBank: inBank,
-		Flags: bot.JoinFlags(fl), Passage: passage(q.Source)}
+		Flags: bot.JoinFlags(fl), Passage: passage(q.Source), Keep: query(f.values(0))}
 	if inBank {
 		p.deps.Review.ReadVerdicts(func(approved, rejected func(*questions.Question) bool) {
 			d.Status = statusOf(approved(q), rejected(q), st, fl)
@@ -111,7 +126,7 @@ func (p *Pages) questionView(s *Session, id string) (*questionData, error) {
 	}
 	d.Edit = formOf(q)
 	if inBank {
-		d.Next, err = p.nextAfter(s, q.ID)
+		d.Next, err = p.nextAfter(s, q.ID, f)
 		if err != nil {
 			return nil, err
 		}
@@ -121,13 +136,21 @@ func (p *Pages) questionView(s *Session, id string) (*questionData, error) {
 
 // formOf fills the edit form with a question's own text.
 func formOf(q *questions.Question) editForm {
-	f := editForm{Stem: q.Stem, Answer: q.Answer, Rationale: q.Rationale, Multi: q.Multi()}
+	f := editForm{Stem: q.Stem, Rationale: q.Rationale, Multi: q.Multi(), Options: make([]editOption, fieldCount(q))}
 	for i, o := range q.Options {
-		if i < maxOptions {
-			f.Options[i] = o.Text
+		if i < len(f.Options) {
+			f.Options[i] = editOption{Text: o.Text, Correct: q.IsCorrectIndex(i)}
 		}
 	}
 	return f
+}
+
+// fieldCount is how many option fields q's edit form has.
+func fieldCount(q *questions.Question) int {
+	if q.Multi() {
+		return maxOptions
+	}
+	return min(max(minOptions, len(q.Options)), maxOptions)
 }
 
 // passage splits the source's passage (or its quote) into lines and
@@ -157,64 +180,9 @@ func passage(src questions.Source) []passageLine {
 	return out
 }
 
-// placeIn returns the index of the last question of queue that comes
-// before id in order (the bank's draw order), so that the one after it is
-// the next; -1 when none does or id is not in order.
-func placeIn(queue, order []*questions.Question, id string) int {
-	rank := make(map[string]int, len(order))
-	for r, q := range order {
-		rank[q.ID] = r
-	}
-	at, ok := rank[id]
-	if !ok {
-		return -1
-	}
-	last := -1
-	for j, q := range queue {
-		if r, ok := rank[q.ID]; ok && r < at {
-			last = j
-		}
-	}
-	return last
-}
-
-// nextAfter returns the path of the next undecided question after id in
-// the review order chat uses (curate.ReviewOrder: flagged first, then
-// draw order), wrapping around; "" when id is the only one left or none
-// is. The flags come from the space's cached figures.
-func (p *Pages) nextAfter(s *Session, id string) (string, error) {
-	stats, _, err := p.stats(s.Space)
-	if err != nil {
-		return "", err
-	}
-	flags := map[string][]core.Flag{}
-	for qid, st := range stats {
-		if fl := core.Flags(st); len(fl) > 0 {
-			flags[qid] = fl
-		}
-	}
-	var queue []*questions.Question
-	p.deps.Review.ReadVerdicts(func(approved, rejected func(*questions.Question) bool) {
-		queue = curate.ReviewOrder(p.deps.Bank.Bank().Top(0), flags, func(q *questions.Question) bool { return approved(q) || rejected(q) })
-	})
-	i := slices.IndexFunc(queue, func(q *questions.Question) bool { return q.ID == id })
-	if i < 0 {
-		// id was just decided and left the queue: go on from where it
-		// stood in the draw order, not back to the queue's head
-		i = placeIn(queue, p.deps.Bank.Bank().Top(0), id)
-	}
-	for k := 1; k <= len(queue); k++ {
-		q := queue[(i+k+len(queue))%len(queue)]
-		if q.ID != id {
-			return "/admin/q/" + url.PathEscape(q.ID), nil
-		}
-	}
-	return "", nil
-}
-
 // questionPage is GET /admin/q/{id}.
 func (p *Pages) questionPage(w http.ResponseWriter, r *http.Request, s *Session) {
-	d, err := p.questionView(s, r.PathValue("id"))
+	d, err := p.questionView(s, r.PathValue("id"), parseFilter(r.URL.Query()))
 	if err != nil {
 		p.fail(w, s, http.StatusInternalServerError, "", err)
 		return
@@ -240,30 +208,38 @@ func (p *Pages) flash(b *base, q url.Values) {
 	}
 }
 
-// next is GET /admin/next?after=ID: a redirect to the next undecided
-// question, or to the bank when none is left.
+// next is GET /admin/next?after=ID[&domain=…&type=…&status=…&q=…&sort=…]:
+// a redirect to the next undecided question of the filter (the review
+// queue without one), or to the bank's list when none is left. Without
+// after it is the first: the bank page's "Review these".
 func (p *Pages) next(w http.ResponseWriter, r *http.Request, s *Session) {
-	path, err := p.nextAfter(s, r.URL.Query().Get("after"))
+	f := parseFilter(r.URL.Query())
+	path, err := p.nextAfter(s, r.URL.Query().Get("after"), f)
 	if err != nil {
 		p.fail(w, s, http.StatusInternalServerError, "", err)
 		return
 	}
 	if path == "" {
 		path = "/admin/?status=draft"
+		if f.narrows() {
+			path = "/admin/" + query(f.values(0))
+		}
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
 
 // decided redirects after a decision on id to the next undecided
-// question (or back to id when none is left), saying what was done.
+// question of the filter the page was opened with (or back to id when
+// none is left), saying what was done.
 func (p *Pages) decided(w http.ResponseWriter, r *http.Request, s *Session, id, did string, where bot.Recorded) {
-	next, err := p.nextAfter(s, id)
+	f := parseFilter(r.URL.Query())
+	next, err := p.nextAfter(s, id, f)
 	if err != nil {
 		p.fail(w, s, http.StatusInternalServerError, "", err)
 		return
 	}
 	if next == "" {
-		next = "/admin/q/" + url.PathEscape(id)
+		next = "/admin/q/" + url.PathEscape(id) + query(f.values(0))
 	}
 	seeOther(w, r, next, url.Values{"did": {did}, "id": {id}, "where": {whereKey(where)}})
 }
@@ -285,7 +261,7 @@ func (p *Pages) reject(w http.ResponseWriter, r *http.Request, s *Session) {
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	where, err := p.deps.Review.Decide(s.Space, s.User, id, questions.Rejected, reason)
 	if errors.Is(err, bot.ErrNoReason) {
-		d, verr := p.questionView(s, id)
+		d, verr := p.questionView(s, id, parseFilter(r.URL.Query()))
 		if verr != nil || d == nil {
 			p.fail(w, s, http.StatusInternalServerError, "", verr)
 			return
@@ -319,7 +295,7 @@ func ruleField(e *questions.ReviewError) string {
 	switch e.Rule {
 	case "stem", "negative-stem":
 		return "stem"
-	case "answer", "generic-answer":
+	case "answer", "answers", "choose", "generic-answer":
 		return "answer"
 	case "explanation":
 		return "rationale"
@@ -334,6 +310,44 @@ func ruleField(e *questions.ReviewError) string {
 	return "options"
 }
 
+// readForm reads the edit form of q: its fields as typed, and the edit
+// they make. Empty option fields are left out (the answers' indexes
+// follow); a multi-answer question's answers are the checked options and
+// choose is how many are checked, a single-answer question's answer the
+// chosen radio button.
+func readForm(r *http.Request, q *questions.Question) (editForm, questions.Decision) {
+	f := editForm{Stem: strings.TrimSpace(r.PostFormValue("stem")), Rationale: strings.TrimSpace(r.PostFormValue("rationale")), Multi: q.Multi(),
+		Options: make([]editOption, fieldCount(q))}
+	checked := map[int]bool{}
+	if f.Multi {
+		for _, v := range r.PostForm["answers"] {
+			if i, err := strconv.Atoi(v); err == nil {
+				checked[i] = true
+			}
+		}
+	} else if i, err := strconv.Atoi(r.PostFormValue("answer")); err == nil {
+		checked[i] = true
+	}
+	d := questions.Decision{ID: q.ID, Verdict: questions.Edited, Stem: f.Stem, Answer: -1, Explanation: f.Rationale}
+	for i := range f.Options {
+		f.Options[i] = editOption{Text: strings.TrimSpace(r.PostFormValue("option" + strconv.Itoa(i))), Correct: checked[i]}
+		if f.Options[i].Text == "" {
+			continue
+		}
+		if checked[i] {
+			d.Answer = len(d.Options)
+			d.Answers = append(d.Answers, len(d.Options))
+		}
+		d.Options = append(d.Options, f.Options[i].Text)
+	}
+	if f.Multi {
+		d.Answer, d.Choose = 0, len(d.Answers)
+	} else {
+		d.Answers = nil
+	}
+	return f, d
+}
+
 // edit is POST /admin/q/{id}/edit: every quality rule runs on the edited
 // question; on a failure the form comes back with the errors by field
 // and nothing is saved.
@@ -345,33 +359,21 @@ func (p *Pages) edit(w http.ResponseWriter, r *http.Request, s *Session) {
 		p.fail(w, s, http.StatusNotFound, tr(s.Lang, "err.unknown", id), nil)
 		return
 	}
-	f := editForm{Stem: strings.TrimSpace(r.PostFormValue("stem")), Rationale: strings.TrimSpace(r.PostFormValue("rationale")), Multi: q.Multi(), Answer: -1}
-	var opts []string
-	answer := -1
-	for i := range maxOptions {
-		f.Options[i] = strings.TrimSpace(r.PostFormValue("option" + strconv.Itoa(i)))
+	f, d := readForm(r, q)
+	var problems []*questions.ReviewError
+	if f.Multi && (d.Choose < questions.MinChoose || d.Choose > questions.MaxChoose) {
+		problems = []*questions.ReviewError{{ID: id, Rule: "answers", Reason: tr(s.Lang, "edit.checkn", d.Choose)}}
 	}
-	a, aerr := strconv.Atoi(r.PostFormValue("answer"))
-	if q.Multi() {
-		a, aerr = q.Answer, nil
+	var where bot.Recorded
+	var err error
+	if problems == nil {
+		where, problems, err = p.deps.Review.EditQuestion(s.Space, s.User, d)
 	}
-	for i, o := range f.Options {
-		if o == "" {
-			continue
-		}
-		if aerr == nil && i == a {
-			answer = len(opts)
-		}
-		opts = append(opts, o)
-	}
-	f.Answer = a
-	d := questions.Decision{ID: id, Verdict: questions.Edited, Stem: f.Stem, Options: opts, Answer: answer, Explanation: f.Rationale}
-	where, problems, err := p.deps.Review.EditQuestion(s.Space, s.User, d)
 	if p.decisionFailed(w, s, id, err) {
 		return
 	}
 	if len(problems) > 0 {
-		v, verr := p.questionView(s, id)
+		v, verr := p.questionView(s, id, parseFilter(r.URL.Query()))
 		if verr != nil || v == nil {
 			p.fail(w, s, http.StatusInternalServerError, "", verr)
 			return
@@ -386,5 +388,5 @@ func (p *Pages) edit(w http.ResponseWriter, r *http.Request, s *Session) {
 		p.render(w, s, "question", http.StatusUnprocessableEntity, v)
 		return
 	}
-	seeOther(w, r, "/admin/q/"+url.PathEscape(id), url.Values{"did": {"edited"}, "id": {id}, "where": {whereKey(where)}})
+	seeOther(w, r, "/admin/q/"+url.PathEscape(id)+query(parseFilter(r.URL.Query()).values(0)), url.Values{"did": {"edited"}, "id": {id}, "where": {whereKey(where)}})
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,9 @@ const (
 	Prefix = "/admin/"
 	// LogoutPath signs out (POST, with the CSRF token).
 	LogoutPath = "/admin/logout"
+	// AssetsPath holds the pages' embedded stylesheet and script, served
+	// without a session (the refusal page uses the stylesheet too).
+	AssetsPath = "/admin/assets/"
 )
 
 // ContentSecurityPolicy is on every response: scripts, styles and
@@ -97,6 +101,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case LogoutPath:
 		s.logout(w, r)
 	default:
+		if strings.HasPrefix(r.URL.Path, AssetsPath) {
+			s.asset(w, r)
+			return
+		}
 		s.pages(w, r)
 	}
 }

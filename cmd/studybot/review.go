@@ -240,6 +240,9 @@ func (f *fileReviewer) RecordReview(d questions.Decision) error {
 	if d.Verdict == questions.Edited { // an edit made on the web page
 		answer := d.Answer
 		e.Stem, e.Options, e.Answer, e.Explanation = d.Stem, d.Options, &answer, d.Explanation
+		if d.Choose != 0 { // a multi-answer edit: answers and choose, no answer
+			e.Answer, e.Answers, e.Choose = nil, d.Answers, d.Choose
+		}
 	}
 	rf.set(d.ID, e)
 	return rf.save(f.path)
@@ -283,7 +286,8 @@ func exportReviews(w io.Writer, db *store.DB) error {
 	}
 	rf := &reviewFile{entries: map[string]reviewEntry{}}
 	for _, d := range ds {
-		rf.set(d.QuestionID, reviewEntry{Status: d.Verdict, Reason: d.Reason, Stem: d.Stem, Options: d.Options, Answer: d.Answer, Explanation: d.Explanation})
+		rf.set(d.QuestionID, reviewEntry{Status: d.Verdict, Reason: d.Reason, Stem: d.Stem, Options: d.Options, Answer: d.Answer,
+			Answers: d.Answers, Choose: d.Choose, Explanation: d.Explanation})
 	}
 	if len(ds) == 0 {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -188,6 +189,9 @@ func TestChatReviewFile(t *testing.T) {
 	if err != nil || len(got.entries) != 2 || got.entries["cccc"].Status != "approved" || got.entries["dddd"].Reason != "rejected in chat by adm" {
 		t.Errorf("export:\n%s\n%+v %v", out, got, err)
 	}
+	if e := got.entries["gggg"]; e.Answer != nil || !slices.Equal(e.Answers, []int{0, 2}) || e.Choose != 2 {
+		t.Errorf("multi-answer export:\n%s", out)
+	}
 }
 
 // TestWebEditReviewFile: an edit made on the web page goes to the review
@@ -208,6 +212,17 @@ func TestWebEditReviewFile(t *testing.T) {
 	if got := rf.entries["eeee"].decision("eeee"); got.Verdict != questions.Edited || got.Stem != "new stem" || len(got.Options) != 3 || got.Answer != 2 || got.Explanation != "why" {
 		t.Errorf("review file entry: %+v", got)
 	}
+	// a multi-answer edit keeps its answers and choose, and no answer
+	multi := questions.Decision{ID: "mmmm", Verdict: questions.Edited, Stem: "s (choose two)", Options: []string{"a", "b", "c", "d"}, Answers: []int{1, 3}, Choose: 2}
+	if err := fr.RecordReview(multi); err != nil {
+		t.Fatal(err)
+	}
+	if rf, err = readReview(rfile); err != nil {
+		t.Fatal(err)
+	}
+	if e := rf.entries["mmmm"]; e.Answer != nil || !slices.Equal(e.Answers, []int{1, 3}) || e.Choose != 2 {
+		t.Errorf("multi-answer entry: %+v", e)
+	}
 	dbPath := filepath.Join(dir, "studybot.db")
 	db, err := store.Open(dbPath, nil)
 	if err != nil {
@@ -215,6 +230,7 @@ func TestWebEditReviewFile(t *testing.T) {
 	}
 	two := 2
 	db.PutReviewDecision(store.ReviewDecision{QuestionID: "ffff", Verdict: "edited", Stem: "s", Options: []string{"x", "y", "z"}, Answer: &two, Explanation: "e", User: "adm"})
+	db.PutReviewDecision(store.ReviewDecision{QuestionID: "gggg", Verdict: "edited", Options: []string{"w", "x", "y", "z"}, Answers: []int{0, 2}, Choose: 2, User: "adm"})
 	db.Close()
 	code, out, errs := runCmd(t, "questions", "review", "--export", "--db", dbPath)
 	if code != 0 {
@@ -223,5 +239,8 @@ func TestWebEditReviewFile(t *testing.T) {
 	got, err := parseReview([]byte(out))
 	if e := got.entries["ffff"]; err != nil || e.Status != "edited" || e.Stem != "s" || len(e.Options) != 3 || e.Answer == nil || *e.Answer != 2 || e.Explanation != "e" {
 		t.Errorf("export:\n%s\n%+v %v", out, got, err)
+	}
+	if e := got.entries["gggg"]; e.Answer != nil || !slices.Equal(e.Answers, []int{0, 2}) || e.Choose != 2 {
+		t.Errorf("multi-answer export:\n%s", out)
 	}
 }

@@ -244,6 +244,16 @@ func (b *Browser) Click(sel string) {
 	b.mu.Unlock()
 }
 
+// Choose picks value in the select sel, as a reviewer's one click on
+// the option (the list's opening is not counted).
+func (b *Browser) Choose(sel, value string) {
+	b.t.Helper()
+	b.Do("choose "+value+" in "+sel, chromedp.SetValue(chromedp.CSS(sel), value))
+	b.mu.Lock()
+	b.clicks++
+	b.mu.Unlock()
+}
+
 // ClickAndWait clicks sel and waits until the page it loads has fired its
 // load event (a form's submission, a link).
 func (b *Browser) ClickAndWait(sel string) {
