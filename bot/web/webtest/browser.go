@@ -86,29 +86,47 @@ type Browser struct {
 func Start(t testing.TB) *Browser {
 	t.Helper()
 	path := ChromiumPath(t)
-	profile := t.TempDir() // removed after the process has gone (cleanups run last-in first-out)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, // CI runs as root, where the sandbox refuses to start
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "ja"),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
+	optsFor := func(profile string) []chromedp.ExecAllocatorOption {
+		return append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.NoSandbox, // CI runs as root, where the sandbox refuses to start
+			chromedp.DisableGPU,
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("lang", "ja"),
+			chromedp.UserDataDir(profile),
+			chromedp.WindowSize(1280, 900),
+		)
+	}
+	// A start can fail on a loaded machine (the launcher script or the
+	// DevTools handshake timing out): try up to three times, each with a
+	// fresh profile, before failing the test.
+	var (
+		ctx, actx, tctx          context.Context
+		cancel, acancel, tcancel context.CancelFunc
+		err                      error
 	)
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	tctx, tcancel := chromedp.NewContext(actx)
-	b := &Browser{t: t, ctx: tctx}
-	if err := chromedp.Do(tctx); err != nil { // starts the browser and opens the tab
+	for attempt := 1; attempt <= 3; attempt++ {
+		// a fresh profile each time, removed after the process has gone
+		// (cleanups run last-in first-out)
+		opts := optsFor(t.TempDir())
+		ctx, cancel = context.WithTimeout(context.Background(), Timeout)
+		actx, acancel = chromedp.NewExecAllocator(ctx, opts...)
+		tctx, tcancel = chromedp.NewContext(actx)
+		if err = chromedp.Do(tctx); err == nil { // starts the browser and opens the tab
+			break
+		}
 		tcancel()
 		acancel()
 		cancel()
+		t.Logf("starting %s (attempt %d): %v", path, attempt, err)
+	}
+	if err != nil {
 		t.Fatalf("starting %s: %v", path, err)
 	}
+	b := &Browser{t: t, ctx: tctx}
 	proc := chromedp.FromContext(tctx).Browser.Process()
 	t.Cleanup(func() { // runs after the browser is stopped (cleanups run last-in first-out)
 		if proc != nil {
