@@ -126,8 +126,9 @@ Flags:
 
 One line per question posted or reported in any workspace of the database: posts,
 answers, share correct, discrimination with the number of answerers it uses,
-choices by option ID (the answer starred), reports and flags (gone: the memo no
-longer has it). Daily answers only.
+choices by option ID (the answer starred; a choose-N question's by option, every
+correct one starred, then by chosen set "a+c"), reports and flags (gone: the memo
+no longer has it). Daily answers only.
 
 Flags:
   --db FILE        database (default: the configured one)

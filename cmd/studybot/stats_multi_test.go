@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/studybot/studybot/questions"
+	"github.com/studybot/studybot/store"
+)
+
+// TestPrintStatsMulti: a choose-two question's CHOICES column counts each
+// option of every chosen set (store.ItemStat.Options) with both correct
+// options starred, then the counts by set with the correct set starred; a
+// single-answer question's stays by option ID.
+func TestPrintStatsMulti(t *testing.T) {
+	stats := []store.ItemStat{
+		{QuestionID: "m1", AnswerID: "a+c", Choose: 2, Posted: 1, Answered: 5, Correct: 3, Difficulty: 0.6,
+			Choices: map[string]int{"a+c": 3, "a+b": 2}, Options: map[string]int{"a": 5, "b": 2, "c": 3}},
+		{QuestionID: "s1", AnswerID: "a", Choose: 1, Posted: 1, Answered: 2, Correct: 1, Difficulty: 0.5,
+			Choices: map[string]int{"a": 1, "b": 1}, Options: map[string]int{"a": 1, "b": 1}},
+	}
+	var out bytes.Buffer
+	printStats(&out, stats, &questions.Bank{})
+	lines := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n")[1:] {
+		f := strings.Fields(l)
+		lines[f[0]] = strings.Join(f[1:], " ")
+	}
+	want := map[string]string{
+		"m1": "1 5 60% - (0) a*:5 b:2 c*:3 a+b:2 a+c*:3 0 gone",
+		"s1": "1 2 50% - (0) a*:1 b:1 0 gone",
+	}
+	for id, w := range want {
+		if lines[id] != w {
+			t.Errorf("%s: %q, want %q\n%s", id, lines[id], w, out.String())
+		}
+	}
+}
