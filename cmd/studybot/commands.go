@@ -63,7 +63,8 @@ var cliCommands = []cliCommand{
 
 Runs studybot. With no Slack or Discord token set (STUDYBOT_SLACK_BOT_TOKEN,
 STUDYBOT_DISCORD_TOKEN) it is the console: today's question in this terminal,
-answered with a–d, /tick to jump to the next event, /as NAME to be someone else.
+answered with a–d ("ac" or "a,c" on a choose-N card), /tick to jump to the next
+event, /as NAME to be someone else.
 Settings come from the config file, then STUDYBOT_* variables, then flags
 (docs/configuration.md).
 
