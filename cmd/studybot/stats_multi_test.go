@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/studybot/studybot/bot/bottest"
 	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
@@ -35,5 +37,23 @@ func TestPrintStatsMulti(t *testing.T) {
 		if lines[id] != w {
 			t.Errorf("%s: %q, want %q\n%s", id, lines[id], w, out.String())
 		}
+	}
+}
+
+// TestExistingQuestionsMulti: the questions a draft must not repeat carry
+// a choose-two question's whole correct set as its answer, not one option.
+func TestExistingQuestionsMulti(t *testing.T) {
+	bank := bottest.MultiBank(t)
+	ex, err := existingQuestions(bank, filepath.Join(t.TempDir(), "none.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := bank.Questions[0]
+	var want []string
+	for _, i := range q.CorrectIndexes() {
+		want = append(want, q.Options[i].Text)
+	}
+	if len(ex) == 0 || ex[0].Stem != q.Stem || ex[0].Answer != strings.Join(want, " + ") {
+		t.Errorf("existing %+v, want the answer %q", ex[0], strings.Join(want, " + "))
 	}
 }
