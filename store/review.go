@@ -29,6 +29,11 @@ type ReviewDecision struct {
 	Options     []string `json:"options,omitempty"`
 	Answer      *int     `json:"answer,omitempty"`
 	Explanation string   `json:"explanation,omitempty"`
+	// Answers and Choose make an edited question a multi-answer one
+	// (0-based indexes into Options, choose 2 or 3); empty for a
+	// single-answer edit.
+	Answers []int `json:"answers,omitempty"`
+	Choose  int   `json:"choose,omitempty"`
 	// User is the admin who decided.
 	User string `json:"user"`
 	// At is when.

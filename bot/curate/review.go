@@ -212,6 +212,7 @@ func (b *Curate) record(user string, d questions.Decision) (Recorded, error) {
 	if d.Verdict == questions.Edited {
 		answer := d.Answer
 		r.Stem, r.Options, r.Answer, r.Explanation = d.Stem, d.Options, &answer, d.Explanation
+		r.Answers, r.Choose = d.Answers, d.Choose // a multi-answer edit's set
 	}
 	if err := b.DB.PutReviewDecision(r); err != nil {
 		return 0, fmt.Errorf("review %s: %w", d.ID, err)

@@ -240,6 +240,7 @@ func (f *fileReviewer) RecordReview(d questions.Decision) error {
 	if d.Verdict == questions.Edited { // an edit made on the web page
 		answer := d.Answer
 		e.Stem, e.Options, e.Answer, e.Explanation = d.Stem, d.Options, &answer, d.Explanation
+		e.Answers, e.Choose = d.Answers, d.Choose // a multi-answer edit's set
 	}
 	rf.set(d.ID, e)
 	return rf.save(f.path)
@@ -283,7 +284,8 @@ func exportReviews(w io.Writer, db *store.DB) error {
 	}
 	rf := &reviewFile{entries: map[string]reviewEntry{}}
 	for _, d := range ds {
-		rf.set(d.QuestionID, reviewEntry{Status: d.Verdict, Reason: d.Reason, Stem: d.Stem, Options: d.Options, Answer: d.Answer, Explanation: d.Explanation})
+		rf.set(d.QuestionID, reviewEntry{Status: d.Verdict, Reason: d.Reason, Stem: d.Stem, Options: d.Options, Answer: d.Answer,
+			Answers: d.Answers, Choose: d.Choose, Explanation: d.Explanation})
 	}
 	if len(ds) == 0 {
 		return nil

@@ -57,3 +57,42 @@ func TestExistingQuestionsMulti(t *testing.T) {
 		t.Errorf("existing %+v, want the answer %q", ex[0], strings.Join(want, " + "))
 	}
 }
+
+// TestEditMultiReviewFile: an edit that makes a question choose-two keeps
+// its answers and choose in the review file, and in the store's decision
+// and its export, so that the next load applies a multi-answer question.
+func TestEditMultiReviewFile(t *testing.T) {
+	dir := t.TempDir()
+	rfile := filepath.Join(dir, "exam.review.yaml")
+	d := questions.Decision{ID: "eeee", Verdict: questions.Edited, Stem: "Choose two.", Options: []string{"a", "b", "c", "d", "e"},
+		Answer: 1, Answers: []int{1, 3}, Choose: 2, Explanation: "why"}
+	if err := (&fileReviewer{path: rfile}).RecordReview(d); err != nil {
+		t.Fatal(err)
+	}
+	rf, err := readReview(rfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rf.entries["eeee"].decision("eeee"); got.Choose != 2 || len(got.Answers) != 2 || got.Answers[0] != 1 || got.Answers[1] != 3 {
+		t.Errorf("review file entry: %+v, want answers [1 3] choose 2", got)
+	}
+	dbPath := filepath.Join(dir, "studybot.db")
+	db, err := store.Open(dbPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := 1
+	if err := db.PutReviewDecision(store.ReviewDecision{QuestionID: "ffff", Verdict: "edited", Stem: "s", Options: []string{"v", "w", "x", "y", "z"},
+		Answer: &one, Answers: []int{1, 4}, Choose: 2, Explanation: "e", User: "adm"}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, out, errs := runCmd(t, "questions", "review", "--export", "--db", dbPath)
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errs)
+	}
+	got, err := parseReview([]byte(out))
+	if e := got.entries["ffff"]; err != nil || e.Choose != 2 || len(e.Answers) != 2 || e.Answers[1] != 4 {
+		t.Errorf("export:\n%s\n%+v %v", out, got, err)
+	}
+}
