@@ -119,7 +119,11 @@ func printLint(w io.Writer, bank *questions.Bank, memo string) {
 	for _, t := range questions.Types {
 		fmt.Fprintf(w, "  %-18s %4d\n", t, r.ByType[t])
 	}
-	fmt.Fprintf(w, "\ncorrect answer position: A %d, B %d, C %d, D %d\n", r.Positions[0], r.Positions[1], r.Positions[2], r.Positions[3])
+	fmt.Fprintf(w, "\ncorrect answer position: A %d, B %d, C %d, D %d", r.Positions[0], r.Positions[1], r.Positions[2], r.Positions[3])
+	if r.Multi > 0 {
+		fmt.Fprintf(w, " (%d choose-N questions left out: no one position)", r.Multi)
+	}
+	fmt.Fprintln(w)
 	printCounts(w, "dropped by rule", r.Dropped)
 	printDraftsLint(w, bank, memo)
 	if len(bank.AuthoredErrors) > 0 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,5 +95,18 @@ func TestEditMultiReviewFile(t *testing.T) {
 	got, err := parseReview([]byte(out))
 	if e := got.entries["ffff"]; err != nil || e.Choose != 2 || len(e.Answers) != 2 || e.Answers[1] != 4 {
 		t.Errorf("export:\n%s\n%+v %v", out, got, err)
+	}
+}
+
+// TestLintMultiPositions: "questions lint" says how many choose-N
+// questions the correct answer positions leave out (they have no one
+// position), so that the positions need not add up to the total.
+func TestLintMultiPositions(t *testing.T) {
+	bank := bottest.MultiBank(t)
+	var out bytes.Buffer
+	printLint(&out, bank, "")
+	want := fmt.Sprintf("correct answer position: A 0, B 0, C 0, D 0 (%d choose-N questions left out: no one position)\n", len(bank.Questions))
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("lint lacks %q:\n%s", want, out.String())
 	}
 }
