@@ -92,8 +92,8 @@ Flags:
 ` + memoFlagsUsage},
 	{Path: "questions show", Summary: "one question with its answer, explanation and whole memo passage", Usage: `studybot questions show ID [--memo F]
 
-One question, its explanation and the whole memo passage it comes from. IDs are
-in "questions export" and on every card.
+One question (every correct option starred), its explanation and the whole memo
+passage it comes from. IDs are in "questions export" and on every card.
 
 Flags:
 ` + memoFlagsUsage},

@@ -243,7 +243,11 @@ func exportBank(w io.Writer, bank *questions.Bank, format string, top int) error
 func printQuestion(w io.Writer, q *questions.Question) {
 	fmt.Fprintf(w, "%s  [%s · %s · difficulty %d]\n第 %d 分野: %s\n\n%s\n\n", q.ID, q.Type, q.Kin, q.Difficulty, q.Domain, q.DomainTitle, q.Stem)
 	for i, o := range q.Options {
-		fmt.Fprintf(w, "  %s. %s\n", questions.Letter(i), o.Text)
+		mark := " "
+		if q.IsCorrectIndex(i) { // every correct option of a choose-N question
+			mark = "*"
+		}
+		fmt.Fprintf(w, "%s %s. %s\n", mark, questions.Letter(i), o.Text)
 	}
 	fmt.Fprintf(w, "\n%s\n", q.Explanation)
 	if q.Source.Passage != "" {

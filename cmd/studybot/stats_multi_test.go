@@ -110,3 +110,21 @@ func TestLintMultiPositions(t *testing.T) {
 		t.Errorf("lint lacks %q:\n%s", want, out.String())
 	}
 }
+
+// TestShowMarksEveryAnswer: "questions show" stars every correct option of
+// a choose-two question (an authored question's explanation need not name
+// them) and no other.
+func TestShowMarksEveryAnswer(t *testing.T) {
+	q := bottest.MultiBank(t).Questions[0]
+	var out bytes.Buffer
+	printQuestion(&out, q)
+	for i, o := range q.Options {
+		line := "  " + questions.Letter(i) + ". " + o.Text + "\n"
+		if q.IsCorrectIndex(i) {
+			line = "* " + questions.Letter(i) + ". " + o.Text + "\n"
+		}
+		if !strings.Contains(out.String(), line) {
+			t.Errorf("show lacks %q:\n%s", line, out.String())
+		}
+	}
+}
