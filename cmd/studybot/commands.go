@@ -147,6 +147,10 @@ Flags:
                      file holds (default 400; a rerun tops up)
   --domain N         ask about domain N only
   --section PATH     ask only about passages whose breadcrumb holds PATH
+  --multi-every N    let one request in N ask for a choose-two/three question
+                     (0: the default, one in 5; -1: never)
+  --multi-only       send only the requests that ask for a choose-N question (to
+                     measure them)
   --dry-run          print the plan, the requests and a token estimate; send nothing
   --batch-out FILE   write the requests not answered yet (OpenAI Batch input); no network
   --batch-in FILE    read answers (OpenAI Batch output; repeatable); no network
