@@ -455,3 +455,26 @@ func TestWeeklyDigestReadiness(t *testing.T) {
 		t.Errorf("digest text:\n%s", text)
 	}
 }
+
+// TestBuildDigestHardestMulti: the hardest question of the week asks to
+// choose two; the digest names both correct options, letters and texts,
+// in both languages.
+func TestBuildDigestHardestMulti(t *testing.T) {
+	p := store.PostAnswers{Post: store.Post{ID: "m1", Question: store.Snapshot{QuestionID: "m1", Domain: 1, Stem: "Choose two.",
+		AnswerID: "a+c", Options: []store.SnapOption{{ID: "b", Text: "Bee"}, {ID: "a", Text: "Ay"}, {ID: "d", Text: "Dee"}, {ID: "c", Text: "Cee"}}}}}
+	p.Answers = []store.Answer{{UserID: "al", OptionID: "a+c", Correct: true}, {UserID: "bo", OptionID: "a+b"}}
+	doms := []*questions.Domain{{Number: 1, Title: "設計"}}
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "Answers: B: Ay / D: Cee"},
+		{"ja", "正解: B: Ay / D: Cee"},
+	} {
+		w := bot.BuildDigest(tc.lang, time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), []store.PostAnswers{p}, nil, doms,
+			func(string) int { return 0 }, func(u string) string { return "@" + u })
+		if w.Hardest == nil || w.Hardest.Answer != "B: Ay / D: Cee" {
+			t.Fatalf("%s: hardest %+v, want both correct options", tc.lang, w.Hardest)
+		}
+		if text := w.Text(); !strings.Contains(text, tc.want) {
+			t.Errorf("%s: digest text\n%s\nwant %q", tc.lang, text, tc.want)
+		}
+	}
+}

@@ -176,7 +176,9 @@ func (q *Question) normalStem() string {
 	return q.normStem
 }
 
-// Correct returns the correct option.
+// Correct returns the correct option; for a multi-answer question the
+// first of its correct options (q.Answer is Answers[0]), so a caller that
+// names the answer uses CorrectIndexes instead.
 func (q *Question) Correct() Option { return q.Options[q.Answer] }
 
 // OptionIndex returns the index of the option with the given ID, or -1.

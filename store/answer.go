@@ -112,6 +112,7 @@ func (d *DB) recordAnswer(commit func(func(*bolt.Tx) error) error, postID, userI
 			return err
 		}
 		loc := d.location(sp.TZ)
+		// equal keys on purpose: a set's key is canonical (validChoice), so it is right only as exactly the correct set
 		a := Answer{PostID: postID, UserID: userID, OptionID: optionID, Correct: optionID == meta.Answer, At: now}
 		wk, _ = windowKey(Week, now, loc)
 		space = meta.Space

@@ -1,7 +1,8 @@
 // Package console runs studybot in a terminal: the daily card with
-// numbered options, answers typed as a–d or 1–4, every slash command, /as
-// to switch the simulated user and /tick to jump to the next event. It
-// reads line by line, so it also works with a pipe instead of a terminal.
+// numbered options, answers typed as a–d or 1–4 (a choose-N card's as "ac"
+// or "a,c"), every slash command, /as to switch the simulated user and
+// /tick to jump to the next event. It reads line by line, so it also works
+// with a pipe instead of a terminal.
 package console
 
 import (
@@ -105,7 +106,7 @@ func (c *Console) Space() store.SpaceRef { return c.space }
 func (c *Console) Mention(user string) string { return "@" + user }
 
 // PostCard implements bot.Platform: the card is shown and becomes the one
-// that a–d answer.
+// that a–d (or a set such as "ac") answer.
 func (c *Console) PostCard(_ context.Context, channel string, m bot.Message) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -280,7 +281,7 @@ func (c *Console) showToday(ctx context.Context) {
 	}
 }
 
-const consoleHelp = `a–d / 1–4: answer the current card · /tick: jump to the next event · /as NAME: be someone else · /help · /quit`
+const consoleHelp = `a–d / 1–4: answer the current card (choose N: ac or a,c) · /tick: jump to the next event · /as NAME: be someone else · /help · /quit`
 
 func (c *Console) prompt() {
 	c.mu.Lock()
@@ -305,7 +306,7 @@ func (c *Console) handle(ctx context.Context, line string) bool {
 		return true
 	}
 	if !strings.HasPrefix(line, "/") {
-		c.say(bot.Message{Kind: bot.KindError, Body: "Type a–d (or 1–4) to answer, or a /command. " + consoleHelp})
+		c.say(bot.Message{Kind: bot.KindError, Body: "Type a–d (or 1–4) to answer, or ac / a,c on a choose-N card, or a /command. " + consoleHelp})
 		return true
 	}
 	fields := strings.Fields(line[1:])

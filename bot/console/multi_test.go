@@ -108,3 +108,18 @@ func TestConsoleMultiAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleHelpMentionsChooseN: the banner's help line, /help and the
+// reply to a line that is neither an answer nor a command say how to
+// answer a choose-N card.
+func TestConsoleHelpMentionsChooseN(t *testing.T) {
+	bank := bottest.MultiBank(t)
+	out, _ := multiSession(t, bank, time.Date(2026, 12, 1, 9, 0, 0, 0, tokyo), "/help", "hello")
+	const want = "choose N: ac or a,c"
+	if n := strings.Count(out, want); n < 3 {
+		t.Errorf("%q %d times, want in the banner, /help and the hint for a stray line:\n%s", want, n, out)
+	}
+	if !strings.Contains(out, "Type a–d (or 1–4) to answer, or ac / a,c on a choose-N card") {
+		t.Errorf("the stray line's reply does not say how to answer a choose-N card:\n%s", out)
+	}
+}

@@ -41,6 +41,7 @@ func Flags(s store.ItemStat) []Flag {
 	if s.DiscriminationOK && s.Discrimination < 0 {
 		out = append(out, FlagNegative)
 	}
+	// by choice key: for a multi-answer question a wrong set against the correct set, on purpose
 	for opt, n := range s.TopThird {
 		if opt != s.AnswerID && n > s.TopThird[s.AnswerID] {
 			out = append(out, FlagDistractor)

@@ -75,8 +75,11 @@ type Streak struct {
 type Hardest struct {
 	// Stem is the question text.
 	Stem string
-	// Answer is the correct option's text.
+	// Answer is the correct option's text; for a multi-answer question
+	// every correct option with its letter ("B: text / D: text").
 	Answer string
+	// Choose is 1, or how many options a multi-answer question asks for.
+	Choose int
 	// Explanation is why the answer is right (the memo passage or the
 	// author's explanation).
 	Explanation string
@@ -174,7 +177,11 @@ func (w Week) Text() string {
 		b.WriteString(pick("\n*今週いちばん難しかった問題*", "\n*Hardest question of the week*"))
 		fmt.Fprintf(&b, pick("（正答率 %.0f%%、%d/%d）\n", " (%.0f%% right, %d/%d)\n"), a, h.Tally.Correct, h.Tally.Answered)
 		fmt.Fprintf(&b, "> %s\n", h.Stem)
-		fmt.Fprintf(&b, pick("正解: %s\n", "Answer: %s\n"), h.Answer)
+		if h.Choose > 1 {
+			fmt.Fprintf(&b, pick("正解: %s\n", "Answers: %s\n"), h.Answer)
+		} else {
+			fmt.Fprintf(&b, pick("正解: %s\n", "Answer: %s\n"), h.Answer)
+		}
 		if h.Explanation != "" {
 			fmt.Fprintf(&b, pick("解説: %s\n", "Why: %s\n"), h.Explanation)
 		}

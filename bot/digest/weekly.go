@@ -160,8 +160,10 @@ func BuildDigest(lang string, start time.Time, this, last []store.PostAnswers, d
 			}
 		}
 		q := p.Post.Question
-		hard = &Hardest{Stem: q.Stem, Explanation: q.Explanation, Tally: t}
-		if i := q.OptionIndex(q.AnswerID); i >= 0 {
+		hard = &Hardest{Stem: q.Stem, Explanation: q.Explanation, Tally: t, Choose: q.Choose()}
+		if hard.Choose > 1 { // every correct option, "B: text / D: text"
+			hard.Answer = render.ChoiceTexts(q, q.AnswerID)
+		} else if i := q.OptionIndex(q.AnswerID); i >= 0 {
 			hard.Answer = q.Options[i].Text
 		}
 	}

@@ -76,7 +76,7 @@ func ResultsMessage(p store.Post, r store.Results, lang, domain string, mention 
 	var lines []string
 	if multi {
 		lines = []string{T(lang, "results.answers", strings.Join(choiceParts(q, q.AnswerID, true), " / "))}
-	} else {
+	} else { // single-answer on purpose: AnswerID is one option ID here
 		ai := q.OptionIndex(q.AnswerID)
 		lines = []string{T(lang, "results.answer", questions.Letter(ai), q.Options[ai].Text)}
 	}
@@ -122,7 +122,7 @@ func FeedbackMessage(q store.Snapshot, chosen, lang string, rec *store.Recorded,
 // feedback is FeedbackMessage; echo false leaves out the echo of a
 // multi-answer choice (an explanation, where nothing was chosen).
 func feedback(q store.Snapshot, chosen, lang string, rec *store.Recorded, note string, echo bool) Message {
-	ai, ci := q.OptionIndex(q.AnswerID), q.OptionIndex(chosen)
+	ai, ci := q.OptionIndex(q.AnswerID), q.OptionIndex(chosen) // used by the single-answer branch only
 	m := Message{Kind: KindFeedback, Tone: Bad, Title: T(lang, "fb.wrong")}
 	if chosen == q.AnswerID {
 		m.Tone, m.Title = Good, T(lang, "fb.correct")

@@ -62,6 +62,12 @@ func ChoiceLetters(s store.Snapshot, key string) string {
 	return strings.Join(choiceParts(s, key, false), ", ")
 }
 
+// ChoiceTexts names the options of choice key key with their letters and
+// texts in display order ("A: text / C: text").
+func ChoiceTexts(s store.Snapshot, key string) string {
+	return strings.Join(choiceParts(s, key, true), " / ")
+}
+
 // choiceParts lists the options of a choice key in display order, as
 // letters or (full) as "A: text".
 func choiceParts(s store.Snapshot, key string, full bool) []string {

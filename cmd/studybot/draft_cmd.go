@@ -232,7 +232,11 @@ func existingQuestions(bank *questions.Bank, out string) ([]draft.Existing, erro
 		if q.Draft {
 			continue
 		}
-		ex = append(ex, draft.Existing{Domain: q.Domain, Stem: q.Stem, Answer: q.Correct().Text, Lines: []int{q.Source.Line},
+		var texts []string // a multi-answer question's whole set, as a draft's below
+		for _, i := range q.CorrectIndexes() {
+			texts = append(texts, q.Options[i].Text)
+		}
+		ex = append(ex, draft.Existing{Domain: q.Domain, Stem: q.Stem, Answer: strings.Join(texts, " + "), Lines: []int{q.Source.Line},
 			Covers: q.Type == questions.TypeAuthored || q.Approved, Position: -1})
 	}
 	b, err := readFileLimit(out, maxAuthoredBytes)

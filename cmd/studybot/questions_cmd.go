@@ -119,7 +119,11 @@ func printLint(w io.Writer, bank *questions.Bank, memo string) {
 	for _, t := range questions.Types {
 		fmt.Fprintf(w, "  %-18s %4d\n", t, r.ByType[t])
 	}
-	fmt.Fprintf(w, "\ncorrect answer position: A %d, B %d, C %d, D %d\n", r.Positions[0], r.Positions[1], r.Positions[2], r.Positions[3])
+	fmt.Fprintf(w, "\ncorrect answer position: A %d, B %d, C %d, D %d", r.Positions[0], r.Positions[1], r.Positions[2], r.Positions[3])
+	if r.Multi > 0 {
+		fmt.Fprintf(w, " (%d choose-N questions left out: no one position)", r.Multi)
+	}
+	fmt.Fprintln(w)
 	printCounts(w, "dropped by rule", r.Dropped)
 	printDraftsLint(w, bank, memo)
 	if len(bank.AuthoredErrors) > 0 {
@@ -239,7 +243,11 @@ func exportBank(w io.Writer, bank *questions.Bank, format string, top int) error
 func printQuestion(w io.Writer, q *questions.Question) {
 	fmt.Fprintf(w, "%s  [%s · %s · difficulty %d]\n第 %d 分野: %s\n\n%s\n\n", q.ID, q.Type, q.Kin, q.Difficulty, q.Domain, q.DomainTitle, q.Stem)
 	for i, o := range q.Options {
-		fmt.Fprintf(w, "  %s. %s\n", questions.Letter(i), o.Text)
+		mark := " "
+		if q.IsCorrectIndex(i) { // every correct option of a choose-N question
+			mark = "*"
+		}
+		fmt.Fprintf(w, "%s %s. %s\n", mark, questions.Letter(i), o.Text)
 	}
 	fmt.Fprintf(w, "\n%s\n", q.Explanation)
 	if q.Source.Passage != "" {

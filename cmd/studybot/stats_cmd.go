@@ -53,23 +53,17 @@ func runStats(args []string, stdout, stderr io.Writer, getenv env) int {
 
 // printStats writes the table: question, posts, answers, share correct,
 // discrimination (with its answerers), choices by option ID (the answer
-// starred), reporters and flags.
+// starred; for a multi-answer question by option with every correct one
+// starred, then by chosen set with the correct set starred), reporters and
+// flags.
 func printStats(w io.Writer, stats []store.ItemStat, bank *questions.Bank) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "QUESTION\tPOSTED\tANSWERED\tCORRECT\tDISCRIM (N)\tCHOICES\tREPORTS\tFLAGS")
 	for _, s := range stats {
-		opts := make([]string, 0, len(s.Choices))
-		for o := range s.Choices {
-			opts = append(opts, o)
-		}
-		sort.Strings(opts)
-		choices := make([]string, len(opts))
-		for i, o := range opts {
-			mark := ""
-			if o == s.AnswerID {
-				mark = "*"
-			}
-			choices[i] = fmt.Sprintf("%s%s:%d", o, mark, s.Choices[o])
+		choices := countsByKey(s.Choices, func(o string) bool { return o == s.AnswerID })
+		if store.IsSetChoice(s.AnswerID) { // by option (each correct one starred), then by set
+			correct := store.Snapshot{AnswerID: s.AnswerID}
+			choices = append(countsByKey(s.Options, correct.IsCorrectOption), choices...)
 		}
 		correct := "-"
 		if s.Answered > 0 {
@@ -86,4 +80,23 @@ func printStats(w io.Writer, stats []store.ItemStat, bank *questions.Bank) {
 			bot.FormatDiscrimination(s), s.DiscriminationN, strings.Join(choices, " "), s.Reporters, flags)
 	}
 	tw.Flush()
+}
+
+// countsByKey writes counts as "key:n" sorted by key, a key for which
+// starred is true marked "key*:n".
+func countsByKey(counts map[string]int, starred func(string) bool) []string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		mark := ""
+		if starred(k) {
+			mark = "*"
+		}
+		out[i] = fmt.Sprintf("%s%s:%d", k, mark, counts[k])
+	}
+	return out
 }
