@@ -510,10 +510,14 @@ func TestDraftLiveBedrock(t *testing.T) {
 	srv := drafttest.NewBedrockServer(t)
 	srv.Script(drafttest.Throttled())
 	srv.Respond(func(r drafttest.ConverseRequest) drafttest.BedrockOutcome {
-		if r.ModelID != "m" {
-			return drafttest.ResourceNotFound()
+		switch r.ModelID {
+		case "m":
+			return drafttest.ToolAnswer(liveAnswer(r.User))
+		case "denied": // by model, not by the script: a request of the
+			// previous run still in flight must not take another's outcome
+			return drafttest.AccessDenied()
 		}
-		return drafttest.ToolAnswer(liveAnswer(r.User))
+		return drafttest.ResourceNotFound()
 	})
 	code, out, errs := l.draft(t, env, "--backend", "bedrock", "--base-url", srv.URL, "--region", "us-east-1", "--model", "m")
 	if code != 0 {
@@ -560,8 +564,7 @@ func TestDraftLiveBedrock(t *testing.T) {
 		t.Errorf("unknown model: exit %d\n%s\n%s", code, out, errs)
 	}
 	// So do credentials without access: the error says what to check.
-	srv.Script(drafttest.AccessDenied())
-	code, out, errs = l.draft(t, env, "--backend", "bedrock", "--base-url", srv.URL, "--region", "us-east-1", "--model", "m",
+	code, out, errs = l.draft(t, env, "--backend", "bedrock", "--base-url", srv.URL, "--region", "us-east-1", "--model", "denied",
 		"--cache-dir", filepath.Join(t.TempDir(), "cache"), "--concurrency", "1")
 	if code != 1 || !strings.Contains(errs, "AccessDeniedException") || !strings.Contains(errs, "check the AWS credentials") {
 		t.Errorf("access denied: exit %d\n%s\n%s", code, out, errs)
