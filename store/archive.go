@@ -159,6 +159,23 @@ func getAnswerTx(tx *bolt.Tx, id, user string, m postMeta) (Answer, bool, error)
 	return a, err == nil, err
 }
 
+// archivedRun opens the run of a closed post's archived answers: a cursor
+// on the run's header, the run's key prefix (the answers follow the
+// header under it) and the header's base time.
+func archivedRun(tx *bolt.Tx, id string, m postMeta) (c *bolt.Cursor, pre []byte, base int64, err error) {
+	arch := tx.Bucket(bArchive)
+	if arch == nil {
+		return nil, nil, 0, fmt.Errorf("post %s: answers archived under %d, but there is no archive: %w", id, m.Archive, ErrCorrupt)
+	}
+	pre = seqKey(m.Archive)
+	c = arch.Cursor()
+	k, v := c.Seek(pre)
+	if k == nil || len(k) != 4 || len(v) < 8 {
+		return nil, nil, 0, fmt.Errorf("post %s: archive %d has no header: %w", id, m.Archive, ErrCorrupt)
+	}
+	return c, pre, int64(getU64(v)), nil
+}
+
 // eachPostAnswer calls fn with every answer to a post, in user order,
 // wherever they are kept.
 func eachPostAnswer(tx *bolt.Tx, id string, m postMeta, fn func(Answer) error) error {
@@ -172,18 +189,11 @@ func eachPostAnswer(tx *bolt.Tx, id string, m postMeta, fn func(Answer) error) e
 		}
 		return nil
 	}
-	arch := tx.Bucket(bArchive)
-	if arch == nil {
-		return fmt.Errorf("post %s: answers archived under %d, but there is no archive: %w", id, m.Archive, ErrCorrupt)
+	c, pre, base, err := archivedRun(tx, id, m)
+	if err != nil {
+		return err
 	}
-	pre := seqKey(m.Archive)
-	c := arch.Cursor()
-	k, v := c.Seek(pre)
-	if k == nil || len(k) != 4 || len(v) < 8 {
-		return fmt.Errorf("post %s: archive %d has no header: %w", id, m.Archive, ErrCorrupt)
-	}
-	base := int64(getU64(v))
-	for k, v = c.Next(); k != nil && bytes.HasPrefix(k, pre); k, v = c.Next() {
+	for k, v := c.Next(); k != nil && bytes.HasPrefix(k, pre); k, v = c.Next() {
 		a, err := decodeArchived(id, string(k[4:]), base, m.Options, v)
 		if err != nil {
 			return err

@@ -311,17 +311,11 @@ func eachPostChoice(tx *bolt.Tx, id string, m postMeta, fn func(user []byte, cor
 		}
 		return nil
 	}
-	arch := tx.Bucket(bArchive)
-	if arch == nil {
-		return fmt.Errorf("post %s: answers archived under %d, but there is no archive: %w", id, m.Archive, ErrCorrupt)
+	c, pre, _, err := archivedRun(tx, id, m)
+	if err != nil {
+		return err
 	}
-	pre := seqKey(m.Archive)
-	c := arch.Cursor()
-	k, v := c.Seek(pre)
-	if k == nil || len(k) != 4 || len(v) < 8 {
-		return fmt.Errorf("post %s: archive %d has no header: %w", id, m.Archive, ErrCorrupt)
-	}
-	for k, v = c.Next(); k != nil && bytes.HasPrefix(k, pre); k, v = c.Next() {
+	for k, v := c.Next(); k != nil && bytes.HasPrefix(k, pre); k, v = c.Next() {
 		_, n := binary.Uvarint(v)
 		if n <= 0 || n >= len(v) {
 			return fmt.Errorf("archived answer %s/%s: %w", id, k[4:], ErrCorrupt)
