@@ -167,15 +167,25 @@ func passage(src questions.Source) []passageLine {
 		}
 	}
 	var out []passageLine
+	shown := make([]bool, len(quote))
 	for l := range strings.SplitSeq(text, "\n") {
 		ev := false
-		for _, ql := range quote {
+		for i, ql := range quote {
 			if strings.Contains(l, ql) {
-				ev = true
-				break
+				ev, shown[i] = true, true
 			}
 		}
 		out = append(out, passageLine{Text: l, Evidence: ev})
+	}
+	// a quote line from another passage (a multi-answer question's further
+	// sources) follows, after a gap, so that every evidence line shows
+	for i, ql := range quote {
+		if !shown[i] {
+			if len(out) > 0 && out[len(out)-1].Text != "…" {
+				out = append(out, passageLine{Text: "…"})
+			}
+			out = append(out, passageLine{Text: ql, Evidence: true})
+		}
 	}
 	return out
 }
