@@ -141,6 +141,12 @@ func (r *Runner) Run(ctx context.Context, reqs []Request, each func(Result)) err
 					continue // the run stopped: drain without calling
 				}
 				if res, ok := r.one(ctx, req, p, &seen); ok {
+					if res.Err != nil && !delivered(res.Err) {
+						// a fatal error stops the run before this worker
+						// takes another request (the loop below cancels
+						// too, but only once it has read this result)
+						cancel()
+					}
 					results <- res
 				}
 			}

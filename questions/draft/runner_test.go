@@ -201,6 +201,22 @@ func TestRunnerFatalStops(t *testing.T) {
 				t.Errorf("a fatal error was retried: waits %v", sl.all())
 			}
 		})
+		t.Run(tt.name+", one at a time", func(t *testing.T) {
+			// one worker starts nothing after the fatal answer: the first
+			// answer and the fatal one are all the server sees, every time
+			for range 20 {
+				srv := drafttest.NewOpenAIServer(t)
+				srv.Script(drafttest.Answer(`{"ok":true}`))
+				srv.Respond(func(drafttest.ChatRequest) drafttest.Outcome { return tt.out })
+				r := &draft.Runner{Backend: newOpenAI(t, srv, draft.OpenAIConfig{}), Sleep: (&sleeps{}).sleep, Concurrency: 1}
+				if _, err := collect(t, context.Background(), r, requests(50)); !errors.Is(err, tt.want) {
+					t.Fatalf("Run = %v, want %v", err, tt.want)
+				}
+				if c := srv.Calls(); c != 2 {
+					t.Fatalf("calls = %d with one worker, want 2 (a request after the fatal one costs money)", c)
+				}
+			}
+		})
 	}
 }
 
