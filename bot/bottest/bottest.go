@@ -359,11 +359,16 @@ func (h *Harness) WaitIdle(created int) {
 // RunDue runs the scheduler's work as of the clock's time.
 func (h *Harness) RunDue() { h.Bot.RunDue(context.Background(), h.Clock.Now()) }
 
+// WaitTimeout is how long WaitFor waits: generous, because -race on a
+// loaded two-core machine is many times slower than a quiet one, and a
+// condition that holds ends the wait at once.
+const WaitTimeout = 30 * time.Second
+
 // WaitFor polls cond every millisecond until it holds, failing the test
-// after five seconds with what it was waiting for.
+// after WaitTimeout with what it was waiting for.
 func WaitFor(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(WaitTimeout)
 	for !cond() {
 		if time.Now().After(deadline) {
 			tb.Fatalf("timed out waiting for %s", what)

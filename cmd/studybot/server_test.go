@@ -16,7 +16,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/studybot/studybot/bot"
-	"github.com/studybot/studybot/bot/bottest"
 	"github.com/studybot/studybot/bot/discord/discordfake"
 	"github.com/studybot/studybot/bot/slack/slackfake"
 	"github.com/studybot/studybot/questions"
@@ -32,7 +31,10 @@ func testBank(t *testing.T) *questions.Bank {
 	return b
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) { bottest.WaitFor(t, what, cond) }
+// waitUntil waits for cond as waitLong does: the tests here start whole
+// servers, which under -race on a loaded machine take more than the few
+// seconds a core test waits.
+func waitUntil(t *testing.T, what string, cond func() bool) { t.Helper(); waitLong(t, what, cond) }
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
