@@ -9,6 +9,7 @@ import (
 
 	"github.com/studybot/studybot/bot"
 	"github.com/studybot/studybot/bot/bottest"
+	"github.com/studybot/studybot/questions"
 	"github.com/studybot/studybot/store"
 )
 
@@ -99,7 +100,14 @@ func seedBadQuestion(t *testing.T, h *bottest.Harness, qid string) {
 // TestFlaggedWithheld: a question the answers flag is never drawn for the
 // daily post until an admin approves it, and leads /studybot review.
 func TestFlaggedWithheld(t *testing.T) {
-	h := bottest.New(t, monday, bot.Config{Seed: 5})
+	bank, err := questions.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// domain 4 needs others to post while its flagged one waits (the
+	// bundled memo alone makes one since review b1)
+	addMadeUp(t, bank, 4, 3)
+	h := bottest.New(t, monday, bot.Config{Bank: bank, Seed: 5})
 	qs := h.Bot.Bank().ByDomain(4)
 	bad := qs[0]
 	for _, q := range qs {

@@ -185,13 +185,18 @@ func (b *Bank) authored(a Authored) (*Question, error) {
 	} else {
 		q.Source = Source{Path: []string{d.Label()}}
 	}
-	if q.Multi() && a.Draft != nil {
-		// a drafted multi-answer question rests on every line it quotes
+	if a.Draft != nil && (q.Multi() || q.Source.Quote == "") {
+		// a drafted multi-answer question rests on every line it quotes; a
+		// draft that names no source line (its evidence is a table row, say)
+		// quotes its evidence, so its explanation still shows the memo
 		for _, e := range a.Draft.Evidence {
-			if t := strings.TrimSpace(e.Text); t != "" && !strings.Contains(Normalize(q.Source.Quote), Normalize(t)) {
+			if t := evidenceLine(e.Text); t != "" && !strings.Contains(Normalize(q.Source.Quote), Normalize(t)) {
 				if q.Source.Quote == "" {
 					q.Source.Line = e.Line
 					q.Source.Quote = t
+					if it := b.Memo.itemBefore(e.Line); it != nil && it.Domain == a.Domain && len(q.Source.Path) == 1 {
+						q.Source.Path = append(q.Source.Path, it.Section...)
+					}
 				} else {
 					q.Source.Quote += "\n" + t
 				}
@@ -200,6 +205,33 @@ func (b *Bank) authored(a Authored) (*Question, error) {
 	}
 	q.buildExplanation()
 	return q, nil
+}
+
+// evidenceLine is a quoted memo line as a reader sees it: trimmed, a table
+// row's cells joined by " | " without the outer bars.
+func evidenceLine(t string) string {
+	t = strings.TrimSpace(t)
+	if !strings.HasPrefix(t, "|") {
+		return t
+	}
+	var cells []string
+	for c := range strings.SplitSeq(strings.Trim(t, "|"), "|") {
+		if c = strings.TrimSpace(c); c != "" {
+			cells = append(cells, c)
+		}
+	}
+	return strings.Join(cells, " | ")
+}
+
+// itemBefore returns the last memo item at or before line, or nil.
+func (m *Memo) itemBefore(line int) *Item {
+	var last *Item
+	for _, it := range m.Items {
+		if it.Line <= line && (last == nil || it.Line > last.Line) {
+			last = it
+		}
+	}
+	return last
 }
 
 // find returns the memo item whose text holds s (normalised), or whose

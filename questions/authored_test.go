@@ -113,3 +113,16 @@ func indexOf(s, sub string) int {
 	}
 	return -1
 }
+
+// TestEvidenceLine: a quoted table row reads without the table's bars.
+func TestEvidenceLine(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"| a | b c |", "a | b c"},
+		{"  plain line ", "plain line"},
+		{"|x||y|", "x | y"},
+	} {
+		if got := evidenceLine(c.in); got != c.want {
+			t.Errorf("evidenceLine(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,32 @@ func TestReviewedBadDraftsNotPosted(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no BAD drafts read")
+	}
+}
+
+// TestDraftsQuoteTheMemo: every draft of the bundled bank, as a run loads
+// it, quotes the memo in its explanation; a draft whose evidence is a table
+// row (no source: line) quotes that row, without the table's bars (blind
+// review b1 found four drafts quoting nothing).
+func TestDraftsQuoteTheMemo(t *testing.T) {
+	b, err := loadBank(memoFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drafts := 0
+	for _, q := range b.Questions {
+		if !q.Draft {
+			continue
+		}
+		drafts++
+		if !strings.Contains(q.Explanation, "\n> ") || q.Source.Quote == "" || q.Source.Line == 0 {
+			t.Errorf("draft %s quotes no memo line:\n%s", q.ID, q.Explanation)
+		}
+		if strings.HasPrefix(q.Source.Quote, "|") {
+			t.Errorf("draft %s quotes a raw table row: %q", q.ID, q.Source.Quote)
+		}
+	}
+	if drafts < 200 {
+		t.Fatalf("%d drafts in the bundled bank, want the shipped ones", drafts)
 	}
 }
