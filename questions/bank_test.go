@@ -37,9 +37,10 @@ func TestBundledTargets(t *testing.T) {
 	// same-kind kin (see doc.go); these floors catch a generator that
 	// silently stops making a type or a domain.
 	// 10 since reviews r9 and r10 (translation leaks of Health, Advisor and
-	// Linear dropped, four more rejected in the memo config)
-	if r.Total < 10 {
-		t.Errorf("kept %d questions, want at least 10", r.Total)
+	// Linear dropped, four more rejected in the memo config); 9 since
+	// review b1 rejected a gloss over the memo's misspelt service names
+	if r.Total < 9 {
+		t.Errorf("kept %d questions, want at least 9", r.Total)
 	}
 	for n := 1; n <= 6; n++ {
 		if r.ByDomain[n] < 1 {
@@ -168,7 +169,7 @@ func TestExplanationQuotesMemo(t *testing.T) {
 		}
 		checked++
 	}
-	if checked < 5 {
+	if checked < 4 { // 4 since review b1 rejected one (see TestBundledTargets)
 		t.Errorf("only %d questions checked", checked)
 	}
 }
